@@ -1,0 +1,80 @@
+/**
+ * The schema model: what the project's migrations, dumps and settings say the database looks like at the end of
+ * history. Every loader produces this; the checks read it.
+ */
+import type { RawNode } from '../sql/parser.js';
+
+export type RelationKind = 'table' | 'view' | 'materialized-view' | 'stream-table';
+
+export interface SourceOrigin {
+  /** Absolute path of the file the definition came from ('' for settings). */
+  file: string;
+  /** String index of the definition inside that file, when known. */
+  index?: number;
+}
+
+export interface UniqueInfo {
+  /** Constraint or index name: explicit, or PostgreSQL's default (`users_email_key`, `users_email_idx`). */
+  name: string;
+  kind: 'constraint' | 'index';
+  /** Key columns (lower-cased unless quoted); an expression key is kept as its SQL text. */
+  columns: string[];
+  /** The partial-index predicate as SQL text, or null for a full unique. */
+  where: string | null;
+  /** The partial-index predicate node (libpg-query expression node), or null. */
+  whereNode: RawNode | null;
+  nullsNotDistinct: boolean;
+  origin: SourceOrigin;
+}
+
+export interface RelationInfo {
+  schema: string;
+  name: string;
+  kind: RelationKind;
+  /** Column names in order, lower-cased unless quoted. Empty when unknown (a view defined by `SELECT *`). */
+  columns: string[];
+  uniques: UniqueInfo[];
+  /** For views, materialized views and stream tables: the defining query (a SelectStmt node) and its text. */
+  query?: { node: RawNode; text: string };
+  /** Row-level security is enabled and some policy's USING predicate (SQL text) is recorded here. */
+  rlsEnabled: boolean;
+  policies: Array<{ name: string; using: string | null; usingNode: RawNode | null }>;
+  origin: SourceOrigin;
+}
+
+export interface SchemaProblem {
+  file: string;
+  message: string;
+}
+
+export interface SchemaModel {
+  /** Keyed by `schema.name` (both normalised). */
+  relations: Map<string, RelationInfo>;
+  /** Files read, in the order they were applied. */
+  files: string[];
+  /** Files or statements that could not be read or parsed; loading goes on past them. */
+  problems: SchemaProblem[];
+}
+
+export function relationKey(schema: string, name: string): string {
+  return `${schema}.${name}`;
+}
+
+export function emptySchema(): SchemaModel {
+  return { relations: new Map(), files: [], problems: [] };
+}
+
+/** Looks a relation up by (optional) schema and name; an unqualified name searches `public` (the search path). */
+export function findRelation(
+  model: SchemaModel,
+  schema: string | null,
+  name: string,
+  searchPath: readonly string[] = ['public'],
+): RelationInfo | undefined {
+  if (schema) return model.relations.get(relationKey(schema, name));
+  for (const s of searchPath) {
+    const hit = model.relations.get(relationKey(s, name));
+    if (hit) return hit;
+  }
+  return undefined;
+}

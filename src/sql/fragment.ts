@@ -1,0 +1,88 @@
+/**
+ * A piece of SQL found somewhere (a TS template, a string argument, a `.sql` file, a string literal nested inside
+ * other SQL) together with the way back to the file it came from.
+ */
+export interface SqlFragment {
+  /** The SQL text handed to the parser (interpolations and driver placeholders already normalised). */
+  text: string;
+  /** Maps a string index in `text` (0..text.length) to a string index in the original file text. */
+  toSource: (index: number) => number;
+  /**
+   * Indices in `text` of placeholders that stand for an interpolation we cannot see into (a `$N` param or a quoted
+   * placeholder identifier). A predicate that is only such a placeholder makes the verdict "unknown".
+   */
+  opaque: ReadonlySet<number>;
+  /** Where it came from, for messages and debugging. */
+  origin: FragmentOrigin;
+}
+
+export type FragmentOrigin =
+  | 'tagged-template'
+  | 'call-argument'
+  | 'sql-file'
+  | 'nested-string'
+  | 'settings';
+
+/** A fragment whose text is the file text itself (a `.sql` file). */
+export function wholeFileFragment(text: string): SqlFragment {
+  return { text, toSource: (i) => i, opaque: new Set(), origin: 'sql-file' };
+}
+
+/**
+ * Builds an index map from segments: `text` is the concatenation of the segments, and each segment either maps
+ * character by character to `sourceStart + k` or (for synthetic text such as `$1`) to one source position.
+ */
+export interface MappedSegment {
+  text: string;
+  /** Source index of the first character. */
+  sourceStart: number;
+  /** true: every character maps to `sourceStart + k`; false: every character maps to `sourceStart`. */
+  verbatim: boolean;
+  /** For escaped literals: per-character source offsets relative to sourceStart (overrides verbatim). */
+  offsets?: number[];
+  /** Marks the segment as an opaque placeholder. */
+  opaque?: boolean;
+}
+
+export function fragmentFromSegments(segments: MappedSegment[], origin: FragmentOrigin): SqlFragment {
+  let text = '';
+  const starts: number[] = [];
+  const opaque = new Set<number>();
+  for (const segment of segments) {
+    starts.push(text.length);
+    if (segment.opaque) opaque.add(text.length);
+    text += segment.text;
+  }
+  const toSource = (index: number): number => {
+    // binary search for the segment holding `index`
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    const segment = segments[lo];
+    if (!segment) return 0;
+    const k = index - starts[lo]!;
+    if (segment.offsets) {
+      if (k < segment.offsets.length) return segment.sourceStart + segment.offsets[k]!;
+      const last = segment.offsets.length ? segment.offsets[segment.offsets.length - 1]! + 1 : 0;
+      return segment.sourceStart + last + (k - segment.offsets.length);
+    }
+    return segment.verbatim ? segment.sourceStart + k : segment.sourceStart;
+  };
+  return { text, toSource, opaque, origin };
+}
+
+/** A fragment for `inner`, a substring-derived text inside `outer`, given a map from inner indices to outer ones. */
+export function nestedFragment(
+  outer: SqlFragment,
+  text: string,
+  toOuter: (index: number) => number,
+  origin: FragmentOrigin = 'nested-string',
+): SqlFragment {
+  const opaque = new Set<number>();
+  for (let i = 0; i < text.length; i++) if (outer.opaque.has(toOuter(i))) opaque.add(i);
+  return { text, toSource: (i) => outer.toSource(toOuter(i)), opaque, origin };
+}
