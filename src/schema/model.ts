@@ -21,7 +21,10 @@ export interface UniqueInfo {
   columns: string[];
   /** The partial-index predicate as SQL text, or null for a full unique. */
   where: string | null;
-  /** The partial-index predicate node (libpg-query expression node), or null. */
+  /**
+   * The partial-index predicate node (libpg-query expression node), or null. Its `location`s are string indices
+   * into `where` (it is the parse of that text), not into the file.
+   */
   whereNode: RawNode | null;
   nullsNotDistinct: boolean;
   origin: SourceOrigin;
@@ -34,12 +37,21 @@ export interface RelationInfo {
   /** Column names in order, lower-cased unless quoted. Empty when unknown (a view defined by `SELECT *`). */
   columns: string[];
   uniques: UniqueInfo[];
-  /** For views, materialized views and stream tables: the defining query (a SelectStmt node) and its text. */
-  query?: { node: RawNode; text: string };
+  /**
+   * For views, materialized views and stream tables: the defining query (a SelectStmt node) and its text. The
+   * node's `location`s are string indices into `text`; `origin` (when known) is where `text` starts in its file.
+   */
+  query?: { node: RawNode; text: string; origin?: SourceOrigin };
   /** Row-level security is enabled and some policy's USING predicate (SQL text) is recorded here. */
   rlsEnabled: boolean;
-  policies: Array<{ name: string; using: string | null; usingNode: RawNode | null }>;
+  /** `usingNode` locations are string indices into `using`. */
+  policies: Array<{ name: string; using: string | null; usingNode: RawNode | null; origin?: SourceOrigin }>;
   origin: SourceOrigin;
+  /**
+   * Known only from ALTER TABLE / CREATE INDEX / CREATE POLICY statements (its CREATE TABLE was not seen, e.g.
+   * it came from a query builder's createTable): `columns` lists only the columns those statements mention.
+   */
+  incomplete?: boolean;
 }
 
 export interface SchemaProblem {

@@ -14,6 +14,8 @@ export interface SqlFragment {
   opaque: ReadonlySet<number>;
   /** Where it came from, for messages and debugging. */
   origin: FragmentOrigin;
+  /** Escapes SQL text inserted by a fix for the quoting this fragment sits in (e.g. `'` → `''`). */
+  escape?: (text: string) => string;
 }
 
 export type FragmentOrigin =
@@ -81,8 +83,11 @@ export function nestedFragment(
   text: string,
   toOuter: (index: number) => number,
   origin: FragmentOrigin = 'nested-string',
+  escape?: (text: string) => string,
 ): SqlFragment {
   const opaque = new Set<number>();
   for (let i = 0; i < text.length; i++) if (outer.opaque.has(toOuter(i))) opaque.add(i);
-  return { text, toSource: (i) => outer.toSource(toOuter(i)), opaque, origin };
+  const outerEscape = outer.escape;
+  const composed = escape && outerEscape ? (t: string) => outerEscape(escape(t)) : (escape ?? outerEscape);
+  return { text, toSource: (i) => outer.toSource(toOuter(i)), opaque, origin, ...(composed ? { escape: composed } : {}) };
 }

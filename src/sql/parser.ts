@@ -126,10 +126,14 @@ export function tokenize(text: string): SqlToken[] {
   });
 }
 
-function errorIndex(error: unknown, toIndex: (b: number) => number): number {
+/** libpg-query's error `cursorPosition` counts code points (not bytes, not UTF-16 units). */
+function errorIndex(error: unknown, text: string): number {
   const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
   const position = details?.cursorPosition;
-  return typeof position === 'number' && position >= 0 ? toIndex(position) : 0;
+  if (typeof position !== 'number' || position <= 0) return 0;
+  let index = 0;
+  for (let k = 0; k < position && index < text.length; k++) index += text.codePointAt(index)! > 0xffff ? 2 : 1;
+  return index;
 }
 
 /**
@@ -143,7 +147,7 @@ export function parseSql(text: string): ParseOutcome {
     result = parseSync(text) as unknown as { stmts?: Array<{ stmt: RawNode; stmt_location?: number; stmt_len?: number }> };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: { message, index: errorIndex(error, toIndex) } };
+    return { ok: false, error: { message, index: errorIndex(error, text) } };
   }
   const statements: ParsedStatement[] = [];
   for (const raw of result.stmts ?? []) {

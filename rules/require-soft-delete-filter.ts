@@ -1,0 +1,85 @@
+/**
+ * require-soft-delete-filter: every read of a soft-delete table needs its own active-row filter
+ * (`deleted_at IS NULL`), in every scope. Seed 000, section 11: the orders-by-email incident.
+ */
+import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import type { ReportedVerdict } from '../src/analysis/reads.js';
+
+export type Options = [{ reportParseErrors?: boolean }];
+export type MessageIds = ReportedVerdict | 'missingVia' | 'parseError' | 'addFilter' | 'addFilterToOn';
+
+const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
+  missing: 'missing',
+  'or-defeated': 'or-defeated',
+  'never-true': 'never-true',
+  'outer-where': 'outer-where',
+};
+
+export default createRule<Options, MessageIds>({
+  name: 'require-soft-delete-filter',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Require every read of a soft-delete table to filter out deleted rows (`deleted_at IS NULL`)',
+      recommended: true,
+      requiresSchema: true,
+    },
+    hasSuggestions: true,
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          reportParseErrors: {
+            type: 'boolean',
+            description: 'Report SQL that the PostgreSQL parser rejects (off: such SQL is skipped silently).',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      missing: '`{{table}}`{{alias}} is read without `{{filter}}`: soft-deleted rows leak into this result.',
+      missingVia:
+        '`{{table}}`{{alias}} is read without `{{filter}}`, and its rows reach the result through `{{via}}` unfiltered: soft-deleted rows leak.',
+      'or-defeated':
+        'The filter `{{filter}}` on `{{table}}`{{alias}} sits inside an OR whose other branch lets soft-deleted rows through. Put it outside the OR: `(… OR …) AND {{filter}}`.',
+      'outer-where':
+        '`{{table}}`{{alias}} is on the nullable side of an outer join, but `{{filter}}` is in WHERE: that turns the outer join into an inner join (rows whose match was deleted vanish). Put the filter in the join\'s ON.',
+      'never-true':
+        '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything). Write `{{filter}}`.',
+      parseError: 'This SQL could not be parsed, so it was not checked for soft-delete filters: {{message}}',
+      addFilter: 'Add `{{filter}}`.',
+      addFilterToOn: "Add `{{filter}}` to the join's ON.",
+    },
+  },
+  defaultOptions: [{ reportParseErrors: false }],
+  create(context, [options]) {
+    return onFile(context, (analysis) => {
+      for (const statement of analysis.statements) {
+        for (const query of statement.reads) {
+          for (const f of analysis.reads.checkQuery(query)) {
+            const useVia = f.verdict === 'missing' && f.via !== null;
+            const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '' };
+            context.report({
+              loc: locOf(context, f.fragment, f.start, f.end),
+              messageId: useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict],
+              data,
+              suggest: f.fix
+                ? [{ messageId: f.verdict === 'outer-where' ? 'addFilterToOn' : 'addFilter', data, fix: fixOf(context, f.fix) }]
+                : [],
+            });
+          }
+        }
+      }
+      if (options.reportParseErrors) {
+        for (const { fragment, error } of analysis.parseErrors) {
+          context.report({
+            loc: locOf(context, fragment, error.index, error.index + 1),
+            messageId: 'parseError',
+            data: { message: error.message },
+          });
+        }
+      }
+    });
+  },
+});

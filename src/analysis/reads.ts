@@ -1,0 +1,332 @@
+/**
+ * The read check: every reference to a soft-delete relation, in every scope, must be guarded by a predicate that
+ * implies its active-row requirement — or pass the soft-delete column through to a scope that filters it.
+ */
+import type { SchemaModel, RelationInfo } from '../schema/model.js';
+import { findRelation } from '../schema/model.js';
+import { tableSetting, type SoftDeleteSettings } from '../settings.js';
+import type { SqlFragment } from '../sql/fragment.js';
+import { wholeFileFragment } from '../sql/fragment.js';
+import { lowerStatement, type FromRef, type Query, type Scope, type TableRef } from '../sql/lower.js';
+import { atoms, atomColumns, conjuncts, type Predicate } from '../sql/predicate.js';
+import { parseFragment } from '../sql/source.js';
+import {
+  columnRequirement,
+  implies,
+  renameRequirement,
+  renderRequirement,
+  requirementFromSql,
+  type Binder,
+  type Requirement,
+} from './requirement.js';
+
+export type ReadVerdict = 'filtered' | 'deliberate' | 'unknown' | 'missing' | 'or-defeated' | 'never-true' | 'outer-where';
+export type ReportedVerdict = Exclude<ReadVerdict, 'filtered' | 'deliberate' | 'unknown'>;
+
+/** A text edit in fragment coordinates: replace [start, end) with text (start === end: insert). */
+export interface FragmentEdit {
+  fragment: SqlFragment;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface ReadFinding {
+  verdict: ReportedVerdict;
+  fragment: SqlFragment;
+  /** Span of the table name in the fragment. */
+  start: number;
+  end: number;
+  table: string;
+  alias: string | null;
+  /** The filter that is missing, qualified: `u.deleted_at IS NULL`. */
+  filter: string;
+  /** The view / CTE / subquery through which the rows escape, when the reference is not the base table's. */
+  via: string | null;
+  /** Edits that add the filter in the right place (null when no safe edit is known). */
+  fix: FragmentEdit[] | null;
+}
+
+export interface AnalysisContext {
+  schema: SchemaModel;
+  settings: SoftDeleteSettings;
+}
+
+interface Origin {
+  ref: TableRef;
+  scope: Scope;
+  requirement: Requirement;
+}
+
+interface Pending {
+  origin: Origin;
+  /** Over the output columns of the query that passed the rows through. */
+  requirement: Requirement;
+  verdict: ReportedVerdict;
+}
+
+interface QueryResult {
+  findings: ReadFinding[];
+  pendings: Pending[];
+}
+
+/** Soft-delete status of a view-like relation, computed from its definition. */
+type ViewStatus = { requirements: Requirement[] } | 'computing';
+
+export class ReadAnalyzer {
+  private readonly memo = new Map<Query, Map<boolean, QueryResult>>();
+  private static readonly viewStatus = new WeakMap<SchemaModel, Map<RelationInfo, ViewStatus>>();
+
+  constructor(private readonly context: AnalysisContext) {}
+
+  /** Findings for a query whose rows reach the application (nothing outside can filter them any more). */
+  checkQuery(query: Query): ReadFinding[] {
+    return dedupe(this.analyze(query, false).findings);
+  }
+
+  /**
+   * For a definition (view, stream table): findings, and — when `passThrough` — the requirements its readers inherit.
+   */
+  checkDefinition(query: Query, passThrough: boolean): { findings: ReadFinding[]; inherited: Requirement[] } {
+    const result = this.analyze(query, passThrough);
+    return { findings: dedupe(result.findings), inherited: result.pendings.map((p) => p.requirement) };
+  }
+
+  private analyze(query: Query, passThrough: boolean): QueryResult {
+    let byMode = this.memo.get(query);
+    const hit = byMode?.get(passThrough);
+    if (hit) return hit;
+    const result: QueryResult = { findings: [], pendings: [] };
+    if (!byMode) this.memo.set(query, (byMode = new Map()));
+    byMode.set(passThrough, result); // guards against cycles
+    for (const cte of query.ctes) result.findings.push(...this.analyze(cte.query, true).findings);
+    if (query.kind === 'select') this.analyzeScope(query.scope, passThrough, result);
+    else if (query.kind === 'set') for (const branch of query.branches) this.closed(branch, result);
+    else for (const sub of query.subqueries) this.closed(sub, result);
+    return result;
+  }
+
+  /** A query nothing outside can filter: its pendings become findings. */
+  private closed(query: Query, into: QueryResult): void {
+    const inner = this.analyze(query, false);
+    into.findings.push(...inner.findings);
+  }
+
+  private analyzeScope(scope: Scope, passThrough: boolean, result: QueryResult): void {
+    for (const ref of scope.refs) {
+      for (const { requirement, origin, via } of this.requirementsOf(ref, scope, result)) {
+        const verdict = judge(ref, scope, requirement);
+        if (verdict === 'filtered' || verdict === 'deliberate' || verdict === 'unknown') continue;
+        const passed = passThrough ? passThroughRequirement(scope, ref, requirement) : null;
+        if (passed) result.pendings.push({ origin, requirement: passed, verdict });
+        else result.findings.push(finding(origin, verdict, via));
+      }
+    }
+    for (const sub of scope.subqueries) this.closed(sub, result);
+  }
+
+  private requirementsOf(
+    ref: FromRef,
+    scope: Scope,
+    result: QueryResult,
+  ): Array<{ requirement: Requirement; origin: Origin; via: string | null }> {
+    if (ref.kind === 'table') {
+      const relation = findRelation(this.context.schema, ref.schema, ref.name, this.context.settings.searchPath);
+      const isView = !!relation && relation.kind !== 'table';
+      return this.requirementsOfRelation(ref.schema, ref.name, relation).map((requirement) => ({
+        requirement,
+        origin: { ref, scope, requirement },
+        via: isView ? ref.name : null,
+      }));
+    }
+    const inner = this.analyze(ref.query, true);
+    result.findings.push(...inner.findings);
+    const via = ref.cte ?? (ref.alias ? `(subquery ${ref.alias})` : '(subquery)');
+    return inner.pendings.map((p) => ({ requirement: p.requirement, origin: p.origin, via }));
+  }
+
+  /** The active-row requirements a read of this relation must satisfy (empty: not soft-delete, or safe). */
+  requirementsOfRelation(schema: string | null, name: string, relation: RelationInfo | undefined): Requirement[] {
+    const { settings } = this.context;
+    const setting = tableSetting(settings, relation?.schema ?? schema ?? settings.searchPath[0] ?? 'public', name);
+    if (setting === false) return [];
+    if (setting?.active) {
+      const req = requirementFromSql(setting.active);
+      return req ? [req] : [];
+    }
+    if (setting?.column) return [columnRequirement(setting.column)];
+    if (!relation) return [];
+    if (relation.kind !== 'table') return this.viewRequirements(relation);
+    const column = settings.columns.find((c) => relation.columns.includes(c));
+    if (!column) return [];
+    const requirement = columnRequirement(column);
+    if (settings.trustRls && relation.rlsEnabled && this.policyFilters(relation, requirement)) return [];
+    return [requirement];
+  }
+
+  private policyFilters(relation: RelationInfo, requirement: Requirement): boolean {
+    return relation.policies.some((p) => {
+      if (!p.using) return false;
+      const using = requirementFromSql(p.using);
+      return !!using && implies(using.predicate, requirement.predicate, () => true);
+    });
+  }
+
+  /** A view / materialized view / stream table: readers inherit what its definition passes through unfiltered. */
+  private viewRequirements(relation: RelationInfo): Requirement[] {
+    let statuses = ReadAnalyzer.viewStatus.get(this.context.schema);
+    if (!statuses) ReadAnalyzer.viewStatus.set(this.context.schema, (statuses = new Map()));
+    const known = statuses.get(relation);
+    if (known === 'computing') return [];
+    if (known) return known.requirements;
+    statuses.set(relation, 'computing');
+    let requirements: Requirement[] = [];
+    try {
+      if (relation.query) {
+        const outcome = parseFragment(wholeFileFragment(relation.query.text));
+        const model = outcome.ok ? lowerStatement(outcome.source, 0) : null;
+        const query = model?.reads[0];
+        if (query) requirements = new ReadAnalyzer(this.context).checkDefinition(query, true).inherited;
+      }
+    } finally {
+      statuses.set(relation, { requirements });
+    }
+    return requirements;
+  }
+}
+
+function dedupe(findings: ReadFinding[]): ReadFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.fragment.toSource(f.start)}:${f.filter}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function binderFor(ref: FromRef): Binder {
+  return (column) => column.qualifier === null || column.qualifier === ref.exposed;
+}
+
+function mentions(predicate: Predicate, requirement: Requirement, binds: Binder): boolean {
+  return atoms(predicate).some((a) => atomColumns(a).some((c) => binds(c) && requirement.columns.includes(c.name)));
+}
+
+function hasNever(predicate: Predicate, requirement: Requirement, binds: Binder): boolean {
+  return atoms(predicate).some((a) => a.kind === 'never' && binds(a.column) && requirement.columns.includes(a.column.name));
+}
+
+function hasOpaque(predicate: Predicate): boolean {
+  return atoms(predicate).some((a) => a.kind === 'opaque');
+}
+
+/** An OR among the conjuncts where one branch filters and another lets deleted rows through. */
+function orDefeats(predicate: Predicate, requirement: Requirement, binds: Binder): boolean {
+  return conjuncts(predicate).some((c) => {
+    if (c.kind !== 'or') return false;
+    return c.args.some((branch) => implies(branch, requirement.predicate, binds) || orDefeats(branch, requirement, binds));
+  });
+}
+
+/** The verdict for one reference of a soft-delete relation and one requirement. */
+export function judge(ref: FromRef, scope: Scope, requirement: Requirement): ReadVerdict {
+  const binds = binderFor(ref);
+  const whereConjuncts = conjuncts(scope.where);
+  const guard: Predicate = { kind: 'and', args: ref.nullable ? ref.on : [...ref.on, ...whereConjuncts] };
+  const req = requirement.predicate;
+  if (implies(guard, req, binds)) return 'filtered';
+  const everything: Predicate = { kind: 'and', args: [...ref.on, ...whereConjuncts] };
+  if (hasNever(everything, requirement, binds)) return 'never-true';
+  if (orDefeats(guard, requirement, binds)) return 'or-defeated';
+  if (hasOpaque(everything)) return 'unknown';
+  if (ref.nullable && implies({ kind: 'and', args: whereConjuncts }, req, binds)) return 'outer-where';
+  if (mentions(everything, requirement, binds)) return 'deliberate';
+  return 'missing';
+}
+
+/** The requirement restated over the scope's output columns, when the scope passes every needed column through. */
+function passThroughRequirement(scope: Scope, ref: FromRef, requirement: Requirement): Requirement | null {
+  const names = new Map<string, string>();
+  for (const column of requirement.columns) {
+    let out: string | null = null;
+    for (const o of scope.outputs) {
+      if (o.star && (o.starQualifier === null || o.starQualifier === ref.exposed)) out = column;
+      else if (o.column && o.name && o.column.name === column && (o.column.qualifier === null || o.column.qualifier === ref.exposed)) out = o.name;
+      if (out) break;
+    }
+    if (!out) return null;
+    names.set(column, out);
+  }
+  return renameRequirement(requirement, names);
+}
+
+function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): ReadFinding {
+  const { ref, scope } = origin;
+  // A lone unaliased table needs no qualifier; PostgreSQL lets `FROM public.users` be qualified as `users.`.
+  const qualifier = ref.alias ?? (scope.refs.length === 1 ? null : ref.name);
+  const filter = renderRequirement(origin.requirement, qualifier);
+  return {
+    verdict,
+    fragment: scope.source.fragment,
+    start: ref.span.start,
+    end: ref.span.end,
+    table: ref.schema ? `${ref.schema}.${ref.name}` : ref.name,
+    alias: ref.alias,
+    filter,
+    via,
+    fix: verdict === 'missing' ? fixFor(ref, scope, filter) : verdict === 'outer-where' ? moveToOn(origin, filter) : null,
+  };
+}
+
+/** Edits that add `filter` to the ON clause of a nullable reference, or to the scope's WHERE. */
+function fixFor(ref: TableRef, scope: Scope, filter: string): FragmentEdit[] | null {
+  const fragment = scope.source.fragment;
+  const add = (clause: { exprStart: number; exprEnd: number }, predicate: Predicate): FragmentEdit[] =>
+    predicate.kind === 'or'
+      ? [
+          { fragment, start: clause.exprStart, end: clause.exprStart, text: '(' },
+          { fragment, start: clause.exprEnd, end: clause.exprEnd, text: `) AND ${filter}` },
+        ]
+      : [{ fragment, start: clause.exprEnd, end: clause.exprEnd, text: ` AND ${filter}` }];
+  if (ref.nullable) {
+    if (!ref.onClause?.span) return null;
+    return add(ref.onClause.span, ref.onClause.predicate);
+  }
+  const layout = scope.layout;
+  if (!layout) return null;
+  if (layout.where) return add(layout.where, scope.where);
+  if (layout.newWhereAt !== null) return [{ fragment, start: layout.newWhereAt, end: layout.newWhereAt, text: ` WHERE ${filter}` }];
+  return null;
+}
+
+/**
+ * For a nullable reference filtered in WHERE: add the filter to its ON and take the WHERE conjunct out (only when
+ * that conjunct is a plain top-level one we can delete cleanly).
+ */
+function moveToOn(origin: Origin, filter: string): FragmentEdit[] | null {
+  const { ref, scope } = origin;
+  const add = fixFor(ref, scope, filter);
+  const layout = scope.layout?.where;
+  if (!add || !layout) return null;
+  const binds = binderFor(ref);
+  const conjunct = conjuncts(scope.where).find((c) => implies(c, origin.requirement.predicate, binds));
+  if (!conjunct || (conjunct.kind !== 'null-test' && conjunct.kind !== 'bool-test' && conjunct.kind !== 'compare')) return null;
+  const tokens = scope.source.layout;
+  const first = tokens.tokenIndexStartingAt(conjunct.column.location);
+  if (first === undefined) return null;
+  const depth = tokens.depth(first);
+  const isAnd = (i: number) => tokens.isKeyword(i, 'AND') && tokens.depth(i) === depth;
+  const exprEndIndex = tokens.indexAt(layout.exprEnd);
+  let next = first;
+  while (next < exprEndIndex && !isAnd(next)) next++;
+  const conjunctEnd = tokens.endBefore(next);
+  const fragment = scope.source.fragment;
+  const cut = (start: number, end: number): FragmentEdit => ({ fragment, start, end, text: '' });
+  let removal: FragmentEdit;
+  if (isAnd(first - 1)) removal = cut(tokens.endBefore(first - 1), conjunctEnd);
+  else if (first - 1 !== layout.keyword) return null; // parenthesised or otherwise nested: leave it to the user
+  else if (next < exprEndIndex) removal = cut(conjunct.column.location, tokens.tokens[next + 1]?.start ?? conjunctEnd);
+  else removal = cut(tokens.endBefore(layout.keyword), conjunctEnd);
+  return [...add, removal];
+}

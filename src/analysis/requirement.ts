@@ -1,0 +1,136 @@
+/**
+ * Requirements: the active-row predicate a read of a relation must imply (`deleted_at IS NULL`, `NOT is_deleted`,
+ * `valid_to IS NULL`, …), with its SQL text so fixes and messages can show it, and the implication test.
+ */
+import { parseCached } from '../sql/source.js';
+import { tokenize } from '../sql/parser.js';
+import { fieldsOf } from '../sql/ast.js';
+import { atoms, atomColumns, lowerPredicate, type Atom, type ColumnRef, type Predicate } from '../sql/predicate.js';
+
+export interface Requirement {
+  /** Over unqualified column names of the relation. */
+  predicate: Predicate;
+  /** The same predicate as SQL over unqualified column names (identifiers quoted where needed). */
+  text: string;
+  /** Column names the predicate mentions. */
+  columns: string[];
+}
+
+/** Does this column reference point at the relation being checked? */
+export type Binder = (column: ColumnRef) => boolean;
+
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Boolean flags (`deleted`, `is_deleted`, `isDeleted`, `archived`) are tested with NOT; timestamps with IS NULL. */
+export function isFlagColumn(column: string): boolean {
+  return /^(is_?|has_?)?(deleted|archived|removed|trashed|discarded)$/i.test(column);
+}
+
+export function columnRequirement(column: string): Requirement {
+  const ref: ColumnRef = { qualifier: null, name: column, location: -1 };
+  if (isFlagColumn(column)) {
+    return { predicate: { kind: 'bool-test', column: ref, value: false, location: -1 }, text: `NOT ${quoteIdent(column)}`, columns: [column] };
+  }
+  return { predicate: { kind: 'null-test', column: ref, isNull: true, location: -1 }, text: `${quoteIdent(column)} IS NULL`, columns: [column] };
+}
+
+/** A requirement from SQL text (settings `active`, a policy's USING); undefined when it does not parse. */
+export function requirementFromSql(text: string): Requirement | undefined {
+  const outcome = parseCached(`SELECT 1 WHERE ${text}`);
+  if (!outcome.ok || outcome.parsed.statements.length !== 1) return undefined;
+  const select = fieldsOf(outcome.parsed.statements[0]!.node, 'SelectStmt');
+  if (!select?.whereClause) return undefined;
+  const predicate = stripQualifiers(lowerPredicate(select.whereClause as Record<string, unknown>));
+  const columns = [...new Set(atoms(predicate).flatMap((a) => atomColumns(a).map((c) => c.name)))];
+  if (columns.length === 0) return undefined;
+  return { predicate, text: text.trim(), columns };
+}
+
+function stripQualifiers(p: Predicate): Predicate {
+  if (p.kind === 'and') return { kind: 'and', args: p.args.map(stripQualifiers) };
+  if (p.kind === 'or') return { ...p, args: p.args.map(stripQualifiers) };
+  return mapAtomColumns(p, (c) => ({ ...c, qualifier: null }));
+}
+
+function mapAtomColumns(atom: Atom, f: (c: ColumnRef) => ColumnRef): Atom {
+  switch (atom.kind) {
+    case 'null-test':
+    case 'bool-test':
+    case 'compare':
+    case 'never':
+      return { ...atom, column: f(atom.column) };
+    case 'other':
+      return { ...atom, columns: atom.columns.map(f) };
+    default:
+      return atom;
+  }
+}
+
+function mapColumns(p: Predicate, f: (c: ColumnRef) => ColumnRef): Predicate {
+  if (p.kind === 'and') return { kind: 'and', args: p.args.map((a) => mapColumns(a, f)) };
+  if (p.kind === 'or') return { ...p, args: p.args.map((a) => mapColumns(a, f)) };
+  return mapAtomColumns(p, f);
+}
+
+function identName(tokenText: string): string {
+  return tokenText.startsWith('"') ? tokenText.slice(1, -1).replace(/""/g, '"') : tokenText.toLowerCase();
+}
+
+/** Rewrites the column identifiers of `text` (those in `columns`) with `rewrite(name)`. */
+function rewriteColumns(text: string, columns: string[], rewrite: (name: string) => string): string {
+  let out = '';
+  let last = 0;
+  const tokens = tokenize(text);
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'ident' && t.kind !== 'keyword') return;
+    const name = identName(t.text);
+    if (!columns.includes(name)) return;
+    if (tokens[i - 1]?.text === '.' || tokens[i + 1]?.text === '.' || tokens[i + 1]?.text === '(') return;
+    out += text.slice(last, t.start) + rewrite(name);
+    last = t.end;
+  });
+  return out + text.slice(last);
+}
+
+/** The requirement's SQL with every column qualified: `u.deleted_at IS NULL`. */
+export function renderRequirement(req: Requirement, qualifier: string | null): string {
+  if (!qualifier) return req.text;
+  return rewriteColumns(req.text, req.columns, (name) => `${quoteIdent(qualifier)}.${quoteIdent(name)}`);
+}
+
+/** The requirement over renamed columns (a CTE or view that passes `deleted_at` through as `removed_at`). */
+export function renameRequirement(req: Requirement, names: Map<string, string>): Requirement {
+  const rename = (n: string) => names.get(n) ?? n;
+  return {
+    predicate: mapColumns(req.predicate, (c) => ({ ...c, name: rename(c.name) })),
+    text: rewriteColumns(req.text, req.columns, (n) => quoteIdent(rename(n))),
+    columns: req.columns.map(rename),
+  };
+}
+
+function atomImplies(g: Atom, r: Atom, binds: Binder): boolean {
+  if (g.kind !== r.kind) return false;
+  switch (g.kind) {
+    case 'null-test':
+      return r.kind === 'null-test' && binds(g.column) && g.column.name === r.column.name && g.isNull === r.isNull;
+    case 'bool-test':
+      return r.kind === 'bool-test' && binds(g.column) && g.column.name === r.column.name && g.value === r.value;
+    case 'compare':
+      return r.kind === 'compare' && binds(g.column) && g.column.name === r.column.name && g.op === r.op && g.value === r.value;
+    default:
+      return false;
+  }
+}
+
+/** Sound (not complete) implication: does `guard` imply `required` for the relation `binds` selects? */
+export function implies(guard: Predicate, required: Predicate, binds: Binder): boolean {
+  if (required.kind === 'and') return required.args.every((r) => implies(guard, r, binds));
+  if (guard.kind === 'const') return guard.value === false;
+  if (guard.kind === 'or') return guard.args.length > 0 && guard.args.every((g) => implies(g, required, binds));
+  if (guard.kind === 'and' && guard.args.some((g) => implies(g, required, binds))) return true;
+  if (required.kind === 'or') return required.args.some((r) => implies(guard, r, binds));
+  if (guard.kind === 'and') return false;
+  return atomImplies(guard, required, binds);
+}

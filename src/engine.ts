@@ -1,0 +1,105 @@
+/**
+ * The engine's front door: a file (TS/JS program or SQL text) becomes lowered statements, once per file, shared
+ * by every rule that lints it. Rules then run checks on the statements and report findings.
+ */
+import type { TSESTree } from '@typescript-eslint/utils';
+import { extractSql } from './extract/typescript.js';
+import type { SqlFragment } from './sql/fragment.js';
+import { wholeFileFragment } from './sql/fragment.js';
+import { lowerStatement, type StatementModel } from './sql/lower.js';
+import type { SqlSyntaxError } from './sql/parser.js';
+import { parseFragment } from './sql/source.js';
+import { normalizeSettings, type SoftDeleteSettings } from './settings.js';
+import { loadSchema } from './schema/load.js';
+import type { SchemaModel } from './schema/model.js';
+import { ReadAnalyzer, type AnalysisContext } from './analysis/reads.js';
+
+export interface FileAnalysis {
+  statements: StatementModel[];
+  /** SQL that was found but did not parse (reported only when a rule opts in). */
+  parseErrors: Array<{ fragment: SqlFragment; error: SqlSyntaxError }>;
+  context: AnalysisContext;
+  reads: ReadAnalyzer;
+  /** True when no schema source was found (no migrations and no table settings). */
+  schemaMissing: boolean;
+}
+
+/** What a rule needs from ESLint's context, whatever the language. */
+export interface LintInput {
+  cwd: string;
+  settings: Record<string, unknown> | undefined;
+  text: string;
+  /** The program for JS/TS files; undefined for SQL files. */
+  program?: TSESTree.Program;
+  visitorKeys?: Record<string, readonly string[]>;
+}
+
+const cache = new WeakMap<object, FileAnalysis>();
+
+function fragmentsOf(input: LintInput, settings: SoftDeleteSettings): SqlFragment[] {
+  if (!input.program) return [wholeFileFragment(input.text)];
+  return extractSql(input.program, input.text, input.visitorKeys, { tags: settings.tags, functions: settings.functions }).map(
+    (e) => e.fragment,
+  );
+}
+
+export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'statements' | 'parseErrors'> {
+  const statements: StatementModel[] = [];
+  const parseErrors: FileAnalysis['parseErrors'] = [];
+  for (const fragment of fragments) {
+    const outcome = parseFragment(fragment);
+    if (!outcome.ok) {
+      parseErrors.push({ fragment, error: outcome.error });
+      continue;
+    }
+    outcome.source.parsed.statements.forEach((_, i) => {
+      const model = lowerStatement(outcome.source, i);
+      if (model) statements.push(model);
+    });
+  }
+  return { statements, parseErrors };
+}
+
+let warnedMissing = new Set<string>();
+
+function schemaFor(cwd: string, settings: SoftDeleteSettings): { schema: SchemaModel; missing: boolean } {
+  const schema = loadSchema(cwd, settings);
+  const missing = schema.files.length === 0 && settings.tables.size === 0;
+  if (missing && !warnedMissing.has(cwd) && !process.env.VITEST) {
+    warnedMissing.add(cwd);
+    process.emitWarning(
+      `eslint-plugin-soft-delete: no schema found under ${cwd} (looked in migrations/, db/, supabase/migrations/, ` +
+        `prisma/migrations/, drizzle/, schema.sql, structure.sql). No table is known to be soft-deletable, so SQL ` +
+        `reads are not checked. Point settings["soft-delete"].schema at your migrations, or declare tables in ` +
+        `settings["soft-delete"].tables.`,
+      { code: 'SOFT_DELETE_NO_SCHEMA' },
+    );
+  }
+  return { schema, missing };
+}
+
+/** Test hook: forget which directories were already warned about. */
+export function resetWarnings(): void {
+  warnedMissing = new Set();
+}
+
+/**
+ * Analyses one file, once: `key` is ESLint's SourceCode object, so every rule linting the same file shares it.
+ * Never throws: an unexpected failure yields an empty analysis.
+ */
+export function analyzeFile(key: object, input: LintInput): FileAnalysis {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const settings = normalizeSettings(input.settings?.['soft-delete']);
+  const { schema, missing } = schemaFor(input.cwd, settings);
+  const context: AnalysisContext = { schema, settings };
+  let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors'> = { statements: [], parseErrors: [] };
+  try {
+    lowered = lowerFragments(fragmentsOf(input, settings));
+  } catch {
+    // never crash ESLint on a shape we did not foresee
+  }
+  const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context), schemaMissing: missing };
+  cache.set(key, analysis);
+  return analysis;
+}

@@ -1,0 +1,101 @@
+/**
+ * Is this string (the first argument of `query(...)`, `raw(...)`, …) SQL, or prose / a command name / a selector?
+ *
+ * 1. After whitespace, comments and `(`, it must start with a statement keyword followed by something.
+ * 2. Prose is rejected: text ending in `.` or `!`, or text without any SQL punctuation that is written in sentence
+ *    case (`Select a customer…`) or uses English function words (`the`, `your`, `a`, …). This runs before parsing
+ *    because PostgreSQL happily parses `Select a customer from the list` (a column `a` aliased `customer`).
+ * 3. Then it must parse with the real parser (plus a few per-keyword sanity checks), or — when it does not parse,
+ *    e.g. a driver placeholder we did not normalise — have the shape of that statement (`DELETE FROM`,
+ *    `UPDATE x SET`, `CREATE TABLE`, …).
+ */
+import { parseSql } from '../sql/parser.js';
+
+const STATEMENT_KEYWORDS = new Set([
+  'SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'DROP', 'VALUES', 'TABLE', 'MERGE',
+  'TRUNCATE', 'COMMENT', 'GRANT', 'REVOKE',
+]);
+
+const STOPWORDS =
+  /\b(?:a|an|the|your|you|yours|this|these|those|my|our|their|please|will|was|were|has|have|it|its|been|here|there|can|could|should|would|we)\b/i;
+
+/** Punctuation that prose rarely has and SQL nearly always has. */
+const SQL_PUNCTUATION = /[*()=<>;?]|\$\d|::|\w\.\w|"__sd_ident_|\$\w*\$/;
+
+const DDL_OBJECT =
+  /^(?:CREATE|ALTER|DROP)\s+(?:OR\s+REPLACE\s+)?(?:(?:UNIQUE|TEMP|TEMPORARY|UNLOGGED|MATERIALIZED|RECURSIVE|GLOBAL|LOCAL|CONSTRAINT|EVENT)\s+)*(?:TABLE|INDEX|VIEW|FUNCTION|TRIGGER|POLICY|SCHEMA|EXTENSION|TYPE|SEQUENCE|DOMAIN|ROLE|DATABASE|RULE|PROCEDURE|AGGREGATE|PUBLICATION|SUBSCRIPTION|COLLATION|OPERATOR|SERVER|USER|STATISTICS)\b/i;
+
+const SHAPES: Record<string, RegExp> = {
+  SELECT: /\bFROM\b/i,
+  WITH: /\bAS\s*(?:NOT\s+)?(?:MATERIALIZED\s*)?\(/i,
+  INSERT: /^INSERT\s+INTO\b/i,
+  UPDATE: /^UPDATE\s+(?:ONLY\s+)?[\w."$]+(?:\s+(?:AS\s+)?\w+)?\s+SET\b/i,
+  DELETE: /^DELETE\s+FROM\b/i,
+  CREATE: DDL_OBJECT,
+  ALTER: DDL_OBJECT,
+  DROP: DDL_OBJECT,
+  VALUES: /^VALUES\s*\(/i,
+  TABLE: /^TABLE\s+[\w."]+\s*;?\s*$/i,
+  MERGE: /^MERGE\s+INTO\b/i,
+  TRUNCATE: /^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?[\w."]+/i,
+  COMMENT: /^COMMENT\s+ON\b/i,
+  GRANT: /\bON\b[\s\S]*\bTO\b/i,
+  REVOKE: /\bON\b[\s\S]*\bFROM\b/i,
+};
+
+/** Drops leading whitespace, comments and opening parentheses. */
+function stripLead(text: string): string {
+  let rest = text;
+  for (;;) {
+    const before = rest;
+    rest = rest.replace(/^[\s(]+/, '');
+    if (rest.startsWith('--')) {
+      const nl = rest.indexOf('\n');
+      rest = nl < 0 ? '' : rest.slice(nl + 1);
+    } else if (rest.startsWith('/*')) {
+      const end = rest.indexOf('*/');
+      rest = end < 0 ? '' : rest.slice(end + 2);
+    }
+    if (rest === before) return rest;
+  }
+}
+
+/** The text with string literals and quoted identifiers blanked, so their words do not count as prose. */
+function withoutQuoted(text: string): string {
+  return text.replace(/'(?:[^']|'')*'?/g, "''").replace(/"(?!__sd_ident_)(?:[^"]|"")*"?/g, '""');
+}
+
+export function looksLikeSql(text: string): boolean {
+  const body = stripLead(text);
+  const first = /^[A-Za-z]+/.exec(body)?.[0];
+  if (!first) return false;
+  const keyword = first.toUpperCase();
+  if (!STATEMENT_KEYWORDS.has(keyword)) return false;
+  const rest = body.slice(first.length);
+  if (!/^\s+\S|^\s*[(*]/.test(rest)) return false; // a lone keyword ("Delete", "update")
+
+  const visible = withoutQuoted(body);
+  if (/[.!]\s*$/.test(visible)) return false;
+  const punctuated = SQL_PUNCTUATION.test(visible);
+  const sentenceCase = /^[A-Z][a-z]+$/.test(first);
+  if (!punctuated && (sentenceCase || STOPWORDS.test(visible))) return false;
+
+  const upper = first === keyword;
+  const outcome = parseSql(text);
+  if (outcome.ok) {
+    if (outcome.parsed.statements.length === 0) return false;
+    switch (keyword) {
+      case 'SELECT':
+        // `select color` parses but is not a query anyone writes; real ones read a table or compute something
+        return /\bFROM\b/i.test(visible) || punctuated || /\d/.test(visible);
+      case 'TABLE':
+      case 'GRANT':
+      case 'REVOKE':
+        return upper || punctuated || /\bON\b/i.test(visible);
+      default:
+        return true;
+    }
+  }
+  const shape = SHAPES[keyword];
+  return shape !== undefined && shape.test(body);
+}

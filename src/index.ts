@@ -1,0 +1,62 @@
+/**
+ * eslint-plugin-soft-delete: the plugin object (rules, the SQL language, the recommended flat config).
+ */
+import { readFileSync } from 'node:fs';
+import type { ESLint, Linter } from 'eslint';
+import { sqlLanguage } from './language/sql-language.js';
+import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
+
+/** The package's own package.json: one level up from src/ when run from source, two from dist/src/. */
+function ownPackage(): { name: string; version: string } {
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'eslint-plugin-soft-delete' && pkg.version) return { name: pkg.name, version: pkg.version };
+    } catch {
+      // try the next candidate
+    }
+  }
+  return { name: 'eslint-plugin-soft-delete', version: '0.0.0' };
+}
+const { name, version } = ownPackage();
+
+export const rules = {
+  'require-soft-delete-filter': requireSoftDeleteFilter,
+};
+
+type RecommendedConfig = Linter.Config[];
+
+interface SoftDeletePlugin {
+  meta: { name: string; version: string };
+  rules: typeof rules;
+  languages: { sql: typeof sqlLanguage };
+  configs: { recommended: RecommendedConfig };
+}
+
+const plugin = {
+  meta: { name, version },
+  rules,
+  languages: { sql: sqlLanguage },
+  configs: { recommended: [] as RecommendedConfig },
+} satisfies SoftDeletePlugin;
+
+const ruleLevels = Object.fromEntries(Object.keys(rules).map((rule) => [`soft-delete/${rule}`, 'error'])) as Linter.RulesRecord;
+
+plugin.configs.recommended.push(
+  {
+    name: 'soft-delete/recommended',
+    plugins: { 'soft-delete': plugin as unknown as ESLint.Plugin },
+    rules: ruleLevels,
+  },
+  {
+    name: 'soft-delete/recommended/sql',
+    files: ['**/*.sql'],
+    plugins: { 'soft-delete': plugin as unknown as ESLint.Plugin },
+    language: 'soft-delete/sql',
+    rules: ruleLevels,
+  },
+);
+
+export default plugin;
+export { sqlLanguage };
+export type { SoftDeleteSettingsInput as SoftDeleteSettings } from './settings.js';

@@ -1,0 +1,120 @@
+/**
+ * The `.sql` ESLint language: `{ files: ['**\/*.sql'], language: 'soft-delete/sql' }`.
+ *
+ * Parsing goes through the libpg-query adapter (`src/sql/parser.ts`); this file only turns its result into
+ * ESLint's shapes: a shallow AST with 1-based lines / 0-based columns, and syntax errors as fatal parse errors.
+ */
+import type { File, FileError, Language, OkParseResult, ParseResult } from '@eslint/core';
+import { parseSql, tokenize, type ParsedSql, type ParsedStatement, type SqlToken } from '../sql/parser.js';
+import { LineIndex } from './line-index.js';
+import { SQL_VISITOR_KEYS, type SqlComment, type SqlDocument, type SqlNode, type SqlStatement } from './sql-ast.js';
+import { SqlSourceCode, type SqlLanguageOptions } from './sql-source-code.js';
+
+export interface SqlLanguageTypeOptions {
+  LangOptions: SqlLanguageOptions;
+  Code: SqlSourceCode;
+  RootNode: SqlDocument;
+  Node: SqlNode;
+}
+
+/** What `parse` hands to `createSourceCode`: the AST plus the adapter's full result. */
+export interface SqlParseResult extends OkParseResult<SqlDocument> {
+  parsed: ParsedSql;
+}
+
+function fileText(file: File): string {
+  return typeof file.body === 'string' ? file.body : new TextDecoder().decode(file.body);
+}
+
+function toComment(token: SqlToken, lines: LineIndex): SqlComment {
+  const isLine = token.text.startsWith('--');
+  const value = isLine ? token.text.slice(2) : token.text.slice(2, token.text.endsWith('*/') ? -2 : undefined);
+  return {
+    type: isLine ? 'Line' : 'Block',
+    value,
+    range: [token.start, token.end],
+    loc: lines.location(token.start, token.end),
+  };
+}
+
+/**
+ * Statement spans from the parser start at the first token but end after any trailing comment
+ * (`SELECT 1 /* x *\/;`). Narrow each to its first and last non-comment token so reports underline SQL only.
+ */
+function statementRanges(statements: ParsedStatement[], tokens: SqlToken[]): Array<[number, number]> {
+  const code = tokens.filter((token) => token.kind !== 'comment');
+  const ranges: Array<[number, number]> = [];
+  let i = 0;
+  for (const statement of statements) {
+    while (i < code.length && code[i]!.start < statement.start) i++;
+    let first: SqlToken | undefined;
+    let last: SqlToken | undefined;
+    while (i < code.length && code[i]!.end <= statement.end) {
+      first ??= code[i];
+      last = code[i];
+      i++;
+    }
+    ranges.push(first && last ? [first.start, last.end] : [statement.start, statement.end]);
+  }
+  return ranges;
+}
+
+function buildDocument(parsed: ParsedSql, lines: LineIndex): SqlDocument {
+  const { text, statements, tokens } = parsed;
+  const ranges = statementRanges(statements, tokens);
+  const sqlStatements: SqlStatement[] = statements.map((statement, index) => {
+    const [start, end] = ranges[index]!;
+    return { type: 'SqlStatement', node: statement.node, range: [start, end], loc: lines.location(start, end) };
+  });
+  return {
+    type: 'SqlDocument',
+    statements: sqlStatements,
+    comments: tokens.filter((token) => token.kind === 'comment').map((token) => toComment(token, lines)),
+    range: [0, text.length],
+    loc: lines.location(0, text.length),
+  };
+}
+
+export const sqlLanguage: Language<SqlLanguageTypeOptions> = {
+  fileType: 'text',
+  lineStart: 1,
+  columnStart: 0,
+  nodeTypeKey: 'type',
+  visitorKeys: SQL_VISITOR_KEYS,
+  defaultLanguageOptions: {},
+
+  validateLanguageOptions(languageOptions: SqlLanguageOptions | undefined): void {
+    if (languageOptions === undefined || languageOptions === null) return;
+    if (typeof languageOptions !== 'object' || Array.isArray(languageOptions)) {
+      throw new TypeError('Expected an object.');
+    }
+    const [key] = Object.keys(languageOptions);
+    if (key !== undefined) throw new TypeError(`Unexpected key "${key}" found: the sql language has no options.`);
+  },
+
+  parse(file: File): ParseResult<SqlDocument> {
+    const text = fileText(file);
+    const lines = new LineIndex(text);
+    let parsed: ParsedSql;
+    if (text === '') {
+      // libpg-query rejects the empty string ("Query cannot be empty"); an empty file is simply empty.
+      parsed = { text, statements: [], tokens: tokenize(text) };
+    } else {
+      const outcome = parseSql(text);
+      if (!outcome.ok) {
+        const { line, column } = lines.position(Math.min(Math.max(outcome.error.index, 0), text.length));
+        // ESLint passes parse errors through unchanged, so these are already its 1-based output columns.
+        const error: FileError = { message: outcome.error.message, line, column: column + 1 };
+        return { ok: false, errors: [error] };
+      }
+      parsed = outcome.parsed;
+    }
+    const result: SqlParseResult = { ok: true, ast: buildDocument(parsed, lines), parsed };
+    return result;
+  },
+
+  createSourceCode(file: File, input: OkParseResult<SqlDocument>): SqlSourceCode {
+    const parsed = (input as Partial<SqlParseResult>).parsed ?? { text: fileText(file), statements: [], tokens: [] };
+    return new SqlSourceCode({ text: fileText(file), ast: input.ast, parsed });
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * What every rule shares: the rule creator (docs URL per rule), the bridge from ESLint's context (JS or the SQL
+ * language) to the engine, and the mapping of fragment offsets and edits back to the linted file.
+ */
+import { ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { analyzeFile, type FileAnalysis } from './engine.js';
+import type { SqlFragment } from './sql/fragment.js';
+import type { FragmentEdit } from './analysis/reads.js';
+
+export const REPOSITORY_URL = 'https://github.com/eslint-plugin-soft-delete/eslint-plugin-soft-delete';
+
+export const createRule = ESLintUtils.RuleCreator<{ recommended?: boolean; requiresSchema?: boolean }>(
+  (name) => `${REPOSITORY_URL}/blob/main/docs/rules/${name}.md`,
+);
+
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+interface MinimalSourceCode {
+  text: string;
+  getLocFromIndex(index: number): { line: number; column: number };
+  getNodeByRangeIndex?: (index: number) => TSESTree.Node | null;
+  visitorKeys?: Record<string, readonly string[]>;
+}
+
+function sourceCodeOf(context: AnyContext): MinimalSourceCode {
+  return context.sourceCode as unknown as MinimalSourceCode;
+}
+
+/**
+ * Listeners that run `check` once per file, for JS/TS files (Program) and for `.sql` files linted with the
+ * plugin's SQL language (SqlDocument).
+ */
+export function onFile(context: AnyContext, check: (analysis: FileAnalysis) => void): TSESLint.RuleListener {
+  const run = (program: TSESTree.Program | undefined): void => {
+    const sourceCode = sourceCodeOf(context);
+    const analysis = analyzeFile(context.sourceCode, {
+      cwd: context.cwd,
+      settings: context.settings as Record<string, unknown>,
+      text: sourceCode.text,
+      ...(program ? { program, visitorKeys: sourceCode.visitorKeys } : {}),
+    });
+    check(analysis);
+  };
+  return {
+    Program: (node: TSESTree.Program) => run(node),
+    SqlDocument: () => run(undefined),
+  } as TSESLint.RuleListener;
+}
+
+/** The file location of a span of a fragment. */
+export function locOf(context: AnyContext, fragment: SqlFragment, start: number, end: number): TSESTree.SourceLocation {
+  const sourceCode = sourceCodeOf(context);
+  const from = fragment.toSource(start);
+  let to = end > start ? fragment.toSource(end - 1) + 1 : from;
+  if (to <= from) to = from + 1;
+  to = Math.min(to, sourceCode.text.length);
+  return { start: sourceCode.getLocFromIndex(from), end: sourceCode.getLocFromIndex(to) };
+}
+
+/**
+ * Escapes text inserted into the host of the SQL: a JS string literal (its quote and backslashes) or a template
+ * literal (backticks, `${` and backslashes). `.sql` files need none.
+ */
+function escapeForHost(sourceCode: MinimalSourceCode, index: number, text: string): string {
+  const node = sourceCode.getNodeByRangeIndex?.(index);
+  if (!node) return text;
+  if (node.type === 'TemplateElement' || node.type === 'TemplateLiteral') {
+    return text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  }
+  if (node.type === 'Literal' && typeof node.value === 'string') {
+    const quote = node.raw[0] ?? "'";
+    return text.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n');
+  }
+  return text;
+}
+
+/** A fix function applying fragment edits to the file (through nested quoting and the host literal). */
+export function fixOf(context: AnyContext, edits: FragmentEdit[]): TSESLint.ReportFixFunction {
+  const sourceCode = sourceCodeOf(context);
+  return (fixer) =>
+    edits.map((edit) => {
+      const start = edit.fragment.toSource(edit.start);
+      const end = edit.end > edit.start ? edit.fragment.toSource(edit.end - 1) + 1 : start;
+      const sqlText = edit.fragment.escape ? edit.fragment.escape(edit.text) : edit.text;
+      return fixer.replaceTextRange([start, end], escapeForHost(sourceCode, Math.max(0, start - 1), sqlText));
+    });
+}

@@ -1,0 +1,304 @@
+/**
+ * Loads the schema model for a project: finds its schema files (settings globs, or the conventional places),
+ * applies them in path order, and caches the result by file stamps. Synchronous, because ESLint rules are.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { globSync } from 'tinyglobby';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { SoftDeleteSettings } from '../settings.js';
+import { emptySchema, type SchemaModel } from './model.js';
+import { applySql } from './apply.js';
+import { lineColumn } from './sqltext.js';
+
+export { applySql, schemaFromSql } from './apply.js';
+
+/** Where schema files live when the settings name none (relative to cwd). */
+export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
+  'migrations/**/*.sql',
+  'migrations/**/*.{ts,js,mjs,cjs,mts,cts}',
+  'db/migrate*/**/*.sql',
+  'db/**/*.sql',
+  'supabase/migrations/**/*.sql',
+  'prisma/migrations/*/migration.sql',
+  'drizzle/**/*.sql',
+  'schema.sql',
+  'structure.sql',
+  'db/schema.sql',
+  'db/structure.sql',
+];
+
+const SQL_FILE = /\.sql$/i;
+const SCRIPT_FILE = /\.(?:[cm]?[jt]s)$/i;
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+
+/** Stamps of the files behind a cached model are re-checked at most this often (milliseconds). */
+export const SCHEMA_RECHECK_MS = 1000;
+
+interface CacheEntry {
+  model: SchemaModel;
+  /** file → `mtimeMs:size` (or `missing`), in application order. */
+  stamps: Map<string, string>;
+  checkedAt: number;
+}
+
+const cache = new Map<string, CacheEntry>();
+let clock: () => number = () => Date.now();
+
+/** Forgets every cached model (tests; a long-lived process that knows the files changed). */
+export function clearSchemaCache(): void {
+  cache.clear();
+}
+
+/** Test hook: replaces the clock that paces the stamp re-check (`undefined` restores `Date.now`). */
+export function setSchemaClock(now?: () => number): void {
+  clock = now ?? (() => Date.now());
+}
+
+/**
+ * The schema model for the project at `cwd`. Cached per (cwd, settings); while the set of files and each
+ * file's mtime and size are unchanged the same object is returned, and the files are not even listed again
+ * until SCHEMA_RECHECK_MS has passed since the last check.
+ */
+export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaModel {
+  const root = path.resolve(cwd);
+  const key = JSON.stringify([
+    root,
+    settings.schema,
+    settings.columns,
+    settings.searchPath,
+    settings.tags,
+    settings.functions,
+  ]);
+  const now = clock();
+  const entry = cache.get(key);
+  if (entry && now - entry.checkedAt < SCHEMA_RECHECK_MS) return entry.model;
+
+  const files = findSchemaFiles(root, settings.schema);
+  const stamps = new Map(files.map((file) => [file, stampOf(file)]));
+  if (entry && sameStamps(entry.stamps, stamps)) {
+    entry.checkedAt = now;
+    return entry.model;
+  }
+  const model = buildModel(files, settings);
+  cache.set(key, { model, stamps, checkedAt: now });
+  return model;
+}
+
+/** Absolute paths of the schema files for `cwd`, in the order they are applied. */
+export function findSchemaFiles(cwd: string, globs: readonly string[] | null): string[] {
+  const root = path.resolve(cwd);
+  const patterns = globs === null ? [...CONVENTIONAL_SCHEMA_GLOBS] : [...globs];
+  if (!patterns.length) return [];
+  let found: string[];
+  try {
+    found = globSync(patterns, {
+      cwd: root,
+      absolute: true,
+      onlyFiles: true,
+      ignore: ['**/node_modules/**'],
+    });
+  } catch {
+    return [];
+  }
+  const unique = [...new Set(found.map((f) => path.resolve(f)))].filter(
+    (f) => SQL_FILE.test(f) || (SCRIPT_FILE.test(f) && !DECLARATION_FILE.test(f)),
+  );
+  const relative = new Map(unique.map((f) => [f, path.relative(root, f).split(path.sep).join('/')]));
+  return unique.sort((a, b) => naturalComparePaths(relative.get(a)!, relative.get(b)!));
+}
+
+function stampOf(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function sameStamps(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [file, stamp] of a) if (b.get(file) !== stamp) return false;
+  return true;
+}
+
+/**
+ * Natural order of `/`-separated paths, segment by segment: digit runs compare by value (`2_x.sql` <
+ * `10_x.sql`), everything else by code unit; a directory's own files and subdirectories sort by name like any
+ * segment.
+ */
+export function naturalComparePaths(a: string, b: string): number {
+  const as = a.split('/');
+  const bs = b.split('/');
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const c = naturalCompare(as[i]!, bs[i]!);
+    if (c !== 0) return c;
+  }
+  return as.length - bs.length;
+}
+
+export function naturalCompare(a: string, b: string): number {
+  const chunk = /(\d+|\D+)/g;
+  const ac = a.match(chunk) ?? [];
+  const bc = b.match(chunk) ?? [];
+  for (let i = 0; i < Math.min(ac.length, bc.length); i++) {
+    const x = ac[i]!;
+    const y = bc[i]!;
+    if (x === y) continue;
+    const xDigits = /^\d/.test(x);
+    const yDigits = /^\d/.test(y);
+    if (xDigits && yDigits) {
+      const xs = x.replace(/^0+(?=\d)/, '');
+      const ys = y.replace(/^0+(?=\d)/, '');
+      if (xs.length !== ys.length) return xs.length - ys.length;
+      if (xs !== ys) return xs < ys ? -1 : 1;
+      if (x.length !== y.length) return x.length - y.length; // `01` and `1`: fewer zeros first, just to be total
+      continue;
+    }
+    return x < y ? -1 : 1;
+  }
+  if (ac.length !== bc.length) return ac.length - bc.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function buildModel(files: string[], settings: SoftDeleteSettings): SchemaModel {
+  const model = emptySchema();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      model.problems.push({ file, message: `${file}: cannot read: ${(error as Error).message}` });
+      continue;
+    }
+    // A byte-order mark is not SQL; a space keeps every offset where it was.
+    if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
+    model.files.push(file);
+    if (SQL_FILE.test(file)) applySql(model, text, file, undefined, { searchPath: settings.searchPath });
+    else applyScriptMigration(model, file, text, settings);
+  }
+  return model;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// TS/JS migrations: the SQL strings they run
+
+/** The extractor's entry point (src/extract/typescript.ts), loaded once; null when it is not available. */
+type ExtractSql = (
+  program: TSESTree.Program,
+  sourceText: string,
+  visitorKeys: unknown,
+  options: unknown,
+) => Array<{ fragment: { text: string; toSource: (index: number) => number } }>;
+
+const extractorModule = '../extract/typescript.js';
+const extractSql: ExtractSql | null = await import(extractorModule).then(
+  (m: { extractSql?: unknown }) => (typeof m.extractSql === 'function' ? (m.extractSql as ExtractSql) : null),
+  () => null,
+);
+
+type Estree = typeof import('@typescript-eslint/typescript-estree');
+type VisitorKeysModule = typeof import('@typescript-eslint/visitor-keys');
+const require = createRequire(import.meta.url);
+let estree: { parse: Estree['parse']; visitorKeys: VisitorKeysModule['visitorKeys'] } | undefined;
+
+/** typescript-estree (and TypeScript behind it) is loaded on the first TS/JS migration only. */
+function loadEstree(): NonNullable<typeof estree> {
+  estree ??= {
+    parse: (require('@typescript-eslint/typescript-estree') as Estree).parse,
+    visitorKeys: (require('@typescript-eslint/visitor-keys') as VisitorKeysModule).visitorKeys,
+  };
+  return estree;
+}
+
+/** Names of the functions that undo a migration; the SQL inside them is not part of the end state. */
+const ROLLBACK_NAMES = new Set(['down', 'rollback']);
+
+function applyScriptMigration(model: SchemaModel, file: string, text: string, settings: SoftDeleteSettings): void {
+  if (!extractSql) return;
+  let program: TSESTree.Program;
+  try {
+    program = loadEstree().parse(text, { range: true, loc: true, jsx: false });
+  } catch (error) {
+    const e = error as { message?: string; lineNumber?: number; column?: number; location?: { start?: { line?: number; column?: number } } };
+    const line = e.location?.start?.line ?? e.lineNumber ?? 1;
+    const column = (e.location?.start?.column ?? e.column ?? 0) + 1;
+    model.problems.push({ file, message: `${file}:${line}:${column}: ${e.message ?? String(error)}` });
+    return;
+  }
+  let found;
+  try {
+    found = extractSql(program, text, loadEstree().visitorKeys, { tags: settings.tags, functions: settings.functions });
+  } catch (error) {
+    const where = lineColumn(text, 0);
+    model.problems.push({ file, message: `${file}:${where.line}:${where.column}: cannot extract SQL: ${(error as Error).message}` });
+    return;
+  }
+  const rollback = rollbackRanges(program);
+  for (const { fragment } of found) {
+    const at = fragment.toSource(0);
+    if (rollback.some(([start, end]) => at >= start && at < end)) continue;
+    applySql(model, fragment.text, file, fragment.toSource, { fileText: text, searchPath: settings.searchPath });
+  }
+}
+
+function propertyName(node: TSESTree.Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'Identifier') return node.name;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  return undefined;
+}
+
+/**
+ * Source ranges of rollback code: `down()` methods and object properties, `export function down`,
+ * `export const down = …`, `exports.down = …` / `module.exports.down = …`.
+ */
+function rollbackRanges(program: TSESTree.Program): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    if (!value || typeof value !== 'object') return;
+    const node = value as TSESTree.Node;
+    if (typeof node.type === 'string') {
+      let name: string | undefined;
+      let range: [number, number] | undefined;
+      switch (node.type) {
+        case 'MethodDefinition':
+        case 'Property':
+        case 'PropertyDefinition':
+          if (!node.computed) name = propertyName(node.key);
+          range = node.value?.range;
+          break;
+        case 'FunctionDeclaration':
+          name = node.id?.name;
+          range = node.range;
+          break;
+        case 'VariableDeclarator':
+          name = propertyName(node.id);
+          range = node.init?.range;
+          break;
+        case 'AssignmentExpression':
+          if (node.left.type === 'MemberExpression' && !node.left.computed) name = propertyName(node.left.property);
+          range = node.right.range;
+          break;
+        default:
+          break;
+      }
+      if (name && ROLLBACK_NAMES.has(name) && range) {
+        ranges.push(range);
+        return;
+      }
+    }
+    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'parent' || key === 'range' || key === 'loc') continue;
+      if (child && typeof child === 'object') visit(child);
+    }
+  };
+  visit(program.body);
+  return ranges;
+}

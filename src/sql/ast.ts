@@ -1,0 +1,86 @@
+/**
+ * Small, total helpers over the raw libpg-query JSON AST (`{ NodeType: { ...fields } }`). None of them throw on
+ * unexpected shapes: they return undefined, which callers treat as "not this construct".
+ */
+import type { RawNode } from './parser.js';
+
+export type Fields = Record<string, unknown>;
+
+/** The node type of a raw node (`SelectStmt`, `RangeVar`, …). */
+export function nodeType(node: unknown): string | undefined {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const keys = Object.keys(node);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+/** The fields of `node` when it has type `type`. */
+export function fieldsOf(node: unknown, type: string): Fields | undefined {
+  if (nodeType(node) !== type) return undefined;
+  const value = (node as Record<string, unknown>)[type];
+  return value && typeof value === 'object' ? (value as Fields) : undefined;
+}
+
+/** The type and fields of any node. */
+export function unwrap(node: unknown): { type: string; fields: Fields } | undefined {
+  const type = nodeType(node);
+  if (!type) return undefined;
+  const fields = (node as Record<string, unknown>)[type];
+  return fields && typeof fields === 'object' ? { type, fields: fields as Fields } : undefined;
+}
+
+export function list(value: unknown): RawNode[] {
+  return Array.isArray(value) ? (value as RawNode[]) : [];
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function num(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** `{ String: { sval } }` → sval. */
+export function stringValue(node: unknown): string | undefined {
+  return str(fieldsOf(node, 'String')?.sval);
+}
+
+/** Names of a qualified-name list (`[{String}, {String}]`). */
+export function nameList(value: unknown): string[] {
+  return list(value)
+    .map(stringValue)
+    .filter((s): s is string => s !== undefined);
+}
+
+/** The string of an `A_Const` string constant, possibly behind a type cast. */
+export function constString(node: unknown): { value: string; location: number } | undefined {
+  const cast = fieldsOf(node, 'TypeCast');
+  if (cast) return constString(cast.arg);
+  const constant = fieldsOf(node, 'A_Const');
+  if (!constant) return undefined;
+  const value = str((constant.sval as Fields | undefined)?.sval);
+  return value === undefined ? undefined : { value, location: num(constant.location) ?? -1 };
+}
+
+/** Smallest non-negative `location` anywhere inside the node (its start, approximately). */
+export function firstLocation(node: unknown): number {
+  let best = Infinity;
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    if (!value || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value as Fields)) {
+      if (key === 'location' && typeof child === 'number' && child >= 0 && child < best) best = child;
+      else if (typeof child === 'object') visit(child);
+    }
+  };
+  visit(node);
+  return best === Infinity ? -1 : best;
+}
+
+/** A structural key for an expression: the JSON with locations removed. Equal keys mean equal expressions. */
+export function structuralKey(node: unknown): string {
+  return JSON.stringify(node, (key, value) => (key === 'location' ? undefined : value));
+}

@@ -1,0 +1,442 @@
+/**
+ * Lowering: a parsed statement becomes the statement model — which relations it reads, in which scopes, under
+ * which predicates; which views / stream tables it defines; which uniques it declares. Checks only see this model.
+ */
+import type { RawNode } from './parser.js';
+import type { SqlSource } from './source.js';
+import type { SqlFragment } from './fragment.js';
+import { sourceFromFragmentString } from './source.js';
+import { constString, fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
+import { columnRef, conjuncts, lowerPredicate, type Predicate } from './predicate.js';
+import { onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+interface RefBase {
+  /** Alias, if any. */
+  alias: string | null;
+  /** The name that qualifies this reference's columns (alias, or the relation name). */
+  exposed: string;
+  /** On the nullable side of an outer join. */
+  nullable: boolean;
+  /** Conjuncts of ON clauses that filter this reference's rows (inner joins, and its own outer join's ON). */
+  on: Predicate[];
+  /** The ON clause to extend when adding a filter for a nullable reference (its own outer join's ON). */
+  onClause: { span: ClauseSpan | null; predicate: Predicate } | null;
+}
+
+export interface TableRef extends RefBase {
+  kind: 'table';
+  schema: string | null;
+  name: string;
+  /** Span of the (qualified) name inside the source text. */
+  span: Span;
+}
+
+export interface DerivedRef extends RefBase {
+  kind: 'derived';
+  /** The CTE name when this reads a CTE. */
+  cte: string | null;
+  query: Query;
+}
+
+export type FromRef = TableRef | DerivedRef;
+
+export interface OutputColumn {
+  /** Output name (null for an unnamed expression). */
+  name: string | null;
+  /** `*` or `q.*`. */
+  star: boolean;
+  starQualifier: string | null;
+  /** A plain column reference passed through, if the target is one. */
+  column: { qualifier: string | null; name: string } | null;
+}
+
+export interface Scope {
+  source: SqlSource;
+  kind: 'select' | 'update' | 'delete';
+  refs: FromRef[];
+  /** WHERE as a predicate (const true when absent). */
+  where: Predicate;
+  outputs: OutputColumn[];
+  /** Subqueries in expressions (WHERE, select list, HAVING, ON …): each its own scope, never filtered from here. */
+  subqueries: Query[];
+  /** Token of the leading keyword, for fixes (undefined when it cannot be found). */
+  layout: ScopeLayout | null;
+}
+
+export type Query =
+  | { kind: 'select'; scope: Scope; ctes: Cte[] }
+  | { kind: 'set'; branches: Query[]; ctes: Cte[] }
+  | { kind: 'other'; subqueries: Query[]; ctes: Cte[] };
+
+export interface Cte {
+  name: string;
+  query: Query;
+}
+
+export type DefinitionKind = 'view' | 'materialized-view' | 'stream-table' | 'immv' | 'continuous-aggregate';
+
+export interface Definition {
+  kind: DefinitionKind;
+  name: string;
+  /** The defining query; null when it could not be parsed (error set). */
+  query: Query | null;
+  error: { message: string; fragment: SqlFragment; index: number } | null;
+  /** Where the definition is named (the view name / the function call) in `source`. */
+  span: Span;
+  source: SqlSource;
+}
+
+export interface StatementModel {
+  source: SqlSource;
+  node: RawNode;
+  type: string;
+  start: number;
+  end: number;
+  /** Queries whose rows reach the application or another table: checked by require-soft-delete-filter. */
+  reads: Query[];
+  /** Views, materialized views, stream tables and IMMVs defined by this statement. */
+  definitions: Definition[];
+}
+
+const STREAM_FUNCTIONS: Record<string, DefinitionKind> = {
+  create_stream_table: 'stream-table',
+  alter_stream_table: 'stream-table',
+  create_immv: 'immv',
+};
+const STREAM_SCHEMAS = new Set(['pgtrickle', 'pgivm', 'public']);
+
+class Lowerer {
+  private readonly cteStack: Array<Map<string, Cte | 'self'>> = [];
+
+  constructor(private readonly source: SqlSource) {}
+
+  private opaque = (location: number): boolean => this.source.fragment.opaque.has(location);
+
+  lowerQuery(node: unknown, passthroughName: string | null = null): Query {
+    const fields = fieldsOf(node, 'SelectStmt') ?? (isBareSelect(node) ? (node as Fields) : undefined);
+    if (fields) return this.lowerSelect(fields);
+    const n = unwrap(node);
+    if (n && (n.type === 'UpdateStmt' || n.type === 'DeleteStmt' || n.type === 'InsertStmt')) {
+      const { query } = this.lowerModify(n.type, n.fields);
+      return query;
+    }
+    void passthroughName;
+    return { kind: 'other', subqueries: this.collectSubqueries(node), ctes: [] };
+  }
+
+  private withCtes<T>(withClause: unknown, body: (ctes: Cte[]) => T): T {
+    const w = fieldsOf(withClause, 'WithClause') ?? (withClause as Fields | undefined);
+    const ctes: Cte[] = [];
+    if (!w || !Array.isArray(w.ctes)) return body(ctes);
+    const frame = new Map<string, Cte | 'self'>();
+    this.cteStack.push(frame);
+    try {
+      for (const c of list(w.ctes)) {
+        const cf = fieldsOf(c, 'CommonTableExpr');
+        const name = str(cf?.ctename);
+        if (!cf || !name) continue;
+        if (w.recursive) frame.set(name, 'self');
+        const cte: Cte = { name, query: this.lowerQuery(cf.ctequery) };
+        frame.set(name, cte);
+        ctes.push(cte);
+      }
+      return body(ctes);
+    } finally {
+      this.cteStack.pop();
+    }
+  }
+
+  private findCte(name: string): Cte | 'self' | undefined {
+    for (let i = this.cteStack.length - 1; i >= 0; i--) {
+      const hit = this.cteStack[i]!.get(name);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  private lowerSelect(fields: Fields): Query {
+    return this.withCtes(fields.withClause, (ctes) => {
+      const op = str(fields.op);
+      if (op && op !== 'SETOP_NONE') {
+        const branches = [this.lowerQuery(fields.larg), this.lowerQuery(fields.rarg)];
+        const flat = branches.flatMap((b) => (b.kind === 'set' && b.ctes.length === 0 ? b.branches : [b]));
+        return { kind: 'set', branches: flat, ctes };
+      }
+      if (Array.isArray(fields.valuesLists)) {
+        return { kind: 'other', subqueries: this.collectSubqueries(fields.valuesLists), ctes };
+      }
+      const anchor = Math.min(...[firstLocation(fields.targetList), firstLocation(fields.fromClause)].filter((l) => l >= 0));
+      const start = Number.isFinite(anchor) ? this.source.layout.keywordBefore(anchor, 'SELECT') : undefined;
+      const scope = this.buildScope('select', fields.fromClause, fields.whereClause, fields.targetList, start);
+      scope.subqueries.push(
+        ...this.collectSubqueries([fields.targetList, fields.whereClause, fields.havingClause, fields.groupClause, fields.sortClause, fields.limitCount, fields.limitOffset]),
+      );
+      return { kind: 'select', scope, ctes };
+    });
+  }
+
+  lowerModify(type: string, fields: Fields): { query: Query; target: TableRef | null } {
+    return this.withCtes(fields.withClause, (ctes) => {
+      const target = this.tableRef(fields.relation);
+      if (type === 'InsertStmt') {
+        const subqueries: Query[] = [];
+        if (fields.selectStmt) subqueries.push(this.lowerQuery(fields.selectStmt));
+        subqueries.push(...this.collectSubqueries([fields.onConflictClause, fields.returningClause]));
+        return { query: { kind: 'other', subqueries, ctes }, target };
+      }
+      const kind = type === 'UpdateStmt' ? 'update' : 'delete';
+      const from = type === 'UpdateStmt' ? fields.fromClause : fields.usingClause;
+      const relLocation = num(fieldsOf({ RangeVar: fields.relation }, 'RangeVar')?.location) ?? -1;
+      const start = relLocation >= 0 ? this.source.layout.keywordBefore(relLocation, kind === 'update' ? 'UPDATE' : 'DELETE') : undefined;
+      const returning = (fields.returningClause as Fields | undefined)?.exprs ?? fields.returningList;
+      const scope = this.buildScope(kind, from, fields.whereClause, returning, start);
+      scope.subqueries.push(...this.collectSubqueries([fields.targetList, fields.whereClause, returning]));
+      return { query: { kind: 'select', scope, ctes }, target };
+    });
+  }
+
+  private tableRef(rangeVar: unknown): TableRef | null {
+    const rv = (rangeVar && typeof rangeVar === 'object' && 'relname' in rangeVar ? rangeVar : fieldsOf(rangeVar, 'RangeVar')) as Fields | undefined;
+    const name = str(rv?.relname);
+    if (!rv || !name) return null;
+    const alias = str((rv.alias as Fields | undefined)?.aliasname) ?? null;
+    const location = num(rv.location) ?? -1;
+    const span = location >= 0 ? this.source.layout.nameSpanAt(location) : { start: 0, end: 0 };
+    return {
+      kind: 'table',
+      schema: str(rv.schemaname) ?? null,
+      name,
+      alias,
+      exposed: alias ?? name,
+      span,
+      nullable: false,
+      on: [],
+      onClause: null,
+    };
+  }
+
+  private buildScope(
+    kind: Scope['kind'],
+    fromClause: unknown,
+    whereClause: unknown,
+    targetList: unknown,
+    startToken: number | undefined,
+  ): Scope {
+    const refs: FromRef[] = [];
+    const subqueries: Query[] = [];
+    for (const item of list(fromClause)) this.lowerFromItem(item, refs, subqueries, [], false);
+    return {
+      source: this.source,
+      kind,
+      refs,
+      where: lowerPredicate(whereClause as RawNode | undefined, this.opaque),
+      outputs: list(targetList).map(outputColumn),
+      subqueries,
+      layout: startToken === undefined ? null : scopeLayout(this.source.layout, startToken),
+    };
+  }
+
+  /**
+   * Adds the references of one FROM item. `on` holds the ON conjuncts of enclosing joins that filter this item;
+   * `nullable` whether an enclosing outer join may null-extend it.
+   */
+  private lowerFromItem(item: unknown, refs: FromRef[], subqueries: Query[], on: Predicate[], nullable: boolean): void {
+    const n = unwrap(item);
+    if (!n) return;
+    const { type, fields } = n;
+    if (type === 'RangeVar') {
+      const ref = this.tableRef(item);
+      if (!ref) return;
+      const cte = ref.schema ? undefined : this.findCte(ref.name);
+      if (cte === 'self') return; // a recursive CTE reading itself
+      if (cte) {
+        refs.push({ kind: 'derived', cte: cte.name, query: cte.query, alias: ref.alias, exposed: ref.exposed, nullable, on: [...on], onClause: null });
+        return;
+      }
+      refs.push({ ...ref, nullable, on: [...on] });
+      return;
+    }
+    if (type === 'RangeSubselect') {
+      const alias = str((fields.alias as Fields | undefined)?.aliasname) ?? null;
+      const query = this.lowerQuery(fields.subquery);
+      refs.push({ kind: 'derived', cte: null, query, alias, exposed: alias ?? '', nullable, on: [...on], onClause: null });
+      return;
+    }
+    if (type === 'JoinExpr') {
+      const jointype = str(fields.jointype) ?? 'JOIN_INNER';
+      const quals = fields.quals as RawNode | undefined;
+      const predicate = lowerPredicate(quals, this.opaque);
+      const qualConjuncts = conjuncts(predicate);
+      const clause = quals ? { span: onClauseSpan(this.source.layout, firstLocation(quals)), predicate } : null;
+      subqueries.push(...this.collectSubqueries(quals));
+      const leftNullable = jointype === 'JOIN_RIGHT' || jointype === 'JOIN_FULL';
+      const rightNullable = jointype === 'JOIN_LEFT' || jointype === 'JOIN_FULL';
+      // The ON of an inner join filters both sides; the ON of an outer join filters only its nullable side.
+      const leftOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_RIGHT' ? [...on, ...qualConjuncts] : on;
+      const rightOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_LEFT' ? [...on, ...qualConjuncts] : on;
+      const before = refs.length;
+      this.lowerFromItem(fields.larg, refs, subqueries, jointype === 'JOIN_FULL' ? on : leftOn, nullable || leftNullable);
+      const middle = refs.length;
+      this.lowerFromItem(fields.rarg, refs, subqueries, jointype === 'JOIN_FULL' ? on : rightOn, nullable || rightNullable);
+      if (clause) {
+        const side: Array<[number, number, boolean]> = [[before, middle, leftNullable], [middle, refs.length, rightNullable]];
+        for (const [from, to, isNullable] of side) {
+          if (!isNullable) continue;
+          for (let i = from; i < to; i++) refs[i]!.onClause ??= clause; // the innermost outer join wins
+        }
+      }
+      return;
+    }
+    // RangeFunction, JSON_TABLE, XMLTABLE…: no relation read, but their arguments may hold subqueries.
+    subqueries.push(...this.collectSubqueries(fields));
+  }
+
+  /** Every subquery (SubLink) inside expressions, each lowered as its own query. */
+  collectSubqueries(node: unknown): Query[] {
+    const found: Query[] = [];
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        for (const v of value) visit(v);
+        return;
+      }
+      if (!value || typeof value !== 'object') return;
+      const n = unwrap(value);
+      if (n?.type === 'SubLink') {
+        visit(n.fields.testexpr);
+        found.push(this.lowerQuery(n.fields.subselect));
+        return;
+      }
+      if (n && (n.type === 'SelectStmt' || n.type === 'RangeSubselect')) return; // owned by their own scope
+      for (const child of Object.values(n ? n.fields : (value as Fields))) if (typeof child === 'object') visit(child);
+    };
+    visit(node);
+    return found;
+  }
+
+  /** Views, materialized views, stream tables and IMMVs defined by a statement. */
+  definitions(type: string, fields: Fields): Definition[] {
+    if (type === 'ViewStmt') {
+      const view = this.tableRef(fields.view);
+      if (!view) return [];
+      return [{ kind: 'view', name: view.name, query: this.lowerQuery(fields.query), error: null, span: view.span, source: this.source }];
+    }
+    if (type === 'CreateTableAsStmt' && str(fields.objtype) === 'OBJECT_MATVIEW') {
+      const into = fields.into as Fields | undefined;
+      const view = this.tableRef(into?.rel);
+      if (!view) return [];
+      const continuous = list(into?.options).some((o) => {
+        const d = fieldsOf(o, 'DefElem');
+        return str(d?.defnamespace) === 'timescaledb' && /^continuous$/.test(str(d?.defname) ?? '');
+      });
+      const kind: DefinitionKind = continuous ? 'continuous-aggregate' : 'materialized-view';
+      return [{ kind, name: view.name, query: this.lowerQuery(fields.query), error: null, span: view.span, source: this.source }];
+    }
+    return this.streamTableCalls(fields);
+  }
+
+  private streamTableCalls(root: unknown): Definition[] {
+    const found: Definition[] = [];
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(visit);
+      if (!value || typeof value !== 'object') return;
+      const call = fieldsOf(value, 'FuncCall');
+      if (call) {
+        const names = nameList(call.funcname);
+        const fn = names[names.length - 1] ?? '';
+        const schema = names.length > 1 ? names[names.length - 2]! : 'public';
+        const kind = STREAM_FUNCTIONS[fn];
+        if (kind && STREAM_SCHEMAS.has(schema)) {
+          const definition = this.streamTableDefinition(kind, call);
+          if (definition) found.push(definition);
+        }
+      }
+      for (const child of Object.values(value)) if (typeof child === 'object') visit(child);
+    };
+    visit(root);
+    return found;
+  }
+
+  private streamTableDefinition(kind: DefinitionKind, call: Fields): Definition | null {
+    const positional: unknown[] = [];
+    const named = new Map<string, unknown>();
+    for (const arg of list(call.args)) {
+      const na = fieldsOf(arg, 'NamedArgExpr');
+      if (na) named.set(str(na.name) ?? '', na.arg);
+      else positional.push(arg);
+    }
+    const nameArg = constString(named.get('name') ?? named.get('table_name') ?? named.get('immv_name') ?? positional[0]);
+    const queryArg = named.get('query') ?? named.get('view_definition') ?? positional[1];
+    const literal = constString(queryArg);
+    const location = num(call.location) ?? 0;
+    const callSpan = this.source.layout.nameSpanAt(location);
+    if (!literal || literal.location < 0) return null; // no query given (e.g. alter without query)
+    const inner = sourceFromFragmentString(this.source, literal.location);
+    const name = nameArg?.value ?? '';
+    if (!inner) return null;
+    if (!inner.ok) {
+      return { kind, name, query: null, error: { message: inner.error.message, fragment: inner.source.fragment, index: inner.error.index }, span: callSpan, source: this.source };
+    }
+    const statement = inner.source.parsed.statements[0];
+    const query = statement ? new Lowerer(inner.source).lowerQuery(statement.node) : null;
+    return { kind, name, query, error: null, span: callSpan, source: this.source };
+  }
+}
+
+/** `larg`/`rarg` of a set operation are bare SelectStmt field objects. */
+function isBareSelect(node: unknown): boolean {
+  return !!node && typeof node === 'object' && 'op' in node && 'limitOption' in node;
+}
+
+function outputColumn(target: unknown): OutputColumn {
+  const rt = fieldsOf(target, 'ResTarget');
+  const name = str(rt?.name) ?? null;
+  const cr = fieldsOf(rt?.val, 'ColumnRef');
+  if (cr) {
+    const parts = list(cr.fields);
+    const last = parts[parts.length - 1];
+    if (last && 'A_Star' in last) {
+      const names = nameList(parts.slice(0, -1));
+      return { name: null, star: true, starQualifier: names[names.length - 1] ?? null, column: null };
+    }
+    const ref = columnRef(rt?.val);
+    if (ref) return { name: name ?? ref.name, star: false, starQualifier: null, column: { qualifier: ref.qualifier, name: ref.name } };
+  }
+  return { name, star: false, starQualifier: null, column: null };
+}
+
+/** Lowers one parsed statement of `source`. Never throws on unexpected AST shapes. */
+export function lowerStatement(source: SqlSource, index: number): StatementModel | null {
+  const statement = source.parsed.statements[index];
+  if (!statement) return null;
+  const n = unwrap(statement.node);
+  if (!n) return null;
+  const lowerer = new Lowerer(source);
+  const model: StatementModel = {
+    source,
+    node: statement.node,
+    type: n.type,
+    start: statement.start,
+    end: statement.end,
+    reads: [],
+    definitions: [],
+  };
+  try {
+    model.definitions = lowerer.definitions(n.type, n.fields);
+    if (n.type === 'SelectStmt' && model.definitions.length === 0) model.reads.push(lowerer.lowerQuery(statement.node));
+    else if (n.type === 'InsertStmt' || n.type === 'UpdateStmt' || n.type === 'DeleteStmt') {
+      model.reads.push(lowerer.lowerModify(n.type, n.fields).query);
+    } else if (n.type === 'CreateTableAsStmt' && model.definitions.length === 0) {
+      model.reads.push(lowerer.lowerQuery(n.fields.query));
+    } else if (n.type === 'DeclareCursorStmt' || n.type === 'ExplainStmt' || n.type === 'CopyStmt') {
+      if (n.fields.query) model.reads.push(lowerer.lowerQuery(n.fields.query));
+    }
+  } catch {
+    // An AST shape we did not foresee: keep whatever was lowered; never crash the linter.
+  }
+  return model;
+}

@@ -1,0 +1,211 @@
+/**
+ * Boolean expressions lowered into a small predicate language in negation normal form. This is what the checks
+ * reason about: "does the guard of this table reference imply its active-row predicate?"
+ */
+import type { RawNode } from './parser.js';
+import { fieldsOf, list, nameList, num, str, structuralKey, unwrap } from './ast.js';
+
+export interface ColumnRef {
+  /** The relation qualifier as written (`u` in `u.deleted_at`, `users` in `public.users.deleted_at`), or null. */
+  qualifier: string | null;
+  name: string;
+  location: number;
+}
+
+export type Predicate =
+  | { kind: 'and'; args: Predicate[] }
+  | { kind: 'or'; args: Predicate[]; location: number }
+  /** `col IS NULL` (isNull) / `col IS NOT NULL`; also `IS [NOT] DISTINCT FROM NULL`. */
+  | { kind: 'null-test'; column: ColumnRef; isNull: boolean; location: number }
+  /** A boolean column tested: `col`, `NOT col`, `col = false`, `col IS NOT TRUE`, … → value it must have. */
+  | { kind: 'bool-test'; column: ColumnRef; value: boolean; location: number }
+  /** `col <op> expr` where expr mentions no column of the same row; `value` is a structural key of expr. */
+  | { kind: 'compare'; column: ColumnRef; op: string; value: string; location: number }
+  /** `col = NULL` / `col <> NULL`: never true. */
+  | { kind: 'never'; column: ColumnRef; location: number }
+  /** A placeholder standing for SQL we cannot see (an interpolated fragment). */
+  | { kind: 'opaque'; location: number }
+  | { kind: 'const'; value: boolean }
+  /** Anything else; the columns it mentions are kept so a deliberate use of the soft-delete column is seen. */
+  | { kind: 'other'; columns: ColumnRef[]; location: number };
+
+export type Atom = Exclude<Predicate, { kind: 'and' } | { kind: 'or' }>;
+
+const NEGATED_OPERATOR: Record<string, string> = { '=': '<>', '<>': '=', '!=': '=', '<': '>=', '>=': '<', '>': '<=', '<=': '>' };
+
+export function columnRef(node: unknown): ColumnRef | undefined {
+  const fields = fieldsOf(node, 'ColumnRef');
+  if (!fields) return undefined;
+  const names = nameList(fields.fields);
+  const parts = list(fields.fields);
+  if (names.length !== parts.length || names.length === 0) return undefined; // `t.*`
+  return {
+    qualifier: names.length >= 2 ? names[names.length - 2]! : null,
+    name: names[names.length - 1]!,
+    location: num(fields.location) ?? -1,
+  };
+}
+
+/** Every column reference inside an expression (not descending into subqueries). */
+export function columnsIn(node: unknown): ColumnRef[] {
+  const found: ColumnRef[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    const n = unwrap(value);
+    if (!n) {
+      if (value && typeof value === 'object') for (const child of Object.values(value)) visit(child);
+      return;
+    }
+    if (n.type === 'SubLink') {
+      visit(n.fields.testexpr);
+      return;
+    }
+    if (n.type === 'ColumnRef') {
+      const ref = columnRef(value);
+      if (ref) found.push(ref);
+      return;
+    }
+    for (const child of Object.values(n.fields)) if (typeof child === 'object') visit(child);
+  };
+  visit(node);
+  return found;
+}
+
+function boolConst(node: unknown): boolean | undefined {
+  const fields = fieldsOf(node, 'A_Const');
+  if (!fields || !('boolval' in fields)) return undefined;
+  return (fields.boolval as { boolval?: boolean }).boolval === true;
+}
+
+function isNullConst(node: unknown): boolean {
+  return fieldsOf(node, 'A_Const')?.isnull === true;
+}
+
+function loc(fields: Record<string, unknown>): number {
+  return num(fields.location) ?? -1;
+}
+
+/**
+ * Lowers an expression into a predicate in negation normal form. `opaque(location)` tells whether a `$N`
+ * parameter stands for SQL we cannot see (an interpolated fragment) rather than a value.
+ */
+export function lowerPredicate(
+  node: RawNode | undefined,
+  opaque: (location: number) => boolean = () => false,
+  negated = false,
+): Predicate {
+  if (!node) return { kind: 'const', value: !negated };
+  const n = unwrap(node);
+  if (!n) return { kind: 'other', columns: [], location: -1 };
+  const { type, fields } = n;
+  const other = (): Predicate => ({ kind: 'other', columns: columnsIn(node), location: loc(fields) });
+
+  switch (type) {
+    case 'BoolExpr': {
+      const op = str(fields.boolop);
+      const args = list(fields.args);
+      if (op === 'NOT_EXPR') return lowerPredicate(args[0], opaque, !negated);
+      const isAnd = (op === 'AND_EXPR') !== negated; // De Morgan
+      const lowered = args.map((a) => lowerPredicate(a, opaque, negated));
+      if (isAnd) return { kind: 'and', args: lowered.flatMap((p) => (p.kind === 'and' ? p.args : [p])) };
+      return { kind: 'or', args: lowered.flatMap((p) => (p.kind === 'or' ? p.args : [p])), location: loc(fields) };
+    }
+    case 'NullTest': {
+      const column = columnRef(fields.arg);
+      if (!column) return other();
+      const isNull = (str(fields.nulltesttype) === 'IS_NULL') !== negated;
+      return { kind: 'null-test', column, isNull, location: loc(fields) };
+    }
+    case 'BooleanTest': {
+      const column = columnRef(fields.arg);
+      if (!column) return other();
+      const test = str(fields.booltesttype) ?? '';
+      // IS TRUE / IS NOT FALSE select rows where the flag is (or may be) true; the others where it is false.
+      let value = test === 'IS_TRUE' || test === 'IS_NOT_FALSE';
+      if (test === 'IS_UNKNOWN' || test === 'IS_NOT_UNKNOWN') return other();
+      if (negated) value = !value;
+      return { kind: 'bool-test', column, value, location: loc(fields) };
+    }
+    case 'ColumnRef': {
+      const column = columnRef(node);
+      if (!column) return other();
+      return { kind: 'bool-test', column, value: !negated, location: loc(fields) };
+    }
+    case 'ParamRef':
+      if (opaque(loc(fields))) return { kind: 'opaque', location: loc(fields) };
+      return other();
+    case 'A_Const': {
+      const value = boolConst(node);
+      return value === undefined ? other() : { kind: 'const', value: value !== negated };
+    }
+    case 'A_Expr': {
+      const kind = str(fields.kind);
+      const left = columnRef(fields.lexpr);
+      const right = columnRef(fields.rexpr);
+      const column = left ?? right;
+      const otherSide = left ? fields.rexpr : fields.lexpr;
+      if (kind === 'AEXPR_NOT_DISTINCT' || kind === 'AEXPR_DISTINCT') {
+        if (column && isNullConst(otherSide)) {
+          const isNull = (kind === 'AEXPR_NOT_DISTINCT') !== negated;
+          return { kind: 'null-test', column, isNull, location: loc(fields) };
+        }
+        return other();
+      }
+      if (kind !== 'AEXPR_OP' || !column) return other();
+      let op = nameList(fields.name)[0] ?? '';
+      if (isNullConst(otherSide) && (op === '=' || op === '<>' || op === '!=')) {
+        return { kind: 'never', column, location: loc(fields) };
+      }
+      const flag = boolConst(otherSide);
+      if (flag !== undefined && (op === '=' || op === '<>' || op === '!=')) {
+        const value = (op === '=') === flag;
+        return { kind: 'bool-test', column, value: negated ? !value : value, location: loc(fields) };
+      }
+      if (columnsIn(otherSide).length > 0) return other();
+      if (!left) op = mirror(op);
+      if (negated) {
+        const flipped = NEGATED_OPERATOR[op];
+        if (!flipped) return other();
+        op = flipped;
+      }
+      return { kind: 'compare', column, op: op === '!=' ? '<>' : op, value: structuralKey(otherSide), location: loc(fields) };
+    }
+    default:
+      return other();
+  }
+}
+
+function mirror(op: string): string {
+  return ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op] ?? op;
+}
+
+/** Conjuncts of a predicate (a non-AND predicate is its own single conjunct). */
+export function conjuncts(predicate: Predicate): Predicate[] {
+  if (predicate.kind === 'and') return predicate.args;
+  if (predicate.kind === 'const' && predicate.value) return [];
+  return [predicate];
+}
+
+/** Every atom of a predicate, through ANDs and ORs. */
+export function atoms(predicate: Predicate): Atom[] {
+  if (predicate.kind === 'and' || predicate.kind === 'or') return predicate.args.flatMap(atoms);
+  return [predicate];
+}
+
+/** The columns an atom mentions. */
+export function atomColumns(atom: Atom): ColumnRef[] {
+  switch (atom.kind) {
+    case 'null-test':
+    case 'bool-test':
+    case 'compare':
+    case 'never':
+      return [atom.column];
+    case 'other':
+      return atom.columns;
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * A parsed SQL source: a fragment (text + map back to the file), its parse and its token layout. Sources nest:
+ * the query inside `pgtrickle.create_stream_table('…', $$…$$)` is a source whose map goes through the outer one.
+ */
+import { nestedFragment, type SqlFragment } from './fragment.js';
+import { parseSql, type ParsedSql, type SqlSyntaxError } from './parser.js';
+import { TokenLayout } from './layout.js';
+import { decodeStringLiteral } from './literal.js';
+
+export interface SqlSource {
+  fragment: SqlFragment;
+  parsed: ParsedSql;
+  layout: TokenLayout;
+}
+
+export type SourceOutcome =
+  | { ok: true; source: SqlSource }
+  | { ok: false; error: SqlSyntaxError; source: { fragment: SqlFragment } };
+
+const PARSE_CACHE_LIMIT = 500;
+const parseCache = new Map<string, ReturnType<typeof parseSql>>();
+
+/** parseSql with a small LRU cache: several rules (and the schema loader) ask for the same text. */
+export function parseCached(text: string): ReturnType<typeof parseSql> {
+  const hit = parseCache.get(text);
+  if (hit) {
+    parseCache.delete(text);
+    parseCache.set(text, hit);
+    return hit;
+  }
+  const outcome = parseSql(text);
+  parseCache.set(text, outcome);
+  if (parseCache.size > PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
+  return outcome;
+}
+
+const layoutCache = new WeakMap<ParsedSql, TokenLayout>();
+
+export function parseFragment(fragment: SqlFragment): SourceOutcome {
+  const outcome = parseCached(fragment.text);
+  if (!outcome.ok) return { ok: false, error: outcome.error, source: { fragment } };
+  let layout = layoutCache.get(outcome.parsed);
+  if (!layout) {
+    layout = new TokenLayout(outcome.parsed.tokens);
+    layoutCache.set(outcome.parsed, layout);
+  }
+  return { ok: true, source: { fragment, parsed: outcome.parsed, layout } };
+}
+
+/** The SQL inside the string literal token starting at `location` of `outer`, parsed as its own source. */
+export function sourceFromFragmentString(outer: SqlSource, location: number): SourceOutcome | null {
+  const index = outer.layout.tokenIndexStartingAt(location);
+  const token = index === undefined ? undefined : outer.layout.tokens[index];
+  if (!token || token.kind !== 'string') return null;
+  const decoded = decodeStringLiteral(token.text);
+  if (!decoded) return null;
+  const escape = token.text.startsWith("'")
+    ? (t: string) => t.replace(/'/g, "''")
+    : /^[eE]'/.test(token.text)
+      ? (t: string) => t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")
+      : undefined;
+  const fragment = nestedFragment(
+    outer.fragment,
+    decoded.value,
+    (i) => token.start + (decoded.offsets[i] ?? decoded.offsets[decoded.offsets.length - 1]!),
+    'nested-string',
+    escape,
+  );
+  return parseFragment(fragment);
+}
