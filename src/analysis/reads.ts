@@ -328,5 +328,8 @@ function moveToOn(origin: Origin, filter: string): FragmentEdit[] | null {
   else if (first - 1 !== layout.keyword) return null; // parenthesised or otherwise nested: leave it to the user
   else if (next < exprEndIndex) removal = cut(conjunct.column.location, tokens.tokens[next + 1]?.start ?? conjunctEnd);
   else removal = cut(tokens.endBefore(layout.keyword), conjunctEnd);
+  // An insertion at the very place the removal starts must become one replacement (ESLint rejects overlaps).
+  const touching = add.find((e) => e.start === removal.start);
+  if (touching) return add.map((e) => (e === touching ? { ...e, end: removal.end } : e));
   return [...add, removal];
 }

@@ -21,10 +21,11 @@ export function applyEdits(text: string, edits: FragmentEdit[] | null): string |
 }
 
 /** Read findings for SQL text against a schema, as plain data. */
-export function readFindings(sql: string, options: { schema?: string; settings?: SoftDeleteSettingsInput } = {}) {
+export function readFindings(sql: string, options: { schema?: string; settings?: SoftDeleteSettingsInput; opaque?: number[] } = {}) {
   const schema = schemaFromSql(options.schema ?? SCHEMA);
   const analyzer = new ReadAnalyzer({ schema, settings: normalizeSettings(options.settings ?? {}) });
-  const { statements, parseErrors } = lowerFragments([wholeFileFragment(sql)]);
+  const fragment = { ...wholeFileFragment(sql), opaque: new Set(options.opaque ?? []) };
+  const { statements, parseErrors } = lowerFragments([fragment]);
   if (parseErrors.length) throw new Error(parseErrors[0]!.error.message);
   return statements.flatMap((s) =>
     s.reads.flatMap((q) =>

@@ -1,0 +1,252 @@
+import { describe, expect, it } from 'vitest';
+import { readFindings } from './helpers/analyze.js';
+
+/** Seed 000, section 11: users are soft-deleted, orders are not. */
+const SEED_SCHEMA = `
+CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, deleted_at timestamptz);
+CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id));
+`;
+
+describe('the orders-by-email incident (seed 000, section 11)', () => {
+  it('reports the unfiltered users lookup inside the subquery, with a fix', () => {
+    const sql = 'SELECT * FROM orders WHERE user_id IN (\n    SELECT id FROM users WHERE email = $1\n)';
+    expect(readFindings(sql, { schema: SEED_SCHEMA })).toEqual([
+      {
+        verdict: 'missing',
+        at: 'users',
+        filter: 'deleted_at IS NULL',
+        via: null,
+        fixed: 'SELECT * FROM orders WHERE user_id IN (\n    SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL\n)',
+      },
+    ]);
+  });
+
+  it.each([
+    'SELECT * FROM orders WHERE user_id = $1',
+    'SELECT * FROM orders o\nJOIN users u ON u.id = o.user_id\nWHERE u.email = $1 AND u.deleted_at IS NULL AND u.id = $2',
+    'SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL',
+    'SELECT * FROM orders WHERE user_id IN (SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL)',
+  ])('accepts the fixed version %#', (sql) => {
+    expect(readFindings(sql, { schema: SEED_SCHEMA })).toEqual([]);
+  });
+});
+
+describe('every table reference in every scope', () => {
+  it.each<[string, string, string[]]>([
+    ['inner join, one side unfiltered', 'SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE u.deleted_at IS NULL', ['orders']],
+    ['both filtered', 'SELECT * FROM orders o JOIN users u ON u.id = o.user_id WHERE u.deleted_at IS NULL AND o.deleted_at IS NULL', []],
+    ['filter in an inner join ON counts', 'SELECT * FROM orders o JOIN users u ON u.id = o.user_id AND u.deleted_at IS NULL WHERE o.deleted_at IS NULL', []],
+    ['comma join', 'SELECT * FROM orders o, users u WHERE u.id = o.user_id AND o.deleted_at IS NULL', ['users']],
+    ['derived table', 'SELECT * FROM (SELECT id FROM users) s', ['users']],
+    ['EXISTS', 'SELECT 1 FROM orders o WHERE o.deleted_at IS NULL AND EXISTS (SELECT 1 FROM users u WHERE u.id = o.user_id)', ['users']],
+    ['scalar subquery in the select list', 'SELECT (SELECT count(*) FROM orders) AS n FROM users WHERE deleted_at IS NULL', ['orders']],
+    ['UNION: each branch needs its own', 'SELECT id FROM users WHERE deleted_at IS NULL UNION SELECT id FROM users', ['users']],
+    ['LATERAL', 'SELECT * FROM users u, LATERAL (SELECT * FROM orders o WHERE o.user_id = u.id) x WHERE u.deleted_at IS NULL', ['orders']],
+    ['UPDATE … FROM reads', 'UPDATE orders SET total = 0 FROM users u WHERE u.id = orders.user_id', ['users']],
+    ['DELETE … USING reads', 'DELETE FROM audit_log a USING users u WHERE u.id = a.id', ['users']],
+    ['INSERT … SELECT reads', 'INSERT INTO audit_log (message) SELECT email FROM users', ['users']],
+    ['an outer filter never covers an inner read', 'SELECT * FROM users WHERE deleted_at IS NULL AND id IN (SELECT id FROM users)', ['users']],
+    ['schema-qualified', 'SELECT * FROM public.users', ['public.users']],
+    ['quoted camelCase column', 'SELECT * FROM "Account" a', ['"Account"']],
+    ['boolean flag column', 'SELECT * FROM posts', []],
+    ['not soft-delete', 'SELECT * FROM audit_log', []],
+    ['unknown table', 'SELECT * FROM nowhere', []],
+  ])('%s', (_name, sql, expected) => {
+    expect(readFindings(sql).map((f) => f.at)).toEqual(expected);
+  });
+
+  it('the target of UPDATE / DELETE is not a read (soft delete itself, purges, GDPR erasure)', () => {
+    expect(readFindings('UPDATE users SET deleted_at = now() WHERE id = $1')).toEqual([]);
+    expect(readFindings("UPDATE users SET email = 'redacted' WHERE id = $1")).toEqual([]);
+    expect(readFindings("DELETE FROM users WHERE deleted_at < now() - interval '90 days'")).toEqual([]);
+  });
+});
+
+describe('predicates', () => {
+  it.each<[string, string]>([
+    ['IS NOT DISTINCT FROM NULL', 'SELECT * FROM users WHERE deleted_at IS NOT DISTINCT FROM NULL'],
+    ['NOT (… IS NOT NULL)', 'SELECT * FROM users WHERE NOT (deleted_at IS NOT NULL)'],
+    ['both OR branches filter', "SELECT * FROM users WHERE (deleted_at IS NULL AND plan = 'a') OR (deleted_at IS NULL AND plan = 'b')"],
+    ['OR inside AND with the filter outside', "SELECT * FROM users WHERE (plan = 'a' OR plan = 'b') AND deleted_at IS NULL"],
+    ['qualified by table name', 'SELECT * FROM users WHERE users.deleted_at IS NULL'],
+    ['WHERE false', 'SELECT * FROM users WHERE false'],
+  ])('filtered: %s', (_name, sql) => {
+    expect(readFindings(sql)).toEqual([]);
+  });
+
+  it.each<[string, string]>([
+    ['trash view', 'SELECT * FROM users WHERE deleted_at IS NOT NULL'],
+    ['purge job', "SELECT id FROM users WHERE deleted_at < now() - interval '90 days'"],
+    ['BETWEEN', 'SELECT id FROM users WHERE deleted_at BETWEEN $1 AND $2'],
+    ['NOT (IS NULL)', 'SELECT id FROM users WHERE NOT (deleted_at IS NULL)'],
+  ])('deliberate reads of deleted rows are fine: %s', (_name, sql) => {
+    expect(readFindings(sql)).toEqual([]);
+  });
+
+  it('an OR that lets deleted rows through has its own verdict', () => {
+    const [f] = readFindings("SELECT * FROM users u WHERE u.deleted_at IS NULL OR u.email = 'admin@example.com'");
+    expect(f).toMatchObject({ verdict: 'or-defeated', at: 'users', filter: 'u.deleted_at IS NULL', fixed: null });
+  });
+
+  it('`deleted_at = NULL` is never true', () => {
+    expect(readFindings('SELECT * FROM users WHERE deleted_at = NULL')).toMatchObject([{ verdict: 'never-true' }]);
+  });
+
+  it('a filter on another alias does not count', () => {
+    expect(readFindings('SELECT * FROM users a JOIN users b ON a.id = b.id WHERE a.deleted_at IS NULL').map((f) => f.filter)).toEqual([
+      'b.deleted_at IS NULL',
+    ]);
+  });
+
+  it('an opaque interpolated predicate makes the verdict unknown, not a report', () => {
+    // `$1` standing alone as a predicate is opaque only when the extractor marked it so (an interpolated fragment).
+    const sql = 'SELECT * FROM users WHERE email = $1 AND $2';
+    expect(readFindings(sql, { opaque: [sql.indexOf('$2')] })).toEqual([]);
+    expect(readFindings(sql)).toHaveLength(1);
+    expect(readFindings('SELECT * FROM users WHERE email = $1', { opaque: [33] })).toHaveLength(1);
+  });
+});
+
+describe('outer joins', () => {
+  it('the nullable side wants its filter in ON; in WHERE it has its own verdict and a fix that moves it', () => {
+    const sql = 'SELECT * FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE o.deleted_at IS NULL AND u.deleted_at IS NULL';
+    expect(readFindings(sql)).toEqual([
+      {
+        verdict: 'outer-where',
+        at: 'users',
+        filter: 'u.deleted_at IS NULL',
+        via: null,
+        fixed: 'SELECT * FROM orders o LEFT JOIN users u ON u.id = o.user_id AND u.deleted_at IS NULL WHERE o.deleted_at IS NULL',
+      },
+    ]);
+  });
+
+  it('moves a lone WHERE filter and drops the empty WHERE', () => {
+    const sql = 'SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id WHERE u.deleted_at IS NULL ORDER BY 1';
+    expect(readFindings(sql)[0]?.fixed).toBe('SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id AND u.deleted_at IS NULL ORDER BY 1');
+  });
+
+  it('filter in ON of the nullable side is enough', () => {
+    expect(readFindings('SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id AND u.deleted_at IS NULL')).toEqual([]);
+  });
+
+  it('the preserved side is not filtered by ON', () => {
+    const sql = 'SELECT * FROM users u LEFT JOIN audit_log a ON a.id = u.id AND u.deleted_at IS NULL';
+    expect(readFindings(sql)).toMatchObject([{ verdict: 'missing', at: 'users' }]);
+  });
+
+  it('RIGHT JOIN: the left side is nullable', () => {
+    const sql = 'SELECT * FROM users u RIGHT JOIN audit_log a ON a.id = u.id';
+    expect(readFindings(sql)).toMatchObject([
+      { verdict: 'missing', at: 'users', fixed: 'SELECT * FROM users u RIGHT JOIN audit_log a ON a.id = u.id AND u.deleted_at IS NULL' },
+    ]);
+  });
+
+  it('wraps an OR in ON before adding the filter', () => {
+    const sql = 'SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id OR u.email = a.message';
+    expect(readFindings(sql)[0]?.fixed).toBe(
+      'SELECT * FROM audit_log a LEFT JOIN users u ON (u.id = a.id OR u.email = a.message) AND u.deleted_at IS NULL',
+    );
+  });
+});
+
+describe('CTEs and derived tables that pass the column through', () => {
+  it.each([
+    'WITH live AS (SELECT * FROM users) SELECT * FROM live WHERE live.deleted_at IS NULL',
+    'WITH live AS (SELECT id, deleted_at FROM users) SELECT id FROM live l WHERE l.deleted_at IS NULL',
+    'WITH live AS (SELECT id, deleted_at AS gone_at FROM users) SELECT id FROM live WHERE gone_at IS NULL',
+    'SELECT * FROM (SELECT * FROM users) s WHERE s.deleted_at IS NULL',
+    'WITH live AS (SELECT * FROM users WHERE deleted_at IS NULL) SELECT count(*) FROM live',
+  ])('filtered outside: %s', (sql) => {
+    expect(readFindings(sql)).toEqual([]);
+  });
+
+  it('reports the base table when nobody filters, naming the CTE', () => {
+    const sql = 'WITH everyone AS (SELECT * FROM users) SELECT count(*) FROM everyone';
+    expect(readFindings(sql)).toEqual([
+      {
+        verdict: 'missing',
+        at: 'users',
+        filter: 'deleted_at IS NULL',
+        via: 'everyone',
+        fixed: 'WITH everyone AS (SELECT * FROM users WHERE deleted_at IS NULL) SELECT count(*) FROM everyone',
+      },
+    ]);
+  });
+
+  it('a CTE that drops the column must filter inside', () => {
+    expect(readFindings('WITH e AS (SELECT email FROM users) SELECT * FROM e').map((f) => f.at)).toEqual(['users']);
+  });
+
+  it('a recursive CTE is analysed without looping', () => {
+    const sql = `WITH RECURSIVE t AS (SELECT id FROM users WHERE deleted_at IS NULL UNION ALL SELECT u.id FROM users u JOIN t ON t.id = u.id) SELECT * FROM t`;
+    expect(readFindings(sql).map((f) => f.filter)).toEqual(['u.deleted_at IS NULL']);
+  });
+});
+
+describe('fix placement', () => {
+  it.each<[string, string]>([
+    ['SELECT plan, count(*) FROM users GROUP BY plan', 'SELECT plan, count(*) FROM users WHERE deleted_at IS NULL GROUP BY plan'],
+    ['SELECT * FROM users ORDER BY id LIMIT 10', 'SELECT * FROM users WHERE deleted_at IS NULL ORDER BY id LIMIT 10'],
+    ["SELECT * FROM users WHERE email = $1 OR plan = 'x'", "SELECT * FROM users WHERE (email = $1 OR plan = 'x') AND deleted_at IS NULL"],
+    ['SELECT * FROM users FOR UPDATE', 'SELECT * FROM users WHERE deleted_at IS NULL FOR UPDATE'],
+    ['SELECT * FROM users;', 'SELECT * FROM users WHERE deleted_at IS NULL;'],
+    ['SELECT * FROM users -- all of them\n', 'SELECT * FROM users WHERE deleted_at IS NULL -- all of them\n'],
+    ['SELECT * FROM posts p JOIN users u USING (id)', 'SELECT * FROM posts p JOIN users u USING (id) WHERE u.deleted_at IS NULL'],
+  ])('%s', (sql, fixed) => {
+    expect(readFindings(sql)[0]?.fixed).toBe(fixed);
+  });
+});
+
+describe('settings', () => {
+  it('a per-table column and an explicit active predicate', () => {
+    const schema = 'CREATE TABLE features (id int, archived_at timestamptz); CREATE TABLE dataset_items (id int, valid_to timestamptz);';
+    const settings = { tables: { features: { column: 'archived_at' }, dataset_items: { active: 'valid_to IS NULL' } } };
+    expect(readFindings('SELECT * FROM features f JOIN dataset_items d ON d.id = f.id', { schema, settings }).map((f) => f.filter)).toEqual([
+      'f.archived_at IS NULL',
+      'd.valid_to IS NULL',
+    ]);
+    expect(readFindings('SELECT * FROM dataset_items WHERE valid_to IS NULL', { schema, settings })).toEqual([]);
+  });
+
+  it('a table set to false is never soft-deletable', () => {
+    expect(readFindings('SELECT * FROM users', { settings: { tables: { users: false } } })).toEqual([]);
+  });
+
+  it('custom column names', () => {
+    expect(readFindings('SELECT * FROM posts', { settings: { columns: ['is_deleted'] } })).toMatchObject([
+      { filter: 'NOT is_deleted', fixed: 'SELECT * FROM posts WHERE NOT is_deleted' },
+    ]);
+    expect(readFindings('SELECT * FROM posts WHERE is_deleted = false', { settings: { columns: ['is_deleted'] } })).toEqual([]);
+    expect(readFindings('SELECT * FROM posts WHERE NOT is_deleted', { settings: { columns: ['is_deleted'] } })).toEqual([]);
+  });
+
+  it('trusts an RLS policy that filters, when told to', () => {
+    const schema = `${'CREATE TABLE users (id int, deleted_at timestamptz);'}
+      ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY no_soft_deleted ON users USING (deleted_at IS NULL);`;
+    expect(readFindings('SELECT * FROM users', { schema })).toHaveLength(1);
+    expect(readFindings('SELECT * FROM users', { schema, settings: { trustRls: true } })).toEqual([]);
+  });
+});
+
+describe('views in the schema', () => {
+  const schema = `
+    CREATE TABLE users (id int, email text, deleted_at timestamptz);
+    CREATE VIEW active_users AS SELECT id, email FROM users WHERE deleted_at IS NULL;
+    CREATE VIEW all_users AS SELECT * FROM users;
+    CREATE VIEW emails AS SELECT email FROM users;`;
+
+  it('a view that filters is safe to read', () => {
+    expect(readFindings('SELECT * FROM active_users', { schema })).toEqual([]);
+  });
+
+  it('a view that passes the column through moves the obligation to its readers', () => {
+    expect(readFindings('SELECT * FROM all_users', { schema })).toMatchObject([{ at: 'all_users', via: 'all_users' }]);
+    expect(readFindings('SELECT * FROM all_users WHERE deleted_at IS NULL', { schema })).toEqual([]);
+  });
+
+  it('a view that hides the column cannot be fixed by its readers (reported at its definition instead)', () => {
+    expect(readFindings('SELECT * FROM emails', { schema })).toEqual([]);
+  });
+});
