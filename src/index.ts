@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { ESLint, Linter } from 'eslint';
 import { sqlLanguage } from './language/sql-language.js';
 import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
+import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
 
 /** The package's own package.json: one level up from src/ when run from source, two from dist/src/. */
 function ownPackage(): { name: string; version: string } {
@@ -22,6 +23,7 @@ const { name, version } = ownPackage();
 
 export const rules = {
   'require-soft-delete-filter': requireSoftDeleteFilter,
+  'require-stream-table-filter': requireStreamTableFilter,
 };
 
 type RecommendedConfig = Linter.Config[];

@@ -1,0 +1,100 @@
+/**
+ * require-stream-table-filter: the defining query of a stream table (pg_trickle), an IMMV (pg_ivm), a
+ * materialized view, a continuous aggregate or a view must filter soft-deleted rows. Seed 004: "Ghost Rows in
+ * Aggregates" — an incrementally maintained result that counts deleted rows only ever grows.
+ */
+import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import type { DefinitionKind } from '../src/sql/lower.js';
+import type { ReportedVerdict } from '../src/analysis/reads.js';
+
+export type Options = [{ views?: boolean; materializedViews?: boolean }];
+export type MessageIds = 'ghostRows' | 'viewLeak' | 'orDefeated' | 'outerWhere' | 'neverTrue' | 'unparsable' | 'addFilter';
+
+const KIND_LABEL: Record<DefinitionKind, string> = {
+  'stream-table': 'Stream table',
+  immv: 'Incrementally maintained view',
+  'materialized-view': 'Materialized view',
+  'continuous-aggregate': 'Continuous aggregate',
+  view: 'View',
+};
+
+const VERDICT_MESSAGE: Record<Exclude<ReportedVerdict, 'missing'>, MessageIds> = {
+  'or-defeated': 'orDefeated',
+  'outer-where': 'outerWhere',
+  'never-true': 'neverTrue',
+};
+
+export default createRule<Options, MessageIds>({
+  name: 'require-stream-table-filter',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Require stream tables, IMMVs, materialized views and views over soft-delete tables to filter out deleted rows',
+      recommended: true,
+      requiresSchema: true,
+    },
+    hasSuggestions: true,
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          views: { type: 'boolean', description: 'Check plain `CREATE VIEW` definitions too (default true).' },
+          materializedViews: {
+            type: 'boolean',
+            description: 'Check `CREATE MATERIALIZED VIEW` and continuous aggregates (default true).',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      ghostRows:
+        '{{what}} `{{name}}` reads `{{table}}`{{alias}} without `{{filter}}`: soft-deleted rows stay in its result as ghost rows (counts and sums never go down when rows are deleted).',
+      viewLeak:
+        'View `{{name}}` reads `{{table}}`{{alias}} without `{{filter}}` and does not expose the soft-delete column, so no reader can filter: every query on `{{name}}` sees soft-deleted rows.',
+      orDefeated:
+        '{{what}} `{{name}}`: the filter `{{filter}}` on `{{table}}`{{alias}} sits inside an OR whose other branch lets soft-deleted rows through, so they become ghost rows. Put it outside the OR.',
+      outerWhere:
+        "{{what}} `{{name}}`: `{{table}}`{{alias}} is on the nullable side of an outer join but `{{filter}}` is in WHERE, which turns the join into an inner join. Put the filter in the join's ON.",
+      neverTrue: '{{what}} `{{name}}`: `= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true. Write `{{filter}}`.',
+      unparsable: '{{what}} `{{name}}`: its defining query could not be parsed, so it was not checked: {{message}}',
+      addFilter: 'Add `{{filter}}` to the defining query.',
+    },
+  },
+  defaultOptions: [{ views: true, materializedViews: true }],
+  create(context, [options]) {
+    const enabled = (kind: DefinitionKind): boolean =>
+      kind === 'view' ? options.views !== false : kind === 'materialized-view' || kind === 'continuous-aggregate' ? options.materializedViews !== false : true;
+    return onFile(context, (analysis) => {
+      for (const statement of analysis.statements) {
+        for (const definition of statement.definitions) {
+          if (!enabled(definition.kind)) continue;
+          const what = KIND_LABEL[definition.kind];
+          if (definition.error) {
+            const { fragment, index, message } = definition.error;
+            context.report({
+              loc: locOf(context, fragment, index, index + 1),
+              messageId: 'unparsable',
+              data: { what, name: definition.name, message },
+            });
+            continue;
+          }
+          if (!definition.query) continue;
+          // A plain view may pass the soft-delete column through: then its readers carry the obligation.
+          const { findings } = analysis.reads.checkDefinition(definition.query, definition.kind === 'view');
+          for (const f of findings) {
+            const data = { what, name: definition.name, table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter };
+            const messageId = f.verdict === 'missing' ? (definition.kind === 'view' ? 'viewLeak' : 'ghostRows') : VERDICT_MESSAGE[f.verdict];
+            context.report({
+              loc: locOf(context, f.fragment, f.start, f.end),
+              messageId,
+              data,
+              suggest: f.fix ? [{ messageId: 'addFilter', data, fix: fixOf(context, f.fix) }] : [],
+            });
+          }
+        }
+      }
+    });
+  },
+});
