@@ -17,7 +17,11 @@ const STATEMENT_KEYWORDS = new Set([
 ]);
 
 const STOPWORDS =
-  /\b(?:a|an|the|your|you|yours|this|these|those|my|our|their|please|will|was|were|has|have|it|its|been|here|there|can|could|should|would|we)\b/i;
+  /\b(?:an|the|your|you|yours|this|these|those|my|our|their|please|will|was|were|has|have|it|its|been|here|there|can|could|should|would|we)\b/i;
+
+/** `a` followed by a word that is not a clause keyword: prose ("select a file"), not an alias ("FROM users a WHERE"). */
+const ARTICLE_A =
+  /\ba\s+(?!(?:where|join|inner|left|right|full|cross|natural|on|using|group|order|limit|offset|union|except|intersect|set|as|for|returning|having|window)\b)[a-z]/i;
 
 /** Punctuation that prose rarely has and SQL nearly always has. */
 const SQL_PUNCTUATION = /[*()=<>;?]|\$\d|::|\w\.\w|"__sd_ident_|\$\w*\$/;
@@ -78,7 +82,7 @@ export function looksLikeSql(text: string): boolean {
   if (/[.!]\s*$/.test(visible)) return false;
   const punctuated = SQL_PUNCTUATION.test(visible);
   const sentenceCase = /^[A-Z][a-z]+$/.test(first);
-  if (!punctuated && (sentenceCase || STOPWORDS.test(visible))) return false;
+  if (!punctuated && (sentenceCase || STOPWORDS.test(visible) || ARTICLE_A.test(visible))) return false;
 
   const upper = first === keyword;
   const outcome = parseSql(text);

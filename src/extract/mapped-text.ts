@@ -12,9 +12,12 @@ export class MappedText {
   readonly opaque: boolean[] = [];
   /** Whether a new placeholder starts at this character (keeps adjacent placeholders apart). */
   readonly start: boolean[] = [];
+  /** Source index just after the text (the closing delimiter), when known: where an edit at the end goes. */
+  endSrc: number | null = null;
 
   /** Appends text whose characters map to `src[k]`, or all to one source index when `src` is a number. */
-  push(text: string, src: number | readonly number[], opaque = false): void {
+  push(text: string, src: number | readonly number[], opaque = false, end?: number): void {
+    this.endSrc = end ?? null;
     for (let k = 0; k < text.length; k++) {
       const at = typeof src === 'number' ? src : (src[k] ?? src[src.length - 1] ?? 0);
       this.src.push(at);
@@ -47,6 +50,8 @@ export class MappedText {
       segments.push(segment);
       from = i;
     }
+    // An empty last segment pins the end of the text to its real source position (after a trailing `${…}`).
+    if (this.endSrc !== null) segments.push({ text: '', sourceStart: this.endSrc, verbatim: true });
     return fragmentFromSegments(segments, origin);
   }
 }

@@ -159,5 +159,6 @@ export function normalizePlaceholders(input: MappedText, style: PlaceholderStyle
     copy(i, i + 1);
     i++;
   }
+  out.endSrc = input.endSrc;
   return out;
 }

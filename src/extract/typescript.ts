@@ -73,7 +73,8 @@ const FUNCTION_SCOPES = new Set<string>([
 
 const MAX_DEPTH = 24;
 
-type Item = { kind: 'text'; text: string; src: number[] } | { kind: 'param' | 'ident'; pos: number };
+/** `end`: the source index just after a text item (its closing delimiter), so an edit at its end lands there. */
+type Item = { kind: 'text'; text: string; src: number[]; end?: number } | { kind: 'param' | 'ident'; pos: number };
 
 interface Binding {
   scopeStart: number;
@@ -205,6 +206,21 @@ function isIdentifierPosition(before: string, after: string): boolean {
   return !(last === 'FROM' && previous === 'DISTINCT');
 }
 
+/** The operands of a `+` chain, left to right (iteratively: generated code can nest thousands deep). */
+function plusOperands(node: Node): Node[] {
+  const operands: Node[] = [];
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = unwrap(stack.pop()!);
+    if (n.type === AST_NODE_TYPES.BinaryExpression && n.operator === '+') {
+      stack.push(n.right, n.left);
+    } else {
+      operands.push(n);
+    }
+  }
+  return operands;
+}
+
 function flatten(items: readonly Item[], pos: number): Item[] {
   return items.map((item) =>
     item.kind === 'text' ? { kind: 'text', text: item.text, src: item.text.split('').map(() => pos) } : { kind: item.kind, pos },
@@ -234,7 +250,7 @@ function render(items: readonly Item[]): { text: MappedText; counter: Placeholde
   const counter: PlaceholderCounter = { param: highest, ident: 0 };
   const text = new MappedText();
   for (const item of items) {
-    if (item.kind === 'text') text.push(item.text, item.src);
+    if (item.kind === 'text') text.push(item.text, item.src, false, item.end);
     else text.push(item.kind === 'param' ? nextParam(counter) : nextIdent(counter), item.pos, true);
   }
   return { text, counter };
@@ -368,11 +384,12 @@ class Extractor {
     const start = node.range[0] + 1;
     const body = this.source.slice(start, node.range[1] - 1);
     const decoded = decodeJsString(body, false);
+    const end = node.range[1] - 1;
     if (decoded && decoded.text === node.value) {
-      return { kind: 'text', text: decoded.text, src: decoded.offsets.map((o) => start + o) };
+      return { kind: 'text', text: decoded.text, src: decoded.offsets.map((o) => start + o), end };
     }
     const last = Math.max(0, body.length - 1);
-    return { kind: 'text', text: node.value, src: node.value.split('').map((_, k) => start + Math.min(k, last)) };
+    return { kind: 'text', text: node.value, src: node.value.split('').map((_, k) => start + Math.min(k, last)), end };
   }
 
   private quasiItem(quasi: TSESTree.TemplateElement): Item {
@@ -382,11 +399,11 @@ class Extractor {
     const decoded = decodeJsString(body, true);
     const cooked = quasi.value.cooked as string | null;
     if (decoded && (cooked === null || decoded.text === cooked)) {
-      return { kind: 'text', text: decoded.text, src: decoded.offsets.map((o) => start + o) };
+      return { kind: 'text', text: decoded.text, src: decoded.offsets.map((o) => start + o), end };
     }
     const text = cooked ?? quasi.value.raw;
     const last = Math.max(0, body.length - 1);
-    return { kind: 'text', text, src: text.split('').map((_, k) => start + Math.min(k, last)) };
+    return { kind: 'text', text, src: text.split('').map((_, k) => start + Math.min(k, last)), end };
   }
 
   // ── tags and callees ──────────────────────────────────────────────────────────────────────────────────────────
@@ -530,10 +547,15 @@ class Extractor {
       }
       case AST_NODE_TYPES.BinaryExpression: {
         if (e.operator !== '+') return null;
-        const left = this.resolve(e.left, depth + 1);
-        const right = left ? this.resolve(e.right, depth + 1) : null;
-        if (!left || !right || left.fragment || right.fragment) return null;
-        return { items: [...left.items, ...right.items], complete: left.complete && right.complete, fragment: false };
+        const items: Item[] = [];
+        let complete = true;
+        for (const operand of plusOperands(e)) {
+          const part = this.resolve(operand, depth + 1);
+          if (!part || part.fragment) return null;
+          items.push(...part.items);
+          complete &&= part.complete;
+        }
+        return { items, complete, fragment: false };
       }
       case AST_NODE_TYPES.Identifier:
       case AST_NODE_TYPES.MemberExpression: {
@@ -550,17 +572,7 @@ class Extractor {
 
   /** Items of a `+` chain: literal parts verbatim, consts inlined at the operand, anything else a placeholder. */
   private concatenationItems(node: TSESTree.BinaryExpression, depth: number): Item[] {
-    const operands: Node[] = [];
-    const collect = (n: Node, d: number): void => {
-      const u = unwrap(n);
-      if (d < 200 && u.type === AST_NODE_TYPES.BinaryExpression && u.operator === '+') {
-        collect(u.left, d + 1);
-        collect(u.right, d + 1);
-      } else {
-        operands.push(u);
-      }
-    };
-    collect(node, 0);
+    const operands = plusOperands(node);
     const items: Item[] = [];
     operands.forEach((operand, k) => {
       if (operand.type === AST_NODE_TYPES.Literal || operand.type === AST_NODE_TYPES.TemplateLiteral) {
@@ -663,7 +675,7 @@ class Extractor {
   }
 }
 
-function childNodes(node: Node, visitorKeys: Record<string, readonly string[]> | undefined): Node[] {
+function childNodes(node: Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>> | undefined): Node[] {
   const record = node as unknown as Record<string, unknown>;
   const keys =
     visitorKeys?.[node.type] ??
@@ -687,7 +699,7 @@ function childNodes(node: Node, visitorKeys: Record<string, readonly string[]> |
 export function extractSql(
   program: TSESTree.Program,
   sourceText: string,
-  visitorKeys: Record<string, readonly string[]> | undefined,
+  visitorKeys: Readonly<Record<string, readonly string[] | undefined>> | undefined,
   options?: ExtractOptions,
 ): ExtractedSql[] {
   const extractor = new Extractor(sourceText, options);

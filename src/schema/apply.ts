@@ -42,6 +42,9 @@ interface Session {
   model: SchemaModel;
   file: string;
   fileText: string | undefined;
+  /** The text handed to applySql, and the map from its indices to the file's. */
+  rootText: string;
+  rootToFile: (index: number) => number;
   initialSearchPath: string[];
   searchPath: string[];
 }
@@ -52,7 +55,8 @@ interface Scope {
   text: string;
   /** Code tokens (no comments) of `text`. */
   tokens: SqlToken[];
-  toFile: (index: number) => number;
+  /** Maps an index in `text` to one in `session.rootText`. */
+  toRoot: (index: number) => number;
 }
 
 /** A statement with the range of its tokens in `scope.tokens`. */
@@ -79,18 +83,21 @@ export function applySql(
   options: ApplyOptions = {},
 ): void {
   const searchPath = [...(options.searchPath ?? ['public'])];
+  const rootText = blankPsqlMetaCommands(sqlText);
   const session: Session = {
     model,
     file,
     fileText: options.fileText,
+    rootText,
+    rootToFile: toFileIndex ?? identity,
     initialSearchPath: searchPath,
     searchPath: [...searchPath],
   };
   try {
-    applyText(session, blankPsqlMetaCommands(sqlText), toFileIndex ?? identity, true);
+    applyText(session, rootText, identity, true);
   } catch (error) {
     // Defensive: nothing above is expected to throw, but a schema loader must never take the linter down.
-    problem(session, sqlText, toFileIndex ?? identity, 0, `internal error: ${(error as Error)?.message ?? error}`);
+    problem(session, 0, `internal error: ${(error as Error)?.message ?? error}`);
   }
 }
 
@@ -102,28 +109,28 @@ export function schemaFromSql(sql: string, file = 'inline.sql'): SchemaModel {
   return model;
 }
 
-function applyText(session: Session, text: string, toFile: (i: number) => number, report: boolean): void {
+function applyText(session: Session, text: string, toRoot: (i: number) => number, report: boolean): void {
   const outcome = parseSql(text);
   if (outcome.ok) {
-    const scope: Scope = { session, text, tokens: codeTokens(outcome.parsed.tokens), toFile };
+    const scope: Scope = { session, text, tokens: codeTokens(outcome.parsed.tokens), toRoot };
     for (const statement of outcome.parsed.statements) applyStatement(scope, statement);
     return;
   }
   if (!report) return;
   const pieces = splitAtSemicolons(text);
   if (pieces.length <= 1) {
-    problem(session, text, toFile, outcome.error.index, outcome.error.message);
+    problem(session, toRoot(outcome.error.index), outcome.error.message);
     return;
   }
   for (const piece of pieces) {
     const pieceText = text.slice(piece.start, piece.end);
-    const pieceToFile = (i: number): number => toFile(piece.start + i);
+    const pieceToRoot = (i: number): number => toRoot(piece.start + i);
     const parsed = parseSql(pieceText);
     if (!parsed.ok) {
-      problem(session, pieceText, pieceToFile, parsed.error.index, parsed.error.message);
+      problem(session, pieceToRoot(parsed.error.index), parsed.error.message);
       continue;
     }
-    const scope: Scope = { session, text: pieceText, tokens: codeTokens(parsed.parsed.tokens), toFile: pieceToFile };
+    const scope: Scope = { session, text: pieceText, tokens: codeTokens(parsed.parsed.tokens), toRoot: pieceToRoot };
     for (const statement of parsed.parsed.statements) applyStatement(scope, statement);
   }
 }
@@ -147,10 +154,14 @@ function splitAtSemicolons(text: string): Array<{ start: number; end: number }> 
   return pieces;
 }
 
-function problem(session: Session, text: string, toFile: (i: number) => number, index: number, message: string): void {
+/** Records a problem at `rootIndex` (an index in the text handed to applySql). */
+function problem(session: Session, rootIndex: number, message: string): void {
   const where =
-    session.fileText !== undefined ? lineColumn(session.fileText, toFile(index)) : lineColumn(text, index);
-  session.model.problems.push({ file: session.file, message: `${session.file}:${where.line}:${where.column}: ${message}` });
+    session.fileText !== undefined
+      ? lineColumn(session.fileText, session.rootToFile(rootIndex))
+      : lineColumn(session.rootText, rootIndex);
+  const text = `${session.file}:${where.line}:${where.column}: ${message}`;
+  session.model.problems.push({ file: session.file, message: text });
 }
 
 function applyStatement(scope: Scope, statement: ParsedStatement): void {
@@ -201,9 +212,7 @@ function applyStatement(scope: Scope, statement: ParsedStatement): void {
   } catch (error) {
     problem(
       scope.session,
-      scope.text,
-      scope.toFile,
-      statement.start,
+      scope.toRoot(statement.start),
       `could not apply ${node.type}: ${(error as Error)?.message ?? error}`,
     );
   }
@@ -213,7 +222,7 @@ function applyStatement(scope: Scope, statement: ParsedStatement): void {
 // Names and lookups
 
 function originAt(scope: Scope, index: number): SourceOrigin {
-  return { file: scope.session.file, index: scope.toFile(index) };
+  return { file: scope.session.file, index: scope.session.rootToFile(scope.toRoot(index)) };
 }
 
 function pathSchemas(session: Session): string[] {
@@ -448,9 +457,8 @@ function createTable(stmt: Stmt, f: Fields): void {
       for (const name of source?.columns ?? []) addColumn(name);
       if (source && (num(like.options) ?? 0) & LIKE_INCLUDING_INDEXES) {
         for (const u of source.uniques) {
-          pending.push(() =>
-            addUnique(session, relation, { ...u, name: undefined, origin: originAt(stmt.scope, stmt.start) }, u.kind === 'constraint' ? 'key' : 'idx'),
-          );
+          const copy = { ...u, name: undefined, origin: originAt(stmt.scope, stmt.start) };
+          pending.push(() => addUnique(session, relation, copy, u.kind === 'constraint' ? 'key' : 'idx'));
         }
       }
       continue;
@@ -490,7 +498,15 @@ function addConstraint(stmt: Stmt, relation: RelationInfo, c: Fields, column: st
     addUnique(
       session,
       relation,
-      { name, kind: 'constraint', columns, where: null, whereNode: null, nullsNotDistinct: c.nulls_not_distinct === true, origin },
+      {
+        name,
+        kind: 'constraint',
+        columns,
+        where: null,
+        whereNode: null,
+        nullsNotDistinct: c.nulls_not_distinct === true,
+        origin,
+      },
       'key',
     );
     return;
@@ -510,13 +526,22 @@ function addConstraint(stmt: Stmt, relation: RelationInfo, c: Fields, column: st
     let where: string | null = null;
     if (c.where_clause) {
       const close = open < 0 ? -1 : matchingParen(scope.tokens, open);
-      const w = close < 0 ? -1 : findTopLevel(scope.tokens, close + 1, stmt.to, (t) => keyword(t, 'WHERE') || t.text === ',' || t.text === ')');
+      const stop = (t: SqlToken): boolean => keyword(t, 'WHERE') || t.text === ',' || t.text === ')';
+      const w = close < 0 ? -1 : findTopLevel(scope.tokens, close + 1, stmt.to, stop);
       if (w >= 0 && keyword(scope.tokens[w]!, 'WHERE')) where = groupInside(scope, w + 1)?.text.trim() ?? null;
     }
     addUnique(
       session,
       relation,
-      { name, kind: 'constraint', columns, where, whereNode: where === null ? null : parseExpression(where), nullsNotDistinct: false, origin },
+      {
+        name,
+        kind: 'constraint',
+        columns,
+        where,
+        whereNode: where === null ? null : parseExpression(where),
+        nullsNotDistinct: false,
+        origin,
+      },
       'excl',
       indexNameParts(exclusions.map((pair) => pair[0]!)),
     );
@@ -525,7 +550,8 @@ function addConstraint(stmt: Stmt, relation: RelationInfo, c: Fields, column: st
 
 function alterTable(stmt: Stmt, f: Fields): void {
   const session = stmt.scope.session;
-  if (f.objtype !== undefined && f.objtype !== 'OBJECT_TABLE' && f.objtype !== 'OBJECT_FOREIGN_TABLE' && f.objtype !== 'OBJECT_MATVIEW') return;
+  const objtype = f.objtype ?? 'OBJECT_TABLE';
+  if (objtype !== 'OBJECT_TABLE' && objtype !== 'OBJECT_FOREIGN_TABLE' && objtype !== 'OBJECT_MATVIEW') return;
   const rv = rangeVar(f.relation);
   const missingOk = f.missing_ok === true;
   let relation = lookup(session, rv);
@@ -596,7 +622,9 @@ function dropColumn(relation: RelationInfo, column: string): void {
 /** RENAME COLUMN: follows into unique keys, partial-index predicates and policies (PostgreSQL stores them parsed). */
 function renameColumn(relation: RelationInfo, from: string, to: string): void {
   for (const u of relation.uniques) {
-    u.columns = u.columns.map((c) => (c === from ? to : isExpressionKey(relation, c) ? renameColumnInText(c, from, to) : c));
+    u.columns = u.columns.map((c) =>
+      c === from ? to : isExpressionKey(relation, c) ? renameColumnInText(c, from, to) : c,
+    );
     if (u.where !== null) {
       const where = renameColumnInText(u.where, from, to);
       if (where !== u.where) {
@@ -739,7 +767,8 @@ function dropDependents(session: Session, dropped: RelationInfo[]): void {
         const name = str(rv.relname);
         if (name === undefined) return false;
         const schema = str(rv.schemaname);
-        return schema ? gone.has(relationKey(schema, name)) : pathSchemas(session).some((s) => gone.has(relationKey(s, name)));
+        const schemas = schema ? [schema] : pathSchemas(session);
+        return schemas.some((s) => gone.has(relationKey(s, name)));
       });
       if (reads) {
         session.model.relations.delete(relationKey(relation.schema, relation.name));
@@ -849,7 +878,12 @@ function queryAfterAs(stmt: Stmt, trailing: string[][]): { text: string; start: 
   return spanText(scope, as + 1, to);
 }
 
-function storeQuery(scope: Scope, relation: RelationInfo, node: unknown, span: { text: string; start: number } | undefined): void {
+function storeQuery(
+  scope: Scope,
+  relation: RelationInfo,
+  node: unknown,
+  span: { text: string; start: number } | undefined,
+): void {
   if (!span || !node || typeof node !== 'object') return;
   relation.query = {
     node: shiftLocations(node as RawNode, -span.start),
@@ -870,7 +904,10 @@ function createView(stmt: Stmt, f: Fields): void {
   const aliases = nameList(f.aliases);
   relation.columns = aliases.length ? [...aliases, ...fromQuery.slice(aliases.length)] : fromQuery;
   const checkOption = f.withCheckOption && f.withCheckOption !== 'NO_CHECK_OPTION';
-  const span = queryAfterAs(stmt, checkOption ? [['WITH', 'CASCADED', 'CHECK', 'OPTION'], ['WITH', 'LOCAL', 'CHECK', 'OPTION'], ['WITH', 'CHECK', 'OPTION']] : []);
+  const trailing = checkOption
+    ? [['WITH', 'CASCADED', 'CHECK', 'OPTION'], ['WITH', 'LOCAL', 'CHECK', 'OPTION'], ['WITH', 'CHECK', 'OPTION']]
+    : [];
+  const span = queryAfterAs(stmt, trailing);
   storeQuery(scope, relation, f.query, span);
   session.model.relations.delete(relationKey(target.schema, target.name));
   putRelation(session, relation);
@@ -888,7 +925,8 @@ function createTableAs(stmt: Stmt, f: Fields): void {
   const target = qualified(session, str(rv.schemaname), name);
   const key = relationKey(target.schema, target.name);
   if (f.if_not_exists && session.model.relations.has(key)) return;
-  const relation = newRelation(target.schema, target.name, matview ? 'materialized-view' : 'table', originAt(scope, stmt.start));
+  const kind = matview ? 'materialized-view' : 'table';
+  const relation = newRelation(target.schema, target.name, kind, originAt(scope, stmt.start));
   const fromQuery = selectColumns(fieldsOf(f.query, 'SelectStmt'));
   const aliases = nameList(into?.colNames);
   relation.columns = aliases.length ? [...aliases, ...fromQuery.slice(aliases.length)] : fromQuery;
@@ -902,7 +940,10 @@ const STREAM_DROP = new Set(['drop_stream_table']);
 const NAME_ARGS = new Set(['name', 'table_name', 'stream_table', 'immv_name', 'relname']);
 const QUERY_ARGS = new Set(['query', 'view_definition', 'defining_query', 'sql']);
 
-/** `SELECT pgtrickle.create_stream_table('name', $$…$$)`, `SELECT create_immv(…)`, `SELECT set_config('search_path', …)`. */
+/**
+ * `SELECT pgtrickle.create_stream_table('name', $$…$$)`, `SELECT create_immv(…)`, `drop_stream_table(…)` and
+ * `SELECT set_config('search_path', …)`.
+ */
 function selectCalls(stmt: Stmt, f: Fields): void {
   if (list(f.fromClause).length) return;
   for (const raw of list(f.targetList)) {
@@ -920,17 +961,19 @@ function selectCalls(stmt: Stmt, f: Fields): void {
       for (const [key, value] of named) if (names.has(key)) return value;
       return positional[index];
     };
-    if (STREAM_CREATE.has(fname)) streamTable(stmt, constString(argument(0, NAME_ARGS)), constString(argument(1, QUERY_ARGS)));
-    else if (STREAM_DROP.has(fname)) {
+    const session = stmt.scope.session;
+    if (STREAM_CREATE.has(fname)) {
+      streamTable(stmt, constString(argument(0, NAME_ARGS)), constString(argument(1, QUERY_ARGS)));
+    } else if (STREAM_DROP.has(fname)) {
       const name = constString(argument(0, NAME_ARGS));
       const parts = name ? splitQualifiedName(name.value) : [];
       const target = splitNames(parts);
-      const relation = target && lookupName(stmt.scope.session, target.schema, target.name);
-      if (relation?.kind === 'stream-table') stmt.scope.session.model.relations.delete(relationKey(relation.schema, relation.name));
+      const relation = target && lookupName(session, target.schema, target.name);
+      if (relation?.kind === 'stream-table') session.model.relations.delete(relationKey(relation.schema, relation.name));
     } else if (fname === 'set_config') {
       const variable = constString(positional[0]);
       const value = constString(positional[1]);
-      if (variable?.value.toLowerCase() === 'search_path' && value) stmt.scope.session.searchPath = parseSearchPath([value.value]);
+      if (variable?.value.toLowerCase() === 'search_path' && value) session.searchPath = parseSearchPath([value.value]);
     }
   }
 }
@@ -948,10 +991,12 @@ function streamTable(
   const { schema, name } = qualified(session, target.schema, target.name);
   const relation = newRelation(schema, name, 'stream-table', originAt(scope, stmt.start));
   const token = scope.tokens[tokenAt(scope.tokens, queryArg.location)];
-  const bodyStart = token && token.start === queryArg.location ? token.start + stringBodyOffset(token) : queryArg.location;
+  const bodyStart =
+    token && token.start === queryArg.location ? token.start + stringBodyOffset(token) : queryArg.location;
   const parsed = parseSql(queryArg.value);
   if (!parsed.ok) {
-    problem(session, scope.text, scope.toFile, bodyStart + parsed.error.index, `stream table ${schema}.${name}: ${parsed.error.message}`);
+    const message = `stream table ${schema}.${name}: ${parsed.error.message}`;
+    problem(session, scope.toRoot(bodyStart + parsed.error.index), message);
   } else {
     const statement = parsed.parsed.statements[0];
     if (statement) {
@@ -1004,7 +1049,9 @@ function parseSearchPath(values: string[]): string[] {
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter((v) => v !== '')
-    .map((v) => (v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? v.slice(1, -1).replace(/""/g, '"') : v.toLowerCase()));
+    .map((v) =>
+      v.startsWith('"') && v.endsWith('"') && v.length >= 2 ? v.slice(1, -1).replace(/""/g, '"') : v.toLowerCase(),
+    );
 }
 
 function setVariable(session: Session, f: Fields): void {
@@ -1014,7 +1061,9 @@ function setVariable(session: Session, f: Fields): void {
     return;
   }
   if (f.kind !== 'VAR_SET_VALUE') return;
-  const values = list(f.args).map((a) => constString(a)?.value ?? stringValue(a)).filter((v): v is string => v !== undefined);
+  const values = list(f.args)
+    .map((a) => constString(a)?.value ?? stringValue(a))
+    .filter((v): v is string => v !== undefined);
   session.searchPath = parseSearchPath(values);
 }
 
@@ -1039,8 +1088,9 @@ function doBlock(stmt: Stmt, f: Fields): void {
   }
   if (!body || language !== 'plpgsql') return;
   const token = scope.tokens[tokenAt(scope.tokens, body.location)];
-  const bodyStart = token && token.start === body.location ? token.start + stringBodyOffset(token) : Math.max(0, body.location);
-  const bodyToFile = (i: number): number => scope.toFile(bodyStart + i);
+  const bodyStart =
+    token && token.start === body.location ? token.start + stringBodyOffset(token) : Math.max(0, body.location);
+  const bodyToRoot = (i: number): number => scope.toRoot(bodyStart + i);
   const tokens = codeTokens(tokenize(body.value));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -1053,16 +1103,20 @@ function doBlock(stmt: Stmt, f: Fields): void {
       const last = tokens[end - 1]!;
       const text = body.value.slice(t.start, last.end);
       const start = t.start;
-      applyText(scope.session, text, (k) => bodyToFile(start + k), false);
+      applyText(scope.session, text, (k) => bodyToRoot(start + k), false);
       i = end - 1;
-    } else if (t.keyword === 'EXECUTE' && tokens[i + 1]?.kind === 'string' && /^(;|USING|INTO)$/i.test(tokens[i + 2]?.text ?? ';')) {
+    } else if (
+      t.keyword === 'EXECUTE' &&
+      tokens[i + 1]?.kind === 'string' &&
+      /^(;|USING|INTO)$/i.test(tokens[i + 2]?.text ?? ';')
+    ) {
       const literal = tokens[i + 1]!;
       const offset = stringBodyOffset(literal);
       const raw = literal.text.slice(offset, literal.text.length - (literal.text.startsWith('$') ? offset : 1));
       const text = literal.text.startsWith("'") ? raw.replace(/''/g, "'") : raw;
       if (/^[eE]'/.test(literal.text)) continue; // escape strings: not worth unescaping here
       const start = literal.start + offset;
-      applyText(scope.session, text, (k) => bodyToFile(start + k), false);
+      applyText(scope.session, text, (k) => bodyToRoot(start + k), false);
       i += 1;
     }
   }

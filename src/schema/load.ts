@@ -7,10 +7,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { extractSql } from '../extract/typescript.js';
 import type { SoftDeleteSettings } from '../settings.js';
 import { emptySchema, type SchemaModel } from './model.js';
 import { applySql } from './apply.js';
-import { lineColumn } from './sqltext.js';
+import { blankDownSections, lineColumn } from './sqltext.js';
 
 export { applySql, schemaFromSql } from './apply.js';
 
@@ -32,6 +33,12 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
 const SQL_FILE = /\.sql$/i;
 const SCRIPT_FILE = /\.(?:[cm]?[jt]s)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
+/**
+ * Rollback scripts: golang-migrate / sqlx `001_x.down.sql`, diesel `…/down.sql`, Flyway undo `U1__x.sql`. They
+ * undo what the history built, so they are never part of the end state.
+ */
+const ROLLBACK_FILE = /(?:^|[._-])down\.sql$/i;
+const FLYWAY_UNDO_FILE = /^U\d[\w.]*__.*\.sql$/;
 
 /** Stamps of the files behind a cached model are re-checked at most this often (milliseconds). */
 export const SCHEMA_RECHECK_MS = 1000;
@@ -102,11 +109,15 @@ export function findSchemaFiles(cwd: string, globs: readonly string[] | null): s
   } catch {
     return [];
   }
-  const unique = [...new Set(found.map((f) => path.resolve(f)))].filter(
-    (f) => SQL_FILE.test(f) || (SCRIPT_FILE.test(f) && !DECLARATION_FILE.test(f)),
+  const unique = [...new Set(found.map((f) => path.resolve(f)))].filter((f) =>
+    SQL_FILE.test(f) ? !isRollbackFile(path.basename(f)) : SCRIPT_FILE.test(f) && !DECLARATION_FILE.test(f),
   );
   const relative = new Map(unique.map((f) => [f, path.relative(root, f).split(path.sep).join('/')]));
   return unique.sort((a, b) => naturalComparePaths(relative.get(a)!, relative.get(b)!));
+}
+
+function isRollbackFile(basename: string): boolean {
+  return ROLLBACK_FILE.test(basename) || FLYWAY_UNDO_FILE.test(basename);
 }
 
 function stampOf(file: string): string {
@@ -176,28 +187,15 @@ function buildModel(files: string[], settings: SoftDeleteSettings): SchemaModel 
     // A byte-order mark is not SQL; a space keeps every offset where it was.
     if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
     model.files.push(file);
-    if (SQL_FILE.test(file)) applySql(model, text, file, undefined, { searchPath: settings.searchPath });
-    else applyScriptMigration(model, file, text, settings);
+    if (SQL_FILE.test(file)) {
+      applySql(model, blankDownSections(text), file, undefined, { searchPath: settings.searchPath });
+    } else applyScriptMigration(model, file, text, settings);
   }
   return model;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // TS/JS migrations: the SQL strings they run
-
-/** The extractor's entry point (src/extract/typescript.ts), loaded once; null when it is not available. */
-type ExtractSql = (
-  program: TSESTree.Program,
-  sourceText: string,
-  visitorKeys: unknown,
-  options: unknown,
-) => Array<{ fragment: { text: string; toSource: (index: number) => number } }>;
-
-const extractorModule = '../extract/typescript.js';
-const extractSql: ExtractSql | null = await import(extractorModule).then(
-  (m: { extractSql?: unknown }) => (typeof m.extractSql === 'function' ? (m.extractSql as ExtractSql) : null),
-  () => null,
-);
 
 type Estree = typeof import('@typescript-eslint/typescript-estree');
 type VisitorKeysModule = typeof import('@typescript-eslint/visitor-keys');
@@ -217,12 +215,16 @@ function loadEstree(): NonNullable<typeof estree> {
 const ROLLBACK_NAMES = new Set(['down', 'rollback']);
 
 function applyScriptMigration(model: SchemaModel, file: string, text: string, settings: SoftDeleteSettings): void {
-  if (!extractSql) return;
   let program: TSESTree.Program;
   try {
     program = loadEstree().parse(text, { range: true, loc: true, jsx: false });
   } catch (error) {
-    const e = error as { message?: string; lineNumber?: number; column?: number; location?: { start?: { line?: number; column?: number } } };
+    const e = error as {
+      message?: string;
+      lineNumber?: number;
+      column?: number;
+      location?: { start?: { line?: number; column?: number } };
+    };
     const line = e.location?.start?.line ?? e.lineNumber ?? 1;
     const column = (e.location?.start?.column ?? e.column ?? 0) + 1;
     model.problems.push({ file, message: `${file}:${line}:${column}: ${e.message ?? String(error)}` });
@@ -230,10 +232,14 @@ function applyScriptMigration(model: SchemaModel, file: string, text: string, se
   }
   let found;
   try {
-    found = extractSql(program, text, loadEstree().visitorKeys, { tags: settings.tags, functions: settings.functions });
+    found = extractSql(program, text, loadEstree().visitorKeys as Record<string, readonly string[]>, {
+      tags: settings.tags,
+      functions: settings.functions,
+    });
   } catch (error) {
     const where = lineColumn(text, 0);
-    model.problems.push({ file, message: `${file}:${where.line}:${where.column}: cannot extract SQL: ${(error as Error).message}` });
+    const message = `${file}:${where.line}:${where.column}: cannot extract SQL: ${(error as Error).message}`;
+    model.problems.push({ file, message });
     return;
   }
   const rollback = rollbackRanges(program);
@@ -241,6 +247,23 @@ function applyScriptMigration(model: SchemaModel, file: string, text: string, se
     const at = fragment.toSource(0);
     if (rollback.some(([start, end]) => at >= start && at < end)) continue;
     applySql(model, fragment.text, file, fragment.toSource, { fileText: text, searchPath: settings.searchPath });
+  }
+  forgetPlaceholders(model);
+}
+
+/** The extractor writes `"__sd_ident_N"` for an interpolated identifier: what it names is unknown, not a table. */
+const PLACEHOLDER_IDENT = /__sd_ident_\d+/;
+
+function forgetPlaceholders(model: SchemaModel): void {
+  for (const [key, relation] of model.relations) {
+    if (PLACEHOLDER_IDENT.test(relation.name) || PLACEHOLDER_IDENT.test(relation.schema)) {
+      model.relations.delete(key);
+      continue;
+    }
+    relation.columns = relation.columns.filter((c) => !PLACEHOLDER_IDENT.test(c));
+    relation.uniques = relation.uniques.filter(
+      (u) => !PLACEHOLDER_IDENT.test(u.name) && !u.columns.some((c) => PLACEHOLDER_IDENT.test(c)),
+    );
   }
 }
 

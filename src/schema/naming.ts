@@ -64,7 +64,8 @@ export function figureColname(node: unknown): string | undefined {
     case 'TypeCast': {
       const inner = figureColname(n.fields.arg);
       if (inner) return inner;
-      const names = nameList((fieldsOf(n.fields.typeName, 'TypeName') ?? (n.fields.typeName as Record<string, unknown>))?.names);
+      const typeName = fieldsOf(n.fields.typeName, 'TypeName') ?? (n.fields.typeName as Record<string, unknown>);
+      const names = nameList(typeName?.names);
       return names[names.length - 1];
     }
     case 'CollateClause':

@@ -154,6 +154,24 @@ export function blankPsqlMetaCommands(text: string): string {
   return out;
 }
 
+/**
+ * Blanks the rollback half of a migration file that holds both (keeping every offset): dbmate's
+ * `-- migrate:down` and goose's `-- +goose Down`, up to the next up marker or the end.
+ */
+export function blankDownSections(text: string): string {
+  const down = /^\s*--\s*(?:migrate:down|\+goose\s+down)\b/i;
+  const up = /^\s*--\s*(?:migrate:up|\+goose\s+up)\b/i;
+  if (!/--\s*(?:migrate:down|\+goose\s+down)/i.test(text)) return text;
+  let inDown = false;
+  let out = '';
+  for (const line of text.split(/(?<=\n)/)) {
+    if (down.test(line)) inDown = true;
+    else if (up.test(line)) inDown = false;
+    out += inDown ? line.replace(/[^\s]/g, ' ') : line;
+  }
+  return out;
+}
+
 /** 1-based line and column of a string index. */
 export function lineColumn(text: string, index: number): { line: number; column: number } {
   let line = 1;

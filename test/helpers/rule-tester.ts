@@ -3,7 +3,7 @@ import { afterAll, describe, it } from 'vitest';
 import tsParser from '@typescript-eslint/parser';
 import plugin from '../../src/index.js';
 
-RuleTester.afterAll = afterAll;
+(RuleTester as unknown as { afterAll: typeof afterAll }).afterAll = afterAll;
 RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
