@@ -65,7 +65,7 @@ let warnedMissing = new Set<string>();
 function schemaFor(cwd: string, settings: SoftDeleteSettings): { schema: SchemaModel; missing: boolean } {
   const schema = loadSchema(cwd, settings);
   const missing = schema.files.length === 0 && settings.tables.size === 0;
-  if (missing && !warnedMissing.has(cwd) && !process.env.VITEST) {
+  if (missing && !warnedMissing.has(cwd)) {
     warnedMissing.add(cwd);
     process.emitWarning(
       `eslint-plugin-soft-delete: no schema found under ${cwd} (looked in migrations/, db/, supabase/migrations/, ` +
