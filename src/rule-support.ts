@@ -39,7 +39,12 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis) => v
       text: sourceCode.text,
       ...(program ? { program, visitorKeys: sourceCode.visitorKeys } : {}),
     });
-    check(analysis);
+    try {
+      check(analysis);
+    } catch (error) {
+      // Never crash ESLint: an unforeseen shape silences this file's check for this rule.
+      if (process.env.SOFT_DELETE_DEBUG) console.error('eslint-plugin-soft-delete: check failed', error);
+    }
   };
   return {
     Program: (node: TSESTree.Program) => run(node),
