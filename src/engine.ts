@@ -20,8 +20,6 @@ export interface FileAnalysis {
   parseErrors: Array<{ fragment: SqlFragment; error: SqlSyntaxError }>;
   context: AnalysisContext;
   reads: ReadAnalyzer;
-  /** True when no schema source was found (no migrations and no table settings). */
-  schemaMissing: boolean;
 }
 
 /** What a rule needs from ESLint's context, whatever the language. */
@@ -62,7 +60,7 @@ export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'st
 
 let warnedMissing = new Set<string>();
 
-function schemaFor(cwd: string, settings: SoftDeleteSettings): { schema: SchemaModel; missing: boolean } {
+function schemaFor(cwd: string, settings: SoftDeleteSettings): SchemaModel {
   const schema = loadSchema(cwd, settings);
   const missing = schema.files.length === 0 && settings.tables.size === 0;
   if (missing && !warnedMissing.has(cwd)) {
@@ -75,7 +73,7 @@ function schemaFor(cwd: string, settings: SoftDeleteSettings): { schema: SchemaM
       { code: 'SOFT_DELETE_NO_SCHEMA' },
     );
   }
-  return { schema, missing };
+  return schema;
 }
 
 /** Test hook: forget which directories were already warned about. */
@@ -91,7 +89,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const hit = cache.get(key);
   if (hit) return hit;
   const settings = normalizeSettings(input.settings?.['soft-delete']);
-  const { schema, missing } = schemaFor(input.cwd, settings);
+  const schema = schemaFor(input.cwd, settings);
   const context: AnalysisContext = { schema, settings };
   let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors'> = { statements: [], parseErrors: [] };
   try {
@@ -99,7 +97,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   } catch {
     // never crash ESLint on a shape we did not foresee
   }
-  const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context), schemaMissing: missing };
+  const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context) };
   cache.set(key, analysis);
   return analysis;
 }

@@ -117,7 +117,7 @@ class Lowerer {
 
   private opaque = (location: number): boolean => this.source.fragment.opaque.has(location);
 
-  lowerQuery(node: unknown, passthroughName: string | null = null): Query {
+  lowerQuery(node: unknown): Query {
     const fields = fieldsOf(node, 'SelectStmt') ?? (isBareSelect(node) ? (node as Fields) : undefined);
     if (fields) return this.lowerSelect(fields);
     const n = unwrap(node);
@@ -125,7 +125,6 @@ class Lowerer {
       const { query } = this.lowerModify(n.type, n.fields);
       return query;
     }
-    void passthroughName;
     return { kind: 'other', subqueries: this.collectSubqueries(node), ctes: [] };
   }
 
