@@ -44,7 +44,7 @@ export default createRule<Options, MessageIds>({
       'or-defeated':
         'The filter `{{filter}}` on `{{table}}`{{alias}} sits inside an OR whose other branch lets soft-deleted rows through. Put it outside the OR: `(… OR …) AND {{filter}}`.',
       'outer-where':
-        '`{{table}}`{{alias}} is on the nullable side of an outer join, but `{{filter}}` is in WHERE: that turns the outer join into an inner join (rows whose match was deleted vanish). Put the filter in the join\'s ON.',
+        "`{{table}}`{{alias}} is on the nullable side of an outer join, but `{{filter}}` is in WHERE: rows whose match was soft-deleted are dropped instead of kept with NULLs (for them the outer join acts as an inner join). Put the filter in the join's ON.",
       'never-true':
         '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything). Write `{{filter}}`.',
       parseError: 'This SQL could not be parsed, so it was not checked for soft-delete filters: {{message}}',

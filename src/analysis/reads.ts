@@ -87,9 +87,15 @@ export class ReadAnalyzer {
   /**
    * For a definition (view, stream table): findings, and — when `passThrough` — the requirements its readers inherit.
    */
-  checkDefinition(query: Query, passThrough: boolean): { findings: ReadFinding[]; inherited: Requirement[] } {
+  checkDefinition(
+    query: Query,
+    passThrough: boolean,
+  ): { findings: ReadFinding[]; inherited: Array<{ requirement: Requirement; finding: ReadFinding }> } {
     const result = this.analyze(query, passThrough);
-    return { findings: dedupe(result.findings), inherited: result.pendings.map((p) => p.requirement) };
+    return {
+      findings: dedupe(result.findings),
+      inherited: result.pendings.map((p) => ({ requirement: p.requirement, finding: finding(p.origin, p.verdict, null) })),
+    };
   }
 
   private analyze(query: Query, passThrough: boolean): QueryResult {
@@ -186,13 +192,27 @@ export class ReadAnalyzer {
         const outcome = parseFragment(wholeFileFragment(relation.query.text));
         const model = outcome.ok ? lowerStatement(outcome.source, 0) : null;
         const query = model?.reads[0];
-        if (query) requirements = new ReadAnalyzer(this.context).checkDefinition(query, true).inherited;
+        if (query) {
+          requirements = new ReadAnalyzer(this.context)
+            .checkDefinition(query, true)
+            .inherited.filter((i) => exposesColumns(relation, i.requirement))
+            .map((i) => i.requirement);
+        }
       }
     } finally {
       statuses.set(relation, { requirements });
     }
     return requirements;
   }
+}
+
+/**
+ * Does a view really expose the columns a requirement needs? Its recorded columns are those it had when created
+ * (PostgreSQL expands `*` then): a `deleted_at` added to the table later is not in the view. Unknown columns
+ * (empty list) are given the benefit of the doubt.
+ */
+export function exposesColumns(relation: RelationInfo, requirement: Requirement): boolean {
+  return relation.columns.length === 0 || requirement.columns.every((c) => relation.columns.includes(c));
 }
 
 function dedupe(findings: ReadFinding[]): ReadFinding[] {

@@ -9,7 +9,7 @@
  *    e.g. a driver placeholder we did not normalise — have the shape of that statement (`DELETE FROM`,
  *    `UPDATE x SET`, `CREATE TABLE`, …).
  */
-import { parseSql } from '../sql/parser.js';
+import { parseCached } from '../sql/source.js';
 
 const STATEMENT_KEYWORDS = new Set([
   'SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'DROP', 'VALUES', 'TABLE', 'MERGE',
@@ -85,7 +85,7 @@ export function looksLikeSql(text: string): boolean {
   if (!punctuated && (sentenceCase || STOPWORDS.test(visible) || ARTICLE_A.test(visible))) return false;
 
   const upper = first === keyword;
-  const outcome = parseSql(text);
+  const outcome = parseCached(text); // the engine parses the same text next: share the result
   if (outcome.ok) {
     if (outcome.parsed.statements.length === 0) return false;
     switch (keyword) {

@@ -841,9 +841,17 @@ function createIndex(stmt: Stmt, f: Fields): void {
 // Views, materialized views, stream tables
 
 /** Output column names of a select: aliases, column names, function names; [] when a `*` makes them unknown. */
-export function selectColumns(select: Fields | undefined): string[] {
+/**
+ * Output column names of a SELECT. `expand` resolves `*` / `t.*` to the columns the FROM relations have *now*
+ * (PostgreSQL expands a view's `*` when the view is created); without it, or when it cannot, a star makes the
+ * column list unknown (empty).
+ */
+export function selectColumns(
+  select: Fields | undefined,
+  expand?: (select: Fields, qualifier: string | null) => string[] | undefined,
+): string[] {
   if (!select) return [];
-  if (select.op && select.op !== 'SETOP_NONE') return selectColumns(select.larg as Fields | undefined);
+  if (select.op && select.op !== 'SETOP_NONE') return selectColumns(select.larg as Fields | undefined, expand);
   const values = list(select.valuesLists);
   if (values.length) return list(fieldsOf(values[0], 'List')?.items).map((_, i) => `column${i + 1}`);
   const names: string[] = [];
@@ -856,10 +864,42 @@ export function selectColumns(select: Fields | undefined): string[] {
       continue;
     }
     const ref = fieldsOf(target.val, 'ColumnRef');
-    if (ref && list(ref.fields).some((field) => fieldsOf(field, 'A_Star'))) return [];
+    if (ref && list(ref.fields).some((field) => fieldsOf(field, 'A_Star'))) {
+      const qualifiers = nameList(list(ref.fields).slice(0, -1));
+      const expanded = expand?.(select, qualifiers[qualifiers.length - 1] ?? null);
+      if (!expanded) return [];
+      names.push(...expanded);
+      continue;
+    }
     names.push(figureColname(target.val) ?? '?column?');
   }
   return names;
+}
+
+/** `expand` for selectColumns: the current columns of the FROM items (tables, views, joins, subqueries). */
+function starExpander(session: Session): (select: Fields, qualifier: string | null) => string[] | undefined {
+  const expand = (select: Fields, qualifier: string | null): string[] | undefined => {
+    const out: string[] = [];
+    const visit = (item: unknown): boolean => {
+      const join = fieldsOf(item, 'JoinExpr');
+      if (join) return visit(join.larg) && visit(join.rarg);
+      const sub = fieldsOf(item, 'RangeSubselect');
+      const rv = rangeVar(item);
+      const exposed = sub ? str((sub.alias as Fields | undefined)?.aliasname) : str((rv?.alias as Fields | undefined)?.aliasname) ?? str(rv?.relname);
+      if (qualifier !== null && exposed !== qualifier) return true;
+      const columns = sub
+        ? selectColumns(fieldsOf(sub.subquery, 'SelectStmt'), expand)
+        : rv
+          ? (lookup(session, rv)?.columns ?? [])
+          : [];
+      if (columns.length === 0) return false; // unknown: the whole list is unknown
+      out.push(...columns);
+      return true;
+    };
+    for (const item of list(select.fromClause)) if (!visit(item)) return undefined;
+    return out.length ? out : undefined;
+  };
+  return expand;
 }
 
 /** The query text after the top-level `AS` of a CREATE VIEW / MATERIALIZED VIEW, without trailing options. */
@@ -900,7 +940,7 @@ function createView(stmt: Stmt, f: Fields): void {
   if (!rv || name === undefined || rv.relpersistence === 't') return;
   const target = qualified(session, str(rv.schemaname), name);
   const relation = newRelation(target.schema, target.name, 'view', originAt(scope, stmt.start));
-  const fromQuery = selectColumns(fieldsOf(f.query, 'SelectStmt'));
+  const fromQuery = selectColumns(fieldsOf(f.query, 'SelectStmt'), starExpander(session));
   const aliases = nameList(f.aliases);
   relation.columns = aliases.length ? [...aliases, ...fromQuery.slice(aliases.length)] : fromQuery;
   const checkOption = f.withCheckOption && f.withCheckOption !== 'NO_CHECK_OPTION';
@@ -927,7 +967,7 @@ function createTableAs(stmt: Stmt, f: Fields): void {
   if (f.if_not_exists && session.model.relations.has(key)) return;
   const kind = matview ? 'materialized-view' : 'table';
   const relation = newRelation(target.schema, target.name, kind, originAt(scope, stmt.start));
-  const fromQuery = selectColumns(fieldsOf(f.query, 'SelectStmt'));
+  const fromQuery = selectColumns(fieldsOf(f.query, 'SelectStmt'), starExpander(session));
   const aliases = nameList(into?.colNames);
   relation.columns = aliases.length ? [...aliases, ...fromQuery.slice(aliases.length)] : fromQuery;
   if (matview) storeQuery(scope, relation, f.query, queryAfterAs(stmt, [['WITH', 'NO', 'DATA'], ['WITH', 'DATA']]));
@@ -1000,7 +1040,7 @@ function streamTable(
   } else {
     const statement = parsed.parsed.statements[0];
     if (statement) {
-      relation.columns = selectColumns(fieldsOf(statement.node, 'SelectStmt'));
+      relation.columns = selectColumns(fieldsOf(statement.node, 'SelectStmt'), starExpander(session));
       relation.query = { node: statement.node, text: queryArg.value, origin: originAt(scope, bodyStart) };
     }
   }

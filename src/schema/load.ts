@@ -109,12 +109,22 @@ export function findSchemaFiles(cwd: string, globs: readonly string[] | null): s
   } catch {
     return [];
   }
+  // The re-check path lists the same files again and again: skip the path work and the natural sort then.
+  const key = `${root}\0${patterns.join('\0')}`;
+  const raw = found.join('\n');
+  const previous = listingCache.get(key);
+  if (previous && previous.raw === raw) return [...previous.sorted];
   const unique = [...new Set(found.map((f) => path.resolve(f)))].filter((f) =>
     SQL_FILE.test(f) ? !isRollbackFile(path.basename(f)) : SCRIPT_FILE.test(f) && !DECLARATION_FILE.test(f),
   );
   const relative = new Map(unique.map((f) => [f, path.relative(root, f).split(path.sep).join('/')]));
-  return unique.sort((a, b) => naturalComparePaths(relative.get(a)!, relative.get(b)!));
+  const sorted = unique.sort((a, b) => naturalComparePaths(relative.get(a)!, relative.get(b)!));
+  listingCache.set(key, { raw, sorted });
+  return [...sorted];
 }
+
+/** Last listing per (cwd, patterns): the raw glob output and the filtered, naturally sorted result. */
+const listingCache = new Map<string, { raw: string; sorted: string[] }>();
 
 function isRollbackFile(basename: string): boolean {
   return ROLLBACK_FILE.test(basename) || FLYWAY_UNDO_FILE.test(basename);

@@ -309,3 +309,28 @@ tsRuleTester().run('require-stream-table-filter (SQL in TypeScript)', rule as ne
     },
   ],
 });
+
+// A `SELECT *` view created before the table became soft-deletable never gets the column: it leaks, and no
+// reader can filter it (PostgreSQL rejects `WHERE deleted_at IS NULL` on it).
+sqlRuleTester({ 'soft-delete': { schema: ['test/fixtures/view-history/migrations/*.sql'] } }).run(
+  'require-stream-table-filter (view created before deleted_at)',
+  rule as never,
+  {
+    valid: [{ filename: '003_view.sql', code: 'CREATE OR REPLACE VIEW live_posts AS SELECT * FROM posts WHERE deleted_at IS NULL;' }],
+    invalid: [
+      {
+        filename: '001_posts.sql',
+        code: 'CREATE TABLE posts (id integer PRIMARY KEY, title text);\nCREATE VIEW all_posts AS SELECT * FROM posts;',
+        errors: [
+          {
+            messageId: 'viewLeak',
+            line: 2,
+            column: 40,
+            endColumn: 45,
+            suggestions: [],
+          },
+        ],
+      },
+    ],
+  },
+);
