@@ -3,9 +3,10 @@
  * (`deleted_at IS NULL`), in every scope. Seed 000, section 11: the orders-by-email incident.
  */
 import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import { isMigration } from '../src/engine.js';
 import type { ReportedVerdict } from '../src/analysis/reads.js';
 
-export type Options = [{ reportParseErrors?: boolean }];
+export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean; allowLookupsBy?: string[] }];
 export type MessageIds = ReportedVerdict | 'missingVia' | 'parseError' | 'addFilter' | 'addFilterToOn';
 
 const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
@@ -33,6 +34,16 @@ export default createRule<Options, MessageIds>({
             type: 'boolean',
             description: 'Report SQL that the PostgreSQL parser rejects (off: such SQL is skipped silently).',
           },
+          checkMigrations: {
+            type: 'boolean',
+            description: 'Also check reads inside migrations (schema files holding DDL); off: backfills there are left alone.',
+          },
+          allowLookupsBy: {
+            type: 'array',
+            items: { type: 'string' },
+            uniqueItems: true,
+            description: 'Columns (e.g. "id") whose equality with a value makes a read a deliberate lookup, not a leak.',
+          },
         },
         additionalProperties: false,
       },
@@ -52,12 +63,15 @@ export default createRule<Options, MessageIds>({
       addFilterToOn: "Add `{{filter}}` to the join's ON.",
     },
   },
-  defaultOptions: [{ reportParseErrors: false }],
+  defaultOptions: [{ reportParseErrors: false, checkMigrations: false, allowLookupsBy: [] }],
   create(context, [options]) {
+    const lookupColumns = new Set(options.allowLookupsBy ?? []);
     return onFile(context, (analysis) => {
-      for (const statement of analysis.statements) {
+      const skipReads = !options.checkMigrations && isMigration(analysis, context.physicalFilename);
+      for (const statement of skipReads ? [] : analysis.statements) {
         for (const query of statement.reads) {
           for (const f of analysis.reads.checkQuery(query)) {
+            if (f.verdict === 'missing' && f.pinnedColumns.some((c) => lookupColumns.has(c))) continue;
             const useVia = f.verdict === 'missing' && f.via !== null;
             const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '' };
             context.report({

@@ -5,7 +5,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { extractSql } from './extract/typescript.js';
 import type { SqlFragment } from './sql/fragment.js';
-import { wholeFileFragment } from './sql/fragment.js';
+import { sqlFileFragment } from './sql/sql-file.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
 import type { SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
@@ -35,7 +35,7 @@ export interface LintInput {
 const cache = new WeakMap<object, FileAnalysis>();
 
 function fragmentsOf(input: LintInput, settings: SoftDeleteSettings): SqlFragment[] {
-  if (!input.program) return [wholeFileFragment(input.text)];
+  if (!input.program) return [sqlFileFragment(input.text)];
   return extractSql(input.program, input.text, input.visitorKeys, { tags: settings.tags, functions: settings.functions }).map(
     (e) => e.fragment,
   );
@@ -73,8 +73,21 @@ function schemaFor(cwd: string, settings: SoftDeleteSettings): SchemaModel {
       { code: 'SOFT_DELETE_NO_SCHEMA' },
     );
   }
+  if (schema.problems.length > 0 && !warnedProblems.has(schema)) {
+    warnedProblems.add(schema);
+    const shown = schema.problems.slice(0, 5).map((p) => `\n  ${p.message}`).join('');
+    const more = schema.problems.length > 5 ? `\n  … and ${schema.problems.length - 5} more` : '';
+    process.emitWarning(
+      `eslint-plugin-soft-delete: ${schema.problems.length} part(s) of the schema files could not be read; tables ` +
+        `or columns defined there are unknown to the checks:${shown}${more}`,
+      { code: 'SOFT_DELETE_SCHEMA_PROBLEMS' },
+    );
+  }
   return schema;
 }
+
+/** Schema models whose problems were already reported (a model is replaced when its files change). */
+const warnedProblems = new WeakSet<SchemaModel>();
 
 /** Test hook: forget which directories were already warned about. */
 export function resetWarnings(): void {
@@ -100,4 +113,18 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context) };
   cache.set(key, analysis);
   return analysis;
+}
+
+const DDL_STATEMENTS = new Set([
+  'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt',
+  'CreatePolicyStmt', 'CreateTrigStmt', 'CreateFunctionStmt', 'CreateSchemaStmt', 'CreateSeqStmt', 'AlterSeqStmt',
+]);
+
+/**
+ * A migration: one of the schema sources, holding DDL. Reads in it are backfills and data fixes that run against
+ * the schema *of that moment*, usually on purpose over every row, so require-soft-delete-filter leaves them alone
+ * by default.
+ */
+export function isMigration(analysis: FileAnalysis, filename: string): boolean {
+  return analysis.context.schema.files.includes(filename) && analysis.statements.some((s) => DDL_STATEMENTS.has(s.type));
 }

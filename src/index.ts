@@ -6,6 +6,7 @@ import type { ESLint, Linter } from 'eslint';
 import { sqlLanguage } from './language/sql-language.js';
 import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
 import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
+import requirePartialUniqueIndex from '../rules/require-partial-unique-index.js';
 
 /** The package's own package.json: one level up from src/ when run from source, two from dist/src/. */
 function ownPackage(): { name: string; version: string } {
@@ -24,6 +25,7 @@ const { name, version } = ownPackage();
 export const rules = {
   'require-soft-delete-filter': requireSoftDeleteFilter,
   'require-stream-table-filter': requireStreamTableFilter,
+  'require-partial-unique-index': requirePartialUniqueIndex,
 };
 
 type RecommendedConfig = Linter.Config[];

@@ -43,6 +43,10 @@ describe('examples/ linted with its own eslint.config.js', () => {
       .sort();
     expect(found).toEqual(
       [
+        'migrations/001_create_users.sql:7:17 soft-delete/require-partial-unique-index',
+        'migrations/001_create_users.sql:14:28 soft-delete/require-partial-unique-index',
+        'migrations/002_orders.sql:12:3 soft-delete/require-partial-unique-index',
+        'migrations/003_soft_delete_api_keys.sql:2:33 soft-delete/require-partial-unique-index',
         'migrations/004_stream_tables.sql:12:45 soft-delete/require-stream-table-filter',
         'queries/dashboard.sql:4:37 soft-delete/require-soft-delete-filter',
         'src/orders.ts:7:22 soft-delete/require-soft-delete-filter',

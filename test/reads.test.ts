@@ -142,6 +142,24 @@ describe('outer joins', () => {
     ]);
   });
 
+  it('FULL JOIN: ON filters neither side, WHERE is the place (and is accepted)', () => {
+    const sql = 'SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id AND u.deleted_at IS NULL';
+    expect(readFindings(sql)).toMatchObject([
+      { verdict: 'missing', at: 'users', fixed: 'SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id AND u.deleted_at IS NULL WHERE u.deleted_at IS NULL' },
+    ]);
+    expect(readFindings('SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id WHERE u.deleted_at IS NULL')).toEqual([]);
+  });
+
+  it('an outer join already made inner by a null-rejecting WHERE accepts the filter in WHERE', () => {
+    const sql = 'SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id WHERE u.plan IS NOT NULL AND u.deleted_at IS NULL';
+    expect(readFindings(sql)).toEqual([]);
+    expect(readFindings("SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id WHERE u.plan = 'pro' AND u.deleted_at IS NULL")).toEqual([]);
+    // …but `IS NULL` on another column does not reject the null-extended rows
+    expect(readFindings('SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id WHERE u.plan IS NULL AND u.deleted_at IS NULL')).toMatchObject([
+      { verdict: 'outer-where' },
+    ]);
+  });
+
   it('wraps an OR in ON before adding the filter', () => {
     const sql = 'SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id OR u.email = a.message';
     expect(readFindings(sql)[0]?.fixed).toBe(

@@ -45,6 +45,8 @@ export interface ReadFinding {
   via: string | null;
   /** Edits that add the filter in the right place (null when no safe edit is known). */
   fix: FragmentEdit[] | null;
+  /** Columns of the reference pinned to values in its scope (`WHERE u.id = $1`, `u.id = ANY($1)`): a lookup. */
+  pinnedColumns: string[];
 }
 
 export interface AnalysisContext {
@@ -249,18 +251,32 @@ function orDefeats(predicate: Predicate, requirement: Requirement, binds: Binder
   });
 }
 
+/**
+ * Is the reference really null-extended? A WHERE conjunct that rejects NULLs on it (`r.room IS NOT NULL`,
+ * `r.kind = 'x'`) already drops the unmatched rows: the outer join is effectively inner for it, and a soft-delete
+ * filter in WHERE is then right.
+ */
+function effectivelyNullable(ref: FromRef, scope: Scope): boolean {
+  if (!ref.nullable) return false;
+  const binds = (c: { qualifier: string | null }) => c.qualifier !== null && c.qualifier === ref.exposed;
+  return !conjuncts(scope.where).some(
+    (c) => (c.kind === 'null-test' && !c.isNull && binds(c.column)) || (c.kind === 'compare' && binds(c.column)),
+  );
+}
+
 /** The verdict for one reference of a soft-delete relation and one requirement. */
 export function judge(ref: FromRef, scope: Scope, requirement: Requirement): ReadVerdict {
   const binds = binderFor(ref);
   const whereConjuncts = conjuncts(scope.where);
-  const guard: Predicate = { kind: 'and', args: ref.nullable ? ref.on : [...ref.on, ...whereConjuncts] };
+  const nullable = effectivelyNullable(ref, scope);
+  const guard: Predicate = { kind: 'and', args: nullable ? ref.on : [...ref.on, ...whereConjuncts] };
   const req = requirement.predicate;
   if (implies(guard, req, binds)) return 'filtered';
   const everything: Predicate = { kind: 'and', args: [...ref.on, ...whereConjuncts] };
   if (hasNever(everything, requirement, binds)) return 'never-true';
   if (orDefeats(guard, requirement, binds)) return 'or-defeated';
   if (hasOpaque(everything)) return 'unknown';
-  if (ref.nullable && implies({ kind: 'and', args: whereConjuncts }, req, binds)) return 'outer-where';
+  if (nullable && implies({ kind: 'and', args: whereConjuncts }, req, binds)) return 'outer-where';
   if (mentions(everything, requirement, binds)) return 'deliberate';
   return 'missing';
 }
@@ -296,7 +312,16 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     filter,
     via,
     fix: verdict === 'missing' ? fixFor(ref, scope, filter) : verdict === 'outer-where' ? moveToOn(origin, filter) : null,
+    pinnedColumns: pinnedColumns(ref, scope),
   };
+}
+
+/** Columns of `ref` that a conjunct of its guard compares with `=` (or `IN`, `= ANY`) to values. */
+function pinnedColumns(ref: FromRef, scope: Scope): string[] {
+  const binds = (c: { qualifier: string | null }) => c.qualifier === ref.exposed || (c.qualifier === null && scope.refs.length === 1);
+  return [...ref.on, ...conjuncts(scope.where)].flatMap((c) =>
+    c.kind === 'compare' && (c.op === '=' || c.op === 'in') && binds(c.column) ? [c.column.name] : [],
+  );
 }
 
 /** Edits that add `filter` to the ON clause of a nullable reference, or to the scope's WHERE. */
@@ -309,7 +334,7 @@ function fixFor(ref: TableRef, scope: Scope, filter: string): FragmentEdit[] | n
           { fragment, start: clause.exprEnd, end: clause.exprEnd, text: `) AND ${filter}` },
         ]
       : [{ fragment, start: clause.exprEnd, end: clause.exprEnd, text: ` AND ${filter}` }];
-  if (ref.nullable) {
+  if (effectivelyNullable(ref, scope)) {
     if (!ref.onClause?.span) return null;
     return add(ref.onClause.span, ref.onClause.predicate);
   }

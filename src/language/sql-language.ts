@@ -5,7 +5,9 @@
  * ESLint's shapes: a shallow AST with 1-based lines / 0-based columns, and syntax errors as fatal parse errors.
  */
 import type { File, FileError, Language, OkParseResult, ParseResult } from '@eslint/core';
-import { parseSql, tokenize, type ParsedSql, type ParsedStatement, type SqlToken } from '../sql/parser.js';
+import { tokenize, type ParsedSql, type ParsedStatement, type SqlToken } from '../sql/parser.js';
+import { parseCached } from '../sql/source.js';
+import { normalizeSqlFile } from '../sql/sql-file.js';
 import { LineIndex } from './line-index.js';
 import { SQL_VISITOR_KEYS, type SqlComment, type SqlDocument, type SqlNode, type SqlStatement } from './sql-ast.js';
 import { SqlSourceCode, type SqlLanguageOptions } from './sql-source-code.js';
@@ -100,7 +102,8 @@ export const sqlLanguage: Language<SqlLanguageTypeOptions> = {
       // libpg-query rejects the empty string ("Query cannot be empty"); an empty file is simply empty.
       parsed = { text, statements: [], tokens: tokenize(text) };
     } else {
-      const outcome = parseSql(text);
+      // pg-promise `${name}` and psql `:name` / `\set` are replaced by same-length PostgreSQL before parsing.
+      const outcome = parseCached(normalizeSqlFile(text).text);
       if (!outcome.ok) {
         const { line, column } = lines.position(Math.min(Math.max(outcome.error.index, 0), text.length));
         // ESLint passes parse errors through unchanged, so these are already its 1-based output columns.

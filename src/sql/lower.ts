@@ -9,6 +9,14 @@ import { sourceFromFragmentString } from './source.js';
 import { constString, fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
 import { columnRef, conjuncts, lowerPredicate, type Predicate } from './predicate.js';
 import { onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
+import {
+  lowerAddedColumns,
+  lowerConstraints,
+  lowerOnConflicts,
+  type AddedColumn,
+  type OnConflictTarget,
+  type UniqueDeclaration,
+} from './constraints.js';
 
 export interface Span {
   start: number;
@@ -101,6 +109,12 @@ export interface StatementModel {
   reads: Query[];
   /** Views, materialized views, stream tables and IMMVs defined by this statement. */
   definitions: Definition[];
+  /** UNIQUE constraints, unique indexes and `=`-only EXCLUDE constraints declared (require-partial-unique-index). */
+  uniques: UniqueDeclaration[];
+  /** Columns added by `ALTER TABLE … ADD COLUMN`. */
+  addedColumns: AddedColumn[];
+  /** Conflict targets of `INSERT … ON CONFLICT`. */
+  onConflicts: OnConflictTarget[];
 }
 
 const STREAM_FUNCTIONS: Record<string, DefinitionKind> = {
@@ -273,15 +287,17 @@ class Lowerer {
       const qualConjuncts = conjuncts(predicate);
       const clause = quals ? { span: onClauseSpan(this.source.layout, firstLocation(quals)), predicate } : null;
       subqueries.push(...this.collectSubqueries(quals));
-      const leftNullable = jointype === 'JOIN_RIGHT' || jointype === 'JOIN_FULL';
-      const rightNullable = jointype === 'JOIN_LEFT' || jointype === 'JOIN_FULL';
+      // A FULL join preserves both sides: its ON filters neither, and a filter in WHERE is the only one that
+      // works (it keeps the other side's unmatched rows). So for our purposes neither side is "nullable".
+      const leftNullable = jointype === 'JOIN_RIGHT';
+      const rightNullable = jointype === 'JOIN_LEFT';
       // The ON of an inner join filters both sides; the ON of an outer join filters only its nullable side.
       const leftOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_RIGHT' ? [...on, ...qualConjuncts] : on;
       const rightOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_LEFT' ? [...on, ...qualConjuncts] : on;
       const before = refs.length;
-      this.lowerFromItem(fields.larg, refs, subqueries, jointype === 'JOIN_FULL' ? on : leftOn, nullable || leftNullable);
+      this.lowerFromItem(fields.larg, refs, subqueries, leftOn, nullable || leftNullable);
       const middle = refs.length;
-      this.lowerFromItem(fields.rarg, refs, subqueries, jointype === 'JOIN_FULL' ? on : rightOn, nullable || rightNullable);
+      this.lowerFromItem(fields.rarg, refs, subqueries, rightOn, nullable || rightNullable);
       if (clause) {
         const side: Array<[number, number, boolean]> = [[before, middle, leftNullable], [middle, refs.length, rightNullable]];
         for (const [from, to, isNullable] of side) {
@@ -423,7 +439,17 @@ export function lowerStatement(source: SqlSource, index: number): StatementModel
     end: statement.end,
     reads: [],
     definitions: [],
+    uniques: [],
+    addedColumns: [],
+    onConflicts: [],
   };
+  try {
+    model.uniques = lowerConstraints(source, statement);
+    model.addedColumns = lowerAddedColumns(source, statement);
+    model.onConflicts = lowerOnConflicts(source, statement);
+  } catch {
+    // as below: never crash the linter on an unforeseen shape
+  }
   try {
     model.definitions = lowerer.definitions(n.type, n.fields);
     if (n.type === 'SelectStmt' && model.definitions.length === 0) model.reads.push(lowerer.lowerQuery(statement.node));

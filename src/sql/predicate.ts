@@ -154,6 +154,10 @@ export function lowerPredicate(
         }
         return other();
       }
+      // `id IN ($1, $2)` / `id = ANY($1)`: a lookup by a list of values (kept for lookup detection).
+      if ((kind === 'AEXPR_IN' || kind === 'AEXPR_OP_ANY') && left && !negated && nameList(fields.name)[0] === '=' && columnsIn(fields.rexpr).length === 0) {
+        return { kind: 'compare', column: left, op: 'in', value: structuralKey(fields.rexpr), location: loc(fields) };
+      }
       if (kind !== 'AEXPR_OP' || !column) return other();
       let op = nameList(fields.name)[0] ?? '';
       if (isNullConst(otherSide) && (op === '=' || op === '<>' || op === '!=')) {

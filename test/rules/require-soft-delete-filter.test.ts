@@ -204,12 +204,38 @@ tsRuleTester().run('require-soft-delete-filter (TypeScript)', rule as never, {
 
 sqlRuleTester().run('require-soft-delete-filter (.sql)', rule as never, {
   valid: [
+    // pg-promise QueryFile placeholders and psql variables parse (same-length replacements)...
+    { filename: 'find.sql', code: 'SELECT * FROM users WHERE email = ${email} AND deleted_at IS NULL;' },
+    { filename: 'find.sql', code: "\\set email 'a@b.c'\nSELECT * FROM users WHERE email = :'email' AND deleted_at IS NULL AND id = :id;" },
+    // ...and a placeholder standing for a whole condition is unknown, not reported.
+    { filename: 'find.sql', code: 'SELECT * FROM users WHERE email = $<email> AND ${condition:raw};' },
+    // Lookups by the configured columns are deliberate.
+    { filename: 'by-id.sql', code: 'SELECT * FROM users WHERE id = $1;', options: [{ allowLookupsBy: ['id'] }] },
+    { filename: 'by-id.sql', code: 'SELECT * FROM users u WHERE u.id = ANY($1);', options: [{ allowLookupsBy: ['id'] }] },
     { filename: 'queries.sql', code: 'SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL;' },
     // Definitions belong to require-stream-table-filter: never reported twice.
     { filename: 'views.sql', code: 'CREATE VIEW emails AS SELECT email FROM users;' },
     { filename: 'st.sql', code: "SELECT pgtrickle.create_stream_table('c', $$ SELECT count(*) FROM users $$);" },
   ],
   invalid: [
+    {
+      filename: 'find.sql',
+      code: 'SELECT id FROM users WHERE email = ${email} ORDER BY id;',
+      errors: [
+        {
+          messageId: 'missing',
+          column: 16,
+          endColumn: 21,
+          suggestions: [{ messageId: 'addFilter', output: 'SELECT id FROM users WHERE email = ${email} AND deleted_at IS NULL ORDER BY id;' }],
+        },
+      ],
+    },
+    {
+      filename: 'by-email.sql',
+      code: 'SELECT * FROM users WHERE email = $1;',
+      options: [{ allowLookupsBy: ['id'] }],
+      errors: [{ messageId: 'missing', suggestions: [{ messageId: 'addFilter', output: 'SELECT * FROM users WHERE email = $1 AND deleted_at IS NULL;' }] }],
+    },
     {
       filename: 'queries.sql',
       code: 'SELECT * FROM orders WHERE user_id IN (\n    SELECT id FROM users WHERE email = $1  -- matches ALL users with this email!\n);',

@@ -1,0 +1,109 @@
+/**
+ * require-partial-unique-index: on a soft-delete table, uniqueness must hold among live rows only —
+ * `CREATE UNIQUE INDEX … WHERE deleted_at IS NULL`. Seed 000, Q2 ("the biggest trap when adding a UNIQUE
+ * constraint to a soft-delete table"), decision rule 1 and mistake 1 (adding `deleted_at` mid-production without
+ * replacing the old UNIQUE constraints).
+ */
+import path from 'node:path';
+import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import { checkUniques, type UniqueFindingKind, type UniqueSuggestion } from '../src/analysis/uniques.js';
+
+export type MessageIds =
+  | 'fullUnique'
+  | 'partialNotActive'
+  | 'invertedPredicate'
+  | 'nullsDistinct'
+  | 'flagInKey'
+  | 'addedSoftDelete'
+  | 'onConflictNeedsWhere'
+  | 'onConflictOnIndex'
+  | 'addWhere'
+  | 'extendPredicate'
+  | 'fixPredicate'
+  | 'rewriteAsIndex'
+  | 'replaceInMigration'
+  | 'addConflictWhere'
+  | 'useIndexColumns';
+
+const MESSAGE: Record<UniqueFindingKind, MessageIds> = {
+  'full-unique': 'fullUnique',
+  'partial-not-active': 'partialNotActive',
+  'inverted-predicate': 'invertedPredicate',
+  'nulls-distinct': 'nullsDistinct',
+  'flag-in-key': 'flagInKey',
+  'added-soft-delete': 'addedSoftDelete',
+  'on-conflict-needs-where': 'onConflictNeedsWhere',
+  'on-conflict-on-index': 'onConflictOnIndex',
+};
+
+const SUGGESTION: Record<UniqueSuggestion, MessageIds> = {
+  'add-where': 'addWhere',
+  'extend-predicate': 'extendPredicate',
+  'fix-predicate': 'fixPredicate',
+  'rewrite-as-index': 'rewriteAsIndex',
+  'replace-in-migration': 'replaceInMigration',
+  'add-conflict-where': 'addConflictWhere',
+  'use-index-columns': 'useIndexColumns',
+};
+
+const PARTIAL_IS_NOT_A_CONSTRAINT = 'A partial index is not a constraint: foreign keys must reference the primary key.';
+
+export default createRule<[], MessageIds>({
+  name: 'require-partial-unique-index',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Require uniques on soft-delete tables to be partial unique indexes over live rows (`WHERE deleted_at IS NULL`)',
+      recommended: true,
+      requiresSchema: true,
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      fullUnique:
+        '{{what}} on `{{table}}` ({{columns}}) also covers soft-deleted rows: a deleted row keeps its value forever, so it can never be used again (a deleted user cannot re-register). Make it a partial unique index over live rows; follow-up migration: {{followUp}} ' +
+        PARTIAL_IS_NOT_A_CONSTRAINT,
+      partialNotActive:
+        '{{what}} on `{{table}}` ({{columns}}) is partial, but `WHERE {{where}}` does not exclude soft-deleted rows, so they still block new rows. Its predicate must imply `{{filter}}`; follow-up migration: {{followUp}}',
+      invertedPredicate:
+        '{{what}} on `{{table}}` ({{columns}}) is restricted to soft-deleted rows (`WHERE {{where}}`): live rows are not unique at all, and a value can be soft-deleted only once. The predicate must be `{{filter}}`; follow-up migration: {{followUp}}',
+      nullsDistinct:
+        '`{{column}}` in the key of {{what}} on `{{table}}` does not exclude deleted rows: NULLs are distinct, and every live row has `{{column}}` NULL, so live rows never conflict (two live rows can share the other columns). Use a partial unique index; follow-up migration: {{followUp}} ' +
+        PARTIAL_IS_NOT_A_CONSTRAINT,
+      flagInKey:
+        '`{{column}}` in the key of {{what}} on `{{table}}`: live rows are unique, but only one deleted row per value can exist, so soft-deleting a second one fails. Use a partial unique index; follow-up migration: {{followUp}} ' +
+        PARTIAL_IS_NOT_A_CONSTRAINT,
+      addedSoftDelete:
+        'Adding `{{column}}` makes `{{table}}` soft-deletable, but {{uniques}} still cover(s) soft-deleted rows: from now on a deleted row blocks its value for good. Replace them in this same migration (or in a follow-up one if this one has already run): {{followUp}}',
+      onConflictNeedsWhere:
+        'ON CONFLICT ({{columns}}) on `{{table}}` cannot use the partial unique index `{{name}}` without its predicate, and no other unique matches: PostgreSQL raises "there is no unique or exclusion constraint matching the ON CONFLICT specification". Write `ON CONFLICT ({{columns}}) WHERE {{where}}`.',
+      onConflictOnIndex:
+        'ON CONFLICT ON CONSTRAINT `{{name}}` on `{{table}}`: `{{name}}` is a unique index, not a constraint, so PostgreSQL raises "constraint does not exist". Name its columns instead: `ON CONFLICT {{target}}`.',
+      addWhere: 'Make the index partial: add `WHERE {{filter}}` (only in a migration that has not run yet).',
+      extendPredicate: 'Add `AND {{filter}}` to the index predicate (only in a migration that has not run yet).',
+      fixPredicate: 'Replace the predicate with `{{filter}}` (only in a migration that has not run yet).',
+      rewriteAsIndex:
+        'Replace the constraint with the partial unique index `{{index}}` (only in a migration that has not run yet).',
+      replaceInMigration: 'Replace the uniques with partial unique indexes in this migration, after adding `{{column}}`.',
+      addConflictWhere: 'Add `WHERE {{where}}` to the conflict target.',
+      useIndexColumns: 'Use `ON CONFLICT {{target}}`.',
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const file = path.resolve(context.cwd, context.filename);
+    return onFile(context, (analysis) => {
+      const findings = checkUniques(analysis.statements, analysis.context, file, analysis.reads);
+      for (const f of findings) {
+        context.report({
+          loc: locOf(context, f.fragment, f.start, f.end),
+          messageId: MESSAGE[f.kind],
+          data: f.data,
+          suggest:
+            f.fix && f.suggestion ? [{ messageId: SUGGESTION[f.suggestion], data: f.data, fix: fixOf(context, f.fix) }] : [],
+        });
+      }
+    });
+  },
+});
