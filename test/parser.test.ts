@@ -5,6 +5,7 @@ import { TokenLayout, onClauseSpan, scopeLayout } from '../src/sql/layout.js';
 import { fieldsOf } from '../src/sql/ast.js';
 import { fragmentFromSegments, nestedFragment, wholeFileFragment } from '../src/sql/fragment.js';
 import { parseFragment, sourceFromFragmentString } from '../src/sql/source.js';
+import { normalizeSqlFile } from '../src/sql/sql-file.js';
 
 function rangeVarLocations(node: unknown): number[] {
   const found: number[] = [];
@@ -121,5 +122,32 @@ describe('token layout', () => {
     const sql = 'SELECT * FROM a LEFT JOIN b ON (b.id = a.id) JOIN c ON c.x = b.x WHERE true';
     const on = onClauseSpan(layoutOf(sql), sql.indexOf('c.x'));
     expect(sql.slice(on!.exprStart, on!.exprEnd)).toBe('c.x = b.x');
+  });
+});
+
+describe('.sql files with driver placeholders and psql variables', () => {
+  it.each([
+    ['SELECT * FROM t WHERE a = ${a} AND b = $(b) AND c = $<c> AND d = $[d] AND e = $/e/'],
+    ["SELECT * FROM t WHERE a = :a AND b = :'b' AND c = :\"c\""],
+    ['SELECT * FROM ${table~} WHERE x = ${x:raw}'],
+  ])('keeps every offset and parses: %s', (sql) => {
+    const { text, opaque } = normalizeSqlFile(sql);
+    expect(text).toHaveLength(sql.length);
+    expect(parseSql(text).ok).toBe(true);
+    expect(text.indexOf('WHERE')).toBe(sql.indexOf('WHERE'));
+    expect(opaque.size).toBeGreaterThan(0);
+  });
+
+  it('leaves strings, comments, dollar quotes, casts and array slices alone', () => {
+    const sql = "SELECT '${a}', $$ :b $$, x::text, arr[1:2] -- ${c}\nFROM t /* :d */ WHERE y = :e";
+    const { text } = normalizeSqlFile(sql);
+    expect(text.slice(0, text.indexOf('WHERE'))).toBe(sql.slice(0, sql.indexOf('WHERE')));
+    expect(text.endsWith('y = $1')).toBe(true);
+  });
+
+  it('blanks psql meta-commands', () => {
+    const sql = "\\set ON_ERROR_STOP on\nSELECT 1;";
+    const { text } = normalizeSqlFile(sql);
+    expect(text).toBe(`${' '.repeat(21)}\nSELECT 1;`);
   });
 });
