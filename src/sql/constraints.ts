@@ -102,13 +102,14 @@ export interface OnConflictTarget {
 type Tokens = SqlToken[];
 
 class ConstraintLowerer {
-  private readonly tokens: Tokens;
-
   constructor(
     private readonly source: SqlSource,
     private readonly statement: ParsedStatement,
-  ) {
-    this.tokens = source.layout.tokens;
+  ) {}
+
+  /** Tokens on demand: most statements declare no constraint and never need them. */
+  private get tokens(): Tokens {
+    return this.source.layout.tokens;
   }
 
   private opaque = (location: number): boolean => this.source.fragment.opaque.has(location);

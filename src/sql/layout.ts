@@ -149,3 +149,55 @@ export function onClauseSpan(layout: TokenLayout, exprLocation: number): ClauseS
   const next = layout.tokens[on + 1];
   return { keyword: on, exprStart: next ? next.start : layout.tokens[on]!.end, exprEnd: layout.endBefore(end) };
 }
+
+/**
+ * Span of a (possibly qualified, possibly quoted) name starting at `start`, read from the text itself: `users`,
+ * `public.users`, `"Users"`, `public . "Users"`. Needs no tokens.
+ */
+export function nameSpanInText(text: string, start: number): { start: number; end: number } {
+  let i = start;
+  const identifier = (): boolean => {
+    if (text[i] === '"') {
+      i++;
+      while (i < text.length) {
+        if (text[i] === '"' && text[i + 1] === '"') i += 2;
+        else if (text[i++] === '"') return true;
+      }
+      return true;
+    }
+    const m = /^[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/.exec(text.slice(i, i + 256));
+    if (!m) return false;
+    i += m[0].length;
+    return true;
+  };
+  if (!identifier()) return { start, end: start + 1 };
+  let end = i;
+  for (;;) {
+    let j = i;
+    while (/\s/.test(text[j] ?? '')) j++;
+    if (text[j] !== '.') break;
+    j++;
+    while (/\s/.test(text[j] ?? '')) j++;
+    i = j;
+    if (!identifier()) break;
+    end = i;
+  }
+  return { start, end };
+}
+
+/** Defines `key` on `target` as a property computed once, on first read. */
+export function lazyProperty<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): T {
+  let done = false;
+  let value: T[K];
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    get: () => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value;
+    },
+  });
+  return target;
+}

@@ -8,7 +8,7 @@ import type { SqlFragment } from './fragment.js';
 import { sourceFromFragmentString } from './source.js';
 import { constString, fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
 import { columnRef, conjuncts, lowerPredicate, type Predicate } from './predicate.js';
-import { onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
+import { lazyProperty, nameSpanInText, onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
 import {
   lowerAddedColumns,
   lowerConstraints,
@@ -183,8 +183,10 @@ class Lowerer {
       if (Array.isArray(fields.valuesLists)) {
         return { kind: 'other', subqueries: this.collectSubqueries(fields.valuesLists), ctes };
       }
-      const anchor = Math.min(...[firstLocation(fields.targetList), firstLocation(fields.fromClause)].filter((l) => l >= 0));
-      const start = Number.isFinite(anchor) ? this.source.layout.keywordBefore(anchor, 'SELECT') : undefined;
+      const start = (): number | undefined => {
+        const anchor = Math.min(...[firstLocation(fields.targetList), firstLocation(fields.fromClause)].filter((l) => l >= 0));
+        return Number.isFinite(anchor) ? this.source.layout.keywordBefore(anchor, 'SELECT') : undefined;
+      };
       const scope = this.buildScope('select', fields.fromClause, fields.whereClause, fields.targetList, start);
       scope.subqueries.push(
         ...this.collectSubqueries([fields.targetList, fields.whereClause, fields.havingClause, fields.groupClause, fields.sortClause, fields.limitCount, fields.limitOffset]),
@@ -205,7 +207,8 @@ class Lowerer {
       const kind = type === 'UpdateStmt' ? 'update' : 'delete';
       const from = type === 'UpdateStmt' ? fields.fromClause : fields.usingClause;
       const relLocation = num(fieldsOf({ RangeVar: fields.relation }, 'RangeVar')?.location) ?? -1;
-      const start = relLocation >= 0 ? this.source.layout.keywordBefore(relLocation, kind === 'update' ? 'UPDATE' : 'DELETE') : undefined;
+      const start = (): number | undefined =>
+        relLocation >= 0 ? this.source.layout.keywordBefore(relLocation, kind === 'update' ? 'UPDATE' : 'DELETE') : undefined;
       const returning = (fields.returningClause as Fields | undefined)?.exprs ?? fields.returningList;
       const scope = this.buildScope(kind, from, fields.whereClause, returning, start);
       scope.subqueries.push(...this.collectSubqueries([fields.targetList, fields.whereClause, returning]));
@@ -219,7 +222,7 @@ class Lowerer {
     if (!rv || !name) return null;
     const alias = str((rv.alias as Fields | undefined)?.aliasname) ?? null;
     const location = num(rv.location) ?? -1;
-    const span = location >= 0 ? this.source.layout.nameSpanAt(location) : { start: 0, end: 0 };
+    const span = location >= 0 ? nameSpanInText(this.source.fragment.text, location) : { start: 0, end: 0 };
     return {
       kind: 'table',
       schema: str(rv.schemaname) ?? null,
@@ -238,20 +241,25 @@ class Lowerer {
     fromClause: unknown,
     whereClause: unknown,
     targetList: unknown,
-    startToken: number | undefined,
+    startToken: () => number | undefined,
   ): Scope {
     const refs: FromRef[] = [];
     const subqueries: Query[] = [];
     for (const item of list(fromClause)) this.lowerFromItem(item, refs, subqueries, [], false);
-    return {
+    const scope: Scope = {
       source: this.source,
       kind,
       refs,
       where: lowerPredicate(whereClause as RawNode | undefined, this.opaque),
       outputs: list(targetList).map(outputColumn),
       subqueries,
-      layout: startToken === undefined ? null : scopeLayout(this.source.layout, startToken),
+      layout: null,
     };
+    // Token layout only when a fix needs it.
+    return lazyProperty(scope, 'layout', () => {
+      const start = startToken();
+      return start === undefined ? null : scopeLayout(this.source.layout, start);
+    });
   }
 
   /**
@@ -285,7 +293,9 @@ class Lowerer {
       const quals = fields.quals as RawNode | undefined;
       const predicate = lowerPredicate(quals, this.opaque);
       const qualConjuncts = conjuncts(predicate);
-      const clause = quals ? { span: onClauseSpan(this.source.layout, firstLocation(quals)), predicate } : null;
+      const clause = quals
+        ? lazyProperty({ span: null as ClauseSpan | null, predicate }, 'span', () => onClauseSpan(this.source.layout, firstLocation(quals)))
+        : null;
       subqueries.push(...this.collectSubqueries(quals));
       // A FULL join preserves both sides: its ON filters neither, and a filter in WHERE is the only one that
       // works (it keeps the other side's unmatched rows). So for our purposes neither side is "nullable".

@@ -157,7 +157,17 @@ export function parseSql(text: string): ParseOutcome {
     remapLocations(raw.stmt, toIndex);
     statements.push({ node: raw.stmt, start, end: trimEnd(text, start, end) });
   }
-  return { ok: true, parsed: { text, statements, tokens: tokenize(text) } };
+  // Tokens are only needed for fixes and DDL details; most statements never ask, and scanning costs more than
+  // parsing. So they are produced on first use.
+  let tokens: SqlToken[] | undefined;
+  const parsed = {
+    text,
+    statements,
+    get tokens(): SqlToken[] {
+      return (tokens ??= tokenize(text));
+    },
+  };
+  return { ok: true, parsed };
 }
 
 function trimEnd(text: string, start: number, end: number): number {

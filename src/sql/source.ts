@@ -39,12 +39,20 @@ const layoutCache = new WeakMap<ParsedSql, TokenLayout>();
 export function parseFragment(fragment: SqlFragment): SourceOutcome {
   const outcome = parseCached(fragment.text);
   if (!outcome.ok) return { ok: false, error: outcome.error, source: { fragment } };
-  let layout = layoutCache.get(outcome.parsed);
-  if (!layout) {
-    layout = new TokenLayout(outcome.parsed.tokens);
-    layoutCache.set(outcome.parsed, layout);
-  }
-  return { ok: true, source: { fragment, parsed: outcome.parsed, layout } };
+  const { parsed } = outcome;
+  return {
+    ok: true,
+    source: {
+      fragment,
+      parsed,
+      /** Built on first use (fixes, DDL details): tokenizing costs more than parsing. */
+      get layout(): TokenLayout {
+        let layout = layoutCache.get(parsed);
+        if (!layout) layoutCache.set(parsed, (layout = new TokenLayout(parsed.tokens)));
+        return layout;
+      },
+    },
+  };
 }
 
 /** The SQL inside the string literal token starting at `location` of `outer`, parsed as its own source. */
