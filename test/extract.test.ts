@@ -538,3 +538,28 @@ describe('robustness', () => {
     expect(toSource(text.length)).toBe(code.length - 2);
   });
 });
+
+describe('project query helpers and DDL kept in data', () => {
+  it('any method of a database-like object whose argument looks like SQL', () => {
+    expect(texts("await sql.selectId('SELECT id FROM users WHERE email = $1', [email]);")).toEqual(['SELECT id FROM users WHERE email = $1']);
+    expect(texts("await db.fetchAll(`SELECT * FROM orders`);")).toEqual(['SELECT * FROM orders']);
+    // …but not prose, and not on other objects
+    expect(texts("await db.notify('Select a customer from the list');")).toEqual([]);
+    expect(texts("logger.info('SELECT * FROM users failed');")).toEqual([]);
+  });
+
+  it('ddlStrings: DDL in arrays and constants, not other strings, never twice', () => {
+    const code = [
+      "const migrations = ['ALTER TABLE users ADD COLUMN deleted_at timestamptz', 'not sql', 'SELECT 1 FROM users'];",
+      'const up = `CREATE UNIQUE INDEX users_email_key ON users (email) WHERE deleted_at IS NULL`;',
+      "await knex.raw('DROP INDEX old_idx');",
+      "const partial = 'CREATE TABLE x (' + 'id int)';",
+    ].join('\n');
+    expect(texts(code, { ddlStrings: true })).toEqual([
+      'DROP INDEX old_idx',
+      'ALTER TABLE users ADD COLUMN deleted_at timestamptz',
+      'CREATE UNIQUE INDEX users_email_key ON users (email) WHERE deleted_at IS NULL',
+    ]);
+    expect(texts(code)).toEqual(['DROP INDEX old_idx']);
+  });
+});

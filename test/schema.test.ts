@@ -622,6 +622,29 @@ describe('loadSchema: migration histories', () => {
     expect(source.slice(comments.origin.index, comments.origin.index! + 19)).toBe('CREATE TABLE "comme');
   });
 
+  it('applies DDL kept in arrays and constants of a JS migration (run in a loop), not its down()', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schema-ts-array-'));
+    try {
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'migrations/1_users.sql'), 'CREATE TABLE users (id int PRIMARY KEY, email text);');
+      writeFileSync(
+        join(dir, 'migrations/2_soft_delete.js'),
+        [
+          "const up = ['ALTER TABLE users ADD COLUMN deleted_at timestamptz', 'CREATE UNIQUE INDEX users_email_key ON users (email) WHERE deleted_at IS NULL'];",
+          "const down = ['ALTER TABLE users DROP COLUMN deleted_at'];",
+          'exports.up = async (client) => { for (const s of up) await client.query(s); };',
+          "exports.down = async (client) => { await client.query('DROP INDEX users_email_key'); };",
+        ].join('\n'),
+      );
+      const model = loadSchema(dir, normalizeSettings({}));
+      expect(model.problems).toEqual([]);
+      expect(rel(model, 'users').columns).toEqual(['id', 'email', 'deleted_at']);
+      expect(uniques(rel(model, 'users'))).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports a TS migration that does not parse and goes on', () => {
     const dir = mkdtempSync(join(tmpdir(), 'schema-ts-bad-'));
     try {

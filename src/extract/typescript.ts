@@ -33,13 +33,18 @@ export interface ExtractOptions {
   tags?: string[];
   /** Extra function / method names whose first argument is SQL (full dotted text or the last name). */
   functions?: string[];
+  /**
+   * Also take every other string or untagged template in the file that holds DDL (`CREATE …`, `ALTER …`, `DROP …`):
+   * migrations keep their SQL in arrays and constants run in a loop. For schema loading only.
+   */
+  ddlStrings?: boolean;
 }
 
 export interface ExtractedSql {
   fragment: SqlFragment;
   /** The template literal, string literal, concatenation or const initializer the SQL text came from. */
   node: TSESTree.Node;
-  kind: 'tagged-template' | 'call-argument';
+  kind: 'tagged-template' | 'call-argument' | 'ddl-string';
 }
 
 type Node = TSESTree.Node;
@@ -57,6 +62,12 @@ const BUILTIN_FUNCTIONS = new Set([
 /** knex-style `*Raw` builder methods (`orWhereRaw`, `groupByRaw`, …). */
 const KNEX_RAW_METHOD = /^[a-z][A-Za-z0-9]*Raw$/;
 const PG_PROMISE_STYLE = new Set([...PG_PROMISE_METHODS, 'query']);
+/**
+ * Objects whose methods take SQL in real code even under project-specific names (`sql.selectId('SELECT …')`,
+ * `db.fetchAll('SELECT …')`): any method on them is a candidate, kept only when its text looks like SQL.
+ */
+const DB_OBJECT = /^(db|database|pool|client|conn|connection|sql|pg|knex|trx|tx|transaction|queryRunner|manager|em)$/i;
+const DDL_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(CREATE|ALTER|DROP|COMMENT\s+ON)\b/i;
 
 /** Keywords after which an interpolation names a relation (or alias) rather than a value. */
 const IDENTIFIER_KEYWORDS = new Set(['FROM', 'JOIN', 'UPDATE', 'INTO', 'TABLE', 'ONLY', 'AS', 'TRUNCATE', 'REFERENCES']);
@@ -643,7 +654,8 @@ class Extractor {
     const last = parts[parts.length - 1] ?? '?';
     const object = parts[parts.length - 2];
     const named = this.functions.has(parts.join('.')) || this.functions.has(last);
-    if (!named && !BUILTIN_FUNCTIONS.has(last) && !KNEX_RAW_METHOD.test(last)) return;
+    const onDbObject = object !== undefined && DB_OBJECT.test(object);
+    if (!named && !BUILTIN_FUNCTIONS.has(last) && !KNEX_RAW_METHOD.test(last) && !onDbObject) return;
     if (last === 'raw' && object === 'String') return;
     const first = node.arguments[0];
     if (!first || first.type === AST_NODE_TYPES.SpreadElement) return;
@@ -672,6 +684,16 @@ class Extractor {
     const text = style ? normalizePlaceholders(rendered.text, style, rendered.counter) : rendered.text;
     if (!looksLikeSql(text.text)) return;
     this.keep({ fragment: text.toFragment('call-argument'), node: source, kind: 'call-argument' });
+  }
+
+  /** A string or untagged template holding DDL, wherever it is (see ExtractOptions.ddlStrings). */
+  ddlString(node: TSESTree.StringLiteral | TSESTree.TemplateLiteral): void {
+    this.consumedNow = new Set();
+    if (this.extractedNodes.has(node) || this.consumed.has(node)) return;
+    const items = node.type === AST_NODE_TYPES.Literal ? [this.stringItems(node)] : this.templateItems(node, false, 0);
+    const { text } = render(items);
+    if (!DDL_START.test(text.text) || !looksLikeSql(text.text)) return;
+    this.keep({ fragment: text.toFragment('call-argument'), node, kind: 'ddl-string' });
   }
 }
 
@@ -704,6 +726,7 @@ export function extractSql(
 ): ExtractedSql[] {
   const extractor = new Extractor(sourceText, options);
   const candidates: Array<TSESTree.TaggedTemplateExpression | TSESTree.CallExpression> = [];
+  const strings: Array<TSESTree.StringLiteral | TSESTree.TemplateLiteral> = [];
   try {
     // iterative pre-order walk (deep `+` chains would overflow a recursive one), collecting declarations on the way
     const ancestors: Node[] = [];
@@ -721,6 +744,8 @@ export function extractSql(
       extractor.declare(node, ancestors);
       if (node.type === AST_NODE_TYPES.TaggedTemplateExpression || node.type === AST_NODE_TYPES.CallExpression) {
         candidates.push(node);
+      } else if (options?.ddlStrings && isLooseString(node, ancestors[ancestors.length - 1])) {
+        strings.push(node as TSESTree.StringLiteral | TSESTree.TemplateLiteral);
       }
       ancestors.push(node);
       stack.push({ node, exit: true });
@@ -738,5 +763,19 @@ export function extractSql(
       // skip this candidate
     }
   }
+  for (const node of strings) {
+    try {
+      extractor.ddlString(node);
+    } catch {
+      // skip this string
+    }
+  }
   return extractor.results;
+}
+
+/** A string literal or untagged template that is a whole value (not a piece of a `+` chain or a tagged template). */
+function isLooseString(node: Node, parent: Node | undefined): boolean {
+  const whole = parent?.type !== AST_NODE_TYPES.TaggedTemplateExpression && !(parent?.type === AST_NODE_TYPES.BinaryExpression && parent.operator === '+');
+  if (!whole) return false;
+  return (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') || node.type === AST_NODE_TYPES.TemplateLiteral;
 }

@@ -245,6 +245,7 @@ function applyScriptMigration(model: SchemaModel, file: string, text: string, se
     found = extractSql(program, text, loadEstree().visitorKeys as Record<string, readonly string[]>, {
       tags: settings.tags,
       functions: settings.functions,
+      ddlStrings: true,
     });
   } catch (error) {
     const where = lineColumn(text, 0);
@@ -253,6 +254,8 @@ function applyScriptMigration(model: SchemaModel, file: string, text: string, se
     return;
   }
   const rollback = rollbackRanges(program);
+  // Apply in source order: DDL strings kept in constants are found after the calls, but run where they stand.
+  found.sort((a, b) => a.fragment.toSource(0) - b.fragment.toSource(0));
   for (const { fragment } of found) {
     const at = fragment.toSource(0);
     if (rollback.some(([start, end]) => at >= start && at < end)) continue;
