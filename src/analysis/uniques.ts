@@ -87,6 +87,15 @@ function softKey(shape: Shape, requirement: Requirement): string | undefined {
   )?.name;
 }
 
+/**
+ * A unique whose key contains the whole primary key (`UNIQUE (id, tenant_id)`) can never block a new row: the new
+ * row has a new primary key. Like the primary key itself, it is exempt.
+ */
+function containsPrimaryKey(relation: RelationInfo, shape: Shape): boolean {
+  const pk = relation.primaryKey;
+  return !!pk && pk.length > 0 && pk.every((c) => shape.keys.some((k) => !k.expression && k.name === c));
+}
+
 /** The verdict for one unique of a soft-delete table. */
 export function judgeUnique(shape: Shape, requirement: Requirement): { verdict: Verdict; column?: string } {
   const where = shape.where;
@@ -301,6 +310,7 @@ class UniqueChecker {
       const target = this.target(relation, true);
       if (!target) continue;
       const shape: Shape = { keys: d.keys, where: d.where?.predicate ?? null, nullsNotDistinct: d.nullsNotDistinct };
+      if (containsPrimaryKey(relation, shape)) continue;
       const { verdict, column } = judgeUnique(shape, target.requirement);
       if (verdict === 'ok') continue;
       const kind = d.kind === 'index' ? 'index' : d.kind === 'exclusion' ? 'exclusion' : 'constraint';
@@ -391,7 +401,10 @@ class UniqueChecker {
       if (!this.isSchemaFile) return true;
       return files.indexOf(u.origin.file) < files.indexOf(this.file);
     };
-    const offending = relation.uniques.filter((u) => before(u) && judgeUnique(shapeOfInfo(u, relation), target.requirement).verdict !== 'ok');
+    const offending = relation.uniques.filter((u) => {
+      const shape = shapeOfInfo(u, relation);
+      return before(u) && !containsPrimaryKey(relation, shape) && judgeUnique(shape, target.requirement).verdict !== 'ok';
+    });
     if (!offending.length) return;
     const fragment = statement.source.fragment;
     const tableText = fragment.text.slice(added.table.span.start, added.table.span.end);

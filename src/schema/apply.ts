@@ -483,6 +483,11 @@ function addConstraint(stmt: Stmt, relation: RelationInfo, c: Fields, column: st
   const location = num(c.location) ?? stmt.start;
   const origin = originAt(scope, location >= 0 ? location : stmt.start);
   const name = str(c.conname);
+  if (c.contype === 'CONSTR_PRIMARY') {
+    const keys = column !== undefined ? [column] : nameList(c.keys);
+    if (keys.length) relation.primaryKey = keys;
+    return;
+  }
   if (c.contype === 'CONSTR_UNIQUE') {
     const indexName = str(c.indexname);
     if (indexName !== undefined) {
@@ -617,6 +622,7 @@ function dropColumn(relation: RelationInfo, column: string): void {
       !(u.where !== null && mentionsColumn(u.where, column)),
   );
   relation.columns = relation.columns.filter((c) => c !== column);
+  if (relation.primaryKey?.includes(column)) delete relation.primaryKey;
 }
 
 /** RENAME COLUMN: follows into unique keys, partial-index predicates and policies (PostgreSQL stores them parsed). */
@@ -642,6 +648,7 @@ function renameColumn(relation: RelationInfo, from: string, to: string): void {
     }
   }
   relation.columns = relation.columns.map((c) => (c === from ? to : c));
+  if (relation.primaryKey) relation.primaryKey = relation.primaryKey.map((c) => (c === from ? to : c));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

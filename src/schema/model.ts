@@ -42,6 +42,8 @@ export interface RelationInfo {
    * node's `location`s are string indices into `text`; `origin` (when known) is where `text` starts in its file.
    */
   query?: { node: RawNode; text: string; origin?: SourceOrigin };
+  /** Primary-key columns, when declared. */
+  primaryKey?: string[];
   /** Row-level security is enabled and some policy's USING predicate (SQL text) is recorded here. */
   rlsEnabled: boolean;
   /** `usingNode` locations are string indices into `using`. */

@@ -60,6 +60,9 @@ sqlRuleTester(SETTINGS).run('require-partial-unique-index (.sql)', rule as never
     // Primary keys are exempt: a new row gets a new key.
     { filename, code: 'CREATE TABLE sessions (token text PRIMARY KEY, deleted_at timestamptz);' },
     { filename, code: 'CREATE TABLE sessions (token text, deleted_at timestamptz, CONSTRAINT sessions_pkey PRIMARY KEY (token));' },
+    // …and so is a unique that contains the whole primary key (e.g. the target of a composite foreign key).
+    { filename, code: 'CREATE TABLE seats (id serial PRIMARY KEY, org_id int NOT NULL, deleted_at timestamptz, UNIQUE (id, org_id));' },
+    { filename, code: 'CREATE TABLE seats (id int, org_id int, deleted_at timestamptz, PRIMARY KEY (id));\nCREATE UNIQUE INDEX ON seats (org_id, id);' },
     // Not soft-deletable; a materialized view (needs a full unique index for REFRESH … CONCURRENTLY).
     { filename, code: 'CREATE UNIQUE INDEX ON tags (slug);' },
     { filename, code: 'CREATE MATERIALIZED VIEW live_users AS SELECT id, email FROM users WHERE deleted_at IS NULL;\nCREATE UNIQUE INDEX ON live_users (email);' },
