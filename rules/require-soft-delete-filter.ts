@@ -3,7 +3,6 @@
  * (`deleted_at IS NULL`), in every scope. Seed 000, section 11: the orders-by-email incident.
  */
 import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
-import { isMigration } from '../src/engine.js';
 import type { ReportedVerdict } from '../src/analysis/reads.js';
 
 export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean; allowLookupsBy?: string[] }];
@@ -67,7 +66,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const lookupColumns = new Set(options.allowLookupsBy ?? []);
     return onFile(context, (analysis) => {
-      const skipReads = !options.checkMigrations && isMigration(analysis, context.physicalFilename);
+      const skipReads = !options.checkMigrations && analysis.isMigration;
       for (const statement of skipReads ? [] : analysis.statements) {
         for (const query of statement.reads) {
           for (const f of analysis.reads.checkQuery(query)) {

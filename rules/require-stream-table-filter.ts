@@ -68,39 +68,51 @@ export default createRule<Options, MessageIds>({
     const enabled = (kind: DefinitionKind): boolean =>
       kind === 'view' ? options.views !== false : kind === 'materialized-view' || kind === 'continuous-aggregate' ? options.materializedViews !== false : true;
     return onFile(context, (analysis) => {
-      for (const statement of analysis.statements) {
-        for (const definition of statement.definitions) {
-          if (!enabled(definition.kind)) continue;
-          const what = KIND_LABEL[definition.kind];
-          if (definition.error) {
-            const { fragment, index, message } = definition.error;
-            context.report({
-              loc: locOf(context, fragment, index, index + 1),
-              messageId: 'unparsable',
-              data: { what, name: definition.name, message },
-            });
-            continue;
-          }
-          if (!definition.query) continue;
-          // A plain view may pass the soft-delete column through: then its readers carry the obligation — unless
-          // the column is not really in the view (added to the table after `SELECT *` was expanded).
-          const isView = definition.kind === 'view';
-          const { findings, inherited } = analysis.reads.checkDefinition(definition.query, isView);
-          const { schema, settings } = analysis.context;
-          const relation = isView ? findRelation(schema, null, definition.name, settings.searchPath) : undefined;
-          const hidden = relation ? inherited.filter((i) => !exposesColumns(relation, i.requirement)).map((i) => ({ ...i.finding, fix: null })) : [];
-          // (no suggestion there: at that point in history the column may not exist yet; a follow-up migration must
-          // recreate the view)
-          for (const f of [...findings, ...hidden]) {
-            const data = { what, name: definition.name, table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter };
-            const messageId = f.verdict === 'missing' ? (definition.kind === 'view' ? 'viewLeak' : 'ghostRows') : VERDICT_MESSAGE[f.verdict];
-            context.report({
-              loc: locOf(context, f.fragment, f.start, f.end),
-              messageId,
-              data,
-              suggest: f.fix ? [{ messageId: 'addFilter', data, fix: fixOf(context, f.fix) }] : [],
-            });
-          }
+      const { schema, settings } = analysis.context;
+      const definitions = analysis.statements.flatMap((s) => s.definitions);
+      const finalRelation = (name: string) => {
+        const parts = name.split('.');
+        return parts.length === 2 ? findRelation(schema, parts[0]!, parts[1]!) : findRelation(schema, null, name, settings.searchPath);
+      };
+      // In a migration the end of history decides: a definition a later migration drops or replaces is history.
+      const superseded = (index: number): boolean => {
+        if (!analysis.isSchemaFile) return false;
+        const { name } = definitions[index]!;
+        const final = finalRelation(name);
+        if (!final || final.origin.file !== context.physicalFilename) return true;
+        return definitions.slice(index + 1).some((later) => later.name === name);
+      };
+      for (const [index, definition] of definitions.entries()) {
+        if (!enabled(definition.kind) || superseded(index)) continue;
+        const what = KIND_LABEL[definition.kind];
+        if (definition.error) {
+          const { fragment, index: at, message } = definition.error;
+          context.report({
+            loc: locOf(context, fragment, at, at + 1),
+            messageId: 'unparsable',
+            data: { what, name: definition.name, message },
+          });
+          continue;
+        }
+        if (!definition.query) continue;
+        // A plain view may pass the soft-delete column through: then its readers carry the obligation — unless
+        // the column is not really in the view (added to the table after `SELECT *` was expanded). No suggestion
+        // then: at that point in history the column may not exist yet; a follow-up migration must recreate the view.
+        const isView = definition.kind === 'view';
+        const { findings, inherited } = analysis.reads.checkDefinition(definition.query, isView);
+        const relation = isView ? finalRelation(definition.name) : undefined;
+        const hidden = relation
+          ? inherited.filter((i) => !exposesColumns(relation, i.requirement)).map((i) => ({ ...i.finding, fix: null }))
+          : [];
+        for (const f of [...findings, ...hidden]) {
+          const data = { what, name: definition.name, table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter };
+          const messageId = f.verdict === 'missing' ? (isView ? 'viewLeak' : 'ghostRows') : VERDICT_MESSAGE[f.verdict];
+          context.report({
+            loc: locOf(context, f.fragment, f.start, f.end),
+            messageId,
+            data,
+            suggest: f.fix ? [{ messageId: 'addFilter', data, fix: fixOf(context, f.fix) }] : [],
+          });
         }
       }
     });

@@ -10,7 +10,8 @@ import { lowerStatement, type StatementModel } from './sql/lower.js';
 import type { SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
 import { normalizeSettings, type SoftDeleteSettings } from './settings.js';
-import { loadSchema } from './schema/load.js';
+import { loadSchema, rollbackRanges, SCRIPT_FILE } from './schema/load.js';
+import path from 'node:path';
 import type { SchemaModel } from './schema/model.js';
 import { ReadAnalyzer, type AnalysisContext } from './analysis/reads.js';
 
@@ -20,6 +21,13 @@ export interface FileAnalysis {
   parseErrors: Array<{ fragment: SqlFragment; error: SqlSyntaxError }>;
   context: AnalysisContext;
   reads: ReadAnalyzer;
+  /** The file is one of the schema sources (a migration or a dump). */
+  isSchemaFile: boolean;
+  /**
+   * A migration: a schema source that is a script, sits under a `migrat…` folder or holds DDL. Reads in it are
+   * backfills and data fixes that run against the schema *of that moment*, usually on purpose over every row.
+   */
+  isMigration: boolean;
 }
 
 /** What a rule needs from ESLint's context, whatever the language. */
@@ -27,6 +35,8 @@ export interface LintInput {
   cwd: string;
   settings: Record<string, unknown> | undefined;
   text: string;
+  /** The file being linted (absolute, or relative to cwd). */
+  filename: string;
   /** The program for JS/TS files; undefined for SQL files. */
   program?: TSESTree.Program;
   visitorKeys?: Record<string, readonly string[]>;
@@ -34,11 +44,18 @@ export interface LintInput {
 
 const cache = new WeakMap<object, FileAnalysis>();
 
-function fragmentsOf(input: LintInput, settings: SoftDeleteSettings): SqlFragment[] {
+function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFile: boolean): SqlFragment[] {
   if (!input.program) return [sqlFileFragment(input.text)];
-  return extractSql(input.program, input.text, input.visitorKeys, { tags: settings.tags, functions: settings.functions }).map(
-    (e) => e.fragment,
-  );
+  // In a migration, DDL kept in arrays and constants is SQL too, and rollback code is not part of the history:
+  // the same view of the file the schema loader has.
+  const fragments = extractSql(input.program, input.text, input.visitorKeys, {
+    tags: settings.tags,
+    functions: settings.functions,
+    ddlStrings: isSchemaFile,
+  }).map((e) => e.fragment);
+  if (!isSchemaFile) return fragments;
+  const rollback = rollbackRanges(input.program);
+  return fragments.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
 }
 
 export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'statements' | 'parseErrors'> {
@@ -104,13 +121,18 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const settings = normalizeSettings(input.settings?.['soft-delete']);
   const schema = schemaFor(input.cwd, settings);
   const context: AnalysisContext = { schema, settings };
+  const filename = path.resolve(input.cwd, input.filename);
+  const isSchemaFile = schema.files.includes(filename);
   let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors'> = { statements: [], parseErrors: [] };
   try {
-    lowered = lowerFragments(fragmentsOf(input, settings));
+    lowered = lowerFragments(fragmentsOf(input, settings, isSchemaFile));
   } catch {
     // never crash ESLint on a shape we did not foresee
   }
-  const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context) };
+  const isMigration =
+    isSchemaFile &&
+    (SCRIPT_FILE.test(filename) || /migrat/i.test(path.relative(input.cwd, filename)) || lowered.statements.some((s) => DDL_STATEMENTS.has(s.type)));
+  const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context), isSchemaFile, isMigration };
   cache.set(key, analysis);
   return analysis;
 }
@@ -119,12 +141,3 @@ const DDL_STATEMENTS = new Set([
   'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'RenameStmt', 'ViewStmt', 'CreateTableAsStmt',
   'CreatePolicyStmt', 'CreateTrigStmt', 'CreateFunctionStmt', 'CreateSchemaStmt', 'CreateSeqStmt', 'AlterSeqStmt',
 ]);
-
-/**
- * A migration: one of the schema sources, holding DDL. Reads in it are backfills and data fixes that run against
- * the schema *of that moment*, usually on purpose over every row, so require-soft-delete-filter leaves them alone
- * by default.
- */
-export function isMigration(analysis: FileAnalysis, filename: string): boolean {
-  return analysis.context.schema.files.includes(filename) && analysis.statements.some((s) => DDL_STATEMENTS.has(s.type));
-}

@@ -37,6 +37,7 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis) => v
       cwd: context.cwd,
       settings: context.settings as Record<string, unknown>,
       text: sourceCode.text,
+      filename: context.physicalFilename,
       ...(program ? { program, visitorKeys: sourceCode.visitorKeys } : {}),
     });
     try {

@@ -31,7 +31,7 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
 ];
 
 const SQL_FILE = /\.sql$/i;
-const SCRIPT_FILE = /\.(?:[cm]?[jt]s)$/i;
+export const SCRIPT_FILE = /\.(?:[cm]?[jt]s)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 /**
  * Rollback scripts: golang-migrate / sqlx `001_x.down.sql`, diesel `…/down.sql`, Flyway undo `U1__x.sql`. They
@@ -291,7 +291,7 @@ function propertyName(node: TSESTree.Node | null | undefined): string | undefine
  * Source ranges of rollback code: `down()` methods and object properties, `export function down`,
  * `export const down = …`, `exports.down = …` / `module.exports.down = …`.
  */
-function rollbackRanges(program: TSESTree.Program): Array<[number, number]> {
+export function rollbackRanges(program: TSESTree.Program): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
