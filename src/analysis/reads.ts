@@ -316,12 +316,24 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
   };
 }
 
-/** Columns of `ref` that a conjunct of its guard compares with `=` (or `IN`, `= ANY`) to values. */
+/**
+ * Columns of `ref` that a conjunct of its guard pins to values: `= $1`, `IN (…)`, `= ANY($1)`, equality with a
+ * column of a value list (`JOIN unnest($1) t(id) ON u.id = t.id`), or with a column of an outer row (a
+ * correlated lookup such as `(SELECT … FROM deals WHERE id = tasks.deal)`).
+ */
 function pinnedColumns(ref: FromRef, scope: Scope): string[] {
   const binds = (c: { qualifier: string | null }) => c.qualifier === ref.exposed || (c.qualifier === null && scope.refs.length === 1);
-  return [...ref.on, ...conjuncts(scope.where)].flatMap((c) =>
-    c.kind === 'compare' && (c.op === '=' || c.op === 'in') && binds(c.column) ? [c.column.name] : [],
-  );
+  const exposed = new Set(scope.refs.map((r) => r.exposed));
+  const isValue = (c: { qualifier: string | null }) =>
+    c.qualifier !== null && (scope.valueAliases.includes(c.qualifier) || !exposed.has(c.qualifier));
+  return [...ref.on, ...conjuncts(scope.where)].flatMap((c) => {
+    if (c.kind === 'compare' && (c.op === '=' || c.op === 'in') && binds(c.column)) return [c.column.name];
+    if (c.kind === 'column-eq') {
+      if (binds(c.left) && isValue(c.right)) return [c.left.name];
+      if (binds(c.right) && isValue(c.left)) return [c.right.name];
+    }
+    return [];
+  });
 }
 
 /** Edits that add `filter` to the ON clause of a nullable reference, or to the scope's WHERE. */

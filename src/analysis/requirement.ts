@@ -61,6 +61,8 @@ function mapAtomColumns(atom: Atom, f: (c: ColumnRef) => ColumnRef): Atom {
     case 'compare':
     case 'never':
       return { ...atom, column: f(atom.column) };
+    case 'column-eq':
+      return { ...atom, left: f(atom.left), right: f(atom.right) };
     case 'other':
       return { ...atom, columns: atom.columns.map(f) };
     default:

@@ -72,6 +72,8 @@ export interface Scope {
   outputs: OutputColumn[];
   /** Subqueries in expressions (WHERE, select list, HAVING, ON …): each its own scope, never filtered from here. */
   subqueries: Query[];
+  /** Aliases of FROM items that are lists of values, not relations: `unnest($1) t(id)`, `(VALUES …) v(id)`. */
+  valueAliases: string[];
   /** Token of the leading keyword, for fixes (undefined when it cannot be found). */
   layout: ScopeLayout | null;
 }
@@ -245,7 +247,8 @@ class Lowerer {
   ): Scope {
     const refs: FromRef[] = [];
     const subqueries: Query[] = [];
-    for (const item of list(fromClause)) this.lowerFromItem(item, refs, subqueries, [], false);
+    const valueAliases: string[] = [];
+    for (const item of list(fromClause)) this.lowerFromItem(item, refs, subqueries, [], false, valueAliases);
     const scope: Scope = {
       source: this.source,
       kind,
@@ -253,6 +256,7 @@ class Lowerer {
       where: lowerPredicate(whereClause as RawNode | undefined, this.opaque),
       outputs: list(targetList).map(outputColumn),
       subqueries,
+      valueAliases,
       layout: null,
     };
     // Token layout only when a fix needs it.
@@ -266,7 +270,14 @@ class Lowerer {
    * Adds the references of one FROM item. `on` holds the ON conjuncts of enclosing joins that filter this item;
    * `nullable` whether an enclosing outer join may null-extend it.
    */
-  private lowerFromItem(item: unknown, refs: FromRef[], subqueries: Query[], on: Predicate[], nullable: boolean): void {
+  private lowerFromItem(
+    item: unknown,
+    refs: FromRef[],
+    subqueries: Query[],
+    on: Predicate[],
+    nullable: boolean,
+    valueAliases: string[],
+  ): void {
     const n = unwrap(item);
     if (!n) return;
     const { type, fields } = n;
@@ -284,6 +295,7 @@ class Lowerer {
     }
     if (type === 'RangeSubselect') {
       const alias = str((fields.alias as Fields | undefined)?.aliasname) ?? null;
+      if (alias && Array.isArray(fieldsOf(fields.subquery, 'SelectStmt')?.valuesLists)) valueAliases.push(alias);
       const query = this.lowerQuery(fields.subquery);
       refs.push({ kind: 'derived', cte: null, query, alias, exposed: alias ?? '', nullable, on: [...on], onClause: null });
       return;
@@ -305,9 +317,9 @@ class Lowerer {
       const leftOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_RIGHT' ? [...on, ...qualConjuncts] : on;
       const rightOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_LEFT' ? [...on, ...qualConjuncts] : on;
       const before = refs.length;
-      this.lowerFromItem(fields.larg, refs, subqueries, leftOn, nullable || leftNullable);
+      this.lowerFromItem(fields.larg, refs, subqueries, leftOn, nullable || leftNullable, valueAliases);
       const middle = refs.length;
-      this.lowerFromItem(fields.rarg, refs, subqueries, rightOn, nullable || rightNullable);
+      this.lowerFromItem(fields.rarg, refs, subqueries, rightOn, nullable || rightNullable, valueAliases);
       if (clause) {
         const side: Array<[number, number, boolean]> = [[before, middle, leftNullable], [middle, refs.length, rightNullable]];
         for (const [from, to, isNullable] of side) {
@@ -318,6 +330,8 @@ class Lowerer {
       return;
     }
     // RangeFunction, JSON_TABLE, XMLTABLE…: no relation read, but their arguments may hold subqueries.
+    const alias = str((fields.alias as Fields | undefined)?.aliasname);
+    if (alias && type === 'RangeFunction') valueAliases.push(alias);
     subqueries.push(...this.collectSubqueries(fields));
   }
 

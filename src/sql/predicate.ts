@@ -21,6 +21,8 @@ export type Predicate =
   | { kind: 'bool-test'; column: ColumnRef; value: boolean; location: number }
   /** `col <op> expr` where expr mentions no column of the same row; `value` is a structural key of expr. */
   | { kind: 'compare'; column: ColumnRef; op: string; value: string; location: number }
+  /** `a.x = b.y`: two columns equal (a join condition, or a lookup by another relation's column). */
+  | { kind: 'column-eq'; left: ColumnRef; right: ColumnRef; location: number }
   /** `col = NULL` / `col <> NULL`: never true. */
   | { kind: 'never'; column: ColumnRef; location: number }
   /** A placeholder standing for SQL we cannot see (an interpolated fragment). */
@@ -160,6 +162,7 @@ export function lowerPredicate(
       }
       if (kind !== 'AEXPR_OP' || !column) return other();
       let op = nameList(fields.name)[0] ?? '';
+      if (left && right && op === '=' && !negated) return { kind: 'column-eq', left, right, location: loc(fields) };
       if (isNullConst(otherSide) && (op === '=' || op === '<>' || op === '!=')) {
         return { kind: 'never', column, location: loc(fields) };
       }
@@ -207,6 +210,8 @@ export function atomColumns(atom: Atom): ColumnRef[] {
     case 'compare':
     case 'never':
       return [atom.column];
+    case 'column-eq':
+      return [atom.left, atom.right];
     case 'other':
       return atom.columns;
     default:

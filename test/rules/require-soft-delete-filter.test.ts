@@ -212,6 +212,21 @@ sqlRuleTester().run('require-soft-delete-filter (.sql)', rule as never, {
     // Lookups by the configured columns are deliberate.
     { filename: 'by-id.sql', code: 'SELECT * FROM users WHERE id = $1;', options: [{ allowLookupsBy: ['id'] }] },
     { filename: 'by-id.sql', code: 'SELECT * FROM users u WHERE u.id = ANY($1);', options: [{ allowLookupsBy: ['id'] }] },
+    {
+      filename: 'by-ids.sql',
+      code: 'SELECT u.* FROM users u JOIN unnest($1::int[]) WITH ORDINALITY t(uid, ord) ON u.id = t.uid ORDER BY t.ord;',
+      options: [{ allowLookupsBy: ['id'] }],
+    },
+    {
+      filename: 'by-ids.sql',
+      code: 'SELECT u.* FROM (VALUES (1), (2)) v(uid) JOIN users u ON u.id = v.uid;',
+      options: [{ allowLookupsBy: ['id'] }],
+    },
+    {
+      filename: 'correlated.sql',
+      code: 'SELECT o.id, (SELECT email FROM users WHERE id = o.user_id) FROM orders o;',
+      options: [{ allowLookupsBy: ['id'] }],
+    },
     { filename: 'queries.sql', code: 'SELECT id FROM users WHERE email = $1 AND deleted_at IS NULL;' },
     // Definitions belong to require-stream-table-filter: never reported twice.
     { filename: 'views.sql', code: 'CREATE VIEW emails AS SELECT email FROM users;' },
@@ -229,6 +244,13 @@ sqlRuleTester().run('require-soft-delete-filter (.sql)', rule as never, {
           suggestions: [{ messageId: 'addFilter', output: 'SELECT id FROM users WHERE email = ${email} AND deleted_at IS NULL ORDER BY id;' }],
         },
       ],
+    },
+    {
+      // a join between two relations is not a lookup
+      filename: 'join.sql',
+      code: 'SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id;',
+      options: [{ allowLookupsBy: ['id'] }],
+      errors: [{ messageId: 'missing', suggestions: [{ messageId: 'addFilter', output: 'SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.deleted_at IS NULL;' }] }],
     },
     {
       filename: 'by-email.sql',
