@@ -563,3 +563,11 @@ describe('project query helpers and DDL kept in data', () => {
     expect(texts(code)).toEqual(['DROP INDEX old_idx']);
   });
 });
+
+describe('query objects', () => {
+  it('{ text } / { query } objects inline or in a const', () => {
+    expect(texts("const Q = { text: 'SELECT id FROM users WHERE email = $1' };\nawait db.query(Q);")).toEqual(['SELECT id FROM users WHERE email = $1']);
+    expect(texts("await client.query({ query: 'SELECT id FROM users' });")).toEqual(['SELECT id FROM users']);
+    expect(texts("const T = 'SELECT 1 FROM users';\nawait pool.query({ text: T, values: [] });")).toEqual(['SELECT 1 FROM users']);
+  });
+});

@@ -660,12 +660,14 @@ class Extractor {
     const first = node.arguments[0];
     if (!first || first.type === AST_NODE_TYPES.SpreadElement) return;
     let source: Node | null = unwrap(first);
-    if (source.type === AST_NODE_TYPES.ObjectExpression) {
-      const value = findProperty(source, ['text', 'sql']);
-      source = value ? unwrap(value) : null;
-    }
-    if (source && (source.type === AST_NODE_TYPES.Identifier || source.type === AST_NODE_TYPES.MemberExpression)) {
-      source = this.deref(source); // `const QUERY = '…'; pool.query(QUERY)`: the SQL lives at the declaration
+    const deref = (node: Node | null): Node | null =>
+      // `const QUERY = '…'; pool.query(QUERY)`: the SQL lives at the declaration
+      node && (node.type === AST_NODE_TYPES.Identifier || node.type === AST_NODE_TYPES.MemberExpression) ? this.deref(node) : node;
+    source = deref(source);
+    if (source?.type === AST_NODE_TYPES.ObjectExpression) {
+      // `{ text: '…', values }` (pg), `{ sql: '…' }` (mysql-style), `{ query: '…' }`, inline or in a const
+      const value = findProperty(source, ['text', 'sql', 'query']);
+      source = deref(value ? unwrap(value) : null);
     }
     if (!source || this.extractedNodes.has(source)) return;
 
