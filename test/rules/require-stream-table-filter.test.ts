@@ -96,6 +96,25 @@ sqlRuleTester().run('require-stream-table-filter (.sql)', rule as never, {
         },
       ],
     },
+    // Doubled quotes (and non-ASCII text) BEFORE the table name: the position is still exact.
+    {
+      filename,
+      code: `SELECT pgtrickle.create_stream_table('labels', 'SELECT ''Müller''''s'' AS label, count(*) FROM users GROUP BY 1');`,
+      errors: [
+        {
+          messageId: 'ghostRows',
+          line: 1,
+          column: 96,
+          endColumn: 101,
+          suggestions: [
+            {
+              messageId: 'addFilter',
+              output: `SELECT pgtrickle.create_stream_table('labels', 'SELECT ''Müller''''s'' AS label, count(*) FROM users WHERE deleted_at IS NULL GROUP BY 1');`,
+            },
+          ],
+        },
+      ],
+    },
     // Dollar-quoted body over several lines: the squiggle lands on the inner table reference.
     {
       filename,
