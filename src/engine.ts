@@ -4,6 +4,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { extractSql } from './extract/typescript.js';
+import { extractQueryBuilders } from './extract/query-builders.js';
 import type { SqlFragment } from './sql/fragment.js';
 import { sqlFileFragment } from './sql/sql-file.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
@@ -53,6 +54,7 @@ function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFil
     functions: settings.functions,
     ddlStrings: isSchemaFile,
   }).map((e) => e.fragment);
+  fragments.push(...extractQueryBuilders(input.program, input.text, input.visitorKeys));
   if (!isSchemaFile) return fragments;
   const rollback = rollbackRanges(input.program);
   return fragments.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));

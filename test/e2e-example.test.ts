@@ -54,6 +54,7 @@ describe('examples/ linted with its own eslint.config.js', () => {
         'src/users.ts:12:21 soft-delete/require-soft-delete-filter',
         'src/users.ts:22:15 soft-delete/require-soft-delete-filter',
         'src/users.ts:28:34 soft-delete/require-soft-delete-filter',
+        'src/users.ts:33:16 soft-delete/require-soft-delete-filter',
       ].sort(),
     );
   });

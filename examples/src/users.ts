@@ -27,3 +27,8 @@ export async function ordersWithBuyer(knex: Knex) {
 export async function orgsBySlug(knex: Knex, slug: string) {
   return knex.raw('SELECT * FROM organizations WHERE slug = ?', [slug]);
 }
+
+/** Mistake: query builders are checked too (knex here; kysely alike). */
+export async function firstProUser(knex: Knex) {
+  return knex('users').where({ plan: 'pro' }).first();
+}

@@ -311,9 +311,16 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     alias: ref.alias,
     filter,
     via,
-    fix: verdict === 'missing' ? fixFor(ref, scope, filter) : verdict === 'outer-where' ? moveToOn(origin, filter) : null,
+    fix: fixOfFinding(origin, verdict, filter),
     pinnedColumns: pinnedColumns(ref, scope),
   };
+}
+
+/** The edits that fix a finding, when a safe one exists. SQL synthesized from builder code cannot be edited. */
+function fixOfFinding(origin: Origin, verdict: ReportedVerdict, filter: string): FragmentEdit[] | null {
+  if (origin.scope.source.fragment.origin === 'query-builder') return null;
+  if (verdict === 'missing') return fixFor(origin.ref, origin.scope, filter);
+  return verdict === 'outer-where' ? moveToOn(origin, filter) : null;
 }
 
 /**

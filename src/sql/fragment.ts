@@ -23,7 +23,8 @@ export type FragmentOrigin =
   | 'call-argument'
   | 'sql-file'
   | 'nested-string'
-  | 'settings';
+  | 'settings'
+  | 'query-builder';
 
 /** A fragment whose text is the file text itself (a `.sql` file). */
 export function wholeFileFragment(text: string): SqlFragment {

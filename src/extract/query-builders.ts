@@ -1,0 +1,1251 @@
+/**
+ * The query-builder front end: knex (and objection's knex-style chains) and kysely read chains become SQL
+ * fragments, so the one engine checks them like any other SQL.
+ *
+ * A chain is lowered only when it is seen whole, from its root call to its end, in one expression that runs it
+ * (`await knex('users').where(…).first()`, `return db('users')…` in an async function, `.then(…)`, kysely's
+ * `.execute()`). A builder kept in a variable and continued later is skipped entirely.
+ *
+ * The synthesized text is equivalent PostgreSQL: `knex('users').where({ email }).whereNull('deleted_at')` becomes
+ * `SELECT * FROM users WHERE email = $1 AND deleted_at IS NULL`. Identifiers map back character by character to
+ * the string literals that name them (a report squiggles the `users` inside `'users'`); keywords and values map
+ * to the call that produced them. Whatever cannot be seen into — `.where(fn)`, `.modify(fn)`, an unknown method,
+ * an unlowered join or `EXISTS` — becomes an opaque placeholder, so the verdict is *unknown*, never a false report.
+ * A table name that is not a string this file spells out becomes an opaque identifier (an unknown relation).
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { SqlFragment } from '../sql/fragment.js';
+import { parseCached } from '../sql/source.js';
+import { decodeJsString } from './js-string.js';
+import { looksLikeSql } from './looks-like-sql.js';
+import { MappedText } from './mapped-text.js';
+import { nextIdent, nextParam, normalizePlaceholders, type PlaceholderCounter, type PlaceholderStyle } from './placeholders.js';
+
+type Node = TSESTree.Node;
+type Keys = Readonly<Record<string, readonly string[] | undefined>> | undefined;
+
+/** Names of objects that are a knex instance (or a transaction) in real code. */
+const KNEX_NAME = /^(?:knex|db|trx|tx|k|conn|connection|database|transaction)$|(?:Knex|Db|DB|Trx)$/;
+/** Methods of a knex instance that start a builder. */
+const KNEX_ROOT_METHODS = new Set([
+  'from', 'table', 'select', 'queryBuilder', 'withSchema', 'first', 'column', 'columns', 'distinct', 'distinctOn',
+  'count', 'countDistinct', 'min', 'max', 'sum', 'sumDistinct', 'avg', 'avgDistinct', 'pluck',
+]);
+const KNEX_TERMINALS = new Set(['then', 'catch', 'finally', 'asCallback', 'stream', 'pipe']);
+const KYSELY_TERMINALS = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream']);
+const PROJECTIONS = new Set(['select', 'column', 'columns', 'distinct', 'distinctOn', 'first', 'pluck', 'selectAll']);
+const AGGREGATES = new Set(['count', 'countDistinct', 'min', 'max', 'sum', 'sumDistinct', 'avg', 'avgDistinct']);
+/** Clauses that do not change which rows of which tables are read. */
+const HARMLESS = new Set([
+  'orderBy', 'orderByRaw', 'groupBy', 'groupByRaw', 'having', 'havingRaw', 'orHaving', 'andHaving', 'havingIn',
+  'havingNull', 'havingNotNull', 'havingBetween', 'limit', 'offset', 'forUpdate', 'forShare', 'forNoKeyUpdate',
+  'forKeyShare', 'noWait', 'skipLocked', 'timeout', 'transacting', 'connection', 'debug', 'options', 'as',
+  'comment', 'hintComment', 'clearOrder', 'clearSelect', 'clearGroup', 'clearHaving', 'clearCounters', 'clone',
+  // a set operation adds branches we do not see; the branch we lowered keeps its own verdict
+  'union', 'unionAll', 'intersect', 'except',
+  // kysely
+  '$narrowType', '$castTo', '$assertType', 'forUpdate', 'top', 'fetch', 'clearLimit', 'clearOffset',
+  'clearOrderBy', 'orderBy', 'groupBy', 'having', 'limit', 'offset',
+]);
+/** Writes and shapes this front end does not model: the whole chain is skipped. */
+const SKIP = new Set([
+  'insert', 'update', 'del', 'delete', 'upsert', 'increment', 'decrement', 'truncate', 'onConflict', 'merge',
+  'ignore', 'into', 'returning', 'with', 'withRecursive', 'withMaterialized', 'withNotMaterialized', 'clearWhere',
+  'clear', 'fromRaw', 'from_', 'jsonExtract', 'jsonSet', 'jsonInsert', 'jsonRemove',
+]);
+const KNEX_JOINS: Record<string, string> = {
+  join: 'INNER JOIN', innerJoin: 'INNER JOIN', leftJoin: 'LEFT JOIN', leftOuterJoin: 'LEFT JOIN',
+  rightJoin: 'RIGHT JOIN', rightOuterJoin: 'RIGHT JOIN', fullOuterJoin: 'FULL JOIN', crossJoin: 'CROSS JOIN',
+};
+const KYSELY_JOINS: Record<string, string> = {
+  innerJoin: 'INNER JOIN', leftJoin: 'LEFT JOIN', rightJoin: 'RIGHT JOIN', fullJoin: 'FULL JOIN', crossJoin: 'CROSS JOIN',
+};
+/** Comparison operators passed through as written (lower-cased keys). */
+const OPERATORS = new Set([
+  '=', '<', '>', '<=', '>=', '<>', '!=', 'like', 'not like', 'ilike', 'not ilike', 'similar to', 'not similar to',
+  '~', '~*', '!~', '!~*', '@>', '<@', '&&', 'is distinct from', 'is not distinct from',
+]);
+const WHERE_METHOD = /^(?:(or|and)W|w)here(Not)?(Null|In|Between|Exists|Raw|Like|ILike|Ref)?$/;
+const RESERVED = new Set(
+  ('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
+    'current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc ' +
+    'distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral ' +
+    'leading limit localtime localtimestamp not null offset on only or order placing primary references returning ' +
+    'select session_user some symmetric table then to trailing true union unique user using variadic when where ' +
+    'window with authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull ' +
+    'join left like natural notnull outer overlaps right similar tablesample verbose').split(' '),
+);
+
+/** A string the file spells out, with the source index of every character. */
+interface Str {
+  value: string;
+  src: number[];
+}
+
+interface Step {
+  name: string;
+  args: TSESTree.CallExpressionArgument[];
+  call: TSESTree.CallExpression;
+  /** Source index of the method name. */
+  at: number;
+}
+
+type Flavor = 'knex' | 'kysely';
+type Bool = 'AND' | 'OR';
+
+interface Cond {
+  bool: Bool;
+  not: boolean;
+  text: Piece;
+}
+
+/** Thrown to abandon a whole chain (a write, a CTE, a shape that would need guessing). */
+class Skip extends Error {}
+
+class Piece extends MappedText {
+  syn(text: string, pos: number): this {
+    this.push(text, pos);
+    return this;
+  }
+
+  add(other: MappedText): this {
+    for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.text.length === 0;
+  }
+}
+
+/** The SELECT being assembled from a chain. */
+class Select {
+  from: Piece | null = null;
+  schema: Str | null = null;
+  projection: Piece[] = [];
+  joins: Piece[] = [];
+  where: Cond[] = [];
+}
+
+function unwrapTs(node: Node): Node {
+  let n = node;
+  for (;;) {
+    switch (n.type) {
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSSatisfiesExpression:
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+      case AST_NODE_TYPES.TSInstantiationExpression:
+      case AST_NODE_TYPES.ChainExpression:
+        n = n.expression;
+        break;
+      default:
+        return n;
+    }
+  }
+}
+
+function isWrapper(node: Node): boolean {
+  return unwrapTs(node) !== node;
+}
+
+function memberName(member: TSESTree.MemberExpression): string | null {
+  if (!member.computed && member.property.type === AST_NODE_TYPES.Identifier) return member.property.name;
+  if (member.computed && member.property.type === AST_NODE_TYPES.Literal && typeof member.property.value === 'string') {
+    return member.property.value;
+  }
+  return null;
+}
+
+function lastName(node: Node): string | null {
+  const n = unwrapTs(node);
+  if (n.type === AST_NODE_TYPES.Identifier) return n.name;
+  if (n.type === AST_NODE_TYPES.ThisExpression) return 'this';
+  if (n.type === AST_NODE_TYPES.MemberExpression) return memberName(n);
+  return null;
+}
+
+/** `a.b(1).c(2)` → base `a`, steps [b(1), c(2)]. */
+function decompose(end: Node): { base: Node; steps: Step[] } {
+  const steps: Step[] = [];
+  let node = unwrapTs(end);
+  while (node.type === AST_NODE_TYPES.CallExpression) {
+    const callee = unwrapTs(node.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
+    const name = memberName(callee);
+    if (name === null) break;
+    steps.push({ name, args: node.arguments, call: node, at: callee.property.range[0] });
+    node = unwrapTs(callee.object);
+  }
+  steps.reverse();
+  return { base: node, steps };
+}
+
+function isNull(node: Node): boolean {
+  const n = unwrapTs(node);
+  return n.type === AST_NODE_TYPES.Literal && n.value === null && !('regex' in n) && !('bigint' in n);
+}
+
+function isFunction(node: Node): node is TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression {
+  return node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.ArrowFunctionExpression;
+}
+
+function needsQuotes(name: string): boolean {
+  return !/^[a-z_][a-z0-9_$]*$/.test(name) || RESERVED.has(name);
+}
+
+function slice(str: Str, from: number, to: number): Str {
+  return { value: str.value.slice(from, to), src: str.src.slice(from, to) };
+}
+
+function trim(str: Str): Str {
+  const start = str.value.length - str.value.trimStart().length;
+  const end = str.value.trimEnd().length;
+  return slice(str, start, Math.max(start, end));
+}
+
+/** Splits `a.b.c` into its parts (knex and kysely split identifiers on dots). */
+function dotted(str: Str): Str[] {
+  const parts: Str[] = [];
+  let from = 0;
+  for (let k = 0; k <= str.value.length; k++) {
+    if (k === str.value.length || str.value[k] === '.') {
+      parts.push(trim(slice(str, from, k)));
+      from = k + 1;
+    }
+  }
+  return parts;
+}
+
+/** `users as u` → name and alias (case-insensitive `as`, as both libraries accept). */
+function splitAlias(str: Str): { name: Str; alias: Str | null } {
+  const m = /^(.*?\S)\s+as\s+(\S.*)$/i.exec(str.value);
+  if (!m) return { name: trim(str), alias: null };
+  const aliasStart = str.value.length - m[2]!.length;
+  return { name: trim(slice(str, 0, m[1]!.length)), alias: trim(slice(str, aliasStart, str.value.length)) };
+}
+
+class Lowerer {
+  private counter: PlaceholderCounter = { param: 0, ident: 0 };
+
+  constructor(
+    private readonly source: string,
+    private readonly consts: ReadonlyMap<string, Node>,
+  ) {}
+
+  resetCounter(): void {
+    this.counter = { param: 0, ident: 0 };
+  }
+
+  // ── values ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** A string literal, a template without interpolations, or a `const` holding one (mapped to the identifier). */
+  str(node: Node | undefined): Str | null {
+    if (!node) return null;
+    const e = unwrapTs(node);
+    if (e.type === AST_NODE_TYPES.Literal && typeof e.value === 'string') {
+      const start = e.range[0] + 1;
+      const decoded = decodeJsString(this.source.slice(start, e.range[1] - 1), false);
+      if (decoded && decoded.text === e.value) return { value: e.value, src: decoded.offsets.map((o) => start + o) };
+      return { value: e.value, src: e.value.split('').map(() => e.range[0]) };
+    }
+    if (e.type === AST_NODE_TYPES.TemplateLiteral && e.expressions.length === 0) {
+      const quasi = e.quasis[0];
+      const cooked = quasi?.value.cooked;
+      if (typeof cooked !== 'string') return null;
+      const start = e.range[0] + 1;
+      const decoded = decodeJsString(this.source.slice(start, e.range[1] - 1), true);
+      if (decoded && decoded.text === cooked) return { value: cooked, src: decoded.offsets.map((o) => start + o) };
+      return { value: cooked, src: cooked.split('').map(() => e.range[0]) };
+    }
+    if (e.type === AST_NODE_TYPES.Identifier) {
+      const init = this.consts.get(e.name);
+      const value = init ? this.str(init) : null;
+      if (!value) return null;
+      // a constant: its characters map over the identifier where it is used (that is where the report goes)
+      const [from, to] = e.range;
+      const n = value.value.length;
+      return {
+        value: value.value,
+        src: value.value.split('').map((_, k) => (k === n - 1 ? to - 1 : Math.min(from + k, to - 2))),
+      };
+    }
+    return null;
+  }
+
+  private param(piece: Piece, pos: number, opaque = false): void {
+    piece.push(nextParam(this.counter), pos, opaque);
+  }
+
+  /** An opaque predicate: something we cannot see into. */
+  opaque(pos: number): Piece {
+    const piece = new Piece();
+    this.param(piece, pos, true);
+    return piece;
+  }
+
+  private opaqueIdent(pos: number): Piece {
+    const piece = new Piece();
+    piece.push(nextIdent(this.counter), pos, true);
+    return piece;
+  }
+
+  /** One identifier part, quoted only when PostgreSQL needs it (knex and kysely quote every identifier). */
+  private identPart(piece: Piece, part: Str): void {
+    if (!needsQuotes(part.value)) {
+      piece.push(part.value, part.src);
+      return;
+    }
+    const first = part.src[0] ?? 0;
+    const last = part.src[part.src.length - 1] ?? first;
+    piece.push('"', first);
+    for (let k = 0; k < part.value.length; k++) {
+      const ch = part.value[k]!;
+      piece.push(ch === '"' ? '""' : ch, part.src[k] ?? last);
+    }
+    piece.push('"', last);
+  }
+
+  /** A column reference (`u.email`, `email`, `u.*`, `*`); null when it is not a plain name. */
+  column(str: Str): Piece | null {
+    const parts = dotted(str);
+    if (parts.some((p) => p.value === '')) return null;
+    const piece = new Piece();
+    parts.forEach((part, k) => {
+      if (k > 0) piece.syn('.', part.src[0] ?? 0);
+      if (part.value === '*' && k === parts.length - 1) piece.push('*', part.src);
+      else this.identPart(piece, part);
+    });
+    return piece;
+  }
+
+  /** A column given as an argument; null when it is not a string we can read. */
+  columnArg(node: Node | undefined): Piece | null {
+    const str = this.str(node);
+    if (!str) return null;
+    const { name, alias } = splitAlias(str);
+    return alias ? null : this.column(name);
+  }
+
+  /** A value: literal `null`/booleans/numbers inline, anything else a (non-opaque) `$N` parameter. */
+  value(node: Node): Piece {
+    const e = unwrapTs(node);
+    const piece = new Piece();
+    if (e.type === AST_NODE_TYPES.Literal) {
+      if (isNull(e)) return piece.syn('NULL', e.range[0]);
+      if (typeof e.value === 'boolean') return piece.syn(String(e.value), e.range[0]);
+      if (typeof e.value === 'number' && Number.isFinite(e.value) && e.value >= 0) return piece.syn(String(e.value), e.range[0]);
+    }
+    const ref = this.knexRef(e);
+    if (ref) return ref;
+    this.param(piece, e.range[0]);
+    return piece;
+  }
+
+  /** `knex.ref('u.id')`: a column, not a value. */
+  private knexRef(e: Node): Piece | null {
+    if (e.type !== AST_NODE_TYPES.CallExpression) return null;
+    const callee = unwrapTs(e.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== 'ref') return null;
+    const object = lastName(callee.object);
+    if (!object || !KNEX_NAME.test(object)) return null;
+    return this.columnArg(e.arguments[0]);
+  }
+
+  /** A table (`'users'`, `'users as u'`, `'public.users'`, `{ u: 'users' }`) as a FROM item, or an opaque identifier. */
+  table(node: Node | undefined, schema: Str | null, pos: number): Piece {
+    const e = node && unwrapTs(node);
+    let str: Str | null = null;
+    let alias: Str | null = null;
+    if (e?.type === AST_NODE_TYPES.ObjectExpression && e.properties.length === 1) {
+      const property = e.properties[0]!;
+      if (property.type === AST_NODE_TYPES.Property && !property.computed) {
+        const key = this.keyStr(property.key);
+        str = this.str(property.value);
+        if (key && str) alias = key;
+        else str = null;
+      }
+    } else if (e) {
+      const whole = this.str(e);
+      if (whole) ({ name: str, alias } = splitAlias(whole));
+    }
+    if (!str) return this.opaqueIdent(e?.range[0] ?? pos);
+    const parts = dotted(str);
+    if (parts.length > 2 || parts.some((p) => p.value === '')) return this.opaqueIdent(e!.range[0]);
+    const piece = new Piece();
+    if (schema && parts.length === 1) {
+      this.identPart(piece, schema);
+      piece.syn('.', schema.src[schema.src.length - 1] ?? pos);
+    }
+    parts.forEach((part, k) => {
+      if (k > 0) piece.syn('.', part.src[0] ?? pos);
+      this.identPart(piece, part);
+    });
+    if (alias) {
+      piece.syn(' AS ', alias.src[0] ?? pos);
+      this.identPart(piece, alias);
+    }
+    return piece;
+  }
+
+  private keyStr(key: Node): Str | null {
+    if (key.type === AST_NODE_TYPES.Identifier) {
+      return { value: key.name, src: key.name.split('').map((_, k) => key.range[0] + k) };
+    }
+    return this.str(key);
+  }
+
+  /** SQL text of a raw fragment (`whereRaw('…', bindings)`, `knex.raw('…')`), or null when it must stay opaque. */
+  raw(node: Node | undefined, bindings: Node | undefined): Piece | null {
+    const str = this.str(node);
+    if (!str || str.value.trim() === '') return null;
+    // SQL statements in raw calls are extracted (and reported) by the SQL front end: never twice
+    if (looksLikeSql(str.value)) return null;
+    // `??` binds identifiers we would have to guess
+    if (/\?\?/.test(str.value)) return null;
+    const text = new MappedText();
+    text.push(str.value, str.src);
+    const b = bindings && unwrapTs(bindings);
+    const style: PlaceholderStyle =
+      b?.type === AST_NODE_TYPES.ArrayExpression ? 'knex-positional' : b?.type === AST_NODE_TYPES.ObjectExpression ? 'knex-named' : 'knex';
+    const normalized = normalizePlaceholders(text, style, this.counter);
+    return new Piece().add(normalized);
+  }
+
+  /** `knex.raw('…')` / `db.raw('…')` as an expression. */
+  rawCall(node: Node | undefined): Piece | null {
+    const e = node && unwrapTs(node);
+    if (e?.type !== AST_NODE_TYPES.CallExpression) return null;
+    const callee = unwrapTs(e.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== 'raw') return null;
+    const object = lastName(callee.object);
+    if (!object || !KNEX_NAME.test(object)) return null;
+    const raw = this.raw(e.arguments[0], e.arguments[1]);
+    return raw ? new Piece().syn('(', e.range[0]).add(raw).syn(')', e.range[0]) : null;
+  }
+
+  // ── chains ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The builder a chain starts from: `knex('users')`, `this.knex('users')`, `knex.from(…)`, `knex.select(…)`,
+   * `db.selectFrom('users')`. Returns the steps left to apply, or null when the chain is not a builder.
+   */
+  root(base: Node, steps: Step[]): { flavor: Flavor; select: Select; rest: Step[]; bare: boolean } | null {
+    const select = new Select();
+    if (base.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrapTs(base.callee);
+      if (callee.type !== AST_NODE_TYPES.Identifier || !KNEX_NAME.test(callee.name)) return null;
+      if (base.arguments.length < 1) return null;
+      select.from = this.table(base.arguments[0], null, base.range[0]);
+      return { flavor: 'knex', select, rest: steps, bare: true };
+    }
+    const first = steps[0];
+    if (!first) return null;
+    if (first.name === 'selectFrom') {
+      const arg = first.args[0] && unwrapTs(first.args[0]);
+      if (arg?.type === AST_NODE_TYPES.ArrayExpression) {
+        const items = arg.elements.map((el) => (el && el.type !== AST_NODE_TYPES.SpreadElement ? this.table(el, null, arg.range[0]) : null));
+        if (items.length === 0 || items.some((i) => i === null)) return null;
+        const from = new Piece();
+        items.forEach((item, k) => {
+          if (k > 0) from.syn(', ', first.at);
+          from.add(item!);
+        });
+        select.from = from;
+      } else {
+        select.from = this.table(arg, null, first.at);
+      }
+      return { flavor: 'kysely', select, rest: steps.slice(1), bare: false };
+    }
+    const object = lastName(base);
+    if (KNEX_NAME.test(first.name) && first.args.length >= 1 && (base.type === AST_NODE_TYPES.ThisExpression || object !== null)) {
+      // `this.knex('users')`, `ctx.db('users')`
+      select.from = this.table(first.args[0], null, first.at);
+      return { flavor: 'knex', select, rest: steps.slice(1), bare: true };
+    }
+    if (object && KNEX_NAME.test(object) && KNEX_ROOT_METHODS.has(first.name)) {
+      return { flavor: 'knex', select, rest: steps, bare: false };
+    }
+    return null;
+  }
+
+  /** Applies steps to a SELECT; throws Skip when the chain must be abandoned. */
+  apply(select: Select, steps: Step[], flavor: Flavor): void {
+    for (const step of steps) {
+      if (flavor === 'knex') this.knexStep(select, step);
+      else this.kyselyStep(select, step);
+    }
+  }
+
+  render(select: Select, pos: number): Piece {
+    const out = new Piece().syn('SELECT ', pos);
+    if (select.projection.length === 0) out.syn('*', pos);
+    select.projection.forEach((p, k) => {
+      if (k > 0) out.syn(', ', pos);
+      out.add(p);
+    });
+    out.syn(' FROM ', pos).add(select.from!);
+    for (const join of select.joins) out.syn(' ', pos).add(join);
+    if (select.where.length > 0) out.syn(' WHERE ', pos).add(this.conditions(select.where, pos));
+    return out;
+  }
+
+  /** `c0 AND c1 OR c2`: the flat sequence both libraries emit (SQL precedence applies, as at run time). */
+  private conditions(conds: Cond[], pos: number): Piece {
+    const out = new Piece();
+    conds.forEach((c, k) => {
+      if (k > 0) out.syn(` ${c.bool} `, pos);
+      if (c.not) out.syn('NOT (', pos).add(c.text).syn(')', pos);
+      else out.add(c.text);
+    });
+    return out;
+  }
+
+  private group(conds: Cond[], pos: number): Piece {
+    const inner = this.conditions(conds, pos);
+    return conds.length === 1 && !conds[0]!.not ? inner : new Piece().syn('(', pos).add(inner).syn(')', pos);
+  }
+
+  private projection(select: Select, step: Step): void {
+    for (const arg of step.args) {
+      const e = unwrapTs(arg);
+      const items = e.type === AST_NODE_TYPES.ArrayExpression ? e.elements : [e];
+      for (const item of items) {
+        if (!item || item.type === AST_NODE_TYPES.SpreadElement) continue;
+        const str = this.str(item);
+        if (!str) continue; // raw expressions, objects, callbacks: not needed to judge reads
+        const { name, alias } = splitAlias(str);
+        const column = this.column(name);
+        if (!column) continue;
+        if (alias) {
+          column.syn(' AS ', alias.src[0] ?? step.at);
+          this.identPart(column, alias);
+        }
+        select.projection.push(column);
+      }
+    }
+  }
+
+  // ── knex ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private knexStep(select: Select, step: Step): void {
+    const { name } = step;
+    if (SKIP.has(name)) throw new Skip(name);
+    if (HARMLESS.has(name) || name === 'queryBuilder') return;
+    if (PROJECTIONS.has(name)) {
+      this.projection(select, step);
+      return;
+    }
+    if (AGGREGATES.has(name)) {
+      select.projection.push(new Piece().syn('count(*)', step.at));
+      return;
+    }
+    if (name === 'from' || name === 'table') {
+      select.from = this.table(step.args[0], select.schema, step.at);
+      return;
+    }
+    if (name === 'withSchema') {
+      const schema = this.str(step.args[0]);
+      if (!schema || dotted(schema).length !== 1) throw new Skip(name);
+      select.schema = schema;
+      if (select.from) throw new Skip(name); // `knex('t').withSchema('s')`: the FROM was rendered without it
+      return;
+    }
+    const join = KNEX_JOINS[name];
+    if (join) {
+      const lowered = this.knexJoin(step, join, select.schema);
+      if (lowered) select.joins.push(lowered);
+      else select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
+      return;
+    }
+    if (name === 'joinRaw') {
+      const raw = this.raw(step.args[0], step.args[1]);
+      if (raw) select.joins.push(raw);
+      else select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
+      return;
+    }
+    const m = WHERE_METHOD.exec(name);
+    if (m && m[3] !== 'Ref') {
+      this.knexWhere(select.where, step, m[1] === 'or' ? 'OR' : 'AND', m[2] === 'Not', m[3] ?? '');
+      return;
+    }
+    // `.modify(fn)` and anything we do not know: it may add a filter we cannot see
+    select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
+  }
+
+  /** One where-family call appended to `conds`. */
+  private knexWhere(conds: Cond[], step: Step, bool: Bool, not: boolean, kind: string): void {
+    const [a, b, c] = step.args;
+    const push = (text: Piece | null, n = not): void => {
+      conds.push({ bool, not: text ? n : false, text: text ?? this.opaque(step.at) });
+    };
+    const at = step.at;
+    switch (kind) {
+      case 'Null': {
+        const column = this.columnArg(a);
+        push(column && column.syn(not ? ' IS NOT NULL' : ' IS NULL', at), false);
+        return;
+      }
+      case 'In': {
+        const column = this.columnArg(a);
+        const list = b ? this.inList(b, at) : null;
+        push(column && list ? column.syn(' IN ', at).add(list) : null);
+        return;
+      }
+      case 'Between': {
+        const column = this.columnArg(a);
+        const range = b && unwrapTs(b);
+        if (!column || range?.type !== AST_NODE_TYPES.ArrayExpression || range.elements.length !== 2) return push(null);
+        const [low, high] = range.elements;
+        if (!low || !high || low.type === AST_NODE_TYPES.SpreadElement || high.type === AST_NODE_TYPES.SpreadElement) return push(null);
+        push(column.syn(' BETWEEN ', at).add(this.value(low)).syn(' AND ', at).add(this.value(high)));
+        return;
+      }
+      case 'Like':
+      case 'ILike': {
+        const column = this.columnArg(a);
+        push(column && b ? column.syn(kind === 'Like' ? ' LIKE ' : ' ILIKE ', at).add(this.value(b)) : null);
+        return;
+      }
+      case 'Exists': {
+        const sub = a ? this.subquery(a) : null;
+        push(sub ? new Piece().syn('EXISTS ', at).add(sub) : null);
+        return;
+      }
+      case 'Raw': {
+        push(this.raw(a, b));
+        return;
+      }
+      default:
+        break;
+    }
+    // where / andWhere / orWhere / whereNot …
+    if (!a) return push(null);
+    const first = unwrapTs(a);
+    if (step.args.length === 1) {
+      if (first.type === AST_NODE_TYPES.ObjectExpression) {
+        const pairs = this.objectConds(first, at);
+        if (!pairs) return push(null);
+        if (pairs.length === 0) return;
+        if (bool === 'OR' && !not) {
+          // orWhere({ a, b }) wraps: OR (a AND b)
+          conds.push({ bool, not: false, text: this.group(pairs.map((p) => ({ bool: 'AND', not: false, text: p })), at) });
+        } else {
+          for (const p of pairs) conds.push({ bool, not, text: p });
+        }
+        return;
+      }
+      if (isFunction(first)) {
+        const inner = this.whereCallback(first);
+        if (!inner) return push(null);
+        if (inner.length === 0) return;
+        push(this.group(inner, at));
+        return;
+      }
+      push(this.rawCall(first));
+      return;
+    }
+    const column = this.columnArg(a);
+    if (!column) return push(null);
+    if (step.args.length === 2) {
+      // where('col', null) is whereNull
+      if (isNull(b!)) return push(column.syn(' IS NULL', at));
+      return push(column.syn(' = ', at).add(this.value(b!)));
+    }
+    const op = this.str(b)?.value.trim().toLowerCase();
+    if (!op || !c) return push(null);
+    if (op === 'in' || op === 'not in') {
+      const list = this.inList(c, at);
+      return push(list ? column.syn(op === 'in' ? ' IN ' : ' NOT IN ', at).add(list) : null);
+    }
+    if ((op === 'is' || op === 'is not') && isNull(c)) return push(column.syn(op === 'is' ? ' IS NULL' : ' IS NOT NULL', at));
+    if (!OPERATORS.has(op)) return push(null);
+    push(column.syn(` ${op.toUpperCase()} `, at).add(this.value(c)));
+  }
+
+  /** `{ email, deleted_at: null }` → `email = $1`, `deleted_at IS NULL`; null when a key cannot be read. */
+  private objectConds(object: TSESTree.ObjectExpression, at: number): Piece[] | null {
+    const out: Piece[] = [];
+    for (const property of object.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || property.computed || property.kind !== 'init') return null;
+      const key = this.keyStr(property.key);
+      const column = key ? this.column(key) : null;
+      if (!column) return null;
+      const value = property.value;
+      if (isNull(value)) column.syn(' IS NULL', at);
+      else column.syn(' = ', at).add(this.value(value));
+      out.push(column);
+    }
+    return out;
+  }
+
+  /** `(…)` for whereIn: a literal array of values, a lowered sub-chain, or one parameter standing for the list. */
+  private inList(node: Node, at: number): Piece | null {
+    const e = unwrapTs(node);
+    if (e.type === AST_NODE_TYPES.ArrayExpression) {
+      if (e.elements.length === 0) return new Piece().syn('(NULL)', at); // knex emits a false condition
+      const out = new Piece().syn('(', at);
+      for (const [k, el] of e.elements.entries()) {
+        if (!el || el.type === AST_NODE_TYPES.SpreadElement) return null;
+        if (k > 0) out.syn(', ', at);
+        out.add(this.value(el));
+      }
+      return out.syn(')', at);
+    }
+    if (e.type === AST_NODE_TYPES.CallExpression || isFunction(e)) {
+      const sub = this.subquery(e);
+      if (sub) return sub;
+      if (isFunction(e) || this.isChain(e)) {
+        // a subquery we do not see into: its reads stay unjudged, the outer ones are unaffected
+        return new Piece().syn('(', at).add(this.opaque(e.range[0])).syn(')', at);
+      }
+    }
+    const out = new Piece().syn('(', at);
+    this.param(out, e.range[0]);
+    return out.syn(')', at);
+  }
+
+  private isChain(e: Node): boolean {
+    const { base, steps } = decompose(e);
+    return this.root(base, steps) !== null;
+  }
+
+  /** `(SELECT …)` for a nested knex chain or a `function () { this.select(…).from(…) }` callback. */
+  private subquery(node: Node): Piece | null {
+    const e = unwrapTs(node);
+    try {
+      let select: Select | null = null;
+      if (isFunction(e)) {
+        select = new Select();
+        const chains = this.callbackChains(e);
+        if (!chains) return null;
+        for (const steps of chains) this.apply(select, steps, 'knex');
+      } else if (e.type === AST_NODE_TYPES.CallExpression) {
+        const { base, steps } = decompose(e);
+        const root = this.root(base, steps);
+        if (!root || root.flavor !== 'knex') return null;
+        select = root.select;
+        this.apply(select, root.rest, 'knex');
+      }
+      if (!select?.from) return null;
+      return new Piece().syn('(', e.range[0]).add(this.render(select, e.range[0])).syn(')', e.range[0]);
+    } catch (error) {
+      if (error instanceof Skip) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The chains a callback runs on its builder: `function () { this.where(…).orWhere(…) }`,
+   * `(qb) => qb.where(…)`, `(qb) => { qb.where(…); qb.orWhere(…); }`. null when the body does anything else.
+   */
+  private callbackChains(fn: TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression): Step[][] | null {
+    const param = fn.params[0];
+    const names = new Set<string>();
+    if (param?.type === AST_NODE_TYPES.Identifier) names.add(param.name);
+    const allowThis = fn.type === AST_NODE_TYPES.FunctionExpression;
+    const expressions: Node[] = [];
+    if (fn.body.type === AST_NODE_TYPES.BlockStatement) {
+      for (const statement of fn.body.body) {
+        if (statement.type === AST_NODE_TYPES.ExpressionStatement) expressions.push(statement.expression);
+        else if (statement.type === AST_NODE_TYPES.ReturnStatement && statement.argument) expressions.push(statement.argument);
+        else return null;
+      }
+    } else {
+      expressions.push(fn.body);
+    }
+    const chains: Step[][] = [];
+    for (const expression of expressions) {
+      const { base, steps } = decompose(expression);
+      const ok = (base.type === AST_NODE_TYPES.ThisExpression && allowThis) || (base.type === AST_NODE_TYPES.Identifier && names.has(base.name));
+      if (!ok || steps.length === 0) return null;
+      chains.push(steps);
+    }
+    return chains;
+  }
+
+  /** The conditions a where-callback adds (a group); null when it cannot be lowered. */
+  private whereCallback(fn: TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression): Cond[] | null {
+    const chains = this.callbackChains(fn);
+    if (!chains) return null;
+    const select = new Select();
+    try {
+      for (const steps of chains) {
+        for (const step of steps) {
+          const m = WHERE_METHOD.exec(step.name);
+          if (!m || m[3] === 'Ref') return null;
+          this.knexWhere(select.where, step, m[1] === 'or' ? 'OR' : 'AND', m[2] === 'Not', m[3] ?? '');
+        }
+      }
+    } catch (error) {
+      if (error instanceof Skip) return null;
+      throw error;
+    }
+    return select.where;
+  }
+
+  /** `join('orgs as o', 'o.id', 'u.org_id')`, `(t, a, op, b)`, `(t, { a: b })`, `(t, function () { this.on(…) })`. */
+  private knexJoin(step: Step, kind: string, schema: Str | null): Piece | null {
+    const [target, a, b, c] = step.args;
+    if (!target) return null;
+    const table = this.table(target, schema, step.at);
+    if (table.text.startsWith('"__sd_ident_')) return null;
+    const out = new Piece().syn(`${kind} `, step.at).add(table);
+    if (kind === 'CROSS JOIN') return step.args.length === 1 ? out : null;
+    if (!a) return null;
+    const first = unwrapTs(a);
+    let on: Piece | null = null;
+    if (step.args.length === 2 && isFunction(first)) {
+      const chains = this.callbackChains(first);
+      if (!chains) return null;
+      const conds: Cond[] = [];
+      for (const steps of chains) for (const s of steps) if (!this.knexOn(conds, s)) return null;
+      if (conds.length === 0) return null;
+      on = this.conditions(conds, step.at);
+    } else if (step.args.length === 2 && first.type === AST_NODE_TYPES.ObjectExpression) {
+      on = this.columnPairs(first, step.at);
+    } else if (step.args.length === 3 || step.args.length === 4) {
+      const left = this.columnArg(a);
+      const op = step.args.length === 4 ? this.str(b)?.value.trim().toLowerCase() : '=';
+      const right = this.columnArg(step.args.length === 4 ? c : b);
+      if (left && right && op && OPERATORS.has(op)) on = left.syn(` ${op.toUpperCase()} `, step.at).add(right);
+    }
+    return on ? out.syn(' ON ', step.at).add(on) : null;
+  }
+
+  /** `{ 'o.id': 'u.org_id' }` in a join: column = column pairs. */
+  private columnPairs(object: TSESTree.ObjectExpression, at: number): Piece | null {
+    const out = new Piece();
+    for (const [k, property] of object.properties.entries()) {
+      if (property.type !== AST_NODE_TYPES.Property || property.computed) return null;
+      const key = this.keyStr(property.key);
+      const left = key ? this.column(key) : null;
+      const right = this.columnArg(property.value);
+      if (!left || !right) return null;
+      if (k > 0) out.syn(' AND ', at);
+      out.add(left).syn(' = ', at).add(right);
+    }
+    return out.empty ? null : out;
+  }
+
+  /** One call inside a knex join callback; false when it is not one we lower. */
+  private knexOn(conds: Cond[], step: Step): boolean {
+    const m = /^(?:(or|and)O|o)n(Null|NotNull|Val|In|NotIn)?$/.exec(step.name);
+    if (!m) return false;
+    const bool: Bool = m[1] === 'or' ? 'OR' : 'AND';
+    const [a, b, c] = step.args;
+    const at = step.at;
+    const column = this.columnArg(a);
+    let text: Piece | null = null;
+    switch (m[2]) {
+      case 'Null':
+      case 'NotNull':
+        text = column && step.args.length === 1 ? column.syn(m[2] === 'Null' ? ' IS NULL' : ' IS NOT NULL', at) : null;
+        break;
+      case 'Val': {
+        const op = step.args.length === 3 ? this.str(b)?.value.trim().toLowerCase() : '=';
+        const value = step.args.length === 3 ? c : b;
+        text = column && op && OPERATORS.has(op) && value ? column.syn(` ${op.toUpperCase()} `, at).add(this.value(value)) : null;
+        break;
+      }
+      case 'In':
+      case 'NotIn': {
+        const list = b ? this.inList(b, at) : null;
+        text = column && list ? column.syn(m[2] === 'In' ? ' IN ' : ' NOT IN ', at).add(list) : null;
+        break;
+      }
+      default: {
+        if (step.args.length === 1 && a && unwrapTs(a).type === AST_NODE_TYPES.ObjectExpression) {
+          text = this.columnPairs(unwrapTs(a) as TSESTree.ObjectExpression, at);
+          break;
+        }
+        const op = step.args.length === 3 ? this.str(b)?.value.trim().toLowerCase() : '=';
+        const right = this.columnArg(step.args.length === 3 ? c : b);
+        text = column && right && op && OPERATORS.has(op) ? column.syn(` ${op.toUpperCase()} `, at).add(right) : null;
+      }
+    }
+    if (!text) return false;
+    conds.push({ bool, not: false, text });
+    return true;
+  }
+
+  // ── kysely ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private kyselyStep(select: Select, step: Step): void {
+    const { name, args } = step;
+    if (HARMLESS.has(name)) return;
+    if (PROJECTIONS.has(name)) {
+      if (name === 'select') this.projection(select, step);
+      return;
+    }
+    const join = KYSELY_JOINS[name];
+    if (join) {
+      const lowered = this.kyselyJoin(step, join);
+      if (lowered) select.joins.push(lowered);
+      else select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
+      return;
+    }
+    if (name === 'where' || name === 'orWhere' || name === 'whereRef' || name === 'orWhereRef') {
+      const bool: Bool = name.startsWith('or') ? 'OR' : 'AND';
+      const text = name.endsWith('Ref') ? this.kyselyRef(args, step.at) : this.kyselyWhere(args, step.at);
+      select.where.push({ bool, not: false, text: text ?? this.opaque(step.at) });
+      return;
+    }
+    // $if, $call, modifyEnd, whereExists (older versions) …: not seen into
+    select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
+  }
+
+  /** `where('deleted_at', 'is', null)`, `where('email', '=', email)`, `where('id', 'in', ids)`, `where(eb => …)`. */
+  private kyselyWhere(args: readonly Node[], at: number, eb?: ExpressionNames): Piece | null {
+    if (args.length === 1) {
+      const e = unwrapTs(args[0]!);
+      if (isFunction(e)) return this.kyselyExpressionCallback(e);
+      if (eb) return this.kyselyExpression(e, eb);
+      return null;
+    }
+    if (args.length !== 3) return null;
+    const [a, b, c] = args as [Node, Node, Node];
+    const column = this.columnArg(a);
+    const op = this.str(b)?.value.trim().toLowerCase();
+    if (!column || !op) return null;
+    if ((op === 'is' || op === 'is not') && isNull(c)) return column.syn(op === 'is' ? ' IS NULL' : ' IS NOT NULL', at);
+    if (op === 'in' || op === 'not in') {
+      const list = this.inList(c, at);
+      return list ? column.syn(op === 'in' ? ' IN ' : ' NOT IN ', at).add(list) : null;
+    }
+    const normalized = op === '==' ? '=' : op;
+    if (!OPERATORS.has(normalized)) return null;
+    return column.syn(` ${normalized.toUpperCase()} `, at).add(this.value(c));
+  }
+
+  private kyselyRef(args: readonly Node[], at: number): Piece | null {
+    if (args.length !== 3) return null;
+    const left = this.columnArg(args[0]);
+    const op = this.str(args[1])?.value.trim().toLowerCase();
+    const right = this.columnArg(args[2]);
+    if (!left || !right || !op || !OPERATORS.has(op === '==' ? '=' : op)) return null;
+    return left.syn(` ${(op === '==' ? '=' : op).toUpperCase()} `, at).add(right);
+  }
+
+  /** `(eb) => eb('a', '=', x)`, `({ eb, or }) => or([eb(…), eb(…)])`, `eb.and([…])`, `eb.not(…)`. */
+  private kyselyExpressionCallback(fn: TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression): Piece | null {
+    const names = expressionNames(fn.params[0]);
+    if (!names) return null;
+    let body: Node = fn.body;
+    if (body.type === AST_NODE_TYPES.BlockStatement) {
+      const only = body.body[0];
+      if (body.body.length !== 1 || only?.type !== AST_NODE_TYPES.ReturnStatement || !only.argument) return null;
+      body = only.argument;
+    }
+    return this.kyselyExpression(unwrapTs(body), names);
+  }
+
+  private kyselyExpression(e: Node, names: ExpressionNames): Piece | null {
+    if (e.type !== AST_NODE_TYPES.CallExpression) return null;
+    const callee = unwrapTs(e.callee);
+    let role: string | null = null;
+    if (callee.type === AST_NODE_TYPES.Identifier) {
+      role = names.direct.get(callee.name) ?? null;
+    } else if (callee.type === AST_NODE_TYPES.MemberExpression) {
+      const object = unwrapTs(callee.object);
+      const method = memberName(callee);
+      if (object.type === AST_NODE_TYPES.Identifier && names.eb.has(object.name) && method) role = method;
+    }
+    const at = e.range[0];
+    switch (role) {
+      case 'eb':
+        return this.kyselyWhere(e.arguments, at);
+      case 'and':
+      case 'or': {
+        const arg = e.arguments[0] && unwrapTs(e.arguments[0]);
+        if (e.arguments.length !== 1 || !arg) return null;
+        let parts: Piece[] | null;
+        if (arg.type === AST_NODE_TYPES.ArrayExpression) {
+          parts = [];
+          for (const el of arg.elements) {
+            const part = el && el.type !== AST_NODE_TYPES.SpreadElement ? this.kyselyExpression(unwrapTs(el), names) : null;
+            if (!part) return null;
+            parts.push(part);
+          }
+        } else if (arg.type === AST_NODE_TYPES.ObjectExpression) {
+          parts = this.objectConds(arg, at);
+        } else {
+          return null;
+        }
+        if (!parts || parts.length === 0) return null;
+        const bool: Bool = role === 'and' ? 'AND' : 'OR';
+        return this.group(parts.map((text) => ({ bool, not: false, text })), at);
+      }
+      case 'not': {
+        const arg = e.arguments[0];
+        const inner = e.arguments.length === 1 && arg ? this.kyselyExpression(unwrapTs(arg), names) : null;
+        return inner ? new Piece().syn('NOT (', at).add(inner).syn(')', at) : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private kyselyJoin(step: Step, kind: string): Piece | null {
+    const [target, a, b] = step.args;
+    if (!target) return null;
+    const table = this.table(target, null, step.at);
+    if (table.text.startsWith('"__sd_ident_')) return null;
+    const out = new Piece().syn(`${kind} `, step.at).add(table);
+    if (kind === 'CROSS JOIN') return step.args.length === 1 ? out : null;
+    let on: Piece | null = null;
+    if (step.args.length === 3) {
+      const left = this.columnArg(a);
+      const right = this.columnArg(b);
+      if (left && right) on = left.syn(' = ', step.at).add(right);
+    } else if (step.args.length === 2 && a && isFunction(unwrapTs(a))) {
+      const chains = this.callbackChains(unwrapTs(a) as TSESTree.ArrowFunctionExpression);
+      if (!chains || chains.length !== 1) return null;
+      const conds: Cond[] = [];
+      for (const s of chains[0]!) {
+        let text: Piece | null = null;
+        if (s.name === 'on') text = this.kyselyWhere(s.args, s.at);
+        else if (s.name === 'onRef') text = this.kyselyRef(s.args, s.at);
+        else if (s.name === 'onTrue' && s.args.length === 0) text = new Piece().syn('TRUE', s.at);
+        if (!text) return null;
+        conds.push({ bool: 'AND', not: false, text });
+      }
+      if (conds.length === 0) return null;
+      on = this.conditions(conds, step.at);
+    }
+    return on ? out.syn(' ON ', step.at).add(on) : null;
+  }
+}
+
+/** Names a kysely expression callback binds: `eb` itself, and destructured `{ eb, and, or, not }`. */
+interface ExpressionNames {
+  /** Names whose methods are `and`/`or`/`not`/… (the expression builder). */
+  eb: Set<string>;
+  /** Local names called directly, by role (`eb`, `and`, `or`, `not`). */
+  direct: Map<string, string>;
+}
+
+function expressionNames(param: TSESTree.Parameter | undefined): ExpressionNames | null {
+  const names: ExpressionNames = { eb: new Set(), direct: new Map() };
+  if (param?.type === AST_NODE_TYPES.Identifier) {
+    names.eb.add(param.name);
+    names.direct.set(param.name, 'eb');
+    return names;
+  }
+  if (param?.type === AST_NODE_TYPES.ObjectPattern) {
+    for (const property of param.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || property.computed) return null;
+      const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : null;
+      const value = property.value.type === AST_NODE_TYPES.Identifier ? property.value.name : null;
+      if (!key || !value) return null;
+      if (key === 'eb') names.eb.add(value);
+      if (['eb', 'and', 'or', 'not'].includes(key)) names.direct.set(value, key);
+    }
+    return names;
+  }
+  return null;
+}
+
+// ── the walk ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function childNodes(node: Node, visitorKeys: Keys): Node[] {
+  const record = node as unknown as Record<string, unknown>;
+  const keys =
+    visitorKeys?.[node.type] ??
+    Object.keys(record).filter((k) => k !== 'parent' && k !== 'range' && k !== 'loc' && k !== 'tokens' && k !== 'comments');
+  const children: Node[] = [];
+  for (const key of keys) {
+    const value = record[key];
+    if (Array.isArray(value)) {
+      for (const element of value) if (isNode(element)) children.push(element);
+    } else if (isNode(value)) {
+      children.push(value);
+    }
+  }
+  return children;
+}
+
+function declaredNames(pattern: Node | null | undefined, out: string[]): void {
+  if (!pattern) return;
+  switch (pattern.type) {
+    case AST_NODE_TYPES.Identifier:
+      out.push(pattern.name);
+      break;
+    case AST_NODE_TYPES.ObjectPattern:
+      for (const p of pattern.properties) declaredNames(p.type === AST_NODE_TYPES.Property ? p.value : p, out);
+      break;
+    case AST_NODE_TYPES.ArrayPattern:
+      for (const el of pattern.elements) declaredNames(el, out);
+      break;
+    case AST_NODE_TYPES.AssignmentPattern:
+      declaredNames(pattern.left, out);
+      break;
+    case AST_NODE_TYPES.RestElement:
+      declaredNames(pattern.argument, out);
+      break;
+    case AST_NODE_TYPES.TSParameterProperty:
+      declaredNames(pattern.parameter, out);
+      break;
+    default:
+      break;
+  }
+}
+
+/** Does the value of `node` get run as a query? (awaited, returned from an async function, in Promise.all) */
+function awaited(node: Node, parents: Map<Node, Node>): boolean {
+  let n = node;
+  let p = parents.get(n);
+  while (p && isWrapper(p)) {
+    n = p;
+    p = parents.get(p);
+  }
+  if (!p) return false;
+  if (p.type === AST_NODE_TYPES.AwaitExpression) return true;
+  if (p.type === AST_NODE_TYPES.ArrowFunctionExpression && p.body === n) return p.async;
+  if (p.type === AST_NODE_TYPES.ReturnStatement) {
+    for (let f = parents.get(p); f; f = parents.get(f)) {
+      if (f.type === AST_NODE_TYPES.FunctionDeclaration || f.type === AST_NODE_TYPES.FunctionExpression || f.type === AST_NODE_TYPES.ArrowFunctionExpression) {
+        return f.async;
+      }
+    }
+    return false;
+  }
+  if (p.type === AST_NODE_TYPES.ArrayExpression) {
+    const call = parents.get(p);
+    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[0] !== p) return false;
+    const callee = unwrapTs(call.callee);
+    return (
+      callee.type === AST_NODE_TYPES.MemberExpression &&
+      lastName(callee.object) === 'Promise' &&
+      ['all', 'allSettled', 'race', 'any'].includes(memberName(callee) ?? '')
+    );
+  }
+  return false;
+}
+
+/** Is this call continued by a method call (`x(…).y`)? */
+function continued(node: Node, parents: Map<Node, Node>): boolean {
+  let n = node;
+  let p = parents.get(n);
+  while (p && isWrapper(p)) {
+    n = p;
+    p = parents.get(p);
+  }
+  return p?.type === AST_NODE_TYPES.MemberExpression && p.object === n;
+}
+
+/**
+ * SQL fragments for every knex / kysely read chain in a file (origin `query-builder`). Never throws: a chain that
+ * fails to lower is skipped.
+ */
+export function extractQueryBuilders(program: TSESTree.Program, sourceText: string, visitorKeys: Keys): SqlFragment[] {
+  const parents = new Map<Node, Node>();
+  const calls: TSESTree.CallExpression[] = [];
+  const declarations = new Map<string, number>();
+  const constInits = new Map<string, Node>();
+  const declare = (name: string): void => {
+    declarations.set(name, (declarations.get(name) ?? 0) + 1);
+  };
+  try {
+    const stack: Node[] = [program];
+    while (stack.length) {
+      const node = stack.pop()!;
+      switch (node.type) {
+        case AST_NODE_TYPES.CallExpression:
+          calls.push(node);
+          break;
+        case AST_NODE_TYPES.VariableDeclarator: {
+          const names: string[] = [];
+          declaredNames(node.id, names);
+          names.forEach(declare);
+          const kind = parents.get(node)?.type === AST_NODE_TYPES.VariableDeclaration ? (parents.get(node) as TSESTree.VariableDeclaration).kind : 'let';
+          if (kind === 'const' && node.id.type === AST_NODE_TYPES.Identifier && node.init) constInits.set(node.id.name, node.init);
+          break;
+        }
+        case AST_NODE_TYPES.FunctionDeclaration:
+        case AST_NODE_TYPES.FunctionExpression:
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id.name);
+          for (const param of node.params) {
+            const names: string[] = [];
+            declaredNames(param, names);
+            names.forEach(declare);
+          }
+          break;
+        case AST_NODE_TYPES.ClassDeclaration:
+          if (node.id) declare(node.id.name);
+          break;
+        case AST_NODE_TYPES.CatchClause: {
+          const names: string[] = [];
+          declaredNames(node.param, names);
+          names.forEach(declare);
+          break;
+        }
+        case AST_NODE_TYPES.ImportDeclaration:
+          for (const specifier of node.specifiers) declare(specifier.local.name);
+          break;
+        default:
+          break;
+      }
+      for (const child of childNodes(node, visitorKeys)) {
+        if (parents.has(child) || child === program) continue;
+        parents.set(child, node);
+        stack.push(child);
+      }
+    }
+  } catch {
+    // keep what was collected
+  }
+  const consts = new Map<string, Node>();
+  for (const [name, init] of constInits) if (declarations.get(name) === 1) consts.set(name, init);
+
+  const lowerer = new Lowerer(sourceText, consts);
+  const fragments: SqlFragment[] = [];
+  calls.sort((a, b) => a.range[0] - b.range[0]);
+  for (const call of calls) {
+    try {
+      if (continued(call, parents)) continue;
+      const fragment = lowerChain(lowerer, call, parents);
+      if (fragment) fragments.push(fragment);
+    } catch {
+      // skip this chain
+    }
+  }
+  return fragments;
+}
+
+function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Map<Node, Node>): SqlFragment | null {
+  const { base, steps } = decompose(end);
+  lowerer.resetCounter();
+  const root = lowerer.root(base, steps);
+  if (!root) return null;
+  const rest = [...root.rest];
+  const terminals = root.flavor === 'knex' ? KNEX_TERMINALS : KYSELY_TERMINALS;
+  let terminated = false;
+  while (rest.length && terminals.has(rest[rest.length - 1]!.name)) {
+    rest.pop();
+    terminated = true;
+  }
+  // knex builders run when awaited (they are thenables); kysely ones only through execute*()
+  if (root.flavor === 'kysely' ? !terminated : !terminated && !awaited(end, parents)) return null;
+  // `db('users')` alone could be anything: require a builder method after it
+  const known = (name: string): boolean =>
+    WHERE_METHOD.test(name) || PROJECTIONS.has(name) || AGGREGATES.has(name) || name in KNEX_JOINS || HARMLESS.has(name) ||
+    name === 'joinRaw' || name === 'from';
+  if (root.bare && !rest.some((s) => known(s.name))) return null;
+  try {
+    lowerer.apply(root.select, rest, root.flavor);
+  } catch (error) {
+    if (error instanceof Skip) return null;
+    throw error;
+  }
+  if (!root.select.from) return null;
+  const text = lowerer.render(root.select, end.range[0]);
+  const fragment = text.toFragment('query-builder');
+  // raw pieces we inlined could make it unparsable: then it is not ours to report
+  return parseCached(fragment.text).ok ? fragment : null;
+}
