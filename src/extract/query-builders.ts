@@ -16,6 +16,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
+import { childNodes, patternNames, propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
@@ -127,62 +128,38 @@ class Select {
   where: Cond[] = [];
 }
 
-function unwrapTs(node: Node): Node {
-  let n = node;
-  for (;;) {
-    switch (n.type) {
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.TSInstantiationExpression:
-      case AST_NODE_TYPES.ChainExpression:
-        n = n.expression;
-        break;
-      default:
-        return n;
-    }
-  }
-}
 
 function isWrapper(node: Node): boolean {
-  return unwrapTs(node) !== node;
+  return unwrap(node) !== node;
 }
 
-function memberName(member: TSESTree.MemberExpression): string | null {
-  if (!member.computed && member.property.type === AST_NODE_TYPES.Identifier) return member.property.name;
-  if (member.computed && member.property.type === AST_NODE_TYPES.Literal && typeof member.property.value === 'string') {
-    return member.property.value;
-  }
-  return null;
-}
 
 function lastName(node: Node): string | null {
-  const n = unwrapTs(node);
+  const n = unwrap(node);
   if (n.type === AST_NODE_TYPES.Identifier) return n.name;
   if (n.type === AST_NODE_TYPES.ThisExpression) return 'this';
-  if (n.type === AST_NODE_TYPES.MemberExpression) return memberName(n);
+  if (n.type === AST_NODE_TYPES.MemberExpression) return propertyName(n);
   return null;
 }
 
 /** `a.b(1).c(2)` → base `a`, steps [b(1), c(2)]. */
 function decompose(end: Node): { base: Node; steps: Step[] } {
   const steps: Step[] = [];
-  let node = unwrapTs(end);
+  let node = unwrap(end);
   while (node.type === AST_NODE_TYPES.CallExpression) {
-    const callee = unwrapTs(node.callee);
+    const callee = unwrap(node.callee);
     if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
-    const name = memberName(callee);
+    const name = propertyName(callee);
     if (name === null) break;
     steps.push({ name, args: node.arguments, call: node, at: callee.property.range[0] });
-    node = unwrapTs(callee.object);
+    node = unwrap(callee.object);
   }
   steps.reverse();
   return { base: node, steps };
 }
 
 function isNull(node: Node): boolean {
-  const n = unwrapTs(node);
+  const n = unwrap(node);
   return n.type === AST_NODE_TYPES.Literal && n.value === null && !('regex' in n) && !('bigint' in n);
 }
 
@@ -242,7 +219,7 @@ class Lowerer {
   /** A string literal, a template without interpolations, or a `const` holding one (mapped to the identifier). */
   str(node: Node | undefined): Str | null {
     if (!node) return null;
-    const e = unwrapTs(node);
+    const e = unwrap(node);
     if (e.type === AST_NODE_TYPES.Literal && typeof e.value === 'string') {
       const start = e.range[0] + 1;
       const decoded = decodeJsString(this.source.slice(start, e.range[1] - 1), false);
@@ -329,7 +306,7 @@ class Lowerer {
 
   /** A value: literal `null`/booleans/numbers inline, anything else a (non-opaque) `$N` parameter. */
   value(node: Node): Piece {
-    const e = unwrapTs(node);
+    const e = unwrap(node);
     const piece = new Piece();
     if (e.type === AST_NODE_TYPES.Literal) {
       if (isNull(e)) return piece.syn('NULL', e.range[0]);
@@ -345,8 +322,8 @@ class Lowerer {
   /** `knex.ref('u.id')`: a column, not a value. */
   private knexRef(e: Node): Piece | null {
     if (e.type !== AST_NODE_TYPES.CallExpression) return null;
-    const callee = unwrapTs(e.callee);
-    if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== 'ref') return null;
+    const callee = unwrap(e.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || propertyName(callee) !== 'ref') return null;
     const object = lastName(callee.object);
     if (!object || !KNEX_NAME.test(object)) return null;
     return this.columnArg(e.arguments[0]);
@@ -354,7 +331,7 @@ class Lowerer {
 
   /** A table (`'users'`, `'users as u'`, `'public.users'`, `{ u: 'users' }`) as a FROM item, or an opaque identifier. */
   table(node: Node | undefined, schema: Str | null, pos: number): Piece {
-    const e = node && unwrapTs(node);
+    const e = node && unwrap(node);
     let str: Str | null = null;
     let alias: Str | null = null;
     if (e?.type === AST_NODE_TYPES.ObjectExpression && e.properties.length === 1) {
@@ -405,7 +382,7 @@ class Lowerer {
     if (/\?\?/.test(str.value)) return null;
     const text = new MappedText();
     text.push(str.value, str.src);
-    const b = bindings && unwrapTs(bindings);
+    const b = bindings && unwrap(bindings);
     const style: PlaceholderStyle =
       b?.type === AST_NODE_TYPES.ArrayExpression ? 'knex-positional' : b?.type === AST_NODE_TYPES.ObjectExpression ? 'knex-named' : 'knex';
     const normalized = normalizePlaceholders(text, style, this.counter);
@@ -414,10 +391,10 @@ class Lowerer {
 
   /** `knex.raw('…')` / `db.raw('…')` as an expression. */
   rawCall(node: Node | undefined): Piece | null {
-    const e = node && unwrapTs(node);
+    const e = node && unwrap(node);
     if (e?.type !== AST_NODE_TYPES.CallExpression) return null;
-    const callee = unwrapTs(e.callee);
-    if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== 'raw') return null;
+    const callee = unwrap(e.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || propertyName(callee) !== 'raw') return null;
     const object = lastName(callee.object);
     if (!object || !KNEX_NAME.test(object)) return null;
     const raw = this.raw(e.arguments[0], e.arguments[1]);
@@ -433,7 +410,7 @@ class Lowerer {
   root(base: Node, steps: Step[]): { flavor: Flavor; select: Select; rest: Step[]; bare: boolean } | null {
     const select = new Select();
     if (base.type === AST_NODE_TYPES.CallExpression) {
-      const callee = unwrapTs(base.callee);
+      const callee = unwrap(base.callee);
       if (callee.type !== AST_NODE_TYPES.Identifier || !KNEX_NAME.test(callee.name)) return null;
       if (base.arguments.length < 1) return null;
       select.from = this.table(base.arguments[0], null, base.range[0]);
@@ -442,7 +419,7 @@ class Lowerer {
     const first = steps[0];
     if (!first) return null;
     if (first.name === 'selectFrom') {
-      const arg = first.args[0] && unwrapTs(first.args[0]);
+      const arg = first.args[0] && unwrap(first.args[0]);
       if (arg?.type === AST_NODE_TYPES.ArrayExpression) {
         const items = arg.elements.map((el) => (el && el.type !== AST_NODE_TYPES.SpreadElement ? this.table(el, null, arg.range[0]) : null));
         if (items.length === 0 || items.some((i) => i === null)) return null;
@@ -508,7 +485,7 @@ class Lowerer {
 
   private projection(select: Select, step: Step): void {
     for (const arg of step.args) {
-      const e = unwrapTs(arg);
+      const e = unwrap(arg);
       const items = e.type === AST_NODE_TYPES.ArrayExpression ? e.elements : [e];
       for (const item of items) {
         if (!item || item.type === AST_NODE_TYPES.SpreadElement) continue;
@@ -594,7 +571,7 @@ class Lowerer {
       }
       case 'Between': {
         const column = this.columnArg(a);
-        const range = b && unwrapTs(b);
+        const range = b && unwrap(b);
         if (!column || range?.type !== AST_NODE_TYPES.ArrayExpression || range.elements.length !== 2) return push(null);
         const [low, high] = range.elements;
         if (!low || !high || low.type === AST_NODE_TYPES.SpreadElement || high.type === AST_NODE_TYPES.SpreadElement) return push(null);
@@ -621,7 +598,7 @@ class Lowerer {
     }
     // where / andWhere / orWhere / whereNot …
     if (!a) return push(null);
-    const first = unwrapTs(a);
+    const first = unwrap(a);
     if (step.args.length === 1) {
       if (first.type === AST_NODE_TYPES.ObjectExpression) {
         const pairs = this.objectConds(first, at);
@@ -681,7 +658,7 @@ class Lowerer {
 
   /** `(…)` for whereIn: a literal array of values, a lowered sub-chain, or one parameter standing for the list. */
   private inList(node: Node, at: number): Piece | null {
-    const e = unwrapTs(node);
+    const e = unwrap(node);
     if (e.type === AST_NODE_TYPES.ArrayExpression) {
       if (e.elements.length === 0) return new Piece().syn('(NULL)', at); // knex emits a false condition
       const out = new Piece().syn('(', at);
@@ -712,7 +689,7 @@ class Lowerer {
 
   /** `(SELECT …)` for a nested knex chain or a `function () { this.select(…).from(…) }` callback. */
   private subquery(node: Node): Piece | null {
-    const e = unwrapTs(node);
+    const e = unwrap(node);
     try {
       let select: Select | null = null;
       if (isFunction(e)) {
@@ -793,7 +770,7 @@ class Lowerer {
     const out = new Piece().syn(`${kind} `, step.at).add(table);
     if (kind === 'CROSS JOIN') return step.args.length === 1 ? out : null;
     if (!a) return null;
-    const first = unwrapTs(a);
+    const first = unwrap(a);
     let on: Piece | null = null;
     if (step.args.length === 2 && isFunction(first)) {
       const chains = this.callbackChains(first);
@@ -855,8 +832,8 @@ class Lowerer {
         break;
       }
       default: {
-        if (step.args.length === 1 && a && unwrapTs(a).type === AST_NODE_TYPES.ObjectExpression) {
-          text = this.columnPairs(unwrapTs(a) as TSESTree.ObjectExpression, at);
+        if (step.args.length === 1 && a && unwrap(a).type === AST_NODE_TYPES.ObjectExpression) {
+          text = this.columnPairs(unwrap(a) as TSESTree.ObjectExpression, at);
           break;
         }
         const op = step.args.length === 3 ? this.str(b)?.value.trim().toLowerCase() : '=';
@@ -898,7 +875,7 @@ class Lowerer {
   /** `where('deleted_at', 'is', null)`, `where('email', '=', email)`, `where('id', 'in', ids)`, `where(eb => …)`. */
   private kyselyWhere(args: readonly Node[], at: number, eb?: ExpressionNames): Piece | null {
     if (args.length === 1) {
-      const e = unwrapTs(args[0]!);
+      const e = unwrap(args[0]!);
       if (isFunction(e)) return this.kyselyExpressionCallback(e);
       if (eb) return this.kyselyExpression(e, eb);
       return null;
@@ -937,18 +914,18 @@ class Lowerer {
       if (body.body.length !== 1 || only?.type !== AST_NODE_TYPES.ReturnStatement || !only.argument) return null;
       body = only.argument;
     }
-    return this.kyselyExpression(unwrapTs(body), names);
+    return this.kyselyExpression(unwrap(body), names);
   }
 
   private kyselyExpression(e: Node, names: ExpressionNames): Piece | null {
     if (e.type !== AST_NODE_TYPES.CallExpression) return null;
-    const callee = unwrapTs(e.callee);
+    const callee = unwrap(e.callee);
     let role: string | null = null;
     if (callee.type === AST_NODE_TYPES.Identifier) {
       role = names.direct.get(callee.name) ?? null;
     } else if (callee.type === AST_NODE_TYPES.MemberExpression) {
-      const object = unwrapTs(callee.object);
-      const method = memberName(callee);
+      const object = unwrap(callee.object);
+      const method = propertyName(callee);
       if (object.type === AST_NODE_TYPES.Identifier && names.eb.has(object.name) && method) role = method;
     }
     const at = e.range[0];
@@ -957,13 +934,13 @@ class Lowerer {
         return this.kyselyWhere(e.arguments, at);
       case 'and':
       case 'or': {
-        const arg = e.arguments[0] && unwrapTs(e.arguments[0]);
+        const arg = e.arguments[0] && unwrap(e.arguments[0]);
         if (e.arguments.length !== 1 || !arg) return null;
         let parts: Piece[] | null;
         if (arg.type === AST_NODE_TYPES.ArrayExpression) {
           parts = [];
           for (const el of arg.elements) {
-            const part = el && el.type !== AST_NODE_TYPES.SpreadElement ? this.kyselyExpression(unwrapTs(el), names) : null;
+            const part = el && el.type !== AST_NODE_TYPES.SpreadElement ? this.kyselyExpression(unwrap(el), names) : null;
             if (!part) return null;
             parts.push(part);
           }
@@ -978,7 +955,7 @@ class Lowerer {
       }
       case 'not': {
         const arg = e.arguments[0];
-        const inner = e.arguments.length === 1 && arg ? this.kyselyExpression(unwrapTs(arg), names) : null;
+        const inner = e.arguments.length === 1 && arg ? this.kyselyExpression(unwrap(arg), names) : null;
         return inner ? new Piece().syn('NOT (', at).add(inner).syn(')', at) : null;
       }
       default:
@@ -998,8 +975,8 @@ class Lowerer {
       const left = this.columnArg(a);
       const right = this.columnArg(b);
       if (left && right) on = left.syn(' = ', step.at).add(right);
-    } else if (step.args.length === 2 && a && isFunction(unwrapTs(a))) {
-      const chains = this.callbackChains(unwrapTs(a) as TSESTree.ArrowFunctionExpression);
+    } else if (step.args.length === 2 && a && isFunction(unwrap(a))) {
+      const chains = this.callbackChains(unwrap(a) as TSESTree.ArrowFunctionExpression);
       if (!chains || chains.length !== 1) return null;
       const conds: Cond[] = [];
       for (const s of chains[0]!) {
@@ -1048,52 +1025,8 @@ function expressionNames(param: TSESTree.Parameter | undefined): ExpressionNames
 
 // ── the walk ────────────────────────────────────────────────────────────────────────────────────────────────────
 
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
 
-function childNodes(node: Node, visitorKeys: Keys): Node[] {
-  const record = node as unknown as Record<string, unknown>;
-  const keys =
-    visitorKeys?.[node.type] ??
-    Object.keys(record).filter((k) => k !== 'parent' && k !== 'range' && k !== 'loc' && k !== 'tokens' && k !== 'comments');
-  const children: Node[] = [];
-  for (const key of keys) {
-    const value = record[key];
-    if (Array.isArray(value)) {
-      for (const element of value) if (isNode(element)) children.push(element);
-    } else if (isNode(value)) {
-      children.push(value);
-    }
-  }
-  return children;
-}
 
-function declaredNames(pattern: Node | null | undefined, out: string[]): void {
-  if (!pattern) return;
-  switch (pattern.type) {
-    case AST_NODE_TYPES.Identifier:
-      out.push(pattern.name);
-      break;
-    case AST_NODE_TYPES.ObjectPattern:
-      for (const p of pattern.properties) declaredNames(p.type === AST_NODE_TYPES.Property ? p.value : p, out);
-      break;
-    case AST_NODE_TYPES.ArrayPattern:
-      for (const el of pattern.elements) declaredNames(el, out);
-      break;
-    case AST_NODE_TYPES.AssignmentPattern:
-      declaredNames(pattern.left, out);
-      break;
-    case AST_NODE_TYPES.RestElement:
-      declaredNames(pattern.argument, out);
-      break;
-    case AST_NODE_TYPES.TSParameterProperty:
-      declaredNames(pattern.parameter, out);
-      break;
-    default:
-      break;
-  }
-}
 
 /** Does the value of `node` get run as a query? (awaited, returned from an async function, in Promise.all) */
 function awaited(node: Node, parents: Map<Node, Node>): boolean {
@@ -1117,11 +1050,11 @@ function awaited(node: Node, parents: Map<Node, Node>): boolean {
   if (p.type === AST_NODE_TYPES.ArrayExpression) {
     const call = parents.get(p);
     if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[0] !== p) return false;
-    const callee = unwrapTs(call.callee);
+    const callee = unwrap(call.callee);
     return (
       callee.type === AST_NODE_TYPES.MemberExpression &&
       lastName(callee.object) === 'Promise' &&
-      ['all', 'allSettled', 'race', 'any'].includes(memberName(callee) ?? '')
+      ['all', 'allSettled', 'race', 'any'].includes(propertyName(callee) ?? '')
     );
   }
   return false;
@@ -1160,7 +1093,7 @@ export function extractQueryBuilders(program: TSESTree.Program, sourceText: stri
           break;
         case AST_NODE_TYPES.VariableDeclarator: {
           const names: string[] = [];
-          declaredNames(node.id, names);
+          names.push(...patternNames(node.id).map((id) => id.name));
           names.forEach(declare);
           const kind = parents.get(node)?.type === AST_NODE_TYPES.VariableDeclaration ? (parents.get(node) as TSESTree.VariableDeclaration).kind : 'let';
           if (kind === 'const' && node.id.type === AST_NODE_TYPES.Identifier && node.init) constInits.set(node.id.name, node.init);
@@ -1172,7 +1105,7 @@ export function extractQueryBuilders(program: TSESTree.Program, sourceText: stri
           if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id.name);
           for (const param of node.params) {
             const names: string[] = [];
-            declaredNames(param, names);
+            names.push(...patternNames(param).map((id) => id.name));
             names.forEach(declare);
           }
           break;
@@ -1181,7 +1114,7 @@ export function extractQueryBuilders(program: TSESTree.Program, sourceText: stri
           break;
         case AST_NODE_TYPES.CatchClause: {
           const names: string[] = [];
-          declaredNames(node.param, names);
+          names.push(...patternNames(node.param).map((id) => id.name));
           names.forEach(declare);
           break;
         }

@@ -15,6 +15,7 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
+import { childNodes, patternNames, propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
@@ -104,39 +105,8 @@ interface Resolved {
   fragment: boolean;
 }
 
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
 
-/** Strips TS-only wrappers (`as`, `satisfies`, `!`, `<T>x`, `f<T>`). */
-function unwrap(node: Node): Node {
-  let current = node;
-  for (;;) {
-    switch (current.type) {
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.TSInstantiationExpression:
-        current = current.expression;
-        break;
-      case AST_NODE_TYPES.ChainExpression:
-        current = current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
-}
 
-function propertyName(member: TSESTree.MemberExpression): string | null {
-  const property = member.property;
-  if (!member.computed && (property.type === AST_NODE_TYPES.Identifier || property.type === AST_NODE_TYPES.PrivateIdentifier)) {
-    return property.name;
-  }
-  if (member.computed && property.type === AST_NODE_TYPES.Literal && typeof property.value === 'string') return property.value;
-  return null;
-}
 
 /** `this.prisma.$queryRaw` → ['this', 'prisma', '$queryRaw']; unknown parts are '?'. */
 function nameParts(node: Node, depth = 0): string[] {
@@ -173,34 +143,6 @@ function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function patternNames(pattern: Node | null | undefined, out: TSESTree.Identifier[] = []): TSESTree.Identifier[] {
-  if (!pattern) return out;
-  switch (pattern.type) {
-    case AST_NODE_TYPES.Identifier:
-      out.push(pattern);
-      break;
-    case AST_NODE_TYPES.ObjectPattern:
-      for (const property of pattern.properties) {
-        patternNames(property.type === AST_NODE_TYPES.Property ? property.value : property, out);
-      }
-      break;
-    case AST_NODE_TYPES.ArrayPattern:
-      for (const element of pattern.elements) patternNames(element, out);
-      break;
-    case AST_NODE_TYPES.AssignmentPattern:
-      patternNames(pattern.left, out);
-      break;
-    case AST_NODE_TYPES.RestElement:
-      patternNames(pattern.argument, out);
-      break;
-    case AST_NODE_TYPES.TSParameterProperty:
-      patternNames(pattern.parameter, out);
-      break;
-    default:
-      break;
-  }
-  return out;
-}
 
 /**
  * Is an interpolation between `before` and `after` in an identifier position? A `.` directly next to it, or the
@@ -699,22 +641,6 @@ class Extractor {
   }
 }
 
-function childNodes(node: Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>> | undefined): Node[] {
-  const record = node as unknown as Record<string, unknown>;
-  const keys =
-    visitorKeys?.[node.type] ??
-    Object.keys(record).filter((k) => k !== 'parent' && k !== 'range' && k !== 'loc' && k !== 'tokens' && k !== 'comments');
-  const children: Node[] = [];
-  for (const key of keys) {
-    const value = record[key];
-    if (Array.isArray(value)) {
-      for (const element of value) if (isNode(element)) children.push(element);
-    } else if (isNode(value)) {
-      children.push(value);
-    }
-  }
-  return children;
-}
 
 /**
  * Every SQL fragment in a file, in source order of the nodes they came from. Never throws: whatever goes wrong
