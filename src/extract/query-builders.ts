@@ -128,11 +128,9 @@ class Select {
   where: Cond[] = [];
 }
 
-
 function isWrapper(node: Node): boolean {
   return unwrap(node) !== node;
 }
-
 
 function lastName(node: Node): string | null {
   const n = unwrap(node);
@@ -1024,9 +1022,6 @@ function expressionNames(param: TSESTree.Parameter | undefined): ExpressionNames
 }
 
 // ── the walk ────────────────────────────────────────────────────────────────────────────────────────────────────
-
-
-
 
 /** Does the value of `node` get run as a query? (awaited, returned from an async function, in Promise.all) */
 function awaited(node: Node, parents: Map<Node, Node>): boolean {

@@ -105,9 +105,6 @@ interface Resolved {
   fragment: boolean;
 }
 
-
-
-
 /** `this.prisma.$queryRaw` → ['this', 'prisma', '$queryRaw']; unknown parts are '?'. */
 function nameParts(node: Node, depth = 0): string[] {
   if (depth > MAX_DEPTH) return ['?'];
@@ -142,7 +139,6 @@ function findProperty(object: TSESTree.ObjectExpression, names: readonly string[
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
-
 
 /**
  * Is an interpolation between `before` and `after` in an identifier position? A `.` directly next to it, or the
@@ -640,7 +636,6 @@ class Extractor {
     this.keep({ fragment: text.toFragment('call-argument'), node, kind: 'ddl-string' });
   }
 }
-
 
 /**
  * Every SQL fragment in a file, in source order of the nodes they came from. Never throws: whatever goes wrong
