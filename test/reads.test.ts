@@ -268,3 +268,22 @@ describe('views in the schema', () => {
     expect(readFindings('SELECT * FROM emails', { schema })).toEqual([]);
   });
 });
+
+describe('views under different settings', () => {
+  it('a view is judged with the settings of the lint that asks (not those of an earlier one)', async () => {
+    const { schemaFromSql } = await import('../src/schema/apply.js');
+    const { ReadAnalyzer } = await import('../src/analysis/reads.js');
+    const { normalizeSettings } = await import('../src/settings.js');
+    const { lowerFragments } = await import('../src/engine.js');
+    const { wholeFileFragment } = await import('../src/sql/fragment.js');
+    const schema = schemaFromSql('CREATE TABLE items (id int, gone boolean); CREATE VIEW all_items AS SELECT * FROM items;');
+    const check = (settings: object) => {
+      const analyzer = new ReadAnalyzer({ schema, settings: normalizeSettings(settings) });
+      const { statements } = lowerFragments([wholeFileFragment('SELECT * FROM all_items')]);
+      return statements.flatMap((s) => s.reads.flatMap((q) => analyzer.checkQuery(q))).length;
+    };
+    expect(check({})).toBe(0);
+    expect(check({ columns: ['gone'] })).toBe(1);
+    expect(check({})).toBe(0);
+  });
+});

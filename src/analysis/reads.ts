@@ -77,9 +77,14 @@ type ViewStatus = { requirements: Requirement[] } | 'computing';
 
 export class ReadAnalyzer {
   private readonly memo = new Map<Query, Map<boolean, QueryResult>>();
-  private static readonly viewStatus = new WeakMap<SchemaModel, Map<RelationInfo, ViewStatus>>();
+  /** View statuses per schema model and per settings that shape requirements (shared by every file linted). */
+  private static readonly viewStatus = new WeakMap<SchemaModel, Map<string, Map<RelationInfo, ViewStatus>>>();
+  private readonly settingsKey: string;
 
-  constructor(private readonly context: AnalysisContext) {}
+  constructor(private readonly context: AnalysisContext) {
+    const { columns, tables, trustRls, searchPath } = context.settings;
+    this.settingsKey = JSON.stringify([columns, [...tables], trustRls, searchPath]);
+  }
 
   /** Findings for a query whose rows reach the application (nothing outside can filter them any more). */
   checkQuery(query: Query): ReadFinding[] {
@@ -182,8 +187,10 @@ export class ReadAnalyzer {
 
   /** A view / materialized view / stream table: readers inherit what its definition passes through unfiltered. */
   private viewRequirements(relation: RelationInfo): Requirement[] {
-    let statuses = ReadAnalyzer.viewStatus.get(this.context.schema);
-    if (!statuses) ReadAnalyzer.viewStatus.set(this.context.schema, (statuses = new Map()));
+    let bySettings = ReadAnalyzer.viewStatus.get(this.context.schema);
+    if (!bySettings) ReadAnalyzer.viewStatus.set(this.context.schema, (bySettings = new Map()));
+    let statuses = bySettings.get(this.settingsKey);
+    if (!statuses) bySettings.set(this.settingsKey, (statuses = new Map()));
     const known = statuses.get(relation);
     if (known === 'computing') return [];
     if (known) return known.requirements;
