@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/**
+ * soft-delete-review: lints the files a pull request changes and reports the soft-delete findings on its changed
+ * lines, as text, JSON, or the body of a GitHub pull-request review. See docs/review-bot.md.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import plugin from './index.js';
+import { intersects, visibleRanges, type LineRange } from './review/diff.js';
+import { changedLines, defaultBase, mergeBase, repositoryRoot, ReviewError } from './review/git.js';
+import { findingsOf, lint } from './review/lint.js';
+import { isFatal, toGithubReview, toJson, toText, type Finding } from './review/report.js';
+
+export { parseUnifiedDiff, intersects, visibleRanges, type LineRange } from './review/diff.js';
+export { suggestionReplacement, toGithubReview, toJson, toText, type Finding, type GithubReview } from './review/report.js';
+export { ReviewError } from './review/git.js';
+
+const USAGE = `Usage: soft-delete-review [--base <git ref>] [--format github|json|text] [--config <file>] [--cwd <dir>] [--all] [paths...]
+
+Lints the files changed since --base with ESLint and reports the soft-delete/* findings on the changed lines.
+
+  --base <ref>     compare with the merge base of <ref> and HEAD (default: origin/HEAD if it exists, else HEAD~1);
+                   uncommitted changes to tracked files count as changed
+  --format <f>     text (default on a terminal), json (default otherwise), or github (a pull-request review body)
+  --config <file>  ESLint flat config to use (default: the project's eslint.config.*, else the plugin's recommended)
+  --cwd <dir>      the project directory (default: the current directory)
+  --all            lint all the given paths (default: .) and report every finding, without git (not with --base)
+  paths...         only these files or directories
+  -h, --help       this text
+  -v, --version    the version
+
+Exit codes: 0 no problems, 1 problems found, 2 usage or runtime error.`;
+
+export type Format = 'text' | 'json' | 'github';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal (picks the default format). */
+  isTTY: boolean;
+  /** The directory --cwd is relative to. */
+  cwd: string;
+}
+
+interface Args {
+  base: string | undefined;
+  format: Format;
+  config: string | undefined;
+  cwd: string;
+  all: boolean;
+  paths: string[];
+}
+
+function parse(argv: string[], io: CliIo): Args | 'help' | 'version' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        base: { type: 'string' },
+        format: { type: 'string' },
+        config: { type: 'string' },
+        cwd: { type: 'string' },
+        all: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new ReviewError(`${(error as Error).message.split(/\.( |$)/)[0]} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  const format = values.format ?? (io.isTTY ? 'text' : 'json');
+  if (format !== 'text' && format !== 'json' && format !== 'github') {
+    throw new ReviewError(`unknown format '${format}': use github, json or text`);
+  }
+  if (values.all && values.base !== undefined) throw new ReviewError('--all and --base exclude each other');
+  const cwd = resolve(io.cwd, values.cwd ?? '.');
+  if (!existsSync(cwd)) throw new ReviewError(`no such directory: ${values.cwd}`);
+  return { base: values.base, format, config: values.config, cwd: realpathSync(cwd), all: values.all ?? false, paths: positionals };
+}
+
+function under(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+/** Runs a review; returns the exit code (0 no problems, 1 problems, 2 error). Never throws. */
+export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<number> {
+  const out: CliIo = {
+    stdout: io.stdout ?? ((text) => process.stdout.write(text)),
+    stderr: io.stderr ?? ((text) => process.stderr.write(text)),
+    isTTY: io.isTTY ?? Boolean(process.stdout.isTTY),
+    cwd: io.cwd ?? process.cwd(),
+  };
+  try {
+    const args = parse(argv, out);
+    if (args === 'help') {
+      out.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    if (args === 'version') {
+      out.stdout(`${plugin.meta.version}\n`);
+      return 0;
+    }
+    return await review(args, out);
+  } catch (error) {
+    const message = error instanceof ReviewError ? error.message : `unexpected error: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}`;
+    out.stderr(`soft-delete-review: ${message}\n`);
+    if (!(error instanceof ReviewError) && process.env.SOFT_DELETE_DEBUG) out.stderr(`${(error as Error)?.stack ?? ''}\n`);
+    return 2;
+  }
+}
+
+async function review(args: Args, io: CliIo): Promise<number> {
+  const { cwd } = args;
+  const limits = args.paths.map((p) => resolve(cwd, p));
+  for (const [i, limit] of limits.entries()) if (!existsSync(limit)) throw new ReviewError(`no such file or directory: ${args.paths[i]}`);
+  const note = (line: string): void => io.stderr(`soft-delete-review: ${line}\n`);
+
+  let root = cwd;
+  let changed: Map<string, LineRange[]> | null = null;
+  let targets: string[];
+  if (args.all) {
+    try {
+      root = repositoryRoot(cwd);
+    } catch {
+      root = cwd; // --all works outside git; paths are then relative to --cwd
+    }
+    targets = args.paths.length > 0 ? limits : ['.'];
+  } else {
+    root = repositoryRoot(cwd);
+    const base = args.base ?? defaultBase(root);
+    changed = changedLines(root, mergeBase(root, base));
+    targets = [...changed.entries()]
+      .filter(([, ranges]) => ranges.length > 0)
+      .map(([path]) => join(root, ...path.split('/')))
+      .filter((file) => under(file, cwd) && existsSync(file) && (limits.length === 0 || limits.some((l) => under(file, realpathOr(l)))));
+  }
+
+  const { results, docsUrl } = await lint({ cwd, config: args.config, targets, all: args.all, note });
+  let findings: Finding[] = findingsOf(results, root, (file) => readFileSync(file, 'utf8'));
+  if (changed) {
+    const lines = changed;
+    findings = findings.filter((f) => {
+      const ranges = lines.get(f.path) ?? [];
+      return (
+        isFatal(f) ||
+        intersects(ranges, f.line, f.endLine) ||
+        f.suggestions.some((s) => intersects(ranges, s.replacement.startLine, s.replacement.endLine))
+      );
+    });
+  }
+
+  if (args.format === 'json') io.stdout(toJson(findings));
+  else if (args.format === 'text') io.stdout(toText(findings));
+  else {
+    const visible = changed ? new Map([...changed].map(([path, ranges]) => [path, visibleRanges(ranges)])) : undefined;
+    io.stdout(`${JSON.stringify(toGithubReview(findings, { docsUrl, ...(visible ? { visible } : {}) }), null, 2)}\n`);
+  }
+  return findings.length > 0 ? 1 : 0;
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Whether this module is the process's entry point (`soft-delete-review`, `node dist/src/cli.js`). */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(isAbsolute(entry) ? entry : resolve(entry)) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 2;
+    },
+  );
+}
