@@ -5,6 +5,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { extractSql } from './extract/typescript.js';
 import { extractQueryBuilders } from './extract/query-builders.js';
+import { extractPrismaClient } from './extract/prisma-client.js';
 import type { SqlFragment } from './sql/fragment.js';
 import { sqlFileFragment } from './sql/sql-file.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
@@ -45,7 +46,7 @@ export interface LintInput {
 
 const cache = new WeakMap<object, FileAnalysis>();
 
-function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFile: boolean): SqlFragment[] {
+function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFile: boolean, schema: SchemaModel): SqlFragment[] {
   if (!input.program) return [sqlFileFragment(input.text)];
   // In a migration, DDL kept in arrays and constants is SQL too, and rollback code is not part of the history:
   // the same view of the file the schema loader has.
@@ -55,6 +56,7 @@ function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFil
     ddlStrings: isSchemaFile,
   }).map((e) => e.fragment);
   fragments.push(...extractQueryBuilders(input.program, input.text, input.visitorKeys));
+  if (settings.prismaClient) fragments.push(...extractPrismaClient(input.program, input.visitorKeys, schema.prismaModels));
   if (!isSchemaFile) return fragments;
   const rollback = rollbackRanges(input.program);
   return fragments.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
@@ -86,7 +88,7 @@ function schemaFor(cwd: string, settings: SoftDeleteSettings): SchemaModel {
     warnedMissing.add(cwd);
     process.emitWarning(
       `eslint-plugin-soft-delete: no schema found under ${cwd} (looked in migrations/, db/, supabase/migrations/, ` +
-        `prisma/migrations/, drizzle/, schema.sql, structure.sql). No table is known to be soft-deletable, so SQL ` +
+        `prisma/migrations/, prisma/schema.prisma, drizzle/, schema.sql, structure.sql). No table is known to be soft-deletable, so SQL ` +
         `reads are not checked. Point settings["soft-delete"].schema at your migrations, or declare tables in ` +
         `settings["soft-delete"].tables.`,
       { code: 'SOFT_DELETE_NO_SCHEMA' },
@@ -127,7 +129,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const isSchemaFile = schema.files.includes(filename);
   let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors'> = { statements: [], parseErrors: [] };
   try {
-    lowered = lowerFragments(fragmentsOf(input, settings, isSchemaFile));
+    lowered = lowerFragments(fragmentsOf(input, settings, isSchemaFile, schema));
   } catch {
     // never crash ESLint on a shape we did not foresee
   }

@@ -26,6 +26,11 @@ export interface SoftDeleteSettingsInput {
   searchPath?: string[];
   /** Trust a row-level-security policy whose USING clause filters the soft-delete column. Default false. */
   trustRls?: boolean;
+  /**
+   * Lower Prisma client reads (`prisma.user.findMany({ where })`) into SQL and check them. Default true; turn it
+   * off when a Prisma client extension filters soft-deleted rows globally.
+   */
+  prismaClient?: boolean;
 }
 
 export interface SoftDeleteSettings {
@@ -36,6 +41,7 @@ export interface SoftDeleteSettings {
   functions: string[];
   searchPath: string[];
   trustRls: boolean;
+  prismaClient: boolean;
 }
 
 export const DEFAULT_COLUMNS = ['deleted_at', 'deletedAt'];
@@ -55,6 +61,7 @@ export function normalizeSettings(raw: unknown): SoftDeleteSettings {
     functions: Array.isArray(input.functions) ? input.functions : [],
     searchPath: Array.isArray(input.searchPath) && input.searchPath.length ? input.searchPath : ['public'],
     trustRls: input.trustRls === true,
+    prismaClient: input.prismaClient !== false,
   };
 }
 

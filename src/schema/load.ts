@@ -12,6 +12,7 @@ import type { SoftDeleteSettings } from '../settings.js';
 import { emptySchema, type SchemaModel } from './model.js';
 import { applySql } from './apply.js';
 import { blankDownSections, lineColumn } from './sqltext.js';
+import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
 
 export { applySql, schemaFromSql } from './apply.js';
 
@@ -23,6 +24,9 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
   'db/**/*.sql',
   'supabase/migrations/**/*.sql',
   'prisma/migrations/*/migration.sql',
+  'prisma/schema.prisma',
+  'prisma/schema/*.prisma',
+  'schema.prisma',
   'drizzle/**/*.sql',
   'schema.sql',
   'structure.sql',
@@ -31,6 +35,7 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
 ];
 
 const SQL_FILE = /\.sql$/i;
+const PRISMA_FILE = /\.prisma$/i;
 export const SCRIPT_FILE = /\.(?:[cm]?[jt]s)$/i;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 /**
@@ -115,7 +120,9 @@ export function findSchemaFiles(cwd: string, globs: readonly string[] | null): s
   const previous = listingCache.get(key);
   if (previous && previous.raw === raw) return [...previous.sorted];
   const unique = [...new Set(found.map((f) => path.resolve(f)))].filter((f) =>
-    SQL_FILE.test(f) ? !isRollbackFile(path.basename(f)) : SCRIPT_FILE.test(f) && !DECLARATION_FILE.test(f),
+    SQL_FILE.test(f)
+      ? !isRollbackFile(path.basename(f))
+      : PRISMA_FILE.test(f) || (SCRIPT_FILE.test(f) && !DECLARATION_FILE.test(f)),
   );
   const relative = new Map(unique.map((f) => [f, path.relative(root, f).split(path.sep).join('/')]));
   const sorted = unique.sort((a, b) => naturalComparePaths(relative.get(a)!, relative.get(b)!));
@@ -186,6 +193,8 @@ export function naturalCompare(a: string, b: string): number {
 
 function buildModel(files: string[], settings: SoftDeleteSettings): SchemaModel {
   const model = emptySchema();
+  // Prisma schema files are read after the migrations (which win for columns), together (one schema may span files).
+  const prisma: PrismaSchemaFile[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -197,10 +206,12 @@ function buildModel(files: string[], settings: SoftDeleteSettings): SchemaModel 
     // A byte-order mark is not SQL; a space keeps every offset where it was.
     if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
     model.files.push(file);
-    if (SQL_FILE.test(file)) {
+    if (PRISMA_FILE.test(file)) prisma.push({ file, text });
+    else if (SQL_FILE.test(file)) {
       applySql(model, blankDownSections(text), file, undefined, { searchPath: settings.searchPath });
     } else applyScriptMigration(model, file, text, settings);
   }
+  if (prisma.length > 0) applyPrismaSchema(model, prisma, settings.searchPath);
   return model;
 }
 

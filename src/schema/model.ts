@@ -68,6 +68,36 @@ export interface SchemaModel {
   files: string[];
   /** Files or statements that could not be read or parsed; loading goes on past them. */
   problems: SchemaProblem[];
+  /** Models of the project's Prisma schema (`schema.prisma`), by model name; absent when there is none. */
+  prismaModels?: Map<string, PrismaModel>;
+}
+
+/** A `model` (or `view`) of a Prisma schema and how it maps to the database. */
+export interface PrismaModel {
+  name: string;
+  /** `@@map("…")`, else the model name (case kept, as Prisma's migrations quote it). */
+  table: string;
+  /** `@@schema("…")`, when given. */
+  schema?: string;
+  kind: 'model' | 'view';
+  /** By field name: scalar fields carry their column (`@map`); relation fields the related model. */
+  fields: Map<string, PrismaField>;
+  origin: SourceOrigin;
+}
+
+export interface PrismaField {
+  /** The column (`@map("…")` or the field name); for a relation field, its field name. */
+  column: string;
+  /** The related model's name, for a relation field. */
+  relation?: string;
+  /** A list relation (`posts Post[]`). */
+  list?: boolean;
+  /** `@relation("name", …)`. */
+  relationName?: string;
+  /** `@relation(fields: [...])`: this model's scalar fields holding the foreign key. */
+  fields?: string[];
+  /** `@relation(references: [...])`: the related model's fields they reference. */
+  references?: string[];
 }
 
 export function relationKey(schema: string, name: string): string {
