@@ -6,6 +6,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { extractSql } from './extract/typescript.js';
 import { extractQueryBuilders } from './extract/query-builders.js';
 import { extractPrismaClient } from './extract/prisma-client.js';
+import { extractDrizzle } from './extract/drizzle.js';
 import type { SqlFragment } from './sql/fragment.js';
 import { sqlFileFragment } from './sql/sql-file.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
@@ -57,6 +58,7 @@ function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFil
   }).map((e) => e.fragment);
   fragments.push(...extractQueryBuilders(input.program, input.text, input.visitorKeys));
   if (settings.prismaClient) fragments.push(...extractPrismaClient(input.program, input.visitorKeys, schema.prismaModels));
+  if (settings.drizzle) fragments.push(...extractDrizzle(input.program, input.visitorKeys, schema.drizzleTables));
   if (!isSchemaFile) return fragments;
   const rollback = rollbackRanges(input.program);
   return fragments.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
@@ -88,7 +90,7 @@ function schemaFor(cwd: string, settings: SoftDeleteSettings): SchemaModel {
     warnedMissing.add(cwd);
     process.emitWarning(
       `eslint-plugin-soft-delete: no schema found under ${cwd} (looked in migrations/, db/, supabase/migrations/, ` +
-        `prisma/migrations/, prisma/schema.prisma, drizzle/, schema.sql, structure.sql). No table is known to be soft-deletable, so SQL ` +
+        `prisma/migrations/, prisma/schema.prisma, drizzle/, src/db/schema.ts, schema.sql, structure.sql). No table is known to be soft-deletable, so SQL ` +
         `reads are not checked. Point settings["soft-delete"].schema at your migrations, or declare tables in ` +
         `settings["soft-delete"].tables.`,
       { code: 'SOFT_DELETE_NO_SCHEMA' },

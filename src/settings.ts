@@ -31,6 +31,8 @@ export interface SoftDeleteSettingsInput {
    * off when a Prisma client extension filters soft-deleted rows globally.
    */
   prismaClient?: boolean;
+  /** Lower drizzle query-builder and relational-query reads into SQL and check them. Default true. */
+  drizzle?: boolean;
 }
 
 export interface SoftDeleteSettings {
@@ -42,6 +44,7 @@ export interface SoftDeleteSettings {
   searchPath: string[];
   trustRls: boolean;
   prismaClient: boolean;
+  drizzle: boolean;
 }
 
 export const DEFAULT_COLUMNS = ['deleted_at', 'deletedAt'];
@@ -62,6 +65,7 @@ export function normalizeSettings(raw: unknown): SoftDeleteSettings {
     searchPath: Array.isArray(input.searchPath) && input.searchPath.length ? input.searchPath : ['public'],
     trustRls: input.trustRls === true,
     prismaClient: input.prismaClient !== false,
+    drizzle: input.drizzle !== false,
   };
 }
 

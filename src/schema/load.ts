@@ -13,6 +13,7 @@ import { emptySchema, type SchemaModel } from './model.js';
 import { applySql } from './apply.js';
 import { blankDownSections, lineColumn } from './sqltext.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
+import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 
 export { applySql, schemaFromSql } from './apply.js';
 
@@ -32,7 +33,20 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
   'structure.sql',
   'db/schema.sql',
   'db/structure.sql',
+  // drizzle schemas (`pgTable`): read only when they hold one (see DRIZZLE_DISCOVERED)
+  'src/db/schema.ts',
+  'src/db/schema/**/*.ts',
+  'src/db/relations.ts',
+  'db/schema.ts',
+  'drizzle/schema.ts',
+  'drizzle/relations.ts',
+  'src/schema.ts',
+  'src/**/schema.ts',
 ];
+
+/** Paths (relative to cwd) that only the drizzle globs discover: skipped unless they define drizzle tables. */
+const DRIZZLE_DISCOVERED =
+  /^(?:src\/(?:.*\/)?schema\.ts|src\/db\/schema\/.*\.ts|src\/db\/relations\.ts|db\/schema\.ts|drizzle\/(?:schema|relations)\.ts)$/;
 
 const SQL_FILE = /\.sql$/i;
 const PRISMA_FILE = /\.prisma$/i;
@@ -93,7 +107,7 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
     entry.checkedAt = now;
     return entry.model;
   }
-  const model = buildModel(files, settings);
+  const model = buildModel(files, settings, root);
   cache.set(key, { model, stamps, checkedAt: now });
   return model;
 }
@@ -191,10 +205,12 @@ export function naturalCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildModel(files: string[], settings: SoftDeleteSettings): SchemaModel {
+function buildModel(files: string[], settings: SoftDeleteSettings, root: string): SchemaModel {
   const model = emptySchema();
   // Prisma schema files are read after the migrations (which win for columns), together (one schema may span files).
   const prisma: PrismaSchemaFile[] = [];
+  // drizzle `pgTable` files likewise.
+  const drizzle: DrizzleSchemaFile[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -205,13 +221,23 @@ function buildModel(files: string[], settings: SoftDeleteSettings): SchemaModel 
     }
     // A byte-order mark is not SQL; a space keeps every offset where it was.
     if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
+    const isScript = !SQL_FILE.test(file) && !PRISMA_FILE.test(file);
+    const drizzleSchema = isScript && looksLikeDrizzleSchema(text);
+    if (isScript && !drizzleSchema && settings.schema === null) {
+      const relative = path.relative(root, file).split(path.sep).join('/');
+      if (DRIZZLE_DISCOVERED.test(relative)) continue; // a `schema.ts` that is not drizzle's: not a schema file
+    }
     model.files.push(file);
-    if (PRISMA_FILE.test(file)) prisma.push({ file, text });
+    if (drizzleSchema) {
+      const program = parseScript(model, file, text);
+      if (program) drizzle.push({ file, program });
+    } else if (PRISMA_FILE.test(file)) prisma.push({ file, text });
     else if (SQL_FILE.test(file)) {
       applySql(model, blankDownSections(text), file, undefined, { searchPath: settings.searchPath });
     } else applyScriptMigration(model, file, text, settings);
   }
   if (prisma.length > 0) applyPrismaSchema(model, prisma, settings.searchPath);
+  if (drizzle.length > 0) applyDrizzleSchema(model, drizzle, settings.searchPath);
   return model;
 }
 
@@ -236,9 +262,15 @@ function loadEstree(): NonNullable<typeof estree> {
 const ROLLBACK_NAMES = new Set(['down', 'rollback']);
 
 function applyScriptMigration(model: SchemaModel, file: string, text: string, settings: SoftDeleteSettings): void {
-  let program: TSESTree.Program;
+  const program = parseScript(model, file, text);
+  if (!program) return;
+  applyScriptProgram(model, file, text, settings, program);
+}
+
+/** A TS/JS schema file's program, or null (with a problem recorded) when it does not parse. */
+function parseScript(model: SchemaModel, file: string, text: string): TSESTree.Program | null {
   try {
-    program = loadEstree().parse(text, { range: true, loc: true, jsx: false });
+    return loadEstree().parse(text, { range: true, loc: true, jsx: false });
   } catch (error) {
     const e = error as {
       message?: string;
@@ -249,8 +281,11 @@ function applyScriptMigration(model: SchemaModel, file: string, text: string, se
     const line = e.location?.start?.line ?? e.lineNumber ?? 1;
     const column = (e.location?.start?.column ?? e.column ?? 0) + 1;
     model.problems.push({ file, message: `${file}:${line}:${column}: ${e.message ?? String(error)}` });
-    return;
+    return null;
   }
+}
+
+function applyScriptProgram(model: SchemaModel, file: string, text: string, settings: SoftDeleteSettings, program: TSESTree.Program): void {
   let found;
   try {
     found = extractSql(program, text, loadEstree().visitorKeys as Record<string, readonly string[]>, {

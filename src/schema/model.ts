@@ -70,6 +70,32 @@ export interface SchemaModel {
   problems: SchemaProblem[];
   /** Models of the project's Prisma schema (`schema.prisma`), by model name; absent when there is none. */
   prismaModels?: Map<string, PrismaModel>;
+  /** Tables of the project's drizzle schema (`pgTable(…)`), by exported TS name; absent when there is none. */
+  drizzleTables?: Map<string, DrizzleTable>;
+}
+
+/** A drizzle `pgTable` and how it maps to the database. */
+export interface DrizzleTable {
+  table: string;
+  /** `pgSchema('s').table(…)`, when not public. */
+  schema?: string;
+  /** TS property → SQL column. */
+  columns: Map<string, string>;
+  /** `relations()` / `defineRelations()`: relation name → the related table. */
+  relations?: Map<string, DrizzleRelation>;
+  /** Where the table is defined. */
+  file: string;
+  index: number;
+}
+
+export interface DrizzleRelation {
+  /** Exported TS name of the related table. */
+  target: string;
+  kind: 'one' | 'many';
+  /** `fields` (v0) / `from` (v1): this table's properties. */
+  fields?: string[];
+  /** `references` (v0) / `to` (v1): the related table's properties. */
+  references?: string[];
 }
 
 /** A `model` (or `view`) of a Prisma schema and how it maps to the database. */

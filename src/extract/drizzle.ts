@@ -1,0 +1,832 @@
+/**
+ * The drizzle front end: query-builder reads (`db.select().from(users).where(…)`) and relational queries
+ * (`db.query.users.findMany({ where, with })`) become the SQL drizzle runs for them, as fragments of origin
+ * `query-builder`, so the one engine checks them like any other SQL.
+ *
+ * Tables are the identifiers the schema exports (`users` from `pgTable('users', …)`), resolved by name: a named
+ * import (`import { users } from './db/schema'`, aliases too), a namespace import (`schema.users`), or a table
+ * defined in the same file. Operators (`eq`, `and`, `isNull`, `sql`, …) must come from `drizzle-orm` (or be the
+ * operators a relational `where` callback receives).
+ *
+ * - A builder chain is lowered only when it is seen whole and run: awaited, returned from an async function, in
+ *   `Promise.all([...])`, or ended by `.execute()` / `.then()` / `.prepare()`. `.from(users)` becomes
+ *   `FROM "users"` mapped onto the identifier; joins keep their `ON`; `where` is lowered condition by condition.
+ * - A relational query reads its table (squiggled at `users` in `db.query.users`) and every relation loaded by
+ *   `with` (`posts: true` / `posts: { where }`, squiggled at the `posts` key) as a read of its own, when
+ *   `relations()` / `defineRelations()` say which table it is.
+ *
+ * Whatever cannot be seen into — a condition held in a variable that is not a `const` of this file, a function we
+ * do not model, `exists(…)`, an interpolation in `sql` that is not a column or a value — becomes an opaque
+ * placeholder: the verdict is unknown, never a false report. A chain whose `from` is not a known table is skipped.
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
+import type { SqlFragment } from '../sql/fragment.js';
+import { parseCached } from '../sql/source.js';
+import { childNodes, patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
+import { MappedText } from './mapped-text.js';
+import { nextParam, type PlaceholderCounter } from './placeholders.js';
+
+type Node = TSESTree.Node;
+
+/** Names of objects that hold a drizzle database (or a transaction). */
+const CLIENT_NAME = /^(?:db|tx|trx|database|conn|client|orm|drizzle|transaction)$|(?:Db|DB)$|^db[A-Z_]/;
+const SELECTS = new Set(['select', 'selectDistinct', 'selectDistinctOn']);
+const JOINS: Record<string, string> = {
+  innerJoin: 'INNER JOIN', leftJoin: 'LEFT JOIN', rightJoin: 'RIGHT JOIN', fullJoin: 'FULL JOIN', crossJoin: 'CROSS JOIN',
+};
+const TERMINALS = new Set(['execute', 'then', 'catch', 'finally', 'prepare']);
+/** Clauses that do not change which rows of which tables are read. */
+const HARMLESS = new Set(['orderBy', 'groupBy', 'having', 'limit', 'offset', 'for', '$dynamic', 'union', 'unionAll', '$withCache']);
+/** The chain is not a read run here: skipped. */
+const NOT_RUN = new Set(['as', 'toSQL', 'getSQL', 'getSelectedFields']);
+const RQB_READS = new Set(['findMany', 'findFirst']);
+const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+const LIKE: Record<string, string> = { like: 'LIKE', ilike: 'ILIKE', notLike: 'NOT LIKE', notIlike: 'NOT ILIKE' };
+/** Operators of the v1 relational `where` object (`{ age: { gt: 5 } }`). */
+const OBJECT_COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+class Text extends MappedText {
+  syn(text: string, pos: number): this {
+    this.push(text, pos);
+    return this;
+  }
+
+  add(other: MappedText): this {
+    for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
+    return this;
+  }
+}
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function keyName(property: TSESTree.Property): string | null {
+  if (property.computed) return null;
+  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
+  if (property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string') return property.key.value;
+  return null;
+}
+
+function keyRange(property: TSESTree.Property): [number, number] {
+  const [from, to] = property.key.range;
+  return property.key.type === AST_NODE_TYPES.Literal ? [from + 1, to - 1] : [from, to];
+}
+
+function isUndefined(node: Node): boolean {
+  const n = unwrap(node);
+  return n.type === AST_NODE_TYPES.Identifier && n.name === 'undefined';
+}
+
+function isLiteral(node: Node, value: boolean | null): boolean {
+  const n = unwrap(node);
+  return n.type === AST_NODE_TYPES.Literal && n.value === value && !('regex' in n) && !('bigint' in n);
+}
+
+/** A table of the query: its TS name, the drizzle mapping, and the SQL name columns are qualified with. */
+interface TableRef {
+  name: string;
+  table: DrizzleTable;
+}
+
+/** What a condition may refer to. */
+interface Scope {
+  /** Tables of the query by TS name (`users` → users). */
+  tables: Map<string, TableRef>;
+  /** Callback parameters standing for a table (`(u, …) =>` in a relational where). */
+  params: Map<string, TableRef>;
+  /** Local names of operators given by a relational where callback (`{ eq, isNull }`). */
+  ops: Map<string, string>;
+  /** A callback parameter holding all operators (`(u, ops) => ops.eq(…)`). */
+  opsObject: string | null;
+}
+
+/** Names bound at file level that the front end understands. */
+interface FileNames {
+  /** Local name → exported table name (named imports, same-file tables). */
+  tables: Map<string, string>;
+  /** Namespace imports that may hold tables (`import * as schema`). */
+  namespaces: Set<string>;
+  /** Local name → drizzle-orm export (`eq`, `and`, `sql`, …). */
+  ops: Map<string, string>;
+  /** Namespace imports of drizzle-orm. */
+  opNamespaces: Set<string>;
+  /** `const` initialisers of names declared once. */
+  consts: Map<string, Node>;
+}
+
+interface Step {
+  name: string;
+  args: TSESTree.CallExpressionArgument[];
+  call: TSESTree.CallExpression;
+  at: number;
+}
+
+function decompose(end: Node): { base: Node; steps: Step[] } {
+  const steps: Step[] = [];
+  let node = unwrap(end);
+  while (node.type === AST_NODE_TYPES.CallExpression) {
+    const callee = unwrap(node.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
+    const name = propertyName(callee);
+    if (name === null) break;
+    steps.push({ name, args: node.arguments, call: node, at: callee.property.range[0] });
+    node = unwrap(callee.object);
+  }
+  steps.reverse();
+  return { base: node, steps };
+}
+
+function isClient(node: Node): boolean {
+  const n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.Identifier) return CLIENT_NAME.test(n.name);
+  if (n.type === AST_NODE_TYPES.MemberExpression) {
+    const name = propertyName(n);
+    return name !== null && CLIENT_NAME.test(name);
+  }
+  return false;
+}
+
+class Lowerer {
+  private counter: PlaceholderCounter = { param: 0, ident: 0 };
+
+  constructor(
+    private readonly names: FileNames,
+    private readonly tables: ReadonlyMap<string, DrizzleTable>,
+  ) {}
+
+  reset(): void {
+    this.counter = { param: 0, ident: 0 };
+  }
+
+  /** Follows `const` names of this file to what they hold. */
+  private follow(node: Node): Node {
+    let n = unwrap(node);
+    for (let depth = 0; depth < 5 && n.type === AST_NODE_TYPES.Identifier; depth++) {
+      const init = this.names.consts.get(n.name);
+      if (!init) break;
+      n = unwrap(init);
+    }
+    return n;
+  }
+
+  /** A table expression (`users`, `schema.users`): the table and the source range its name maps onto. */
+  resolveTable(node: Node): (TableRef & { range: [number, number] }) | null {
+    const n = unwrap(node);
+    let name: string | undefined;
+    let range: [number, number] | undefined;
+    if (n.type === AST_NODE_TYPES.Identifier) {
+      name = this.names.tables.get(n.name);
+      range = n.range;
+    } else if (n.type === AST_NODE_TYPES.MemberExpression && !n.computed) {
+      const object = unwrap(n.object);
+      if (object.type === AST_NODE_TYPES.Identifier && this.names.namespaces.has(object.name)) {
+        name = propertyName(n) ?? undefined;
+        range = n.property.range;
+      }
+    }
+    const table = name === undefined ? undefined : this.tables.get(name);
+    return table && name !== undefined && range ? { name, table, range } : null;
+  }
+
+  private param(pos: number, opaque = false): Text {
+    const t = new Text();
+    t.push(nextParam(this.counter), pos, opaque);
+    return t;
+  }
+
+  private opaque(pos: number): Text {
+    return this.param(pos, true);
+  }
+
+  /** `"schema"."table"`, every character mapped into `range`. */
+  tableText(table: DrizzleTable, [from, to]: [number, number]): Text {
+    const t = new Text();
+    const last = Math.max(from, to - 1);
+    const put = (name: string): void => {
+      const q = quote(name);
+      t.push('"', from);
+      for (let k = 1; k < q.length - 1; k++) t.push(q[k]!, Math.min(from + k - 1, last));
+      t.push('"', last);
+    };
+    if (table.schema !== undefined) {
+      put(table.schema);
+      t.push('.', from);
+    }
+    put(table.table);
+    return t;
+  }
+
+  /** `"table"."column"`: the qualifier maps onto `qualifier`, the column onto `range`. */
+  private columnText(table: DrizzleTable, column: string, qualifier: [number, number], [from, to]: [number, number]): Text {
+    const t = new Text();
+    const q = quote(table.table);
+    t.push(q, qualifier[0]);
+    t.push('.', from);
+    const c = quote(column);
+    const last = Math.max(from, to - 1);
+    for (let k = 0; k < c.length; k++) t.push(c[k]!, Math.min(from + Math.max(0, k - 1), last));
+    return t;
+  }
+
+  /** `users.deletedAt` (or `u.deletedAt` for a callback parameter) as a qualified column; null when not one. */
+  private column(node: Node, scope: Scope): Text | null {
+    const n = this.follow(node);
+    if (n.type !== AST_NODE_TYPES.MemberExpression || n.computed) return null;
+    const property = propertyName(n);
+    if (property === null) return null;
+    const object = unwrap(n.object);
+    let ref: TableRef | undefined;
+    if (object.type === AST_NODE_TYPES.Identifier && scope.params.has(object.name)) ref = scope.params.get(object.name);
+    else {
+      const resolved = this.resolveTable(object);
+      if (resolved) ref = scope.tables.get(resolved.name);
+    }
+    const column = ref?.table.columns.get(property);
+    if (!ref || column === undefined) return null;
+    return this.columnText(ref.table, column, object.range, n.property.range);
+  }
+
+  /** Might this operand be a column we cannot see (so a condition on it cannot be judged)? */
+  private mayBeColumn(node: Node, scope: Scope): boolean {
+    const n = this.follow(node);
+    if (n.type !== AST_NODE_TYPES.MemberExpression) return n.type === AST_NODE_TYPES.TaggedTemplateExpression;
+    const object = unwrap(n.object);
+    if (object.type === AST_NODE_TYPES.Identifier && scope.params.has(object.name)) return true;
+    return this.resolveTable(object) !== null || (object.type === AST_NODE_TYPES.Identifier && this.names.tables.has(object.name));
+  }
+
+  /** A value operand: a column, an inline number / boolean, else a parameter. */
+  private value(node: Node, scope: Scope): Text {
+    const column = this.column(node, scope);
+    if (column) return column;
+    const e = unwrap(node);
+    if (e.type === AST_NODE_TYPES.Literal) {
+      if (typeof e.value === 'boolean') return new Text().syn(String(e.value), e.range[0]);
+      if (typeof e.value === 'number' && Number.isFinite(e.value) && e.value >= 0) return new Text().syn(String(e.value), e.range[0]);
+    }
+    return this.param(e.range[0], this.mayBeColumn(e, scope));
+  }
+
+  /** The drizzle-orm operator a callee names (`eq`, `ops.eq`, `d.eq`), or null. */
+  private operator(callee: Node, scope: Scope): string | null {
+    const c = unwrap(callee);
+    if (c.type === AST_NODE_TYPES.Identifier) return scope.ops.get(c.name) ?? this.names.ops.get(c.name) ?? null;
+    if (c.type === AST_NODE_TYPES.MemberExpression && !c.computed) {
+      const object = unwrap(c.object);
+      if (object.type !== AST_NODE_TYPES.Identifier) return null;
+      if (object.name === scope.opsObject || this.names.opNamespaces.has(object.name)) return propertyName(c);
+    }
+    return null;
+  }
+
+  private group(items: Text[], bool: 'AND' | 'OR', at: number): Text {
+    if (items.length === 1) return items[0]!;
+    const out = new Text().syn('(', at);
+    items.forEach((c, k) => {
+      if (k > 0) out.syn(` ${bool} `, at);
+      out.add(c);
+    });
+    return out.syn(')', at);
+  }
+
+  /** A condition (`eq(…)`, `and(…)`, `sql\`…\``); null for none (`undefined`, `and()`). */
+  condition(node: Node, scope: Scope, depth = 0): Text | null {
+    if (isUndefined(node)) return null;
+    const n = this.follow(node);
+    const at = n.range[0];
+    if (depth > 20) return this.opaque(at);
+    if (n.type === AST_NODE_TYPES.TaggedTemplateExpression) return this.sqlTemplate(n, scope) ?? this.opaque(at);
+    if (n.type !== AST_NODE_TYPES.CallExpression) return this.opaque(at);
+    const op = this.operator(n.callee, scope);
+    const args = n.arguments;
+    if (op === null || args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return this.opaque(at);
+    const arg = (k: number): Node => args[k] as Node;
+    if (op === 'and' || op === 'or') {
+      const items = args.map((a) => this.condition(a as Node, scope, depth + 1)).filter((c): c is Text => c !== null);
+      if (items.length === 0) return null;
+      return this.group(items, op === 'and' ? 'AND' : 'OR', at);
+    }
+    if (op === 'not' && args.length === 1) {
+      const inner = this.condition(arg(0), scope, depth + 1);
+      return inner === null ? this.opaque(at) : new Text().syn('NOT (', at).add(inner).syn(')', at);
+    }
+    if ((op === 'isNull' || op === 'isNotNull') && args.length === 1) {
+      const column = this.column(arg(0), scope);
+      if (!column) return this.opaque(at);
+      return column.syn(op === 'isNull' ? ' IS NULL' : ' IS NOT NULL', at);
+    }
+    if (COMPARE[op] && args.length === 2) {
+      const left = this.column(arg(0), scope);
+      const right = this.column(arg(1), scope);
+      if (!left && !right) return this.opaque(at);
+      const l = left ?? this.value(arg(0), scope);
+      const r = right ?? this.value(arg(1), scope);
+      return new Text().add(l).syn(` ${COMPARE[op]} `, at).add(r);
+    }
+    if ((op === 'inArray' || op === 'notInArray') && args.length === 2) {
+      const column = this.column(arg(0), scope);
+      if (!column) return this.opaque(at);
+      const any = column.syn(' = ANY(', at).add(this.param(unwrap(arg(1)).range[0], this.mayBeColumn(arg(1), scope))).syn(')', at);
+      return op === 'inArray' ? any : new Text().syn('NOT (', at).add(any).syn(')', at);
+    }
+    if ((op === 'between' || op === 'notBetween') && args.length === 3) {
+      const column = this.column(arg(0), scope);
+      if (!column) return this.opaque(at);
+      return column
+        .syn(op === 'between' ? ' BETWEEN ' : ' NOT BETWEEN ', at)
+        .add(this.value(arg(1), scope))
+        .syn(' AND ', at)
+        .add(this.value(arg(2), scope));
+    }
+    if (LIKE[op] && args.length === 2) {
+      const column = this.column(arg(0), scope);
+      if (!column) return this.opaque(at);
+      return column.syn(` ${LIKE[op]} `, at).add(this.value(arg(1), scope));
+    }
+    return this.opaque(at); // exists, arrayContains, a function we do not model
+  }
+
+  /** `sql\`${users.deletedAt} IS NULL\``: columns inlined, values as parameters, anything else opaque. */
+  private sqlTemplate(node: TSESTree.TaggedTemplateExpression, scope: Scope): Text | null {
+    const tag = unwrap(node.tag);
+    if (tag.type !== AST_NODE_TYPES.Identifier || this.operator(tag, scope) !== 'sql') return null;
+    const { quasis, expressions } = node.quasi;
+    const out = new Text().syn('(', node.range[0]);
+    for (let k = 0; k < quasis.length; k++) {
+      const q = quasis[k]!;
+      if (q.value.cooked !== q.value.raw) return null; // escapes: the text is not what we would copy
+      out.push(q.value.raw, Array.from({ length: q.value.raw.length }, (_, i) => q.range[0] + 1 + i));
+      const e = expressions[k];
+      if (!e) continue;
+      const column = this.column(e, scope);
+      if (column) out.add(column);
+      else {
+        // a literal is a value (a parameter); anything else may be SQL (a fragment, sql.raw, a table): opaque
+        const v = this.follow(e);
+        const literal = v.type === AST_NODE_TYPES.Literal && typeof v.value !== 'object';
+        out.add(this.param(e.range[0], !literal));
+      }
+    }
+    return out.syn(')', node.range[1] - 1);
+  }
+
+  /** `db.select(…).from(users)…`: the SQL, or null when the chain is not a read we can name. */
+  lowerChain(steps: Step[], endAt: number): SqlFragment | null {
+    const scope: Scope = { tables: new Map(), params: new Map(), ops: new Map(), opsObject: null };
+    let from: Text | null = null;
+    const joins: Array<{ kind: string; table: Text; on: Node | null; at: number }> = [];
+    let where: Node | null = null;
+    let whereAt = 0;
+    const extra: Text[] = [];
+    let wheres = 0;
+    for (const step of steps.slice(1)) {
+      if (step.args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
+      if (step.name === 'from') {
+        if (from || step.args.length !== 1) return null;
+        const ref = this.resolveTable(step.args[0] as Node);
+        if (!ref) return null;
+        scope.tables.set(ref.name, ref);
+        from = this.tableText(ref.table, ref.range);
+      } else if (JOINS[step.name]) {
+        if (!from) return null;
+        const ref = step.args[0] ? this.resolveTable(step.args[0] as Node) : null;
+        let table: Text;
+        if (ref && !scope.tables.has(ref.name)) {
+          scope.tables.set(ref.name, ref);
+          table = this.tableText(ref.table, ref.range);
+        } else {
+          table = new Text();
+          this.counter.ident += 1;
+          table.push(`"__sd_ident_${this.counter.ident}"`, step.at, true); // a table we cannot see
+        }
+        joins.push({ kind: JOINS[step.name]!, table, on: step.name === 'crossJoin' ? null : ((step.args[1] as Node | undefined) ?? null), at: step.at });
+      } else if (step.name === 'where') {
+        wheres++;
+        where = (step.args[0] as Node | undefined) ?? null;
+        whereAt = step.at;
+      } else if (NOT_RUN.has(step.name)) {
+        return null;
+      } else if (!HARMLESS.has(step.name) && !TERMINALS.has(step.name)) {
+        extra.push(this.opaque(step.at)); // a method we do not model
+      }
+    }
+    if (!from) return null;
+    const out = new Text().syn('SELECT * FROM ', endAt).add(from);
+    for (const join of joins) {
+      out.syn(` ${join.kind} `, join.at).add(join.table);
+      if (join.kind === 'CROSS JOIN') continue;
+      const on = join.on ? this.condition(join.on, scope) : null;
+      out.syn(' ON ', join.at).add(on ?? new Text().syn('TRUE', join.at));
+    }
+    const conds: Text[] = [];
+    if (wheres > 1) conds.push(this.opaque(whereAt));
+    else if (where) {
+      const c = this.condition(where, scope);
+      if (c) conds.push(c);
+    }
+    conds.push(...extra);
+    if (conds.length > 0) {
+      out.syn(' WHERE ', whereAt || endAt);
+      conds.forEach((c, k) => {
+        if (k > 0) out.syn(' AND ', endAt);
+        out.add(c);
+      });
+    }
+    const fragment = out.toFragment('query-builder');
+    return parseCached(fragment.text).ok ? fragment : null;
+  }
+
+  // ── relational queries ────────────────────────────────────────────────────────────────────────────────────
+
+  /** `db.query.users.findMany(args)`: its own read, and one per relation loaded by `with`. */
+  lowerRelational(name: string, range: [number, number], args: Node | null): SqlFragment[] {
+    const out: SqlFragment[] = [];
+    const tasks: Array<{ name: string; range: [number, number]; args: Node | null; key: string[] }> = [
+      { name, range, args, key: [] },
+    ];
+    for (let i = 0; i < tasks.length && i < 64; i++) {
+      const task = tasks[i]!;
+      try {
+        this.reset();
+        const table = this.tables.get(task.name);
+        if (!table) continue;
+        const ref: TableRef = { name: task.name, table };
+        const at = task.range[0];
+        const conds: Text[] = [];
+        for (const column of task.key) {
+          conds.push(new Text().add(this.columnText(table, column, task.range, task.range)).syn(' = ANY(', at).add(this.param(at)).syn(')', at));
+        }
+        if (task.args) {
+          const object = this.follow(task.args);
+          if (object.type !== AST_NODE_TYPES.ObjectExpression) conds.push(this.opaque(task.args.range[0]));
+          else {
+            for (const property of object.properties) {
+              if (property.type !== AST_NODE_TYPES.Property) {
+                conds.push(this.opaque(property.range[0]));
+                continue;
+              }
+              const key = keyName(property);
+              const value = property.value as Node;
+              if (key === null) conds.push(this.opaque(property.range[0]));
+              else if (key === 'where') {
+                const c = this.relationalWhere(value, ref);
+                if (c) conds.push(c);
+              } else if (key === 'with') {
+                const withObject = this.follow(value);
+                if (withObject.type !== AST_NODE_TYPES.ObjectExpression) continue; // unknown relations: nothing to check
+                for (const p of withObject.properties) {
+                  if (p.type !== AST_NODE_TYPES.Property) continue;
+                  const relName = keyName(p);
+                  const relation = relName === null ? undefined : table.relations?.get(relName);
+                  const target = relation ? this.tables.get(relation.target) : undefined;
+                  if (!relation || !target) continue;
+                  const v = p.value as Node;
+                  if (isLiteral(v, false) || isUndefined(v)) continue;
+                  tasks.push({ name: relation.target, range: keyRange(p), args: isLiteral(v, true) ? null : v, key: this.joinKey(task.name, relation, target) });
+                }
+              }
+            }
+          }
+        }
+        const sql = new Text().syn('SELECT * FROM ', at).add(this.tableText(table, task.range));
+        if (conds.length > 0) {
+          sql.syn(' WHERE ', at);
+          conds.forEach((c, k) => {
+            if (k > 0) sql.syn(' AND ', at);
+            sql.add(c);
+          });
+        }
+        const fragment = sql.toFragment('query-builder');
+        if (parseCached(fragment.text).ok) out.push(fragment);
+      } catch {
+        // skip this read
+      }
+    }
+    return out;
+  }
+
+  /** The columns of the related table matched against the parent rows. Empty when unknown. */
+  private joinKey(owner: string, relation: DrizzleRelation, target: DrizzleTable): string[] {
+    let props: string[] | undefined;
+    if (relation.kind === 'one' && relation.references) props = relation.references;
+    else if (relation.kind === 'many') {
+      for (const other of target.relations?.values() ?? []) {
+        if (other.kind === 'one' && other.target === owner && other.fields) {
+          props = other.fields;
+          break;
+        }
+      }
+    }
+    const columns = (props ?? []).map((p) => target.columns.get(p));
+    return columns.every((c): c is string => c !== undefined) ? columns : [];
+  }
+
+  /** A relational `where`: a callback `(u, { eq }) => …`, a condition, or a v1 filter object. */
+  private relationalWhere(node: Node, ref: TableRef): Text | null {
+    if (isUndefined(node)) return null;
+    const n = this.follow(node);
+    const scope: Scope = { tables: new Map([[ref.name, ref]]), params: new Map(), ops: new Map(), opsObject: null };
+    if (n.type === AST_NODE_TYPES.ArrowFunctionExpression || n.type === AST_NODE_TYPES.FunctionExpression) {
+      const [fields, operators] = n.params;
+      if (fields?.type === AST_NODE_TYPES.Identifier) scope.params.set(fields.name, ref);
+      else if (fields) return this.opaque(n.range[0]);
+      if (operators?.type === AST_NODE_TYPES.Identifier) scope.opsObject = operators.name;
+      else if (operators?.type === AST_NODE_TYPES.ObjectPattern) {
+        for (const p of operators.properties) {
+          if (p.type !== AST_NODE_TYPES.Property || p.computed) return this.opaque(n.range[0]);
+          const key = keyName(p);
+          const value = unwrap(p.value as Node);
+          if (key === null || value.type !== AST_NODE_TYPES.Identifier) return this.opaque(n.range[0]);
+          scope.ops.set(value.name, key);
+        }
+      } else if (operators) return this.opaque(n.range[0]);
+      let body: Node = n.body;
+      if (body.type === AST_NODE_TYPES.BlockStatement) {
+        const only = body.body.length === 1 ? body.body[0] : undefined;
+        if (only?.type !== AST_NODE_TYPES.ReturnStatement || !only.argument) return this.opaque(n.range[0]);
+        body = only.argument;
+      }
+      // names the callback shadows are not the file's
+      for (const name of [...scope.params.keys(), ...scope.ops.keys()]) scope.tables.delete(name);
+      return this.condition(body, scope);
+    }
+    if (n.type === AST_NODE_TYPES.ObjectExpression) return this.objectWhere(n, ref);
+    return this.condition(n, scope);
+  }
+
+  /** v1 relational filters: `{ deletedAt: { isNull: true }, email, OR: [...] }`. */
+  private objectWhere(object: TSESTree.ObjectExpression, ref: TableRef, depth = 0): Text | null {
+    const conds: Text[] = [];
+    for (const property of object.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') {
+        conds.push(this.opaque(property.range[0]));
+        continue;
+      }
+      const key = keyName(property);
+      const value = property.value as Node;
+      const at = property.range[0];
+      if (isUndefined(value)) continue;
+      if (key === 'AND' || key === 'OR' || key === 'NOT') {
+        conds.push(this.objectLogical(key, value, (o) => this.objectWhere(o, ref, depth + 1), at));
+        continue;
+      }
+      const column = key === null ? undefined : ref.table.columns.get(key);
+      if (column === undefined || depth > 10) {
+        conds.push(this.opaque(at)); // RAW, a relation filter, a key we do not know
+        continue;
+      }
+      const c = this.columnFilter(ref, column, keyRange(property), value, depth);
+      if (c) conds.push(c);
+    }
+    if (conds.length === 0) return null;
+    return this.group(conds, 'AND', object.range[0]);
+  }
+
+  private objectLogical(key: 'AND' | 'OR' | 'NOT', value: Node, inner: (o: TSESTree.ObjectExpression) => Text | null, at: number): Text {
+    const v = unwrap(value);
+    if (key === 'NOT') {
+      if (v.type !== AST_NODE_TYPES.ObjectExpression) return this.opaque(at);
+      const c = inner(v);
+      return c === null ? this.opaque(at) : new Text().syn('NOT (', at).add(c).syn(')', at);
+    }
+    if (v.type !== AST_NODE_TYPES.ArrayExpression) return this.opaque(at);
+    const items: Text[] = [];
+    for (const el of v.elements) {
+      const e = el ? unwrap(el as Node) : null;
+      if (!e || e.type !== AST_NODE_TYPES.ObjectExpression) return this.opaque(at);
+      const c = inner(e);
+      if (c === null) {
+        if (key === 'OR') return this.opaque(at); // an empty branch: we do not guess what drizzle makes of it
+        continue;
+      }
+      items.push(c);
+    }
+    if (items.length === 0) return this.opaque(at);
+    return this.group(items, key, at);
+  }
+
+  /** `email: x`, `deletedAt: { isNull: true }`, `age: { gt: 5, lt: 9 }`. */
+  private columnFilter(ref: TableRef, column: string, range: [number, number], value: Node, depth: number): Text | null {
+    const at = range[0];
+    const col = (): Text => this.columnText(ref.table, column, range, range);
+    const v = unwrap(value);
+    const scope: Scope = { tables: new Map(), params: new Map(), ops: new Map(), opsObject: null };
+    if (v.type !== AST_NODE_TYPES.ObjectExpression) {
+      if (isLiteral(v, null)) return this.opaque(at);
+      // a variable may hold a filter object: as `= $N` it constrains the column without filtering it
+      return col().syn(' = ', at).add(this.value(v, scope));
+    }
+    const conds: Text[] = [];
+    for (const property of v.properties) {
+      const key = property.type === AST_NODE_TYPES.Property ? keyName(property) : null;
+      if (property.type !== AST_NODE_TYPES.Property || key === null) {
+        conds.push(this.opaque(property.range[0]));
+        continue;
+      }
+      const operand = property.value as Node;
+      const op = property.range[0];
+      if (isUndefined(operand)) continue;
+      if (key === 'isNull' || key === 'isNotNull') {
+        if (!isLiteral(operand, true)) conds.push(this.opaque(op));
+        else conds.push(col().syn(key === 'isNull' ? ' IS NULL' : ' IS NOT NULL', op));
+      } else if (OBJECT_COMPARE[key] && !isLiteral(operand, null)) {
+        conds.push(col().syn(` ${OBJECT_COMPARE[key]} `, op).add(this.value(operand, scope)));
+      } else if (key === 'in' || key === 'notIn') {
+        const any = col().syn(' = ANY(', op).add(this.param(unwrap(operand).range[0])).syn(')', op);
+        conds.push(key === 'in' ? any : new Text().syn('NOT (', op).add(any).syn(')', op));
+      } else if (LIKE[key]) {
+        conds.push(col().syn(` ${LIKE[key]} `, op).add(this.param(unwrap(operand).range[0])));
+      } else if ((key === 'AND' || key === 'OR' || key === 'NOT') && depth < 10) {
+        conds.push(
+          this.objectLogical(key, operand, (o) => this.columnFilter(ref, column, range, o, depth + 1), op),
+        );
+      } else {
+        conds.push(this.opaque(op)); // arrayContains, a key we do not know
+      }
+    }
+    if (conds.length === 0) return null;
+    return this.group(conds, 'AND', at);
+  }
+}
+
+/** Does the value of `node` get run? (awaited, returned from an async function, in `Promise.all([...])`) */
+function awaited(node: Node, parents: Map<Node, Node>): boolean {
+  let n = node;
+  let p = parents.get(n);
+  while (p && unwrap(p) !== p) {
+    n = p;
+    p = parents.get(p);
+  }
+  if (!p) return false;
+  if (p.type === AST_NODE_TYPES.AwaitExpression) return true;
+  if (p.type === AST_NODE_TYPES.ArrowFunctionExpression && p.body === n) return p.async;
+  if (p.type === AST_NODE_TYPES.ReturnStatement) {
+    for (let f = parents.get(p); f; f = parents.get(f)) {
+      if (f.type === AST_NODE_TYPES.FunctionDeclaration || f.type === AST_NODE_TYPES.FunctionExpression || f.type === AST_NODE_TYPES.ArrowFunctionExpression) {
+        return f.async;
+      }
+    }
+    return false;
+  }
+  if (p.type === AST_NODE_TYPES.ArrayExpression) {
+    const call = parents.get(p);
+    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[0] !== p) return false;
+    const callee = unwrap(call.callee);
+    return (
+      callee.type === AST_NODE_TYPES.MemberExpression &&
+      unwrap(callee.object).type === AST_NODE_TYPES.Identifier &&
+      (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise' &&
+      ['all', 'allSettled', 'race', 'any'].includes(propertyName(callee) ?? '')
+    );
+  }
+  return false;
+}
+
+function continued(node: Node, parents: Map<Node, Node>): boolean {
+  let n = node;
+  let p = parents.get(n);
+  while (p && unwrap(p) !== p) {
+    n = p;
+    p = parents.get(p);
+  }
+  return p?.type === AST_NODE_TYPES.MemberExpression && p.object === n;
+}
+
+function isWhereCallback(node: Node, parents: Map<Node, Node>): boolean {
+  let p = parents.get(node);
+  while (p && unwrap(p) !== p) p = parents.get(p);
+  return p?.type === AST_NODE_TYPES.Property && keyName(p) === 'where';
+}
+
+const DRIZZLE_MODULE = /^drizzle-orm(?:\/|$)/;
+
+/** Is `init` a table definition call (`pgTable(…)`, `s.table(…)`)? */
+function definesTable(init: Node): boolean {
+  const n = unwrap(init);
+  if (n.type !== AST_NODE_TYPES.CallExpression) return false;
+  const callee = unwrap(n.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name === 'pgTable';
+  return callee.type === AST_NODE_TYPES.MemberExpression && propertyName(callee) === 'table';
+}
+
+/**
+ * SQL fragments for every drizzle read in a file (origin `query-builder`). `tables` are the drizzle schema's
+ * tables; with none, nothing is lowered. Never throws: a read that fails to lower is skipped.
+ */
+export function extractDrizzle(
+  program: TSESTree.Program,
+  visitorKeys: VisitorKeys,
+  tables: ReadonlyMap<string, DrizzleTable> | undefined,
+): SqlFragment[] {
+  if (!tables || tables.size === 0) return [];
+  const parents = new Map<Node, Node>();
+  const calls: TSESTree.CallExpression[] = [];
+  const declarations = new Map<string, number>();
+  const constInits = new Map<string, Node>();
+  const imports: Array<{ local: string; imported: string | null; source: string }> = [];
+  const localTables: string[] = [];
+  const declare = (id: TSESTree.Identifier): void => {
+    declarations.set(id.name, (declarations.get(id.name) ?? 0) + 1);
+  };
+  try {
+    const stack: Node[] = [program];
+    while (stack.length) {
+      const node = stack.pop()!;
+      switch (node.type) {
+        case AST_NODE_TYPES.CallExpression:
+          calls.push(node);
+          break;
+        case AST_NODE_TYPES.VariableDeclaration:
+          for (const d of node.declarations) {
+            patternNames(d.id).forEach(declare);
+            if (node.kind === 'const' && d.id.type === AST_NODE_TYPES.Identifier && d.init) {
+              constInits.set(d.id.name, d.init);
+              if (definesTable(d.init)) localTables.push(d.id.name);
+            }
+          }
+          break;
+        case AST_NODE_TYPES.FunctionDeclaration:
+        case AST_NODE_TYPES.FunctionExpression:
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id);
+          // a relational `where: (users, { eq }) => …` names the table and operators it is given: not a shadow
+          if (!isWhereCallback(node, parents)) for (const param of node.params) patternNames(param).forEach(declare);
+          break;
+        case AST_NODE_TYPES.CatchClause:
+          patternNames(node.param).forEach(declare);
+          break;
+        case AST_NODE_TYPES.ClassDeclaration:
+          if (node.id) declare(node.id);
+          break;
+        case AST_NODE_TYPES.ImportDeclaration:
+          for (const specifier of node.specifiers) {
+            declare(specifier.local);
+            const imported =
+              specifier.type === AST_NODE_TYPES.ImportSpecifier
+                ? specifier.imported.type === AST_NODE_TYPES.Identifier
+                  ? specifier.imported.name
+                  : String(specifier.imported.value)
+                : specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier
+                  ? null
+                  : 'default';
+            imports.push({ local: specifier.local.name, imported, source: String(node.source.value) });
+          }
+          break;
+        default:
+          break;
+      }
+      for (const child of childNodes(node, visitorKeys)) {
+        if (parents.has(child) || child === program) continue;
+        parents.set(child, node);
+        stack.push(child);
+      }
+    }
+  } catch {
+    // keep what was collected
+  }
+  const once = (name: string): boolean => declarations.get(name) === 1;
+  const names: FileNames = { tables: new Map(), namespaces: new Set(), ops: new Map(), opNamespaces: new Set(), consts: new Map() };
+  for (const { local, imported, source } of imports) {
+    if (!once(local)) continue;
+    if (DRIZZLE_MODULE.test(source)) {
+      if (imported === null) names.opNamespaces.add(local);
+      else if (imported !== 'default') names.ops.set(local, imported);
+    } else if (imported === null) names.namespaces.add(local);
+    else if (imported !== 'default' && tables.has(imported)) names.tables.set(local, imported);
+  }
+  for (const local of localTables) if (once(local) && tables.has(local)) names.tables.set(local, local);
+  for (const [name, init] of constInits) if (once(name)) names.consts.set(name, init);
+
+  const lowerer = new Lowerer(names, tables);
+  const fragments: SqlFragment[] = [];
+  calls.sort((a, b) => a.range[0] - b.range[0]);
+  for (const call of calls) {
+    try {
+      if (continued(call, parents)) continue;
+      const { base, steps } = decompose(call);
+      if (steps.length === 0) continue;
+      // relational query: <client>.query.<table>.findMany(args)
+      if (steps.length === 1 && RQB_READS.has(steps[0]!.name) && base.type === AST_NODE_TYPES.MemberExpression && !base.computed) {
+        const holder = unwrap(base.object);
+        if (holder.type !== AST_NODE_TYPES.MemberExpression || propertyName(holder) !== 'query' || !isClient(holder.object)) continue;
+        const name = propertyName(base);
+        if (name === null || !tables.has(name)) continue;
+        const arg = call.arguments[0];
+        if (arg?.type === AST_NODE_TYPES.SpreadElement) continue;
+        fragments.push(...lowerer.lowerRelational(name, base.property.range as [number, number], (arg as Node | undefined) ?? null));
+        continue;
+      }
+      if (!SELECTS.has(steps[0]!.name) || !isClient(base)) continue;
+      const terminated = steps.some((s) => TERMINALS.has(s.name));
+      if (!terminated && !awaited(call, parents)) continue;
+      lowerer.reset();
+      const fragment = lowerer.lowerChain(steps, call.range[0]);
+      if (fragment) fragments.push(fragment);
+    } catch {
+      // skip this read
+    }
+  }
+  return fragments;
+}

@@ -1,0 +1,371 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from '@typescript-eslint/typescript-estree';
+import tsParser from '@typescript-eslint/parser';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import rule from '../rules/require-soft-delete-filter.js';
+import plugin from '../src/index.js';
+import { extractDrizzle } from '../src/extract/drizzle.js';
+import { clearSchemaCache, findSchemaFiles, loadSchema } from '../src/schema/load.js';
+import { looksLikeDrizzleSchema, parseDrizzleSchema, type DrizzleSchemaFile } from '../src/schema/drizzle.js';
+import type { DrizzleTable } from '../src/schema/model.js';
+import type { SqlFragment } from '../src/sql/fragment.js';
+import { normalizeSettings } from '../src/settings.js';
+import { tsRuleTester } from './helpers/rule-tester.js';
+
+const project = fileURLToPath(new URL('./fixtures/drizzle-project/', import.meta.url));
+const SCHEMA_FILE = 'test/fixtures/drizzle-project/src/db/schema.ts';
+
+function program(code: string): TSESTree.Program {
+  return parse(code, { range: true, loc: true }) as unknown as TSESTree.Program;
+}
+
+function schemaFile(file: string, text: string): DrizzleSchemaFile {
+  return { file, program: program(text) };
+}
+
+const TABLES = parseDrizzleSchema([schemaFile('schema.ts', readFileSync(join(project, 'src/db/schema.ts'), 'utf8'))]);
+
+function table(tables: Map<string, DrizzleTable>, name: string): DrizzleTable {
+  const found = tables.get(name);
+  expect(found, name).toBeDefined();
+  return found!;
+}
+
+describe('drizzle schema parser', () => {
+  it('reads exported pgTable / pgSchema tables, explicit and omitted column names, and relations', () => {
+    expect([...TABLES.keys()]).toEqual(['users', 'orgs', 'posts', 'tags', 'invoices']);
+    expect(Object.fromEntries(table(TABLES, 'users').columns)).toEqual({ id: 'id', email: 'email', orgId: 'org_id', deletedAt: 'deleted_at' });
+    // no name given: the property name is the column
+    expect(Object.fromEntries(table(TABLES, 'orgs').columns)).toEqual({ id: 'id', name: 'name', deletedAt: 'deletedAt' });
+    expect(table(TABLES, 'invoices')).toMatchObject({ table: 'invoices', schema: 'billing' });
+    expect(table(TABLES, 'users').schema).toBeUndefined();
+    expect(table(TABLES, 'users').relations?.get('posts')).toEqual({ target: 'posts', kind: 'many' });
+    expect(table(TABLES, 'users').relations?.get('org')).toEqual({ target: 'orgs', kind: 'one', fields: ['orgId'], references: ['id'] });
+    expect(table(TABLES, 'posts').relations?.get('author')).toMatchObject({ target: 'users', fields: ['authorId'], references: ['id'] });
+  });
+
+  it('reads several files, re-exports, local exports, spreads of shared columns and callback columns', () => {
+    const tables = parseDrizzleSchema([
+      schemaFile(
+        'people.ts',
+        [
+          "import { pgTable, text, timestamp, pgSchema } from 'drizzle-orm/pg-core';",
+          "const timestamps = { createdAt: timestamp('created_at'), deletedAt: timestamp('deleted_at') };",
+          "const people = pgTable('people', { id: text('id'), ...timestamps });",
+          'export { people as persons };',
+          "export const notes = pgTable('notes', (t) => ({ id: t.integer(), authorId: t.integer('author_id') }));",
+          "export const events = pgSchema('audit').table('events', { id: text() });",
+          "export const local = pgSchema('public').table('local_things', { id: text() });",
+          "const hidden = pgTable('hidden', { id: text() });",
+        ].join('\n'),
+      ),
+      schemaFile('index.ts', "export * from './people';\nexport { persons as humans } from './people';\n"),
+      schemaFile('relations.ts', "import { relations } from 'drizzle-orm';\nexport const r = relations(notes, ({ one }) => ({ author: one(persons, { fields: [notes.authorId], references: [persons.id] }) }));\n"),
+    ]);
+    expect([...tables.keys()].sort()).toEqual(['events', 'humans', 'local', 'notes', 'persons']);
+    expect(Object.fromEntries(table(tables, 'persons').columns)).toEqual({ id: 'id', createdAt: 'created_at', deletedAt: 'deleted_at' });
+    expect(table(tables, 'humans').table).toBe('people');
+    expect(Object.fromEntries(table(tables, 'notes').columns)).toEqual({ id: 'id', authorId: 'author_id' });
+    expect(table(tables, 'events').schema).toBe('audit');
+    expect(table(tables, 'local').schema).toBeUndefined();
+    expect(table(tables, 'notes').relations?.get('author')).toMatchObject({ target: 'persons', kind: 'one' });
+  });
+
+  it('drops a name that two files give to different tables', () => {
+    const tables = parseDrizzleSchema([
+      schemaFile('a.ts', "export const items = pgTable('items_a', { id: text() });"),
+      schemaFile('b.ts', "export const items = pgTable('items_b', { id: text() });\nexport const other = pgTable('other', { id: text() });"),
+    ]);
+    expect([...tables.keys()]).toEqual(['other']);
+  });
+
+  it('tells drizzle schema files from other scripts', () => {
+    expect(looksLikeDrizzleSchema("import { pgTable } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', {});")).toBe(true);
+    expect(looksLikeDrizzleSchema("exports.up = (knex) => knex.schema.table('t', () => {});")).toBe(false);
+    expect(looksLikeDrizzleSchema('export const userInput = { email: "string" };')).toBe(false);
+  });
+});
+
+describe('schema model with a drizzle schema', () => {
+  it('adds the drizzle tables and records the mapping', () => {
+    clearSchemaCache();
+    const schema = loadSchema(process.cwd(), normalizeSettings({ schema: [SCHEMA_FILE] }));
+    expect([...schema.relations.keys()].sort()).toEqual(['billing.invoices', 'public.orgs', 'public.posts', 'public.tags', 'public.users']);
+    expect(schema.relations.get('public.orgs')?.columns).toEqual(['id', 'name', 'deletedAt']);
+    expect(schema.relations.get('public.users')?.columns).toEqual(['id', 'email', 'org_id', 'deleted_at']);
+    expect(schema.drizzleTables?.get('users')?.table).toBe('users');
+    expect(schema.problems).toEqual([]);
+  });
+
+  it('discovers src/db/schema.ts next to drizzle-kit migrations (which win for columns), and skips a schema.ts that is not drizzle', () => {
+    clearSchemaCache();
+    expect(findSchemaFiles(project, null).map((f) => relative(project, f))).toEqual([
+      'drizzle/0000_init.sql',
+      'src/db/schema.ts',
+      'src/lib/schema.ts',
+    ]);
+    const schema = loadSchema(project, normalizeSettings({}));
+    expect(schema.files.map((f) => relative(project, f))).toEqual(['drizzle/0000_init.sql', 'src/db/schema.ts']);
+    expect(schema.relations.get('public.users')?.columns).toEqual(['id', 'email', 'org_id', 'display_name', 'deleted_at']);
+    expect(schema.relations.get('public.posts')?.columns).toEqual(['id', 'author_id', 'title', 'deleted_at']);
+    expect(schema.problems).toEqual([]);
+  });
+
+  it('discovers a schema folder (src/db/schema/*.ts)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drizzle-multi-'));
+    try {
+      mkdirSync(join(dir, 'src/db/schema'), { recursive: true });
+      writeFileSync(join(dir, 'src/db/schema/users.ts'), "import { pgTable, text, timestamp } from 'drizzle-orm/pg-core';\nexport const users = pgTable('app_users', { id: text('id'), deletedAt: timestamp('deleted_at') });\n");
+      writeFileSync(join(dir, 'src/db/schema/index.ts'), "export * from './users';\n");
+      clearSchemaCache();
+      const schema = loadSchema(dir, normalizeSettings({}));
+      expect(schema.files.map((f) => relative(dir, f))).toEqual(['src/db/schema/users.ts']);
+      expect(schema.relations.get('public.app_users')?.columns).toEqual(['id', 'deleted_at']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function fragments(code: string, tables: Map<string, DrizzleTable> = TABLES): SqlFragment[] {
+  return extractDrizzle(program(code), visitorKeys, tables);
+}
+
+const IMPORTS = "import { and, between, eq, gt, ilike, inArray, isNotNull, isNull, like, ne, not, notInArray, or, sql } from 'drizzle-orm';\nimport { invoices, orgs, posts, tags, users } from './db/schema';\n";
+
+function sql(code: string): string[] {
+  return fragments(IMPORTS + code).map((f) => f.text);
+}
+
+describe('drizzle: synthesized SQL', () => {
+  it.each([
+    ['await db.select().from(users)', ['SELECT * FROM "users"']],
+    ['await db.select().from(users).where(eq(users.email, email))', ['SELECT * FROM "users" WHERE "users"."email" = $1']],
+    [
+      'await db.select({ id: users.id }).from(users).where(and(eq(users.email, email), isNull(users.deletedAt))).limit(1)',
+      ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL)'],
+    ],
+    ['await db.selectDistinct().from(users).where(isNotNull(users.deletedAt))', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NOT NULL']],
+    [
+      'await db.select().from(users).where(or(isNull(users.deletedAt), ne(users.id, 3), gt(users.id, n)))',
+      ['SELECT * FROM "users" WHERE ("users"."deleted_at" IS NULL OR "users"."id" <> 3 OR "users"."id" > $1)'],
+    ],
+    ['await db.select().from(users).where(and(eq(users.email, e), undefined, isNull(users.deletedAt)))', ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL)']],
+    ['await db.select().from(users).where(and())', ['SELECT * FROM "users"']],
+    ['await db.select().from(users).where(undefined)', ['SELECT * FROM "users"']],
+    [
+      'await db.select().from(users).where(and(inArray(users.id, ids), notInArray(users.email, es), not(isNotNull(users.deletedAt))))',
+      ['SELECT * FROM "users" WHERE ("users"."id" = ANY($1) AND NOT ("users"."email" = ANY($2)) AND NOT ("users"."deleted_at" IS NOT NULL))'],
+    ],
+    [
+      'await db.select().from(users).where(and(between(users.id, 1, max), like(users.email, p), ilike(users.email, q), isNull(users.deletedAt)))',
+      ['SELECT * FROM "users" WHERE ("users"."id" BETWEEN 1 AND $1 AND "users"."email" LIKE $2 AND "users"."email" ILIKE $3 AND "users"."deleted_at" IS NULL)'],
+    ],
+    ['await db.select().from(users).where(sql`${users.deletedAt} IS NULL`)', ['SELECT * FROM "users" WHERE ("users"."deleted_at" IS NULL)']],
+    ["await db.select().from(users).where(sql`${users.email} = ${'a'}`)", ['SELECT * FROM "users" WHERE ("users"."email" = $1)']],
+    [
+      'await db.select().from(users).leftJoin(orgs, eq(orgs.id, users.orgId)).where(isNull(users.deletedAt))',
+      ['SELECT * FROM "users" LEFT JOIN "orgs" ON "orgs"."id" = "users"."org_id" WHERE "users"."deleted_at" IS NULL'],
+    ],
+    [
+      'await db.select().from(posts).innerJoin(users, and(eq(users.id, posts.authorId), isNull(users.deletedAt))).where(isNull(posts.deletedAt))',
+      ['SELECT * FROM "posts" INNER JOIN "users" ON ("users"."id" = "posts"."author_id" AND "users"."deleted_at" IS NULL) WHERE "posts"."deleted_at" IS NULL'],
+    ],
+    ['await db.select().from(invoices).where(isNull(invoices.deletedAt))', ['SELECT * FROM "billing"."invoices" WHERE "invoices"."deleted_at" IS NULL']],
+    ['const active = isNull(users.deletedAt);\nawait db.select().from(users).where(active)', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL']],
+    ['return db.select().from(tags)', []], // not in an async function: not known to run
+    ['async function f() { return db.select().from(tags); }', ['SELECT * FROM "tags"']],
+    ['const q = db.select().from(tags).prepare("q")', ['SELECT * FROM "tags"']],
+    ['await Promise.all([db.select().from(tags), this.db.select().from(orgs)])', ['SELECT * FROM "tags"', 'SELECT * FROM "orgs"']],
+    // relational queries
+    ['await db.query.users.findMany()', ['SELECT * FROM "users"']],
+    [
+      'await db.query.users.findMany({ where: (u, { and, eq, isNull }) => and(eq(u.email, e), isNull(u.deletedAt)) })',
+      ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL)'],
+    ],
+    ['await db.query.users.findFirst({ where: (users, ops) => ops.isNull(users.deletedAt) })', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL']],
+    ['await db.query.users.findFirst({ where: eq(users.id, id) })', ['SELECT * FROM "users" WHERE "users"."id" = $1']],
+    [
+      'await db.query.users.findMany({ where: { email, deletedAt: { isNull: true }, OR: [{ id: 1 }, { id: { gt: 5 } }] } })',
+      ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL AND ("users"."id" = 1 OR "users"."id" > 5))'],
+    ],
+    ['await db.query.users.findMany({ where: { deletedAt: { isNotNull: true } } })', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NOT NULL']],
+    [
+      'await db.query.users.findMany({ where: (u, { isNull }) => isNull(u.deletedAt), with: { posts: true, org: { columns: { id: true } } } })',
+      ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL', 'SELECT * FROM "posts" WHERE "posts"."author_id" = ANY($1)', 'SELECT * FROM "orgs" WHERE "orgs"."id" = ANY($1)'],
+    ],
+    [
+      'await db.query.posts.findMany({ with: { author: { where: (a, { isNull }) => isNull(a.deletedAt), with: { posts: true } } } })',
+      ['SELECT * FROM "posts"', 'SELECT * FROM "users" WHERE "users"."id" = ANY($1) AND "users"."deleted_at" IS NULL', 'SELECT * FROM "posts" WHERE "posts"."author_id" = ANY($1)'],
+    ],
+    ['await db.query.users.findMany({ with: { posts: false, unknownRelation: true } })', ['SELECT * FROM "users"']],
+    ['import * as schema from "./db/schema";\nawait db.select().from(schema.tags)', ['SELECT * FROM "tags"']],
+  ])('%s', (code, expected) => {
+    const found = fragments(IMPORTS + code);
+    expect(found.map((f) => f.text)).toEqual(expected);
+    for (const f of found) {
+      expect(f.origin).toBe('query-builder');
+      expect(f.opaque.size).toBe(0);
+    }
+  });
+
+  it.each([
+    ['a condition from a function', 'await db.select().from(users).where(buildWhere(q))', 'SELECT * FROM "users" WHERE $1'],
+    ['a let-bound condition', 'let w = isNull(users.deletedAt);\nawait db.select().from(users).where(w)', 'SELECT * FROM "users" WHERE $1'],
+    ['a conditional', 'await db.select().from(users).where(q ? eq(users.email, q) : undefined)', 'SELECT * FROM "users" WHERE $1'],
+    ['an operator that is not drizzle\'s', 'await db.select().from(users).where(myEq(users.deletedAt, null))', 'SELECT * FROM "users" WHERE $1'],
+    ['isNull of something we cannot see', 'await db.select().from(users).where(isNull(col))', 'SELECT * FROM "users" WHERE $1'],
+    ['a spread of conditions', 'await db.select().from(users).where(and(...conds))', 'SELECT * FROM "users" WHERE $1'],
+    ['an interpolated fragment in sql', 'await db.select().from(users).where(sql`${cond}`)', 'SELECT * FROM "users" WHERE ($1)'],
+    ['a method we do not model', 'await db.select().from(users).$withAuth(x)', 'SELECT * FROM "users" WHERE $1'],
+    ['two where calls', 'await db.select().from(users).where(eq(users.id, 1)).where(isNull(users.deletedAt))', 'SELECT * FROM "users" WHERE $1'],
+    ['a relational where in a variable', 'await db.query.users.findMany({ where: filter })', 'SELECT * FROM "users" WHERE $1'],
+    ['relational arguments from a function', 'await db.query.users.findMany(args(q))', 'SELECT * FROM "users" WHERE $1'],
+    ['a RAW relational filter', 'await db.query.users.findMany({ where: { RAW: (t) => sql`${t.deletedAt} IS NULL` } })', 'SELECT * FROM "users" WHERE $1'],
+    ['an unknown relational operator', 'await db.query.users.findMany({ where: { deletedAt: { arrayContains: [] } } })', 'SELECT * FROM "users" WHERE $1'],
+  ])('opaque: %s', (_name, code, expected) => {
+    const found = fragments(IMPORTS + code);
+    expect(found.map((f) => f.text)).toEqual([expected]);
+    expect(found[0]!.opaque.size).toBe(1);
+  });
+
+  it.each([
+    ['a table that is not in the schema', 'await db.select().from(invoicesView).where(eq(x, 1))'],
+    ['a builder kept and continued later', 'const q = db.select().from(users);\nawait q.where(isNull(users.deletedAt))'],
+    ['a subquery', 'const sq = db.select().from(users).as("sq")'],
+    ['toSQL', 'const { sql: text } = db.select().from(users).toSQL()'],
+    ['a write', 'await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, id))'],
+    ['a delete', 'await db.delete(users).where(eq(users.id, id))'],
+    ['an object not named like a client', 'await repo.select().from(users)'],
+    ['a relational query of an unknown table', 'await db.query.accounts.findMany()'],
+    ['a Prisma-style call', 'await db.users.findMany({ where: { email } })'],
+  ])('skipped: %s', (_name, code) => {
+    expect(sql(code)).toEqual([]);
+  });
+
+  it('does nothing without drizzle tables', () => {
+    expect(extractDrizzle(program('await db.select().from(users)'), visitorKeys, undefined)).toEqual([]);
+    expect(extractDrizzle(program('await db.select().from(users)'), visitorKeys, new Map())).toEqual([]);
+  });
+
+  it('does not resolve a name that is not imported, or that is shadowed', () => {
+    expect(fragments("import { eq } from 'drizzle-orm';\nawait db.select().from(users)")).toEqual([]);
+    expect(fragments("import { users } from './schema';\nfunction f(users) { return db.select().from(users); }")).toEqual([]);
+    // a table defined in the same file resolves
+    expect(fragments("const users = pgTable('users', {});\nawait db.select().from(users)").map((f) => f.text)).toEqual(['SELECT * FROM "users"']);
+    // an aliased import
+    expect(fragments("import { users as u } from './schema';\nawait db.select().from(u)").map((f) => f.text)).toEqual(['SELECT * FROM "users"']);
+  });
+
+  it('maps the table onto the identifier, columns onto their properties, and relations onto their keys', () => {
+    const code = `${IMPORTS}await db.select().from(users).where(eq(users.email, e));`;
+    const [main] = fragments(code);
+    const t = main!.text.indexOf('"users"');
+    expect(main!.toSource(t)).toBe(code.indexOf('users)'));
+    expect(main!.toSource(t + 6)).toBe(code.indexOf('users)') + 4);
+    const col = main!.text.indexOf('"email"');
+    expect(code.slice(main!.toSource(col), main!.toSource(col + 6) + 1)).toBe('email');
+    const rq = `${IMPORTS}await db.query.users.findMany({ with: { 'posts': true } });`;
+    const [users, posts] = fragments(rq);
+    expect(users!.toSource(users!.text.indexOf('"users"'))).toBe(rq.indexOf('users.findMany'));
+    expect(posts!.toSource(posts!.text.indexOf('"posts"'))).toBe(rq.indexOf("posts'"));
+  });
+});
+
+describe('settings.drizzle', () => {
+  it('is on by default and can be turned off', () => {
+    expect(normalizeSettings({}).drizzle).toBe(true);
+    expect(normalizeSettings({ drizzle: false }).drizzle).toBe(false);
+  });
+});
+
+const SETTINGS = { 'soft-delete': { schema: [SCHEMA_FILE] } };
+const H = IMPORTS;
+
+tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never, {
+  valid: [
+    `${H}await db.select().from(users).where(and(eq(users.email, e), isNull(users.deletedAt)));`,
+    // the trash view: deliberate
+    `${H}await db.select().from(users).where(isNotNull(users.deletedAt));`,
+    `${H}await db.select().from(users).leftJoin(orgs, and(eq(orgs.id, users.orgId), isNull(orgs.deletedAt))).where(isNull(users.deletedAt));`,
+    `${H}await db.select().from(users).where(sql\`\${users.deletedAt} IS NULL\`);`,
+    // not soft-deletable
+    `${H}await db.select().from(tags).where(eq(tags.label, l));`,
+    // opaque: unknown, never reported
+    `${H}await db.select().from(users).where(buildWhere(q));`,
+    `${H}await db.select().from(users).where(sql\`\${cond}\`);`,
+    `${H}await db.query.users.findMany({ where: filter });`,
+    // writes
+    `${H}await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, id));`,
+    // relational, filtered everywhere
+    `${H}await db.query.users.findMany({ where: (u, { isNull }) => isNull(u.deletedAt), with: { posts: { where: (p, { isNull }) => isNull(p.deletedAt) } } });`,
+    `${H}await db.query.users.findMany({ where: { deletedAt: { isNull: true } } });`,
+    // turned off
+    {
+      code: `${H}await db.select().from(users).where(eq(users.email, e));`,
+      settings: { 'soft-delete': { schema: [SCHEMA_FILE], drizzle: false } },
+    },
+    {
+      code: `${H}await db.query.users.findMany();`,
+      settings: { 'soft-delete': { schema: [SCHEMA_FILE], drizzle: false } },
+    },
+  ],
+  invalid: [
+    {
+      code: `${H}await db.select().from(users).where(eq(users.email, e));`,
+      errors: [{ messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 3, column: 24, endColumn: 29, suggestions: [] }],
+    },
+    {
+      code: `${H}const rows = await db.select().from(users).where(or(isNull(users.deletedAt), eq(users.email, e)));`,
+      errors: [{ messageId: 'or-defeated', line: 3, column: 37, endColumn: 42, suggestions: [] }],
+    },
+    {
+      // the filter of the outer join's nullable side belongs in ON
+      code: `${H}await db.select().from(users).leftJoin(orgs, eq(orgs.id, users.orgId)).where(and(isNull(users.deletedAt), isNull(orgs.deletedAt)));`,
+      errors: [{ messageId: 'outer-where', data: { table: 'orgs', alias: '', filter: 'orgs."deletedAt" IS NULL', via: '' }, line: 3, column: 40, endColumn: 44, suggestions: [] }],
+    },
+    {
+      code: `${H}await db.select().from(invoices);`,
+      errors: [{ messageId: 'missing', line: 3, column: 24, endColumn: 32 }],
+    },
+    {
+      // relational: the table itself
+      code: `${H}await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, id) });`,
+      errors: [{ messageId: 'missing', line: 3, column: 16, endColumn: 21, suggestions: [] }],
+    },
+    {
+      // relational: soft-deleted posts leak through `with`
+      code: `${H}await db.query.users.findMany({\n  where: (u, { isNull }) => isNull(u.deletedAt),\n  with: { posts: true },\n});`,
+      errors: [{ messageId: 'missing', data: { table: 'posts', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 5, column: 11, endColumn: 16 }],
+    },
+  ],
+});
+
+describe('a drizzle project through the real ESLint class', () => {
+  it('discovers src/db/schema.ts and the drizzle-kit migration, and reports the drizzle reads that leak', async () => {
+    clearSchemaCache();
+    const eslint = new ESLint({
+      cwd: project,
+      overrideConfigFile: true,
+      overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
+    });
+    const results = await eslint.lintFiles(['.']);
+    const found = results
+      .flatMap((r) => r.messages.map((m) => `${relative(project, r.filePath)}:${m.line}:${m.column} ${m.ruleId ?? m.message} ${m.messageId ?? ''}`))
+      .sort();
+    expect(found).toEqual([
+      // raw SQL in a `schema.ts` that is not drizzle's: still linted as an ordinary file
+      'src/lib/schema.ts:5:34 soft-delete/require-soft-delete-filter missing',
+      'src/users.ts:21:15 soft-delete/require-soft-delete-filter outer-where',
+      'src/users.ts:32:13 soft-delete/require-soft-delete-filter missing',
+      'src/users.ts:37:27 soft-delete/require-soft-delete-filter or-defeated',
+      'src/users.ts:6:27 soft-delete/require-soft-delete-filter missing',
+    ]);
+  });
+});
