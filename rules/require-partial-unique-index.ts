@@ -93,10 +93,10 @@ export default createRule<[], MessageIds>({
   defaultOptions: [],
   create(context) {
     const file = path.resolve(context.cwd, context.filename);
-    return onFile(context, (analysis) => {
+    return onFile(context, (analysis, report) => {
       const findings = checkUniques(analysis.statements, analysis.context, file, analysis.reads);
       for (const f of findings) {
-        context.report({
+        report({
           loc: locOf(context, f.fragment, f.start, f.end),
           messageId: MESSAGE[f.kind],
           data: f.data,

@@ -65,7 +65,7 @@ export default createRule<Options, MessageIds>({
   defaultOptions: [{ reportParseErrors: false, checkMigrations: false, allowLookupsBy: [] }],
   create(context, [options]) {
     const lookupColumns = new Set(options.allowLookupsBy ?? []);
-    return onFile(context, (analysis) => {
+    return onFile(context, (analysis, report) => {
       const skipReads = !options.checkMigrations && analysis.isMigration;
       for (const statement of skipReads ? [] : analysis.statements) {
         for (const query of statement.reads) {
@@ -73,7 +73,7 @@ export default createRule<Options, MessageIds>({
             if (f.verdict === 'missing' && f.pinnedColumns.some((c) => lookupColumns.has(c))) continue;
             const useVia = f.verdict === 'missing' && f.via !== null;
             const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '' };
-            context.report({
+            report({
               loc: locOf(context, f.fragment, f.start, f.end),
               messageId: useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict],
               data,
@@ -86,7 +86,7 @@ export default createRule<Options, MessageIds>({
       }
       if (options.reportParseErrors) {
         for (const { fragment, error } of analysis.parseErrors) {
-          context.report({
+          report({
             loc: locOf(context, fragment, error.index, error.index + 1),
             messageId: 'parseError',
             data: { message: error.message },

@@ -67,7 +67,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const enabled = (kind: DefinitionKind): boolean =>
       kind === 'view' ? options.views !== false : kind === 'materialized-view' || kind === 'continuous-aggregate' ? options.materializedViews !== false : true;
-    return onFile(context, (analysis) => {
+    return onFile(context, (analysis, report) => {
       const { schema, settings } = analysis.context;
       const definitions = analysis.statements.flatMap((s) => s.definitions);
       const finalRelation = (name: string) => {
@@ -87,7 +87,7 @@ export default createRule<Options, MessageIds>({
         const what = KIND_LABEL[definition.kind];
         if (definition.error) {
           const { fragment, index: at, message } = definition.error;
-          context.report({
+          report({
             loc: locOf(context, fragment, at, at + 1),
             messageId: 'unparsable',
             data: { what, name: definition.name, message },
@@ -107,7 +107,7 @@ export default createRule<Options, MessageIds>({
         for (const f of [...findings, ...hidden]) {
           const data = { what, name: definition.name, table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter };
           const messageId = f.verdict === 'missing' ? (isView ? 'viewLeak' : 'ghostRows') : VERDICT_MESSAGE[f.verdict];
-          context.report({
+          report({
             loc: locOf(context, f.fragment, f.start, f.end),
             messageId,
             data,

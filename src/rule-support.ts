@@ -26,11 +26,14 @@ function sourceCodeOf(context: AnyContext): MinimalSourceCode {
   return context.sourceCode as unknown as MinimalSourceCode;
 }
 
+type Report = AnyContext['report'];
+
 /**
  * Listeners that run `check` once per file, for JS/TS files (Program) and for `.sql` files linted with the
- * plugin's SQL language (SqlDocument).
+ * plugin's SQL language (SqlDocument). `check` reports through `report`, which drops exact repeats: the same SQL
+ * can reach a file twice (a const query object used by two calls), and one squiggle is enough.
  */
-export function onFile(context: AnyContext, check: (analysis: FileAnalysis) => void): TSESLint.RuleListener {
+export function onFile(context: AnyContext, check: (analysis: FileAnalysis, report: Report) => void): TSESLint.RuleListener {
   const run = (program: TSESTree.Program | undefined): void => {
     const sourceCode = sourceCodeOf(context);
     const analysis = analyzeFile(context.sourceCode, {
@@ -40,8 +43,16 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis) => v
       filename: context.physicalFilename,
       ...(program ? { program, visitorKeys: sourceCode.visitorKeys } : {}),
     });
+    const seen = new Set<string>();
+    const report: Report = (descriptor) => {
+      const d = descriptor as { loc?: unknown; messageId?: string; data?: unknown };
+      const key = JSON.stringify([d.loc, d.messageId, d.data]);
+      if (seen.has(key)) return;
+      seen.add(key);
+      context.report(descriptor);
+    };
     try {
-      check(analysis);
+      check(analysis, report);
     } catch (error) {
       // Never crash ESLint: an unforeseen shape silences this file's check for this rule.
       if (process.env.SOFT_DELETE_DEBUG) console.error('eslint-plugin-soft-delete: check failed', error);

@@ -345,6 +345,11 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
       code: 'const where = { email };\nawait prisma.user.count({ where });',
       errors: [{ messageId: 'missing', line: 2, column: 14, endColumn: 18 }],
     },
+    {
+      // one const include used by two queries: the same squiggle once, not twice
+      code: 'const withPosts = { posts: true };\nawait prisma.user.findMany({ where: { deletedAt: null }, include: withPosts });\nawait prisma.user.findFirst({ where: { deletedAt: null, email }, include: withPosts });',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, line: 1, column: 21, endColumn: 26 }],
+    },
   ],
 });
 
