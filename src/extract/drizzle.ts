@@ -24,7 +24,7 @@ import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { childNodes, patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { MappedText } from './mapped-text.js';
+import { awaited, continued, isLiteral, isUndefined, keyName, keyRange, quoteName as quote, SynthText as Text } from './synth.js';
 import { nextParam, type PlaceholderCounter } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -45,44 +45,6 @@ const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=',
 const LIKE: Record<string, string> = { like: 'LIKE', ilike: 'ILIKE', notLike: 'NOT LIKE', notIlike: 'NOT ILIKE' };
 /** Operators of the v1 relational `where` object (`{ age: { gt: 5 } }`). */
 const OBJECT_COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
-
-class Text extends MappedText {
-  syn(text: string, pos: number): this {
-    this.push(text, pos);
-    return this;
-  }
-
-  add(other: MappedText): this {
-    for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
-    return this;
-  }
-}
-
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function keyName(property: TSESTree.Property): string | null {
-  if (property.computed) return null;
-  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
-  if (property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string') return property.key.value;
-  return null;
-}
-
-function keyRange(property: TSESTree.Property): [number, number] {
-  const [from, to] = property.key.range;
-  return property.key.type === AST_NODE_TYPES.Literal ? [from + 1, to - 1] : [from, to];
-}
-
-function isUndefined(node: Node): boolean {
-  const n = unwrap(node);
-  return n.type === AST_NODE_TYPES.Identifier && n.name === 'undefined';
-}
-
-function isLiteral(node: Node, value: boolean | null): boolean {
-  const n = unwrap(node);
-  return n.type === AST_NODE_TYPES.Literal && n.value === value && !('regex' in n) && !('bigint' in n);
-}
 
 /** A table of the query: its TS name, the drizzle mapping, and the SQL name columns are qualified with. */
 interface TableRef {
@@ -649,49 +611,6 @@ class Lowerer {
     if (conds.length === 0) return null;
     return this.group(conds, 'AND', at);
   }
-}
-
-/** Does the value of `node` get run? (awaited, returned from an async function, in `Promise.all([...])`) */
-function awaited(node: Node, parents: Map<Node, Node>): boolean {
-  let n = node;
-  let p = parents.get(n);
-  while (p && unwrap(p) !== p) {
-    n = p;
-    p = parents.get(p);
-  }
-  if (!p) return false;
-  if (p.type === AST_NODE_TYPES.AwaitExpression) return true;
-  if (p.type === AST_NODE_TYPES.ArrowFunctionExpression && p.body === n) return p.async;
-  if (p.type === AST_NODE_TYPES.ReturnStatement) {
-    for (let f = parents.get(p); f; f = parents.get(f)) {
-      if (f.type === AST_NODE_TYPES.FunctionDeclaration || f.type === AST_NODE_TYPES.FunctionExpression || f.type === AST_NODE_TYPES.ArrowFunctionExpression) {
-        return f.async;
-      }
-    }
-    return false;
-  }
-  if (p.type === AST_NODE_TYPES.ArrayExpression) {
-    const call = parents.get(p);
-    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[0] !== p) return false;
-    const callee = unwrap(call.callee);
-    return (
-      callee.type === AST_NODE_TYPES.MemberExpression &&
-      unwrap(callee.object).type === AST_NODE_TYPES.Identifier &&
-      (unwrap(callee.object) as TSESTree.Identifier).name === 'Promise' &&
-      ['all', 'allSettled', 'race', 'any'].includes(propertyName(callee) ?? '')
-    );
-  }
-  return false;
-}
-
-function continued(node: Node, parents: Map<Node, Node>): boolean {
-  let n = node;
-  let p = parents.get(n);
-  while (p && unwrap(p) !== p) {
-    n = p;
-    p = parents.get(p);
-  }
-  return p?.type === AST_NODE_TYPES.MemberExpression && p.object === n;
 }
 
 function isWhereCallback(node: Node, parents: Map<Node, Node>): boolean {

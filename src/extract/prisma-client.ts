@@ -24,7 +24,7 @@ import { delegateName } from '../schema/prisma.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { childNodes, patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { MappedText } from './mapped-text.js';
+import { isLiteral, isUndefined, keyName, keyRange, quoteName as quote, SynthText as Text } from './synth.js';
 import { nextParam, type PlaceholderCounter } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -75,45 +75,6 @@ function joinKey(models: ReadonlyMap<string, PrismaModel>, model: PrismaModel, f
   }
   const columns = (names ?? []).map(columnOf);
   return columns.every((c): c is string => c !== undefined) ? columns : [];
-}
-
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function isLiteral(node: Node, value: null | boolean): boolean {
-  const n = unwrap(node);
-  return n.type === AST_NODE_TYPES.Literal && n.value === value && !('regex' in n) && !('bigint' in n);
-}
-
-function isUndefined(node: Node): boolean {
-  const n = unwrap(node);
-  return n.type === AST_NODE_TYPES.Identifier && n.name === 'undefined';
-}
-
-function keyName(property: TSESTree.Property): string | null {
-  if (property.computed) return null;
-  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
-  if (property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string') return property.key.value;
-  return null;
-}
-
-/** Source range of a property key's name (without quotes). */
-function keyRange(property: TSESTree.Property): [number, number] {
-  const [from, to] = property.key.range;
-  return property.key.type === AST_NODE_TYPES.Literal ? [from + 1, to - 1] : [from, to];
-}
-
-class Text extends MappedText {
-  syn(text: string, pos: number): this {
-    this.push(text, pos);
-    return this;
-  }
-
-  add(other: MappedText): this {
-    for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
-    return this;
-  }
 }
 
 /** A conjunction being built: an empty list is TRUE. */

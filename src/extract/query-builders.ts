@@ -20,6 +20,7 @@ import { childNodes, patternNames, propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
+import { awaited, continued } from './synth.js';
 import { nextIdent, nextParam, normalizePlaceholders, type PlaceholderCounter, type PlaceholderStyle } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -126,10 +127,6 @@ class Select {
   projection: Piece[] = [];
   joins: Piece[] = [];
   where: Cond[] = [];
-}
-
-function isWrapper(node: Node): boolean {
-  return unwrap(node) !== node;
 }
 
 function lastName(node: Node): string | null {
@@ -1022,49 +1019,6 @@ function expressionNames(param: TSESTree.Parameter | undefined): ExpressionNames
 }
 
 // ── the walk ────────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** Does the value of `node` get run as a query? (awaited, returned from an async function, in Promise.all) */
-function awaited(node: Node, parents: Map<Node, Node>): boolean {
-  let n = node;
-  let p = parents.get(n);
-  while (p && isWrapper(p)) {
-    n = p;
-    p = parents.get(p);
-  }
-  if (!p) return false;
-  if (p.type === AST_NODE_TYPES.AwaitExpression) return true;
-  if (p.type === AST_NODE_TYPES.ArrowFunctionExpression && p.body === n) return p.async;
-  if (p.type === AST_NODE_TYPES.ReturnStatement) {
-    for (let f = parents.get(p); f; f = parents.get(f)) {
-      if (f.type === AST_NODE_TYPES.FunctionDeclaration || f.type === AST_NODE_TYPES.FunctionExpression || f.type === AST_NODE_TYPES.ArrowFunctionExpression) {
-        return f.async;
-      }
-    }
-    return false;
-  }
-  if (p.type === AST_NODE_TYPES.ArrayExpression) {
-    const call = parents.get(p);
-    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[0] !== p) return false;
-    const callee = unwrap(call.callee);
-    return (
-      callee.type === AST_NODE_TYPES.MemberExpression &&
-      lastName(callee.object) === 'Promise' &&
-      ['all', 'allSettled', 'race', 'any'].includes(propertyName(callee) ?? '')
-    );
-  }
-  return false;
-}
-
-/** Is this call continued by a method call (`x(…).y`)? */
-function continued(node: Node, parents: Map<Node, Node>): boolean {
-  let n = node;
-  let p = parents.get(n);
-  while (p && isWrapper(p)) {
-    n = p;
-    p = parents.get(p);
-  }
-  return p?.type === AST_NODE_TYPES.MemberExpression && p.object === n;
-}
 
 /**
  * SQL fragments for every knex / kysely read chain in a file (origin `query-builder`). Never throws: a chain that

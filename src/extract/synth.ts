@@ -1,0 +1,95 @@
+/**
+ * Shared by the front ends that synthesize SQL from code (query builders, Prisma client, drizzle): building mapped
+ * text, reading object-literal keys, and deciding whether a chain is a query that runs.
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { propertyName, unwrap, type Node } from './estree.js';
+import { MappedText } from './mapped-text.js';
+
+/** Mapped text with two builders: synthetic text at one source position, and another mapped text appended. */
+export class SynthText extends MappedText {
+  syn(text: string, pos: number): this {
+    this.push(text, pos);
+    return this;
+  }
+
+  add(other: MappedText): this {
+    for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
+    return this;
+  }
+}
+
+/** A double-quoted SQL identifier. */
+export function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function isLiteral(node: Node, value: boolean | null): boolean {
+  const n = unwrap(node);
+  return n.type === AST_NODE_TYPES.Literal && n.value === value && !('regex' in n) && !('bigint' in n);
+}
+
+export function isUndefined(node: Node): boolean {
+  const n = unwrap(node);
+  return n.type === AST_NODE_TYPES.Identifier && n.name === 'undefined';
+}
+
+/** The name of a non-computed property key (`a:` or `'a':`). */
+export function keyName(property: TSESTree.Property): string | null {
+  if (property.computed) return null;
+  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
+  if (property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string') return property.key.value;
+  return null;
+}
+
+/** Source range of a property key's name (without quotes). */
+export function keyRange(property: TSESTree.Property): [number, number] {
+  const [from, to] = property.key.range;
+  return property.key.type === AST_NODE_TYPES.Literal ? [from + 1, to - 1] : [from, to];
+}
+
+/** The first ancestor of `node` that is not a TS / optional-chain wrapper, and the child on the way to it. */
+function meaningfulParent(node: Node, parents: Map<Node, Node>): { child: Node; parent: Node | undefined } {
+  let child = node;
+  let parent = parents.get(child);
+  while (parent && unwrap(parent) !== parent) {
+    child = parent;
+    parent = parents.get(parent);
+  }
+  return { child, parent };
+}
+
+/** Does the value of `node` get run as a query? (awaited, returned from an async function, in `Promise.all([…])`) */
+export function awaited(node: Node, parents: Map<Node, Node>): boolean {
+  const { child: n, parent: p } = meaningfulParent(node, parents);
+  if (!p) return false;
+  if (p.type === AST_NODE_TYPES.AwaitExpression) return true;
+  if (p.type === AST_NODE_TYPES.ArrowFunctionExpression && p.body === n) return p.async;
+  if (p.type === AST_NODE_TYPES.ReturnStatement) {
+    for (let f = parents.get(p); f; f = parents.get(f)) {
+      if (f.type === AST_NODE_TYPES.FunctionDeclaration || f.type === AST_NODE_TYPES.FunctionExpression || f.type === AST_NODE_TYPES.ArrowFunctionExpression) {
+        return f.async;
+      }
+    }
+    return false;
+  }
+  if (p.type === AST_NODE_TYPES.ArrayExpression) {
+    const call = parents.get(p);
+    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments[0] !== p) return false;
+    const callee = unwrap(call.callee);
+    const object = callee.type === AST_NODE_TYPES.MemberExpression ? unwrap(callee.object) : undefined;
+    return (
+      callee.type === AST_NODE_TYPES.MemberExpression &&
+      object?.type === AST_NODE_TYPES.Identifier &&
+      object.name === 'Promise' &&
+      ['all', 'allSettled', 'race', 'any'].includes(propertyName(callee) ?? '')
+    );
+  }
+  return false;
+}
+
+/** Is this call continued by a method call (`x(…).y`)? */
+export function continued(node: Node, parents: Map<Node, Node>): boolean {
+  const { child, parent } = meaningfulParent(node, parents);
+  return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === child;
+}
