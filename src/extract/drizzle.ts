@@ -24,7 +24,7 @@ import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { childNodes, patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { awaited, continued, isLiteral, isUndefined, keyName, keyRange, quoteName as quote, SynthText as Text } from './synth.js';
+import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, quoteName as quote, SynthText as Text } from './synth.js';
 import { nextParam, type PlaceholderCounter } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -78,27 +78,7 @@ interface FileNames {
   consts: Map<string, Node>;
 }
 
-interface Step {
-  name: string;
-  args: TSESTree.CallExpressionArgument[];
-  call: TSESTree.CallExpression;
-  at: number;
-}
 
-function decompose(end: Node): { base: Node; steps: Step[] } {
-  const steps: Step[] = [];
-  let node = unwrap(end);
-  while (node.type === AST_NODE_TYPES.CallExpression) {
-    const callee = unwrap(node.callee);
-    if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
-    const name = propertyName(callee);
-    if (name === null) break;
-    steps.push({ name, args: node.arguments, call: node, at: callee.property.range[0] });
-    node = unwrap(callee.object);
-  }
-  steps.reverse();
-  return { base: node, steps };
-}
 
 function isClient(node: Node): boolean {
   const n = unwrap(node);

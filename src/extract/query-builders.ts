@@ -20,7 +20,7 @@ import { childNodes, patternNames, propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
-import { awaited, continued } from './synth.js';
+import { awaited, continued, decompose, type Step } from './synth.js';
 import { nextIdent, nextParam, normalizePlaceholders, type PlaceholderCounter, type PlaceholderStyle } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -84,13 +84,6 @@ interface Str {
   src: number[];
 }
 
-interface Step {
-  name: string;
-  args: TSESTree.CallExpressionArgument[];
-  call: TSESTree.CallExpression;
-  /** Source index of the method name. */
-  at: number;
-}
 
 type Flavor = 'knex' | 'kysely';
 type Bool = 'AND' | 'OR';
@@ -137,21 +130,6 @@ function lastName(node: Node): string | null {
   return null;
 }
 
-/** `a.b(1).c(2)` → base `a`, steps [b(1), c(2)]. */
-function decompose(end: Node): { base: Node; steps: Step[] } {
-  const steps: Step[] = [];
-  let node = unwrap(end);
-  while (node.type === AST_NODE_TYPES.CallExpression) {
-    const callee = unwrap(node.callee);
-    if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
-    const name = propertyName(callee);
-    if (name === null) break;
-    steps.push({ name, args: node.arguments, call: node, at: callee.property.range[0] });
-    node = unwrap(callee.object);
-  }
-  steps.reverse();
-  return { base: node, steps };
-}
 
 function isNull(node: Node): boolean {
   const n = unwrap(node);

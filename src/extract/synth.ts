@@ -93,3 +93,28 @@ export function continued(node: Node, parents: Map<Node, Node>): boolean {
   const { child, parent } = meaningfulParent(node, parents);
   return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === child;
 }
+
+/** One method call of a chain: `.where(a, b)` → name 'where', its arguments, the call, where its name starts. */
+export interface Step {
+  name: string;
+  args: TSESTree.CallExpressionArgument[];
+  call: TSESTree.CallExpression;
+  /** Source index of the method name. */
+  at: number;
+}
+
+/** `a.b(1).c(2)` → base `a`, steps [b(1), c(2)]. */
+export function decompose(end: Node): { base: Node; steps: Step[] } {
+  const steps: Step[] = [];
+  let node = unwrap(end);
+  while (node.type === AST_NODE_TYPES.CallExpression) {
+    const callee = unwrap(node.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
+    const name = propertyName(callee);
+    if (name === null) break;
+    steps.push({ name, args: node.arguments, call: node, at: callee.property.range[0] });
+    node = unwrap(callee.object);
+  }
+  steps.reverse();
+  return { base: node, steps };
+}
