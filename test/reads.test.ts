@@ -88,6 +88,11 @@ describe('predicates', () => {
     expect(f).toMatchObject({ verdict: 'or-defeated', at: 'users', filter: 'u.deleted_at IS NULL', fixed: null });
   });
 
+  it('an OR whose every branch constrains the column is a deliberate read (recently deleted rows included)', () => {
+    expect(readFindings("SELECT * FROM users WHERE email = $1 AND (deleted_at IS NULL OR deleted_at >= now() - interval '30 days')")).toEqual([]);
+    expect(readFindings("SELECT * FROM users WHERE email = $1 AND (deleted_at IS NULL OR plan = 'x')")).toMatchObject([{ verdict: 'or-defeated' }]);
+  });
+
   it('`deleted_at = NULL` is never true', () => {
     expect(readFindings('SELECT * FROM users WHERE deleted_at = NULL')).toMatchObject([{ verdict: 'never-true' }]);
   });

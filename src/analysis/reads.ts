@@ -250,11 +250,16 @@ function hasOpaque(predicate: Predicate): boolean {
   return atoms(predicate).some((a) => a.kind === 'opaque');
 }
 
-/** An OR among the conjuncts where one branch filters and another lets deleted rows through. */
+/**
+ * An OR among the conjuncts where one branch filters and another lets deleted rows through unconstrained. When every
+ * branch constrains the soft-delete column (`deleted_at IS NULL OR deleted_at >= now() - interval '30 days'`), the
+ * read of deleted rows is deliberate.
+ */
 function orDefeats(predicate: Predicate, requirement: Requirement, binds: Binder): boolean {
   return conjuncts(predicate).some((c) => {
     if (c.kind !== 'or') return false;
-    return c.args.some((branch) => implies(branch, requirement.predicate, binds) || orDefeats(branch, requirement, binds));
+    const filters = c.args.some((branch) => implies(branch, requirement.predicate, binds) || orDefeats(branch, requirement, binds));
+    return filters && c.args.some((branch) => !mentions(branch, requirement, binds));
   });
 }
 
