@@ -223,8 +223,10 @@ class Lowerer {
     const object = this.object(node);
     if (!object) return [this.opaque(node.range[0])];
     const conds: Conds = [];
-    for (const property of object.properties) {
-      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') {
+    // A spread may replace any key written before it: those keys are unknown (and start no relation read).
+    const lastSpread = object.properties.map((p) => p.type).lastIndexOf(AST_NODE_TYPES.SpreadElement);
+    for (const [index, property] of object.properties.entries()) {
+      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init' || index < lastSpread) {
         conds.push(this.opaque(property.range[0]));
         continue;
       }
