@@ -23,8 +23,8 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
-import { childNodes, patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, quoteName as quote, SynthText as Text } from './synth.js';
+import { propertyName, unwrap, type VisitorKeys } from './estree.js';
+import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, quoteName as quote, scanFile, SynthText as Text } from './synth.js';
 import { nextParam, type PlaceholderCounter } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -620,73 +620,9 @@ export function extractDrizzle(
   tables: ReadonlyMap<string, DrizzleTable> | undefined,
 ): SqlFragment[] {
   if (!tables || tables.size === 0) return [];
-  const parents = new Map<Node, Node>();
-  const calls: TSESTree.CallExpression[] = [];
-  const declarations = new Map<string, number>();
-  const constInits = new Map<string, Node>();
-  const imports: Array<{ local: string; imported: string | null; source: string }> = [];
-  const localTables: string[] = [];
-  const declare = (id: TSESTree.Identifier): void => {
-    declarations.set(id.name, (declarations.get(id.name) ?? 0) + 1);
-  };
-  try {
-    const stack: Node[] = [program];
-    while (stack.length) {
-      const node = stack.pop()!;
-      switch (node.type) {
-        case AST_NODE_TYPES.CallExpression:
-          calls.push(node);
-          break;
-        case AST_NODE_TYPES.VariableDeclaration:
-          for (const d of node.declarations) {
-            patternNames(d.id).forEach(declare);
-            if (node.kind === 'const' && d.id.type === AST_NODE_TYPES.Identifier && d.init) {
-              constInits.set(d.id.name, d.init);
-              if (definesTable(d.init)) localTables.push(d.id.name);
-            }
-          }
-          break;
-        case AST_NODE_TYPES.FunctionDeclaration:
-        case AST_NODE_TYPES.FunctionExpression:
-        case AST_NODE_TYPES.ArrowFunctionExpression:
-          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id);
-          // a relational `where: (users, { eq }) => …` names the table and operators it is given: not a shadow
-          if (!isWhereCallback(node, parents)) for (const param of node.params) patternNames(param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.CatchClause:
-          patternNames(node.param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.ClassDeclaration:
-          if (node.id) declare(node.id);
-          break;
-        case AST_NODE_TYPES.ImportDeclaration:
-          for (const specifier of node.specifiers) {
-            declare(specifier.local);
-            const imported =
-              specifier.type === AST_NODE_TYPES.ImportSpecifier
-                ? specifier.imported.type === AST_NODE_TYPES.Identifier
-                  ? specifier.imported.name
-                  : String(specifier.imported.value)
-                : specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier
-                  ? null
-                  : 'default';
-            imports.push({ local: specifier.local.name, imported, source: String(node.source.value) });
-          }
-          break;
-        default:
-          break;
-      }
-      for (const child of childNodes(node, visitorKeys)) {
-        if (parents.has(child) || child === program) continue;
-        parents.set(child, node);
-        stack.push(child);
-      }
-    }
-  } catch {
-    // keep what was collected
-  }
-  const once = (name: string): boolean => declarations.get(name) === 1;
-  const names: FileNames = { tables: new Map(), namespaces: new Set(), ops: new Map(), opNamespaces: new Set(), consts: new Map() };
+  // a relational `where: (users, { eq }) => …` names the table and operators it is given: not a shadow
+  const { calls, parents, consts, once, imports } = scanFile(program, visitorKeys, (fn, ps) => !isWhereCallback(fn, ps));
+  const names: FileNames = { tables: new Map(), namespaces: new Set(), ops: new Map(), opNamespaces: new Set(), consts };
   for (const { local, imported, source } of imports) {
     if (!once(local)) continue;
     if (DRIZZLE_MODULE.test(source)) {
@@ -695,12 +631,10 @@ export function extractDrizzle(
     } else if (imported === null) names.namespaces.add(local);
     else if (imported !== 'default' && tables.has(imported)) names.tables.set(local, imported);
   }
-  for (const local of localTables) if (once(local) && tables.has(local)) names.tables.set(local, local);
-  for (const [name, init] of constInits) if (once(name)) names.consts.set(name, init);
+  for (const [local, init] of consts) if (definesTable(init) && tables.has(local)) names.tables.set(local, local);
 
   const lowerer = new Lowerer(names, tables);
   const fragments: SqlFragment[] = [];
-  calls.sort((a, b) => a.range[0] - b.range[0]);
   for (const call of calls) {
     try {
       if (continued(call, parents)) continue;

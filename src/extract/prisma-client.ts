@@ -23,8 +23,8 @@ import type { PrismaField, PrismaModel } from '../schema/model.js';
 import { delegateName } from '../schema/prisma.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
-import { childNodes, patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { isLiteral, isUndefined, keyName, keyRange, quoteName as quote, SynthText as Text } from './synth.js';
+import { propertyName, unwrap, type VisitorKeys } from './estree.js';
+import { isLiteral, isUndefined, keyName, keyRange, quoteName as quote, scanFile, SynthText as Text } from './synth.js';
 import { nextParam, type PlaceholderCounter } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -396,60 +396,10 @@ export function extractPrismaClient(
   const delegates = new Map<string, PrismaModel>();
   for (const model of models.values()) delegates.set(delegateName(model.name), model);
 
-  const calls: TSESTree.CallExpression[] = [];
-  const declarations = new Map<string, number>();
-  const constInits = new Map<string, Node>();
-  const declare = (id: TSESTree.Identifier): void => {
-    declarations.set(id.name, (declarations.get(id.name) ?? 0) + 1);
-  };
-  try {
-    const seen = new Set<Node>();
-    const stack: Node[] = [program];
-    while (stack.length) {
-      const node = stack.pop()!;
-      switch (node.type) {
-        case AST_NODE_TYPES.CallExpression:
-          calls.push(node);
-          break;
-        case AST_NODE_TYPES.VariableDeclaration:
-          for (const d of node.declarations) {
-            patternNames(d.id).forEach(declare);
-            if (node.kind === 'const' && d.id.type === AST_NODE_TYPES.Identifier && d.init) constInits.set(d.id.name, d.init);
-          }
-          break;
-        case AST_NODE_TYPES.FunctionDeclaration:
-        case AST_NODE_TYPES.FunctionExpression:
-        case AST_NODE_TYPES.ArrowFunctionExpression:
-          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id);
-          for (const param of node.params) patternNames(param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.CatchClause:
-          patternNames(node.param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.ClassDeclaration:
-          if (node.id) declare(node.id);
-          break;
-        case AST_NODE_TYPES.ImportDeclaration:
-          for (const specifier of node.specifiers) declare(specifier.local);
-          break;
-        default:
-          break;
-      }
-      for (const child of childNodes(node, visitorKeys)) {
-        if (seen.has(child)) continue;
-        seen.add(child);
-        stack.push(child);
-      }
-    }
-  } catch {
-    // keep what was collected
-  }
-  const consts = new Map<string, Node>();
-  for (const [name, init] of constInits) if (declarations.get(name) === 1) consts.set(name, init);
+  const { calls, consts } = scanFile(program, visitorKeys);
 
   const lowerer = new Lowerer(consts, models);
   const fragments: SqlFragment[] = [];
-  calls.sort((a, b) => a.range[0] - b.range[0]);
   for (const call of calls) {
     try {
       const callee = unwrap(call.callee);

@@ -16,11 +16,11 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
-import { childNodes, patternNames, propertyName, unwrap } from './estree.js';
+import { propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
-import { awaited, continued, decompose, type Step } from './synth.js';
+import { awaited, continued, decompose, scanFile, type Step } from './synth.js';
 import { nextIdent, nextParam, normalizePlaceholders, type PlaceholderCounter, type PlaceholderStyle } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -1003,69 +1003,9 @@ function expressionNames(param: TSESTree.Parameter | undefined): ExpressionNames
  * fails to lower is skipped.
  */
 export function extractQueryBuilders(program: TSESTree.Program, sourceText: string, visitorKeys: Keys): SqlFragment[] {
-  const parents = new Map<Node, Node>();
-  const calls: TSESTree.CallExpression[] = [];
-  const declarations = new Map<string, number>();
-  const constInits = new Map<string, Node>();
-  const declare = (name: string): void => {
-    declarations.set(name, (declarations.get(name) ?? 0) + 1);
-  };
-  try {
-    const stack: Node[] = [program];
-    while (stack.length) {
-      const node = stack.pop()!;
-      switch (node.type) {
-        case AST_NODE_TYPES.CallExpression:
-          calls.push(node);
-          break;
-        case AST_NODE_TYPES.VariableDeclarator: {
-          const names: string[] = [];
-          names.push(...patternNames(node.id).map((id) => id.name));
-          names.forEach(declare);
-          const kind = parents.get(node)?.type === AST_NODE_TYPES.VariableDeclaration ? (parents.get(node) as TSESTree.VariableDeclaration).kind : 'let';
-          if (kind === 'const' && node.id.type === AST_NODE_TYPES.Identifier && node.init) constInits.set(node.id.name, node.init);
-          break;
-        }
-        case AST_NODE_TYPES.FunctionDeclaration:
-        case AST_NODE_TYPES.FunctionExpression:
-        case AST_NODE_TYPES.ArrowFunctionExpression:
-          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id.name);
-          for (const param of node.params) {
-            const names: string[] = [];
-            names.push(...patternNames(param).map((id) => id.name));
-            names.forEach(declare);
-          }
-          break;
-        case AST_NODE_TYPES.ClassDeclaration:
-          if (node.id) declare(node.id.name);
-          break;
-        case AST_NODE_TYPES.CatchClause: {
-          const names: string[] = [];
-          names.push(...patternNames(node.param).map((id) => id.name));
-          names.forEach(declare);
-          break;
-        }
-        case AST_NODE_TYPES.ImportDeclaration:
-          for (const specifier of node.specifiers) declare(specifier.local.name);
-          break;
-        default:
-          break;
-      }
-      for (const child of childNodes(node, visitorKeys)) {
-        if (parents.has(child) || child === program) continue;
-        parents.set(child, node);
-        stack.push(child);
-      }
-    }
-  } catch {
-    // keep what was collected
-  }
-  const consts = new Map<string, Node>();
-  for (const [name, init] of constInits) if (declarations.get(name) === 1) consts.set(name, init);
-
+  const { calls, parents, consts } = scanFile(program, visitorKeys);
   const lowerer = new Lowerer(sourceText, consts);
   const fragments: SqlFragment[] = [];
-  calls.sort((a, b) => a.range[0] - b.range[0]);
   for (const call of calls) {
     try {
       if (continued(call, parents)) continue;

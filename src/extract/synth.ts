@@ -3,7 +3,7 @@
  * text, reading object-literal keys, and deciding whether a chain is a query that runs.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { propertyName, unwrap, type Node } from './estree.js';
+import { childNodes, patternNames, propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
 import { MappedText } from './mapped-text.js';
 
 /** Mapped text with two builders: synthetic text at one source position, and another mapped text appended. */
@@ -117,4 +117,94 @@ export function decompose(end: Node): { base: Node; steps: Step[] } {
   }
   steps.reverse();
   return { base: node, steps };
+}
+
+/** What a front end needs to know about a file before lowering its calls. */
+export interface FileScan {
+  /** Every call expression, in source order. */
+  calls: TSESTree.CallExpression[];
+  /** Each node's parent. */
+  parents: Map<Node, Node>;
+  /** `const x = …` initializers, for names declared exactly once in the file (so no shadowing can hide them). */
+  consts: Map<string, Node>;
+  /** Is this name declared exactly once in the file (imports, variables, functions, parameters, classes)? */
+  once: (name: string) => boolean;
+  imports: Array<{ local: string; imported: string | null; source: string }>;
+}
+
+/**
+ * One iterative walk over a file (deep chains would overflow a recursive one). `countsParams` says whether a
+ * function's parameters count as declarations (a drizzle `where: (users, ops) => …` names what it is given).
+ * Never throws: what was collected before a failure is kept.
+ */
+export function scanFile(
+  program: TSESTree.Program,
+  visitorKeys: VisitorKeys,
+  countsParams: (fn: Node, parents: Map<Node, Node>) => boolean = () => true,
+): FileScan {
+  const parents = new Map<Node, Node>();
+  const calls: TSESTree.CallExpression[] = [];
+  const declarations = new Map<string, number>();
+  const constInits = new Map<string, Node>();
+  const imports: FileScan['imports'] = [];
+  const declare = (id: TSESTree.Identifier): void => {
+    declarations.set(id.name, (declarations.get(id.name) ?? 0) + 1);
+  };
+  try {
+    const stack: Node[] = [program];
+    while (stack.length) {
+      const node = stack.pop()!;
+      switch (node.type) {
+        case AST_NODE_TYPES.CallExpression:
+          calls.push(node);
+          break;
+        case AST_NODE_TYPES.VariableDeclaration:
+          for (const d of node.declarations) {
+            patternNames(d.id).forEach(declare);
+            if (node.kind === 'const' && d.id.type === AST_NODE_TYPES.Identifier && d.init) constInits.set(d.id.name, d.init);
+          }
+          break;
+        case AST_NODE_TYPES.FunctionDeclaration:
+        case AST_NODE_TYPES.FunctionExpression:
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id);
+          if (countsParams(node, parents)) for (const param of node.params) patternNames(param).forEach(declare);
+          break;
+        case AST_NODE_TYPES.CatchClause:
+          patternNames(node.param).forEach(declare);
+          break;
+        case AST_NODE_TYPES.ClassDeclaration:
+          if (node.id) declare(node.id);
+          break;
+        case AST_NODE_TYPES.ImportDeclaration:
+          for (const specifier of node.specifiers) {
+            declare(specifier.local);
+            const imported =
+              specifier.type === AST_NODE_TYPES.ImportSpecifier
+                ? specifier.imported.type === AST_NODE_TYPES.Identifier
+                  ? specifier.imported.name
+                  : String(specifier.imported.value)
+                : specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier
+                  ? null
+                  : 'default';
+            imports.push({ local: specifier.local.name, imported, source: String(node.source.value) });
+          }
+          break;
+        default:
+          break;
+      }
+      for (const child of childNodes(node, visitorKeys)) {
+        if (parents.has(child) || child === program) continue;
+        parents.set(child, node);
+        stack.push(child);
+      }
+    }
+  } catch {
+    // keep what was collected
+  }
+  const once = (name: string): boolean => declarations.get(name) === 1;
+  const consts = new Map<string, Node>();
+  for (const [name, init] of constInits) if (once(name)) consts.set(name, init);
+  calls.sort((a, b) => a.range[0] - b.range[0]);
+  return { calls, parents, consts, once, imports };
 }
