@@ -24,7 +24,7 @@ import { delegateName } from '../schema/prisma.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { isLiteral, isUndefined, keyName, keyRange, quoteName as quote, scanFile, SynthText as Text } from './synth.js';
+import { isLiteral, isUndefined, keyName, keyRange, namedLike, quoteName as quote, scanFile, SynthText as Text } from './synth.js';
 import { nextParam, type PlaceholderCounter } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -374,13 +374,7 @@ class Lowerer {
 
 /** The client a call's delegate hangs off: `prisma`, `this.prisma`, `ctx.db`, `tx`. */
 function isClient(node: Node): boolean {
-  const n = unwrap(node);
-  if (n.type === AST_NODE_TYPES.Identifier) return CLIENT_NAME.test(n.name);
-  if (n.type === AST_NODE_TYPES.MemberExpression) {
-    const name = propertyName(n);
-    return name !== null && CLIENT_NAME.test(name);
-  }
-  return false;
+  return namedLike(node, CLIENT_NAME);
 }
 
 /**

@@ -20,7 +20,7 @@ import { propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
-import { awaited, continued, decompose, scanFile, type Step } from './synth.js';
+import { awaited, continued, decompose, scanFile, SynthText, type Step } from './synth.js';
 import { nextIdent, nextParam, normalizePlaceholders, type PlaceholderCounter, type PlaceholderStyle } from './placeholders.js';
 
 type Node = TSESTree.Node;
@@ -97,17 +97,7 @@ interface Cond {
 /** Thrown to abandon a whole chain (a write, a CTE, a shape that would need guessing). */
 class Skip extends Error {}
 
-class Piece extends MappedText {
-  syn(text: string, pos: number): this {
-    this.push(text, pos);
-    return this;
-  }
-
-  add(other: MappedText): this {
-    for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
-    return this;
-  }
-
+class Piece extends SynthText {
   get empty(): boolean {
     return this.text.length === 0;
   }

@@ -19,6 +19,17 @@ export class SynthText extends MappedText {
   }
 }
 
+/** Is `node` a name (`db`) or a member (`this.db`, `ctx.prisma`) whose last name matches `pattern`? */
+export function namedLike(node: Node, pattern: RegExp): boolean {
+  const n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.Identifier) return pattern.test(n.name);
+  if (n.type === AST_NODE_TYPES.MemberExpression) {
+    const name = propertyName(n);
+    return name !== null && pattern.test(name);
+  }
+  return false;
+}
+
 /** A double-quoted SQL identifier. */
 export function quoteName(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
