@@ -10,8 +10,8 @@
  */
 import { applySql } from '../schema/apply.js';
 import { emptySchema, findRelation, type RelationInfo, type SchemaModel, type UniqueInfo } from '../schema/model.js';
-import { chooseName } from '../schema/naming.js';
-import { mentionsColumn, quoteIdent as quoteAlways } from '../schema/sqltext.js';
+import { chooseName } from '../sql/naming.js';
+import { mentionsColumn, quoteIdent as quoteAlways } from '../sql/sqltext.js';
 import { tableSetting } from '../settings.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import type { StatementModel } from '../sql/lower.js';

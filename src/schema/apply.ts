@@ -13,7 +13,7 @@ import {
   type SourceOrigin,
   type UniqueInfo,
 } from './model.js';
-import { chooseName, figureColname, splitQualifiedName } from './naming.js';
+import { chooseName, figureColname, splitQualifiedName } from '../sql/naming.js';
 import {
   blankPsqlMetaCommands,
   codeTokens,
@@ -26,7 +26,7 @@ import {
   shiftLocations,
   stringBodyOffset,
   tokenAt,
-} from './sqltext.js';
+} from '../sql/sqltext.js';
 
 export interface ApplyOptions {
   /**

@@ -11,7 +11,7 @@ import { extractSql } from '../extract/typescript.js';
 import type { SoftDeleteSettings } from '../settings.js';
 import { emptySchema, type SchemaModel } from './model.js';
 import { applySql } from './apply.js';
-import { blankDownSections, lineColumn } from './sqltext.js';
+import { blankDownSections, lineColumn } from '../sql/sqltext.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 

@@ -10,8 +10,8 @@ import type { ParsedStatement, RawNode, SqlToken } from './parser.js';
 import type { SqlSource } from './source.js';
 import { fieldsOf, list, nameList, num, str, unwrap, type Fields } from './ast.js';
 import { lowerPredicate, type Predicate } from './predicate.js';
-import { chooseName, figureColname } from '../schema/naming.js';
-import { findTopLevel, matchingParen } from '../schema/sqltext.js';
+import { chooseName, figureColname } from './naming.js';
+import { findTopLevel, matchingParen } from './sqltext.js';
 
 export interface Span {
   start: number;

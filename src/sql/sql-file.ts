@@ -3,7 +3,7 @@
  * psql scripts use `:name` / `:'name'` variables and `\set` meta-commands. Before parsing, each of those is replaced
  * by something PostgreSQL parses *of the same length*, so every offset in the file stays exact.
  */
-import { blankPsqlMetaCommands } from '../schema/sqltext.js';
+import { blankPsqlMetaCommands } from './sqltext.js';
 import type { SqlFragment } from './fragment.js';
 
 export interface NormalizedSqlFile {

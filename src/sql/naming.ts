@@ -2,7 +2,7 @@
  * PostgreSQL's naming conventions, approximated: default constraint and index names, the output column name of a
  * select-list expression, and qualified names written inside strings (`'app.users'`).
  */
-import { fieldsOf, list, nameList, unwrap } from '../sql/ast.js';
+import { fieldsOf, list, nameList, unwrap } from './ast.js';
 
 /** NAMEDATALEN - 1: the longest identifier PostgreSQL keeps. */
 const MAX_IDENTIFIER = 63;

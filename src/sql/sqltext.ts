@@ -1,9 +1,9 @@
 /**
- * Text-level helpers for the schema loader: slicing SQL text by token spans, turning a predicate's text into an
+ * Text-level helpers over SQL: slicing SQL text by token spans, turning a predicate's text into an
  * expression node, renaming a column inside an expression's text, and blanking psql meta-commands.
  */
-import { parseSql, tokenize, type RawNode, type SqlToken } from '../sql/parser.js';
-import { fieldsOf, list } from '../sql/ast.js';
+import { parseSql, tokenize, type RawNode, type SqlToken } from './parser.js';
+import { fieldsOf, list } from './ast.js';
 
 /** Tokens without comments, which is what every span computation here wants. */
 export function codeTokens(tokens: readonly SqlToken[]): SqlToken[] {
