@@ -151,6 +151,7 @@ async function review(args: Args, io: CliIo): Promise<number> {
       const ranges = lines.get(f.path) ?? [];
       return (
         isFatal(f) ||
+        f.ruleId === SCHEMA_STATUS_RULE ||
         intersects(ranges, f.line, f.endLine) ||
         f.suggestions.some((s) => intersects(ranges, s.replacement.startLine, s.replacement.endLine))
       );
@@ -165,6 +166,9 @@ async function review(args: Args, io: CliIo): Promise<number> {
   }
   return findings.length > 0 ? 1 : 0;
 }
+
+/** Its reports are about the whole project (no schema, nothing soft-deletable): shown whatever lines changed. */
+const SCHEMA_STATUS_RULE = 'soft-delete/schema-status';
 
 function realpathOr(path: string): string {
   try {

@@ -7,6 +7,7 @@ import { sqlLanguage } from './language/sql-language.js';
 import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
 import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
 import requirePartialUniqueIndex from '../rules/require-partial-unique-index.js';
+import schemaStatus from '../rules/schema-status.js';
 
 /** The package's own package.json: one level up from src/ when run from source, two from dist/src/. */
 function ownPackage(): { name: string; version: string } {
@@ -26,7 +27,11 @@ export const rules = {
   'require-soft-delete-filter': requireSoftDeleteFilter,
   'require-stream-table-filter': requireStreamTableFilter,
   'require-partial-unique-index': requirePartialUniqueIndex,
+  'schema-status': schemaStatus,
 };
+
+/** Severity in the recommended config; every other rule is an error. */
+const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>> = { 'schema-status': 'warn' };
 
 type RecommendedConfig = Linter.Config[];
 
@@ -44,7 +49,7 @@ const plugin = {
   configs: { recommended: [] as RecommendedConfig },
 } satisfies SoftDeletePlugin;
 
-const ruleLevels = Object.fromEntries(Object.keys(rules).map((rule) => [`soft-delete/${rule}`, 'error'])) as Linter.RulesRecord;
+const ruleLevels = Object.fromEntries(Object.keys(rules).map((rule) => [`soft-delete/${rule}`, RECOMMENDED_LEVEL[rule as keyof typeof rules] ?? 'error'])) as Linter.RulesRecord;
 
 plugin.configs.recommended.push(
   {

@@ -36,7 +36,7 @@ describe('a project without a schema', () => {
     warnings.length = 0;
   });
 
-  it('reports nothing and warns once, naming the places it looked and the setting to use', async () => {
+  it('checks nothing, says so in one schema-status report, and warns once, naming the places it looked and the setting to use', async () => {
     resetWarnings();
     process.on('warning', listener);
     const cwd = project({
@@ -45,7 +45,7 @@ describe('a project without a schema', () => {
     });
     const results = await eslintIn(cwd).lintFiles(['src']);
     await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
-    expect(results.flatMap((r) => r.messages)).toEqual([]);
+    expect(results.flatMap((r) => r.messages).map((m) => m.ruleId)).toEqual(['soft-delete/schema-status']);
     const ours = warnings.filter((w) => (w as { code?: string }).code === 'SOFT_DELETE_NO_SCHEMA');
     expect(ours).toHaveLength(1);
     expect(ours[0]!.message).toContain('no schema found under');
@@ -110,7 +110,8 @@ describe('migrations and schema problems', () => {
     const results = await eslintIn(cwd).lintFiles(['src']);
     await eslintIn(cwd).lintFiles(['src']);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(results[0]!.messages.map((m) => m.line)).toEqual([1, 2]);
+    expect(results[0]!.messages.filter((m) => m.ruleId === 'soft-delete/require-soft-delete-filter').map((m) => m.line)).toEqual([1, 2]);
+    expect(results[0]!.messages.filter((m) => m.ruleId === 'soft-delete/schema-status')).toHaveLength(1);
     const ours = warnings.filter((w) => (w as { code?: string }).code === 'SOFT_DELETE_SCHEMA_PROBLEMS');
     expect(ours).toHaveLength(1);
     expect(ours[0]!.message).toMatch(/1 part\(s\) of the schema files could not be read/);

@@ -44,6 +44,10 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
   'src/**/schema.ts',
 ];
 
+/** The conventional places in a few words, for messages that say where discovery looked. */
+export const CONVENTIONAL_SCHEMA_PLACES =
+  'migrations/, db/, supabase/migrations/, prisma/, drizzle/, src/db/schema.ts, src/**/schema.ts, schema.sql, structure.sql';
+
 /** Paths (relative to cwd) that only the drizzle globs discover: skipped unless they define drizzle tables. */
 const DRIZZLE_DISCOVERED =
   /^(?:src\/(?:.*\/)?schema\.ts|src\/db\/schema\/.*\.ts|src\/db\/relations\.ts|db\/schema\.ts|drizzle\/(?:schema|relations)\.ts)$/;
