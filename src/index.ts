@@ -36,14 +36,15 @@ const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>
 type RecommendedConfig = Linter.Config[];
 
 interface SoftDeletePlugin {
-  meta: { name: string; version: string };
+  meta: { name: string; version: string; namespace: string };
   rules: typeof rules;
   languages: { sql: typeof sqlLanguage };
   configs: { recommended: RecommendedConfig };
 }
 
 const plugin = {
-  meta: { name, version },
+  // `namespace` lets ESLint match the rules' `meta.languages` (`soft-delete/sql`) under any plugin alias.
+  meta: { name, version, namespace: 'soft-delete' },
   rules,
   languages: { sql: sqlLanguage },
   configs: { recommended: [] as RecommendedConfig },
@@ -51,9 +52,16 @@ const plugin = {
 
 const ruleLevels = Object.fromEntries(Object.keys(rules).map((rule) => [`soft-delete/${rule}`, RECOMMENDED_LEVEL[rule as keyof typeof rules] ?? 'error'])) as Linter.RulesRecord;
 
+/**
+ * Every JS/TS extension ESLint's JS language (with a TS parser) handles. The recommended config is scoped to these
+ * and `**\/*.sql`, so its rules never reach JSON, Markdown or CSS files linted by other languages.
+ */
+const JS_TS_FILES = ['**/*.js', '**/*.mjs', '**/*.cjs', '**/*.jsx', '**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
+
 plugin.configs.recommended.push(
   {
     name: 'soft-delete/recommended',
+    files: JS_TS_FILES,
     plugins: { 'soft-delete': plugin as unknown as ESLint.Plugin },
     rules: ruleLevels,
   },

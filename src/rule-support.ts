@@ -9,9 +9,25 @@ import type { FragmentEdit } from './analysis/reads.js';
 
 export const REPOSITORY_URL = 'https://github.com/eslint-plugin-soft-delete/eslint-plugin-soft-delete';
 
-export const createRule = ESLintUtils.RuleCreator<{ recommended?: boolean; requiresSchema?: boolean }>(
-  (name) => `${REPOSITORY_URL}/blob/main/docs/rules/${name}.md`,
-);
+type RuleDocs = { recommended?: boolean; requiresSchema?: boolean };
+
+const ruleCreator = ESLintUtils.RuleCreator<RuleDocs>((name) => `${REPOSITORY_URL}/blob/main/docs/rules/${name}.md`);
+
+/**
+ * The languages every rule understands: JS/TS (any parser on ESLint's JS language) and the plugin's SQL language.
+ * ESLint 10.2+ reads `meta.languages` and rejects a config that enables a rule for any other language (JSON,
+ * Markdown, CSS) at config time; earlier versions ignore the key.
+ */
+export const RULE_LANGUAGES: readonly string[] = Object.freeze(['js/js', 'soft-delete/sql']);
+
+/** `ESLintUtils.RuleCreator` (docs URL per rule) plus `meta.languages`. */
+export function createRule<Options extends readonly unknown[], MessageIds extends string>(
+  rule: Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, RuleDocs>>,
+): ReturnType<typeof ruleCreator<Options, MessageIds>> {
+  const created = ruleCreator(rule);
+  Object.assign(created.meta, { languages: [...RULE_LANGUAGES] });
+  return created;
+}
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 

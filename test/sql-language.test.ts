@@ -341,10 +341,23 @@ describe('the source code and the language', () => {
     expect(sourceCode.getInlineConfigNodes()).toEqual([]);
   });
 
-  test('language options: none or an empty object are accepted, anything else is rejected', () => {
+  test('language options: JS options from configs without `files` are accepted and ignored; a non-object is not', () => {
     expect(() => sqlLanguage.validateLanguageOptions({})).not.toThrow();
     expect(lint('SELECT 1', { languageOptions: {} })).toHaveLength(1);
-    expect(() => lint('SELECT 1', { languageOptions: { dialect: 'mysql' } })).toThrow(/Unexpected key "dialect"/);
+    const jsOptions = {
+      parser: { meta: { name: 'some-parser' }, parseForESLint: () => ({}) },
+      parserOptions: { projectService: true, ecmaFeatures: { jsx: true } },
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: { window: 'readonly' },
+    };
+    expect(lint('SELECT 1', { languageOptions: jsOptions as never })).toHaveLength(1);
+    expect(() => sqlLanguage.validateLanguageOptions([] as never)).toThrow(/Expected an object/);
+  });
+
+  test('JS core rules configured for every file do not crash on SQL: comments are offered like JS comments', () => {
+    const messages = lint('-- a comment\nSELECT 1 /* x */', { rules: { 'test/stmt': 'error', 'no-irregular-whitespace': 'error', 'no-warning-comments': 'error' } });
+    expect(messages.map((m) => m.ruleId)).toEqual(['test/stmt']);
   });
 
   test('the language declares its conventions', () => {

@@ -85,13 +85,17 @@ export const sqlLanguage: Language<SqlLanguageTypeOptions> = {
   visitorKeys: SQL_VISITOR_KEYS,
   defaultLanguageOptions: {},
 
+  /**
+   * The SQL language has no options of its own, but configs written for JS/TS without `files` (typescript-eslint's
+   * `parser`/`parserOptions`, `ecmaVersion`, `sourceType`, `globals`) apply to every linted file, `.sql` included.
+   * Those keys mean nothing here and are ignored, as ESLint's JSON and Markdown languages do; only a non-object is
+   * a mistake.
+   */
   validateLanguageOptions(languageOptions: SqlLanguageOptions | undefined): void {
     if (languageOptions === undefined || languageOptions === null) return;
     if (typeof languageOptions !== 'object' || Array.isArray(languageOptions)) {
       throw new TypeError('Expected an object.');
     }
-    const [key] = Object.keys(languageOptions);
-    if (key !== undefined) throw new TypeError(`Unexpected key "${key}" found: the sql language has no options.`);
   },
 
   parse(file: File): ParseResult<SqlDocument> {

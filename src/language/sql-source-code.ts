@@ -70,6 +70,14 @@ export class SqlSourceCode extends TextSourceCodeBase<SqlSourceCodeTypeOptions> 
     return steps;
   }
 
+  /**
+   * Every comment, as ESLint's JS `SourceCode` offers it. JS core rules (from `@eslint/js` configs written without
+   * `files`) also run on `.sql` files; they read comments when created, and their JS visitors never match a SQL node.
+   */
+  getAllComments(): SqlComment[] {
+    return this.comments;
+  }
+
   /** Comments that look like ESLint directives or rule configuration. */
   getInlineConfigNodes(): SqlComment[] {
     this.#inlineConfigNodes ??= this.comments.filter((comment) => INLINE_CONFIG.test(comment.value));
