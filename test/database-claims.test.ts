@@ -5,14 +5,15 @@
  *
  * One PGlite instance for the file (starting one costs ~1.5–3 s); every test gets a fresh `claim` schema.
  */
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PGlite } from '@electric-sql/pglite';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { lowerFragments } from '../src/engine.js';
 import { ReadAnalyzer } from '../src/analysis/reads.js';
 import { schemaFromSql } from '../src/schema/apply.js';
 import { normalizeSettings } from '../src/settings.js';
 import { wholeFileFragment } from '../src/sql/fragment.js';
 import { readFindings } from './helpers/analyze.js';
+import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
 
 /** Seed 000, section 11 (users are soft-deleted, orders are not) and seed 004 (plans, organizations). */
 const SEED_DDL = `
@@ -30,6 +31,10 @@ CREATE TABLE orders (id integer PRIMARY KEY, user_id integer NOT NULL REFERENCES
 `;
 
 let db: PGlite;
+usePGlite(async (instance) => {
+  db = instance;
+  await db.exec('CREATE ROLE sd_app; CREATE ROLE sd_owner;');
+});
 
 async function ids(sql: string, params: unknown[] = [], column = 'id'): Promise<number[]> {
   const { rows } = await db.query<Record<string, number>>(sql, params);
@@ -65,14 +70,7 @@ function definitionFindings(sql: string, schemaSql: string): Array<{ name: strin
   );
 }
 
-describe('PostgreSQL behaviour the rules rely on (PGlite)', () => {
-  beforeAll(async () => {
-    db = await PGlite.create();
-    await db.exec('CREATE ROLE sd_app; CREATE ROLE sd_owner;');
-  });
-  afterAll(async () => {
-    await db.close();
-  });
+describe('PostgreSQL behaviour the rules rely on (PGlite)', { timeout: PGLITE_TIMEOUT }, () => {
   beforeEach(async () => {
     await db.exec('RESET ROLE; DROP SCHEMA IF EXISTS claim CASCADE; DROP SCHEMA IF EXISTS pgtrickle CASCADE; CREATE SCHEMA claim; SET search_path TO claim;');
   });

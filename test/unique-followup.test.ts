@@ -2,10 +2,11 @@
  * require-partial-unique-index's follow-up migration, run on a real PostgreSQL (PGlite): it must execute as given
  * and leave what seed 000 asks for — a deleted user's email can be registered again, two live users cannot share one.
  */
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Linter } from 'eslint';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
+import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
 
 const MIGRATION = 'CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, deleted_at timestamptz);';
 
@@ -31,13 +32,10 @@ function followUp(sql: string): string {
   return match![1]!;
 }
 
-describe('the follow-up migration of a full UNIQUE (seed 000, Q2)', () => {
+describe('the follow-up migration of a full UNIQUE (seed 000, Q2)', { timeout: PGLITE_TIMEOUT }, () => {
   let db: PGlite;
-  beforeAll(async () => {
-    db = await PGlite.create();
-  });
-  afterAll(async () => {
-    await db.close();
+  usePGlite(async (instance) => {
+    db = instance;
   });
 
   it('runs as given and lets a deleted email be registered again', async () => {

@@ -1,0 +1,28 @@
+/**
+ * One PGlite (PostgreSQL compiled to WASM, in-process) per test file. Starting one takes 1.5–3 s on a quiet
+ * machine and over 10 s on a loaded CI runner, so start-up and the tests that run SQL get generous timeouts.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll } from 'vitest';
+
+/** Start-up, and any test that runs SQL on PGlite: CI machines are slow and shared. */
+export const PGLITE_TIMEOUT = 120_000;
+
+/**
+ * Registers the file's PGlite start-up (beforeAll) and shutdown (afterAll); the returned function gives the
+ * instance inside tests. Call it once, at the top of the file or of its outermost `describe`.
+ */
+export function usePGlite(setup?: (db: PGlite) => Promise<void>): () => PGlite {
+  let db: PGlite | undefined;
+  beforeAll(async () => {
+    db = await PGlite.create();
+    if (setup) await setup(db);
+  }, PGLITE_TIMEOUT);
+  afterAll(async () => {
+    await db?.close();
+  }, PGLITE_TIMEOUT);
+  return () => {
+    if (!db) throw new Error('PGlite is not started (usePGlite must be called at the top of the file or describe)');
+    return db;
+  };
+}
