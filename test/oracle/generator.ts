@@ -244,7 +244,7 @@ const SHAPES: Record<string, Shape> = {
       scalar: `SELECT o.id, (${inner('u.email', 'u.id = o.user_id')}) AS email FROM ${o.marker} o${where([o.cond])}`,
       any: `SELECT o.id FROM ${o.marker} o WHERE o.user_id = ANY (ARRAY(${inner('u.id', "u.plan = 'pro'")}))${o.cond ? ` AND ${o.cond}` : ''}`,
     }[form];
-    return b.done(`subquery/${form}`, sql);
+    return b.done(`subquery/${form}`, sql!);
   },
   'correlated-outer-filter'(b) {
     const o = b.ref('orders');
@@ -302,7 +302,7 @@ const SHAPES: Record<string, Shape> = {
       case: `SELECT sum(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END) AS n FROM ${u.marker}`,
       plain: `SELECT plan, count(*) AS n FROM ${u.marker}${chance(b.r, 0.5) ? ' WHERE deleted_at IS NULL' : ''} GROUP BY plan`,
     }[form];
-    return b.done(`aggregate/${form}`, sql);
+    return b.done(`aggregate/${form}`, sql!);
   },
   recursive(b) {
     const a = b.filtered('users', '', ['filter', 'none']);
