@@ -3,10 +3,11 @@
  * materialized view, a continuous aggregate or a view must filter soft-deleted rows. Seed 004: "Ghost Rows in
  * Aggregates" — an incrementally maintained result that counts deleted rows only ever grows.
  */
+import path from 'node:path';
 import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
 import type { DefinitionKind } from '../src/sql/lower.js';
 import { exposesColumns, type ReportedVerdict } from '../src/analysis/reads.js';
-import { findRelation } from '../src/schema/model.js';
+import { currentDefinitions, finalRelation } from '../src/analysis/history.js';
 
 export type Options = [{ views?: boolean; materializedViews?: boolean }];
 export type MessageIds = 'ghostRows' | 'viewLeak' | 'orDefeated' | 'outerWhere' | 'neverTrue' | 'unparsable' | 'addFilter';
@@ -70,20 +71,15 @@ export default createRule<Options, MessageIds>({
     return onFile(context, (analysis, report) => {
       const { schema, settings } = analysis.context;
       const definitions = analysis.statements.flatMap((s) => s.definitions);
-      const finalRelation = (name: string) => {
-        const parts = name.split('.');
-        return parts.length === 2 ? findRelation(schema, parts[0]!, parts[1]!) : findRelation(schema, null, name, settings.searchPath);
-      };
-      // In a migration the end of history decides: a definition a later migration drops or replaces is history.
-      const superseded = (index: number): boolean => {
-        if (!analysis.isSchemaFile) return false;
-        const { name } = definitions[index]!;
-        const final = finalRelation(name);
-        if (!final || final.origin.file !== context.physicalFilename) return true;
-        return definitions.slice(index + 1).some((later) => later.name === name);
-      };
-      for (const [index, definition] of definitions.entries()) {
-        if (!enabled(definition.kind) || superseded(index)) continue;
+      const current = currentDefinitions(definitions, {
+        schema,
+        searchPath: settings.searchPath,
+        file: path.resolve(context.cwd, context.physicalFilename),
+        isSchemaFile: analysis.isSchemaFile,
+      });
+      for (const definition of definitions) {
+        // In a migration the end of history decides: a definition a later statement drops, replaces or alters is history.
+        if (!enabled(definition.kind) || !current.has(definition)) continue;
         const what = KIND_LABEL[definition.kind];
         if (definition.error) {
           const { fragment, index: at, message } = definition.error;
@@ -100,7 +96,7 @@ export default createRule<Options, MessageIds>({
         // then: at that point in history the column may not exist yet; a follow-up migration must recreate the view.
         const isView = definition.kind === 'view';
         const { findings, inherited } = analysis.reads.checkDefinition(definition.query, isView);
-        const relation = isView ? finalRelation(definition.name) : undefined;
+        const relation = isView ? finalRelation(schema, definition.name, settings.searchPath) : undefined;
         const hidden = relation
           ? inherited.filter((i) => !exposesColumns(relation, i.requirement)).map((i) => ({ ...i.finding, fix: null }))
           : [];

@@ -17,6 +17,7 @@ import type { SqlFragment } from '../sql/fragment.js';
 import type { StatementModel } from '../sql/lower.js';
 import type { AddedColumn, KeyElement, OnConflictTarget, Span, UniqueDeclaration } from '../sql/constraints.js';
 import { atoms, columnRef, lowerPredicate, type Predicate } from '../sql/predicate.js';
+import { writtenAt } from './history.js';
 import { fieldsOf, list } from '../sql/ast.js';
 import { parseCached } from '../sql/source.js';
 import { implies, type Requirement } from './requirement.js';
@@ -121,7 +122,7 @@ export function judgeUnique(shape: Shape, requirement: Requirement): { verdict: 
 
 function shapeOfInfo(unique: UniqueInfo, relation: RelationInfo): Shape {
   let where: Predicate | null = null;
-  if (unique.where !== null) where = unique.whereNode ? lowerPredicate(unique.whereNode) : { kind: 'opaque', location: -1 };
+  if (unique.where !== null) where = unique.wherePredicate ?? { kind: 'opaque', location: -1 };
   return {
     keys: unique.columns.map((c) => ({ name: c, expression: !relation.columns.includes(c) && /[()\s]/.test(c) })),
     where,
@@ -247,8 +248,7 @@ class UniqueChecker {
     const resolved = new Map<UniqueDeclaration, { unique: UniqueInfo; relation: RelationInfo } | null>();
     const claimed = new Set<UniqueInfo>();
     for (const d of declarations) {
-      const at = d.source.fragment.toSource(d.anchor);
-      const hit = fromFile.find((x) => x.unique.origin.index === at);
+      const hit = fromFile.find((x) => writtenAt(x.unique.origin, this.file, d.source.fragment, d.anchor));
       resolved.set(d, hit ?? null);
       if (hit) claimed.add(hit.unique);
     }
@@ -470,9 +470,9 @@ class UniqueChecker {
     const wanted = [...new Set(t.columns)].sort().join(',');
     const candidates = relation.uniques.filter((u) => [...new Set(u.columns)].sort().join(',') === wanted);
     if (!candidates.length || candidates.some((u) => u.where === null)) return;
-    const usable = candidates.some((u) => t.where && u.whereNode && implies(t.where.predicate, lowerPredicate(u.whereNode), always));
+    const usable = candidates.some((u) => t.where && u.wherePredicate && implies(t.where.predicate, u.wherePredicate, always));
     if (usable) return;
-    const partial = candidates.find((u) => u.whereNode && implies(lowerPredicate(u.whereNode), target.requirement.predicate, always)) ?? candidates[0]!;
+    const partial = candidates.find((u) => u.wherePredicate && implies(u.wherePredicate, target.requirement.predicate, always)) ?? candidates[0]!;
     const where = partial.where ?? target.requirement.text;
     let fix: FragmentEdit[] | null = null;
     if (t.where) {

@@ -2,7 +2,7 @@
  * The schema model: what the project's migrations, dumps and settings say the database looks like at the end of
  * history. Every loader produces this; the checks read it.
  */
-import type { RawNode } from '../sql/parser.js';
+import type { Predicate } from '../sql/predicate.js';
 
 export type RelationKind = 'table' | 'view' | 'materialized-view' | 'stream-table';
 
@@ -21,11 +21,8 @@ export interface UniqueInfo {
   columns: string[];
   /** The partial-index predicate as SQL text, or null for a full unique. */
   where: string | null;
-  /**
-   * The partial-index predicate node (libpg-query expression node), or null. Its `location`s are string indices
-   * into `where` (it is the parse of that text), not into the file.
-   */
-  whereNode: RawNode | null;
+  /** The partial-index predicate, lowered (locations are string indices into `where`), or null. */
+  wherePredicate: Predicate | null;
   nullsNotDistinct: boolean;
   origin: SourceOrigin;
 }
@@ -38,22 +35,79 @@ export interface RelationInfo {
   columns: string[];
   uniques: UniqueInfo[];
   /**
-   * For views, materialized views and stream tables: the defining query (a SelectStmt node) and its text. The
-   * node's `location`s are string indices into `text`; `origin` (when known) is where `text` starts in its file.
+   * For views, materialized views and stream tables: the defining query's text, where it starts in its file
+   * (when known), and the relations it reads (for DROP … CASCADE).
    */
-  query?: { node: RawNode; text: string; origin?: SourceOrigin };
+  query?: { text: string; origin?: SourceOrigin; reads: Array<{ schema: string | null; name: string }> };
+  /**
+   * Where the relation's current definition was written (the CREATE / CREATE OR REPLACE / alter_stream_table
+   * statement that last set its query). A definition elsewhere is history.
+   */
+  definedAt?: SourceOrigin;
   /** Primary-key columns, when declared. */
   primaryKey?: string[];
   /** Row-level security is enabled and some policy's USING predicate (SQL text) is recorded here. */
   rlsEnabled: boolean;
-  /** `usingNode` locations are string indices into `using`. */
-  policies: Array<{ name: string; using: string | null; usingNode: RawNode | null; origin?: SourceOrigin }>;
+  /** `FORCE ROW LEVEL SECURITY`: the table's owner is subject to its policies too. */
+  rlsForced?: boolean;
+  policies: PolicyInfo[];
+  /** Foreign keys declared on this table (it is the child). */
+  foreignKeys?: ForeignKeyInfo[];
+  /** Triggers on this table. */
+  triggers?: TriggerInfo[];
+  /** Indexes that are not unique (unique ones are in `uniques`). */
+  indexes?: IndexInfo[];
   origin: SourceOrigin;
   /**
    * Known only from ALTER TABLE / CREATE INDEX / CREATE POLICY statements (its CREATE TABLE was not seen, e.g.
    * it came from a query builder's createTable): `columns` lists only the columns those statements mention.
    */
   incomplete?: boolean;
+}
+
+export interface PolicyInfo {
+  name: string;
+  using: string | null;
+  /** `FOR ALL | SELECT | INSERT | UPDATE | DELETE`. */
+  command?: 'all' | 'select' | 'insert' | 'update' | 'delete';
+  /** PERMISSIVE (default) or RESTRICTIVE. */
+  permissive?: boolean;
+  origin?: SourceOrigin;
+}
+
+export interface ForeignKeyInfo {
+  name: string | null;
+  columns: string[];
+  references: { schema: string; name: string };
+  refColumns: string[];
+  onDelete: 'no-action' | 'restrict' | 'cascade' | 'set-null' | 'set-default';
+  origin: SourceOrigin;
+}
+
+export interface TriggerInfo {
+  name: string;
+  timing: 'before' | 'after' | 'instead';
+  events: Array<'insert' | 'update' | 'delete' | 'truncate'>;
+  updateColumns: string[];
+  forEachRow: boolean;
+  when: string | null;
+  function: { schema: string | null; name: string };
+  origin: SourceOrigin;
+}
+
+export interface IndexInfo {
+  name: string | null;
+  columns: string[];
+  where: string | null;
+  origin: SourceOrigin;
+}
+
+export interface FunctionInfo {
+  schema: string;
+  name: string;
+  language: string;
+  body: string | null;
+  origin: SourceOrigin;
 }
 
 export interface SchemaProblem {
@@ -68,6 +122,8 @@ export interface SchemaModel {
   files: string[];
   /** Files or statements that could not be read or parsed; loading goes on past them. */
   problems: SchemaProblem[];
+  /** Functions created by the DDL (trigger functions), keyed by `schema.name`. */
+  functions?: Map<string, FunctionInfo>;
   /** Models of the project's Prisma schema (`schema.prisma`), by model name; absent when there is none. */
   prismaModels?: Map<string, PrismaModel>;
   /** Tables of the project's drizzle schema (`pgTable(…)`), by exported TS name; absent when there is none. */

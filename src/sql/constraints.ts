@@ -52,6 +52,8 @@ export interface UniqueDeclaration {
   name: string | null;
   /** PostgreSQL's default name (`users_email_key`, `users_email_idx`), ignoring collisions with other names. */
   defaultName: string;
+  /** What the default name is made of (PostgreSQL's ChooseIndexColumnNames: `lower` for `lower(email)`). */
+  nameParts: string[];
   keys: KeyElement[];
   nullsNotDistinct: boolean;
   where: WherePart | null;
@@ -269,6 +271,7 @@ class ConstraintLowerer {
     let end: number;
     let kind: UniqueDeclarationKind;
     let defaultName: string;
+    let nameParts: string[];
     const name = str(c.conname) ?? null;
     if (contype === 'CONSTR_UNIQUE') {
       if (!this.kw(i, 'UNIQUE')) return null;
@@ -294,7 +297,8 @@ class ConstraintLowerer {
           return { name: n, expression: false, span: range ? this.span(range.from, range.to - 1) : this.span(open, end) };
         });
       }
-      defaultName = chooseName(table.name, keys.map((k) => k.name), 'key', () => false);
+      nameParts = keys.map((k) => k.name);
+      defaultName = chooseName(table.name, nameParts, 'key', () => false);
     } else {
       const exclusions = list(c.exclusions).map((e) => list(fieldsOf(e, 'List')?.items));
       const allEquality =
@@ -311,7 +315,8 @@ class ConstraintLowerer {
       kind = 'exclusion';
       const elems = exclusions.map((pair) => pair[0]!);
       keys = this.indexKeys(elems, open, true);
-      defaultName = chooseName(table.name, ConstraintLowerer.nameParts(elems), 'excl', () => false);
+      nameParts = ConstraintLowerer.nameParts(elems);
+      defaultName = chooseName(table.name, nameParts, 'excl', () => false);
       const next = this.tokens[end + 1];
       if (c.where_clause) {
         const w = findTopLevel(this.tokens, end + 1, this.statementTokens().last + 1, (t) => t.keyword === 'WHERE' || t.text === ',' || t.text === ')');
@@ -349,6 +354,7 @@ class ConstraintLowerer {
       table,
       name,
       defaultName,
+      nameParts,
       keys,
       nullsNotDistinct: c.nulls_not_distinct === true,
       where,
@@ -388,6 +394,7 @@ class ConstraintLowerer {
       table,
       name: str(f.idxname) ?? null,
       defaultName: chooseName(table.name, ConstraintLowerer.nameParts(elems), 'idx', () => false),
+      nameParts: ConstraintLowerer.nameParts(elems),
       keys,
       nullsNotDistinct: f.nulls_not_distinct === true,
       where,

@@ -6,7 +6,8 @@ import type { RawNode } from './parser.js';
 import type { SqlSource } from './source.js';
 import type { SqlFragment } from './fragment.js';
 import { sourceFromFragmentString } from './source.js';
-import { constString, fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
+import { fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
+import { lowerDdl, queryNodeOf, type DdlEvent } from './ddl.js';
 import { columnRef, conjuncts, lowerPredicate, type Predicate } from './predicate.js';
 import { lazyProperty, nameSpanInText, onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
 import {
@@ -92,7 +93,12 @@ export type DefinitionKind = 'view' | 'materialized-view' | 'stream-table' | 'im
 
 export interface Definition {
   kind: DefinitionKind;
+  /** As written: `name` or `schema.name`. */
   name: string;
+  /** How it treats an existing relation of that name (`alter`: a new query for an existing stream table). */
+  mode: 'create' | 'replace' | 'if-not-exists' | 'alter';
+  /** Fragment index of the defining statement: the schema model records the same place as `definedAt`. */
+  at: number;
   /** The defining query; null when it could not be parsed (error set). */
   query: Query | null;
   error: { message: string; fragment: SqlFragment; index: number } | null;
@@ -109,6 +115,8 @@ export interface StatementModel {
   end: number;
   /** Queries whose rows reach the application or another table: checked by require-soft-delete-filter. */
   reads: Query[];
+  /** Schema events of a DDL statement (what it creates, alters, drops), read once for the schema and the checks. */
+  ddl: DdlEvent[];
   /** Views, materialized views, stream tables and IMMVs defined by this statement. */
   definitions: Definition[];
   /** UNIQUE constraints, unique indexes and `=`-only EXCLUDE constraints declared (require-partial-unique-index). */
@@ -118,13 +126,6 @@ export interface StatementModel {
   /** Conflict targets of `INSERT … ON CONFLICT`. */
   onConflicts: OnConflictTarget[];
 }
-
-const STREAM_FUNCTIONS: Record<string, DefinitionKind> = {
-  create_stream_table: 'stream-table',
-  alter_stream_table: 'stream-table',
-  create_immv: 'immv',
-};
-const STREAM_SCHEMAS = new Set(['pgtrickle', 'pgivm', 'public']);
 
 class Lowerer {
   private readonly cteStack: Array<Map<string, Cte | 'self'>> = [];
@@ -357,72 +358,35 @@ class Lowerer {
     return found;
   }
 
-  /** Views, materialized views, stream tables and IMMVs defined by a statement. */
-  definitions(type: string, fields: Fields): Definition[] {
-    if (type === 'ViewStmt') {
-      const view = this.tableRef(fields.view);
-      if (!view) return [];
-      return [{ kind: 'view', name: view.name, query: this.lowerQuery(fields.query), error: null, span: view.span, source: this.source }];
-    }
-    if (type === 'CreateTableAsStmt' && str(fields.objtype) === 'OBJECT_MATVIEW') {
-      const into = fields.into as Fields | undefined;
-      const view = this.tableRef(into?.rel);
-      if (!view) return [];
-      const continuous = list(into?.options).some((o) => {
-        const d = fieldsOf(o, 'DefElem');
-        return str(d?.defnamespace) === 'timescaledb' && /^continuous$/.test(str(d?.defname) ?? '');
-      });
-      const kind: DefinitionKind = continuous ? 'continuous-aggregate' : 'materialized-view';
-      return [{ kind, name: view.name, query: this.lowerQuery(fields.query), error: null, span: view.span, source: this.source }];
-    }
-    return this.streamTableCalls(fields);
-  }
-
-  private streamTableCalls(root: unknown): Definition[] {
+  /**
+   * The definitions among a statement's schema events (views, materialized views, continuous aggregates, stream
+   * tables, IMMVs): the same reading the schema loader applies, so a definition the schema knows is one the checks
+   * see. The query is lowered from the statement's own parse when there is one, else from its text.
+   */
+  definitions(events: DdlEvent[]): Definition[] {
     const found: Definition[] = [];
-    const visit = (value: unknown): void => {
-      if (Array.isArray(value)) return value.forEach(visit);
-      if (!value || typeof value !== 'object') return;
-      const call = fieldsOf(value, 'FuncCall');
-      if (call) {
-        const names = nameList(call.funcname);
-        const fn = names[names.length - 1] ?? '';
-        const schema = names.length > 1 ? names[names.length - 2]! : 'public';
-        const kind = STREAM_FUNCTIONS[fn];
-        if (kind && STREAM_SCHEMAS.has(schema)) {
-          const definition = this.streamTableDefinition(kind, call);
-          if (definition) found.push(definition);
-        }
+    for (const event of events) {
+      if (event.type !== 'define' || event.kind === 'table') continue;
+      const name = event.name.schema ? `${event.name.schema}.${event.name.name}` : event.name.name;
+      const span = event.nameSpan ?? { start: this.source.fragment.text.length, end: this.source.fragment.text.length };
+      const base = { kind: event.kind, name, mode: event.mode, at: event.at ?? span.start, span, source: this.source };
+      const query = event.query;
+      if (!query) continue; // alter_stream_table without a new query
+      const node = queryNodeOf(event);
+      if (node) {
+        found.push({ ...base, query: this.lowerQuery(node), error: null });
+        continue;
       }
-      for (const child of Object.values(value)) if (typeof child === 'object') visit(child);
-    };
-    visit(root);
+      const inner = query.literalAt !== undefined ? sourceFromFragmentString(this.source, query.literalAt) : null;
+      if (!inner) continue;
+      if (!inner.ok) {
+        found.push({ ...base, query: null, error: { message: inner.error.message, fragment: inner.source.fragment, index: inner.error.index } });
+        continue;
+      }
+      const statement = inner.source.parsed.statements[0];
+      found.push({ ...base, query: statement ? new Lowerer(inner.source).lowerQuery(statement.node) : null, error: null });
+    }
     return found;
-  }
-
-  private streamTableDefinition(kind: DefinitionKind, call: Fields): Definition | null {
-    const positional: unknown[] = [];
-    const named = new Map<string, unknown>();
-    for (const arg of list(call.args)) {
-      const na = fieldsOf(arg, 'NamedArgExpr');
-      if (na) named.set(str(na.name) ?? '', na.arg);
-      else positional.push(arg);
-    }
-    const nameArg = constString(named.get('name') ?? named.get('table_name') ?? named.get('immv_name') ?? positional[0]);
-    const queryArg = named.get('query') ?? named.get('view_definition') ?? positional[1];
-    const literal = constString(queryArg);
-    const location = num(call.location) ?? 0;
-    const callSpan = this.source.layout.nameSpanAt(location);
-    if (!literal || literal.location < 0) return null; // no query given (e.g. alter without query)
-    const inner = sourceFromFragmentString(this.source, literal.location);
-    const name = nameArg?.value ?? '';
-    if (!inner) return null;
-    if (!inner.ok) {
-      return { kind, name, query: null, error: { message: inner.error.message, fragment: inner.source.fragment, index: inner.error.index }, span: callSpan, source: this.source };
-    }
-    const statement = inner.source.parsed.statements[0];
-    const query = statement ? new Lowerer(inner.source).lowerQuery(statement.node) : null;
-    return { kind, name, query, error: null, span: callSpan, source: this.source };
   }
 }
 
@@ -462,6 +426,7 @@ export function lowerStatement(source: SqlSource, index: number): StatementModel
     start: statement.start,
     end: statement.end,
     reads: [],
+    ddl: [],
     definitions: [],
     uniques: [],
     addedColumns: [],
@@ -475,7 +440,8 @@ export function lowerStatement(source: SqlSource, index: number): StatementModel
     // as below: never crash the linter on an unforeseen shape
   }
   try {
-    model.definitions = lowerer.definitions(n.type, n.fields);
+    model.ddl = lowerDdl(source, statement, model.uniques);
+    model.definitions = lowerer.definitions(model.ddl);
     if (n.type === 'SelectStmt' && model.definitions.length === 0) model.reads.push(lowerer.lowerQuery(statement.node));
     else if (n.type === 'InsertStmt' || n.type === 'UpdateStmt' || n.type === 'DeleteStmt') {
       model.reads.push(lowerer.lowerModify(n.type, n.fields).query);
