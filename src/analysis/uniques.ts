@@ -16,7 +16,7 @@ import { tableSetting } from '../settings.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import type { StatementModel } from '../sql/lower.js';
 import type { AddedColumn, KeyElement, OnConflictTarget, Span, UniqueDeclaration } from '../sql/constraints.js';
-import { atoms, columnRef, lowerPredicate, type Predicate } from '../sql/predicate.js';
+import { atoms, columnRef, type Predicate } from '../sql/predicate.js';
 import { writtenAt } from './history.js';
 import { fieldsOf, list } from '../sql/ast.js';
 import { parseCached } from '../sql/source.js';
