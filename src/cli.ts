@@ -3,7 +3,7 @@
  * soft-delete-review: lints the files a pull request changes and reports the soft-delete findings on its changed
  * lines, as text, JSON, or the body of a GitHub pull-request review. See docs/review-bot.md.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,18 +12,28 @@ import { intersects, visibleRanges, type LineRange } from './review/diff.js';
 import { changedLines, defaultBase, mergeBase, repositoryRoot, ReviewError } from './review/git.js';
 import { findingsOf, lint } from './review/lint.js';
 import { isFatal, toGithubReview, toJson, toText, type Finding } from './review/report.js';
+import { toSarif } from './review/sarif.js';
+import { toRdjson } from './review/rdjson.js';
+import { toAnnotations } from './review/annotations.js';
+import { toCodeQuality } from './review/codequality.js';
+import { HOMEPAGE } from './package-info.js';
 
 export { parseUnifiedDiff, intersects, visibleRanges, type LineRange } from './review/diff.js';
 export { suggestionReplacement, toGithubReview, toJson, toText, type Finding, type GithubReview } from './review/report.js';
 export { ReviewError } from './review/git.js';
 
-const USAGE = `Usage: soft-delete-review [--base <git ref>] [--format github|json|text] [--config <file>] [--cwd <dir>] [--all] [paths...]
+const FORMATS = ['text', 'json', 'github', 'sarif', 'rdjson', 'annotations', 'codequality'] as const;
+
+const USAGE = `Usage: soft-delete-review [--base <git ref>] [--format <format>] [--config <file>] [--cwd <dir>] [--all]
+                          [paths...]
 
 Lints the files changed since --base with ESLint and reports the soft-delete/* findings on the changed lines.
 
   --base <ref>     compare with the merge base of <ref> and HEAD (default: origin/HEAD if it exists, else HEAD~1);
                    uncommitted changes to tracked files count as changed
-  --format <f>     text (default on a terminal), json (default otherwise), or github (a pull-request review body)
+  --format <f>     text (default on a terminal), json (default otherwise), github (a pull-request review body),
+                   sarif (code scanning), rdjson (reviewdog), annotations (GitHub Actions workflow commands),
+                   codequality (GitLab code quality)
   --config <file>  ESLint flat config to use (default: the project's eslint.config.*, else the plugin's recommended)
   --cwd <dir>      the project directory (default: the current directory)
   --all            lint all the given paths (default: .) and report every finding, without git (not with --base)
@@ -33,7 +43,7 @@ Lints the files changed since --base with ESLint and reports the soft-delete/* f
 
 Exit codes: 0 no problems, 1 problems found, 2 usage or runtime error.`;
 
-export type Format = 'text' | 'json' | 'github';
+export type Format = (typeof FORMATS)[number];
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -77,13 +87,21 @@ function parse(argv: string[], io: CliIo): Args | 'help' | 'version' {
   if (values.help) return 'help';
   if (values.version) return 'version';
   const format = values.format ?? (io.isTTY ? 'text' : 'json');
-  if (format !== 'text' && format !== 'json' && format !== 'github') {
-    throw new ReviewError(`unknown format '${format}': use github, json or text`);
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new ReviewError(`unknown format '${format}': use ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}`);
   }
-  if (values.all && values.base !== undefined) throw new ReviewError('--all and --base exclude each other');
+  const all = values.all ?? false;
+  if (all && values.base !== undefined) throw new ReviewError('--all and --base exclude each other');
   const cwd = resolve(io.cwd, values.cwd ?? '.');
   if (!existsSync(cwd)) throw new ReviewError(`no such directory: ${values.cwd}`);
-  return { base: values.base, format, config: values.config, cwd: realpathSync(cwd), all: values.all ?? false, paths: positionals };
+  return {
+    base: values.base,
+    format: format as Format,
+    config: values.config,
+    cwd: realpathSync(cwd),
+    all,
+    paths: positionals,
+  };
 }
 
 function under(file: string, dir: string): boolean {
@@ -143,8 +161,9 @@ async function review(args: Args, io: CliIo): Promise<number> {
       .filter((file) => under(file, cwd) && existsSync(file) && (limits.length === 0 || limits.some((l) => under(file, realpathOr(l)))));
   }
 
-  const { results, docsUrl } = await lint({ cwd, config: args.config, targets, all: args.all, note });
-  let findings: Finding[] = findingsOf(results, root, (file) => readFileSync(file, 'utf8'));
+  const { results, docsUrl, rule } = await lint({ cwd, config: args.config, targets, all: args.all, note });
+  let findings: Finding[] = findingsOf(results, root, (file) => readFileSync(file, 'utf8'), { keep: (id) => id.startsWith('soft-delete/') });
+
   if (changed) {
     const lines = changed;
     findings = findings.filter((f) => {
@@ -158,11 +177,38 @@ async function review(args: Args, io: CliIo): Promise<number> {
     });
   }
 
-  if (args.format === 'json') io.stdout(toJson(findings));
-  else if (args.format === 'text') io.stdout(toText(findings));
-  else {
-    const visible = changed ? new Map([...changed].map(([path, ranges]) => [path, visibleRanges(ranges)])) : undefined;
-    io.stdout(`${JSON.stringify(toGithubReview(findings, { docsUrl, ...(visible ? { visible } : {}) }), null, 2)}\n`);
+  const textOf = (path: string): string | undefined => {
+    try {
+      return readFileSync(join(root, ...path.split('/')), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const version = plugin.meta.version;
+  switch (args.format) {
+    case 'json':
+      io.stdout(toJson(findings));
+      break;
+    case 'text':
+      io.stdout(toText(findings));
+      break;
+    case 'github': {
+      const visible = changed ? new Map([...changed].map(([path, ranges]) => [path, visibleRanges(ranges)])) : undefined;
+      io.stdout(`${JSON.stringify(toGithubReview(findings, { docsUrl, ...(visible ? { visible } : {}) }), null, 2)}\n`);
+      break;
+    }
+    case 'sarif':
+      io.stdout(`${JSON.stringify(toSarif(findings, { toolName: 'soft-delete-review', toolVersion: version, informationUri: HOMEPAGE, rule, root }), null, 2)}\n`);
+      break;
+    case 'rdjson':
+      io.stdout(`${JSON.stringify(toRdjson(findings, { name: 'soft-delete-review', url: HOMEPAGE, rule, textOf }))}\n`);
+      break;
+    case 'annotations':
+      io.stdout(toAnnotations(findings, { rule }));
+      break;
+    case 'codequality':
+      io.stdout(`${JSON.stringify(toCodeQuality(findings), null, 2)}\n`);
+      break;
   }
   return findings.length > 0 ? 1 : 0;
 }

@@ -1,26 +1,14 @@
 /**
  * eslint-plugin-soft-delete: the plugin object (rules, the SQL language, the recommended flat config).
  */
-import { readFileSync } from 'node:fs';
 import type { ESLint, Linter } from 'eslint';
 import { sqlLanguage } from './language/sql-language.js';
+import { ownPackage } from './package-info.js';
 import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
 import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
 import requirePartialUniqueIndex from '../rules/require-partial-unique-index.js';
 import schemaStatus from '../rules/schema-status.js';
 
-/** The package's own package.json: one level up from src/ when run from source, two from dist/src/. */
-function ownPackage(): { name: string; version: string } {
-  for (const path of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'eslint-plugin-soft-delete' && pkg.version) return { name: pkg.name, version: pkg.version };
-    } catch {
-      // try the next candidate
-    }
-  }
-  return { name: 'eslint-plugin-soft-delete', version: '0.0.0' };
-}
 const { name, version } = ownPackage();
 
 export const rules = {

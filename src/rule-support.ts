@@ -6,8 +6,9 @@ import { ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/ut
 import { analyzeFile, type FileAnalysis } from './engine.js';
 import type { SqlFragment } from './sql/fragment.js';
 import type { FragmentEdit } from './analysis/reads.js';
+import { HOMEPAGE } from './package-info.js';
 
-export const REPOSITORY_URL = 'https://github.com/eslint-plugin-soft-delete/eslint-plugin-soft-delete';
+export const REPOSITORY_URL = HOMEPAGE;
 
 type RuleDocs = { recommended?: boolean; requiresSchema?: boolean };
 

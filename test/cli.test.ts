@@ -385,7 +385,7 @@ describe('soft-delete-review on a git repository', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^soft-delete-review: cannot read ESLint config broken\.config\.js: [^\n]+\n$/);
 
-    expect((await run(dir, '--format', 'xml')).stderr).toBe("soft-delete-review: unknown format 'xml': use github, json or text\n");
+    expect((await run(dir, '--format', 'xml')).stderr).toBe("soft-delete-review: unknown format 'xml': use text, json, github, sarif, rdjson, annotations or codequality\n");
     expect((await run(dir, '--nope')).code).toBe(2);
   });
 });

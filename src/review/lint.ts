@@ -4,12 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
 import plugin from '../index.js';
 import { ReviewError } from './git.js';
-import { suggestionReplacement, type Finding } from './report.js';
+import type { RuleInfo } from './sarif.js';
 
 const CONFIG_NAMES = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts', 'eslint.config.mts', 'eslint.config.cts'];
 
@@ -49,6 +49,12 @@ export interface LintOptions {
 export interface LintOutcome {
   results: ESLint.LintResult[];
   docsUrl: (ruleId: string) => string | undefined;
+  /** A rule's description and documentation URL (from its meta). */
+  rule: (ruleId: string) => RuleInfo;
+}
+
+interface RuleMetaLike {
+  docs?: { description?: string; url?: string };
 }
 
 function oneLine(error: unknown): string {
@@ -129,9 +135,12 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
   }
 
   const meta = eslint.getRulesMetaForResults(results);
-  const docsUrl = (ruleId: string): string | undefined =>
-    meta[ruleId]?.docs?.url ?? (plugin.rules as Record<string, { meta?: { docs?: { url?: string } } }>)[ruleId.replace(/^soft-delete\//, '')]?.meta?.docs?.url;
-  return { results, docsUrl };
+  const own = (ruleId: string) => (plugin.rules as Record<string, { meta?: RuleMetaLike }>)[ruleId.replace(/^soft-delete\//, '')]?.meta;
+  const rule = (ruleId: string): RuleInfo => ({
+    description: meta[ruleId]?.docs?.description ?? own(ruleId)?.docs?.description,
+    url: meta[ruleId]?.docs?.url ?? own(ruleId)?.docs?.url,
+  });
+  return { results, docsUrl: (ruleId) => rule(ruleId).url, rule };
 }
 
 function isOff(level: unknown): boolean {
@@ -153,34 +162,4 @@ function crashResult(filePath: string, error: unknown): ESLint.LintResult {
   };
 }
 
-/** A path relative to `root` with `/` separators. */
-export function repoPath(root: string, file: string): string {
-  return relative(root, file).split(sep).join('/');
-}
-
-/**
- * The soft-delete findings (and fatal parse errors) of lint results, with each suggestion turned into the new text
- * of the lines it touches. `readText` gives a file's text when ESLint did not return it.
- */
-export function findingsOf(results: readonly ESLint.LintResult[], root: string, readText: (file: string) => string): Finding[] {
-  const findings: Finding[] = [];
-  for (const result of results) {
-    const messages = result.messages.filter((m) => m.fatal || (m.ruleId ?? '').startsWith('soft-delete/'));
-    if (messages.length === 0) continue;
-    let text: string | undefined;
-    const source = (): string => (text ??= result.source ?? readText(result.filePath));
-    for (const m of messages) {
-      findings.push({
-        path: repoPath(root, result.filePath),
-        line: m.line || 1,
-        column: m.column || 1,
-        endLine: m.endLine ?? (m.line || 1),
-        endColumn: m.endColumn ?? (m.column || 1),
-        ruleId: m.fatal ? null : m.ruleId,
-        message: m.message,
-        suggestions: (m.suggestions ?? []).map((s) => ({ desc: s.desc, replacement: suggestionReplacement(source(), s.fix) })),
-      });
-    }
-  }
-  return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
-}
+export { findingsOf, repoPath } from './findings.js';

@@ -2,6 +2,7 @@
  * Findings of a review run and their three renderings (text, JSON, a GitHub pull-request review). Pure.
  */
 import { within, type LineRange } from './diff.js';
+import { lineIndexOf, lineStarts } from './text.js';
 
 /** The new text of lines startLine..endLine (1-based, inclusive) of a file once a suggestion is applied. */
 export interface Replacement {
@@ -19,27 +20,21 @@ export interface Finding {
   endColumn: number;
   /** `null` for a file ESLint could not parse (a fatal message). */
   ruleId: string | null;
+  /** ESLint's severity (absent: error). */
+  severity?: 'error' | 'warning';
   message: string;
-  suggestions: { desc: string; replacement: Replacement }[];
+  suggestions: { desc: string; replacement: Replacement; edit?: TextEdit }[];
+  /** Stable across line moves (see `fingerprintFile`): SARIF `partialFingerprints`, baselines, GitLab. */
+  fingerprint?: string;
 }
 
-/** Start offsets of each line of `text` (lines end at `\n`). */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** The 0-based index of the line holding `offset`. */
-function lineIndexOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+/** One exact edit: replace line:column..endLine:endColumn (1-based, end exclusive, UTF-16 columns) with `text`. */
+export interface TextEdit {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
 }
 
 /**
@@ -97,7 +92,7 @@ export function toText(findings: readonly Finding[]): string {
 
 /** The JSON array printed by `--format json`. */
 export function toJson(findings: readonly Finding[]): string {
-  const plain = findings.map(({ path, line, column, endLine, endColumn, ruleId, message, suggestions }) => ({
+  const plain = findings.map(({ path, line, column, endLine, endColumn, ruleId, message, suggestions, fingerprint }) => ({
     path,
     line,
     column,
@@ -106,6 +101,7 @@ export function toJson(findings: readonly Finding[]): string {
     ruleId,
     message,
     suggestions,
+    ...(fingerprint ? { fingerprint } : {}),
   }));
   return `${JSON.stringify(plain, null, 2)}\n`;
 }

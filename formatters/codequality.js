@@ -1,0 +1,2 @@
+// The `eslint -f` entry point; see docs/review-bot.md.
+export { default } from '../dist/src/formatters/codequality.js';

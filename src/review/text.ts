@@ -1,0 +1,53 @@
+/**
+ * Line arithmetic on a file's text: line starts, offset ↔ 1-based line/column (UTF-16 code units, as ESLint counts).
+ */
+/** Start offsets of each line of `text` (lines end at `\n`). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based index of the line holding `offset`. */
+export function lineIndexOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** A file's text as ESLint sees it (no byte-order mark), with line starts and line/column ↔ offset conversions. */
+export class LinedText {
+  readonly text: string;
+  readonly starts: number[];
+  constructor(raw: string) {
+    this.text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+    this.starts = lineStarts(this.text);
+  }
+  /** 1-based line and column (UTF-16 code units, as ESLint counts) of a string index. */
+  position(offset: number): { line: number; column: number } {
+    const index = lineIndexOf(this.starts, Math.max(0, Math.min(offset, this.text.length)));
+    return { line: index + 1, column: offset - this.starts[index]! + 1 };
+  }
+  /** The string index of a 1-based line and column (clamped to the text). */
+  offset(line: number, column: number): number {
+    const start = this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
+    return Math.max(0, Math.min(start + column - 1, this.text.length));
+  }
+  /** The text of a 1-based line, without its line break. */
+  line(line: number): string {
+    const start = this.starts[line - 1];
+    if (start === undefined) return '';
+    const next = this.starts[line];
+    return this.text.slice(start, next === undefined ? this.text.length : next - 1).replace(/\r$/, '');
+  }
+}
+
+/** The UTF-8 byte length of `text` (reviewdog counts columns in bytes). */
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
