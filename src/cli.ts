@@ -10,8 +10,9 @@ import { parseArgs } from 'node:util';
 import plugin from './index.js';
 import { intersects, visibleRanges, type LineRange } from './review/diff.js';
 import { changedLines, defaultBase, mergeBase, repositoryRoot, ReviewError } from './review/git.js';
-import { findingsOf, lint } from './review/lint.js';
+import { findingsOf, lint, repoPath } from './review/lint.js';
 import { isFatal, toGithubReview, toJson, toText, type Finding } from './review/report.js';
+import { applyBaseline, readBaseline, toBaseline } from './review/baseline.js';
 import { toSarif } from './review/sarif.js';
 import { toRdjson } from './review/rdjson.js';
 import { toAnnotations } from './review/annotations.js';
@@ -25,7 +26,7 @@ export { ReviewError } from './review/git.js';
 const FORMATS = ['text', 'json', 'github', 'sarif', 'rdjson', 'annotations', 'codequality'] as const;
 
 const USAGE = `Usage: soft-delete-review [--base <git ref>] [--format <format>] [--config <file>] [--cwd <dir>] [--all]
-                          [paths...]
+                          [--baseline <file> | --write-baseline <file>] [paths...]
 
 Lints the files changed since --base with ESLint and reports the soft-delete/* findings on the changed lines.
 
@@ -37,6 +38,9 @@ Lints the files changed since --base with ESLint and reports the soft-delete/* f
   --config <file>  ESLint flat config to use (default: the project's eslint.config.*, else the plugin's recommended)
   --cwd <dir>      the project directory (default: the current directory)
   --all            lint all the given paths (default: .) and report every finding, without git (not with --base)
+  --baseline <f>   report only findings not recorded in this baseline file; list recorded ones no longer found
+  --write-baseline <f>
+                   record every finding of the given paths (default: .) in this file (implies --all)
   paths...         only these files or directories
   -h, --help       this text
   -v, --version    the version
@@ -60,6 +64,8 @@ interface Args {
   config: string | undefined;
   cwd: string;
   all: boolean;
+  baseline: string | undefined;
+  writeBaseline: string | undefined;
   paths: string[];
 }
 
@@ -76,6 +82,8 @@ function parse(argv: string[], io: CliIo): Args | 'help' | 'version' {
         config: { type: 'string' },
         cwd: { type: 'string' },
         all: { type: 'boolean' },
+        baseline: { type: 'string' },
+        'write-baseline': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -90,8 +98,10 @@ function parse(argv: string[], io: CliIo): Args | 'help' | 'version' {
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new ReviewError(`unknown format '${format}': use ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS.at(-1)}`);
   }
-  const all = values.all ?? false;
-  if (all && values.base !== undefined) throw new ReviewError('--all and --base exclude each other');
+  const writeBaseline = values['write-baseline'];
+  if (writeBaseline !== undefined && values.baseline !== undefined) throw new ReviewError('--baseline and --write-baseline exclude each other');
+  const all = (values.all ?? false) || writeBaseline !== undefined;
+  if (all && values.base !== undefined) throw new ReviewError(`${values.all ? '--all' : '--write-baseline'} and --base exclude each other`);
   const cwd = resolve(io.cwd, values.cwd ?? '.');
   if (!existsSync(cwd)) throw new ReviewError(`no such directory: ${values.cwd}`);
   return {
@@ -100,6 +110,8 @@ function parse(argv: string[], io: CliIo): Args | 'help' | 'version' {
     config: values.config,
     cwd: realpathSync(cwd),
     all,
+    baseline: values.baseline,
+    writeBaseline,
     paths: positionals,
   };
 }
@@ -161,8 +173,34 @@ async function review(args: Args, io: CliIo): Promise<number> {
       .filter((file) => under(file, cwd) && existsSync(file) && (limits.length === 0 || limits.some((l) => under(file, realpathOr(l)))));
   }
 
+  const baseline = args.baseline === undefined ? undefined : readBaseline(resolve(cwd, args.baseline), args.baseline);
   const { results, docsUrl, rule } = await lint({ cwd, config: args.config, targets, all: args.all, note });
   let findings: Finding[] = findingsOf(results, root, (file) => readFileSync(file, 'utf8'), { keep: (id) => id.startsWith('soft-delete/') });
+
+  if (args.writeBaseline !== undefined) {
+    const file = resolve(cwd, args.writeBaseline);
+    const recorded = toBaseline(findings);
+    try {
+      writeFileSync(file, recorded);
+    } catch (error) {
+      throw new ReviewError(`cannot write baseline ${args.writeBaseline}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const count = findings.filter((f) => !isFatal(f)).length;
+    note(`recorded ${count} finding(s) in ${args.writeBaseline}; run with --baseline ${args.writeBaseline} to report only new ones.`);
+    findings = findings.filter(isFatal); // not recordable: their files were not checked
+  } else if (baseline) {
+    const linted = new Set(results.map((r) => repoPath(root, r.filePath)));
+    const scopes = (limits.length > 0 ? limits : [cwd]).map((l) => repoPath(root, realpathOr(l)));
+    const checked = (path: string): boolean =>
+      linted.has(path) || (args.all && scopes.some((s) => s === '' || path === s || path.startsWith(`${s}/`)));
+    const outcome = applyBaseline(findings, baseline, checked);
+    findings = outcome.fresh;
+    if (outcome.known > 0) note(`${outcome.known} finding(s) recorded in ${args.baseline} not reported.`);
+    if (outcome.stale.length > 0) {
+      note(`${outcome.stale.length} finding(s) recorded in ${args.baseline} no longer found (fixed, or their lines changed); refresh it with --write-baseline:`);
+      for (const e of outcome.stale) note(`  ${e.path}:${e.line}  ${e.message}  (${e.ruleId})`);
+    }
+  }
 
   if (changed) {
     const lines = changed;
