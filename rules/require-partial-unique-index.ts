@@ -101,7 +101,8 @@ export default createRule<[], MessageIds>({
           messageId: MESSAGE[f.kind],
           data: f.data,
           suggest:
-            f.fix && f.suggestion ? [{ messageId: SUGGESTION[f.suggestion], data: f.data, fix: fixOf(context, f.fix) }] : [],
+            // SQL written from schema-builder code has no text of its own to edit: the message carries the migration
+            f.fix && f.suggestion && f.fragment.origin !== 'query-builder' ? [{ messageId: SUGGESTION[f.suggestion], data: f.data, fix: fixOf(context, f.fix) }] : [],
         });
       }
     });

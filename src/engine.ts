@@ -14,6 +14,7 @@ import type { SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
 import { normalizeSettings, type SoftDeleteSettings } from './settings.js';
 import { loadSchema, rollbackRanges, SCRIPT_FILE } from './schema/load.js';
+import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema/schema-builders.js';
 import path from 'node:path';
 import type { SchemaModel } from './schema/model.js';
 import { ReadAnalyzer, type AnalysisContext } from './analysis/reads.js';
@@ -60,8 +61,16 @@ function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFil
   if (settings.prismaClient) fragments.push(...extractPrismaClient(input.program, input.visitorKeys, schema.prismaModels));
   if (settings.drizzle) fragments.push(...extractDrizzle(input.program, input.visitorKeys, schema.drizzleTables));
   if (!isSchemaFile) return fragments;
+  // knex / kysely schema builders: the DDL the schema loader read from them, so the unique checks see it here too
+  let all = fragments;
+  if (mentionsSchemaBuilder(input.text)) {
+    const built = schemaBuilderDdl(input.program, input.visitorKeys);
+    // SQL pieces inside the builder's arguments (`defaultTo(sql\`now()\`)`) belong to the DDL written from them
+    all = fragments.filter((f) => !built.covered.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
+    all.push(...built.fragments);
+  }
   const rollback = rollbackRanges(input.program);
-  return fragments.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
+  return all.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
 }
 
 export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'statements' | 'parseErrors'> {

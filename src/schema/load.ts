@@ -13,6 +13,7 @@ import { emptySchema, type SchemaModel } from './model.js';
 import { applySql } from './apply.js';
 import { blankDownSections, lineColumn } from '../sql/sqltext.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
+import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema-builders.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 
 export { applySql, schemaFromSql } from './apply.js';
@@ -21,6 +22,11 @@ export { applySql, schemaFromSql } from './apply.js';
 export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
   'migrations/**/*.sql',
   'migrations/**/*.{ts,js,mjs,cjs,mts,cts}',
+  'src/migrations/**/*.{sql,ts,js,mjs,cjs,mts,cts}',
+  'src/database/migrations/**/*.{sql,ts,js,mjs,cjs,mts,cts}',
+  'src/db/migrations/**/*.{ts,js,mjs,cjs,mts,cts}',
+  'db/migrations/**/*.{ts,js,mjs,cjs,mts,cts}',
+  'database/migrations/**/*.{sql,ts,js,mjs,cjs,mts,cts}',
   'db/migrate*/**/*.sql',
   'db/**/*.sql',
   'supabase/migrations/**/*.sql',
@@ -46,7 +52,8 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
 
 /** The conventional places in a few words, for messages that say where discovery looked. */
 export const CONVENTIONAL_SCHEMA_PLACES =
-  'migrations/, db/, supabase/migrations/, prisma/, drizzle/, src/db/schema.ts, src/**/schema.ts, schema.sql, structure.sql';
+  'migrations/, src/migrations/, src/database/migrations/, db/, database/migrations/, supabase/migrations/, prisma/, drizzle/, ' +
+  'src/db/schema.ts, src/**/schema.ts, schema.sql, structure.sql';
 
 /** Paths (relative to cwd) that only the drizzle globs discover: skipped unless they define drizzle tables. */
 const DRIZZLE_DISCOVERED =
@@ -304,9 +311,21 @@ function applyScriptProgram(model: SchemaModel, file: string, text: string, sett
     return;
   }
   const rollback = rollbackRanges(program);
+  let fragments = found.map((f) => f.fragment);
+  if (mentionsSchemaBuilder(text)) {
+    // knex / kysely schema builders: the DDL they would run, written as SQL mapped to the builder code
+    const built = schemaBuilderDdl(program, loadEstree().visitorKeys as Record<string, readonly string[]>);
+    fragments = fragments.filter((f) => !built.covered.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
+    fragments.push(...built.fragments);
+    for (const p of built.problems) {
+      if (rollback.some(([start, end]) => p.at >= start && p.at < end)) continue;
+      const where = lineColumn(text, p.at);
+      model.problems.push({ file, message: `${file}:${where.line}:${where.column}: ${p.message}` });
+    }
+  }
   // Apply in source order: DDL strings kept in constants are found after the calls, but run where they stand.
-  found.sort((a, b) => a.fragment.toSource(0) - b.fragment.toSource(0));
-  for (const { fragment } of found) {
+  fragments.sort((a, b) => a.toSource(0) - b.toSource(0));
+  for (const fragment of fragments) {
     const at = fragment.toSource(0);
     if (rollback.some(([start, end]) => at >= start && at < end)) continue;
     applySql(model, fragment.text, file, fragment.toSource, { fileText: text, searchPath: settings.searchPath });
