@@ -6,7 +6,7 @@ import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
 import type { ReportedVerdict } from '../src/analysis/reads.js';
 
 export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean; allowLookupsBy?: string[] }];
-export type MessageIds = ReportedVerdict | 'missingVia' | 'parseError' | 'addFilter' | 'addFilterToOn';
+export type MessageIds = ReportedVerdict | 'missingVia' | 'parseError' | 'notChecked' | 'addFilter' | 'addFilterToOn';
 
 const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
   missing: 'missing',
@@ -58,6 +58,7 @@ export default createRule<Options, MessageIds>({
       'never-true':
         '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything). Write `{{filter}}`.',
       parseError: 'This SQL could not be parsed, so it was not checked for soft-delete filters: {{message}}',
+      notChecked: 'Not checked for soft-delete filters: {{message}}.',
       addFilter: 'Add `{{filter}}`.',
       addFilterToOn: "Add `{{filter}}` to the join's ON.",
     },
@@ -83,6 +84,9 @@ export default createRule<Options, MessageIds>({
             });
           }
         }
+      }
+      for (const { fragment, index, message } of analysis.unchecked) {
+        report({ loc: locOf(context, fragment, index, index + 1), messageId: 'notChecked', data: { message } });
       }
       if (options.reportParseErrors) {
         for (const { fragment, error } of analysis.parseErrors) {

@@ -3,6 +3,7 @@
  * by every rule that lints it. Rules then run checks on the statements and report findings.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
+import { rethrowWhenStrict } from './strict.js';
 import { extractSql } from './extract/typescript.js';
 import { extractQueryBuilders } from './extract/query-builders.js';
 import { extractPrismaClient } from './extract/prisma-client.js';
@@ -23,6 +24,8 @@ export interface FileAnalysis {
   statements: StatementModel[];
   /** SQL that was found but did not parse (reported only when a rule opts in). */
   parseErrors: Array<{ fragment: SqlFragment; error: SqlSyntaxError }>;
+  /** Statements found but not analysed (nested too deeply): always reported, a blind spot is never silent. */
+  unchecked: Array<{ fragment: SqlFragment; index: number; message: string }>;
   context: AnalysisContext;
   reads: ReadAnalyzer;
   /** The file is one of the schema sources (a migration or a dump). */
@@ -73,21 +76,23 @@ function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFil
   return all.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
 }
 
-export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'statements' | 'parseErrors'> {
+export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'statements' | 'parseErrors' | 'unchecked'> {
   const statements: StatementModel[] = [];
   const parseErrors: FileAnalysis['parseErrors'] = [];
+  const unchecked: FileAnalysis['unchecked'] = [];
   for (const fragment of fragments) {
     const outcome = parseFragment(fragment);
     if (!outcome.ok) {
       parseErrors.push({ fragment, error: outcome.error });
       continue;
     }
+    for (const { index, message } of outcome.source.parsed.skipped ?? []) unchecked.push({ fragment, index, message });
     outcome.source.parsed.statements.forEach((_, i) => {
       const model = lowerStatement(outcome.source, i);
       if (model) statements.push(model);
     });
   }
-  return { statements, parseErrors };
+  return { statements, parseErrors, unchecked };
 }
 
 let warnedMissing = new Set<string>();
@@ -138,11 +143,12 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const context: AnalysisContext = { schema, settings };
   const filename = path.resolve(input.cwd, input.filename);
   const isSchemaFile = schema.files.includes(filename);
-  let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors'> = { statements: [], parseErrors: [] };
+  let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors' | 'unchecked'> = { statements: [], parseErrors: [], unchecked: [] };
   try {
     lowered = lowerFragments(fragmentsOf(input, settings, isSchemaFile, schema));
-  } catch {
+  } catch (error) {
     // never crash ESLint on a shape we did not foresee
+    rethrowWhenStrict(error);
   }
   const isMigration =
     isSchemaFile &&

@@ -2,6 +2,7 @@
  * What every rule shares: the rule creator (docs URL per rule), the bridge from ESLint's context (JS or the SQL
  * language) to the engine, and the mapping of fragment offsets and edits back to the linted file.
  */
+import { rethrowWhenStrict } from './strict.js';
 import { ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { analyzeFile, type FileAnalysis } from './engine.js';
 import type { SqlFragment } from './sql/fragment.js';
@@ -72,6 +73,7 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
       check(analysis, report);
     } catch (error) {
       // Never crash ESLint: an unforeseen shape silences this file's check for this rule.
+      rethrowWhenStrict(error);
       if (process.env.SOFT_DELETE_DEBUG) console.error('eslint-plugin-soft-delete: check failed', error);
     }
   };

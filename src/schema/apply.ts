@@ -5,6 +5,7 @@
  * becomes a SchemaProblem.
  */
 import { tokenize } from '../sql/parser.js';
+import { rethrowWhenStrict } from '../strict.js';
 import { parseFragment } from '../sql/source.js';
 import { wholeFileFragment } from '../sql/fragment.js';
 import {
@@ -72,11 +73,16 @@ export function applySql(
   toFileIndex?: (index: number) => number,
   options: ApplyOptions = {},
 ): void {
-  const session = newSession(model, blankPsqlMetaCommands(sqlText), file, toFileIndex, options);
+  const blanked = blankPsqlMetaCommands(sqlText);
+  const nul = blanked.indexOf('\0');
+  // PostgreSQL's parser stops reading at a NUL: replaced by a space (same offsets) so what follows still counts.
+  const session = newSession(model, nul < 0 ? blanked : blanked.replace(/\0/g, ' '), file, toFileIndex, options);
+  if (nul >= 0) problem(session, nul, 'the file contains a NUL character (is it a binary file?); it was read as a space');
   try {
     applyText(session, session.rootText, identity, true);
   } catch (error) {
     // Defensive: nothing above is expected to throw, but a schema loader must never take the linter down.
+    rethrowWhenStrict(error);
     problem(session, 0, `internal error: ${(error as Error)?.message ?? error}`);
   }
 }
@@ -127,6 +133,7 @@ function applyText(session: Session, text: string, toRoot: (i: number) => number
   const outcome = parseFragment(wholeFileFragment(text));
   if (outcome.ok) {
     const place: Place = { session, toRoot };
+    for (const skipped of outcome.source.parsed.skipped ?? []) if (report) problem(session, toRoot(skipped.index), skipped.message);
     for (const statement of outcome.source.parsed.statements) applyStatementEvents(place, lowerDdl(outcome.source, statement), statement.start);
     return;
   }
@@ -145,6 +152,7 @@ function applyText(session: Session, text: string, toRoot: (i: number) => number
       continue;
     }
     const place: Place = { session, toRoot: pieceToRoot };
+    for (const skipped of parsed.source.parsed.skipped ?? []) problem(session, pieceToRoot(skipped.index), skipped.message);
     for (const statement of parsed.source.parsed.statements) applyStatementEvents(place, lowerDdl(parsed.source, statement), statement.start);
   }
 }
@@ -154,6 +162,7 @@ function applyStatementEvents(place: Place, events: DdlEvent[], start: number): 
     try {
       applyEvent(place, event);
     } catch (error) {
+      rethrowWhenStrict(error);
       problem(place.session, place.toRoot(start), `could not apply ${event.type}: ${(error as Error)?.message ?? error}`);
     }
   }

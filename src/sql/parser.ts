@@ -35,6 +35,17 @@ export interface ParsedSql {
   text: string;
   statements: ParsedStatement[];
   tokens: SqlToken[];
+  /** Statements left out of `statements` because they nest too deeply to analyse (absent: none). */
+  skipped?: SkippedStatement[];
+}
+
+/** A statement that parses (or might) but that the engine does not analyse; `message` says why. */
+export interface SkippedStatement {
+  start: number;
+  end: number;
+  /** Where to report it (string index). */
+  index: number;
+  message: string;
 }
 
 export interface SqlSyntaxError {
@@ -64,18 +75,164 @@ export function byteOffsetMapper(text: string): (byteOffset: number) => number {
 
 const LOCATION_KEYS = new Set(['location', 'stmt_location']);
 
-function remapLocations(node: unknown, toIndex: (b: number) => number): void {
-  if (Array.isArray(node)) {
-    for (const child of node) remapLocations(child, toIndex);
-    return;
+/**
+ * Deepest statement tree (in JSON levels: objects and arrays) handed to the rest of the engine. Every recursive walk
+ * past this module relies on it; real SQL stays far below (a query nested 10 subqueries deep is ~60 levels).
+ */
+export const MAX_TREE_DEPTH = 1200;
+
+/**
+ * libpg-query runs on the JavaScript stack: a left-nested chain ~9,600 levels deep (`1 + 1 + …`, `NOT NOT …`,
+ * `UNION ALL` branches, JOINs) overflows it inside WASM, and after that every later parse in the process fails.
+ * So text that *could* nest that deep is never handed to it: see `nestingEstimate`.
+ */
+const MAX_NESTING_ESTIMATE = 4000;
+
+/**
+ * Rewrites every `location` from a UTF-8 byte offset to a string index, without recursion, and returns the depth of
+ * the tree (objects and arrays).
+ */
+function remapLocations(root: unknown, toIndex: (b: number) => number): number {
+  let maxDepth = 0;
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > maxDepth) maxDepth = depth;
+    if (Array.isArray(value)) {
+      for (const child of value) if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const child = record[key];
+      if (typeof child === 'number' && LOCATION_KEYS.has(key)) record[key] = toIndex(child);
+      else if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+    }
   }
-  if (node === null || typeof node !== 'object') return;
-  const record = node as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const value = record[key];
-    if (typeof value === 'number' && LOCATION_KEYS.has(key)) record[key] = toIndex(value);
-    else if (typeof value === 'object') remapLocations(value, toIndex);
+  return maxDepth;
+}
+
+const OPERATOR_CHARS = new Set('+-*/<>=~!@#%^&|`?');
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD_PART = /[\w$\u0080-\uffff]/;
+/** Keywords that nest the tree once per use across commas and AND/OR: set operations and joins. */
+const STICKY_WORDS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'JOIN']);
+
+/** Index just past a quoted string/identifier opened at `i` by `quote` (doubling escapes it; `\` too in E''). */
+function skipQuoted(text: string, i: number, quote: string, backslash: boolean): number {
+  let j = i + 1;
+  while (j < text.length) {
+    const c = text[j]!;
+    if (backslash && c === '\\') j += 2;
+    else if (c === quote) {
+      if (text[j + 1] === quote) j += 2;
+      else return j + 1;
+    } else j++;
   }
+  return text.length;
+}
+
+/**
+ * Statements of `text` (split at top-level `;`) whose tree could nest more than MAX_NESTING_ESTIMATE levels.
+ * The estimate is an upper bound on the nesting libpg-query will build: at each parenthesis level, the tokens seen
+ * since the last `,`/AND/OR (a list or a flattened AND/OR adds one level, not one per item), plus one per UNION /
+ * INTERSECT / EXCEPT / JOIN of that level (those nest across commas), plus the same for every enclosing level. A
+ * token never nests the tree more than one level, so the estimate never under-counts. Lexing follows PostgreSQL's
+ * rules for strings, quoted identifiers, dollar quotes and comments; it runs in linear time without recursion.
+ */
+export function overDeepStatements(text: string): Array<{ start: number; end: number; index: number }> {
+  const found: Array<{ start: number; end: number; index: number }> = [];
+  if (text.length <= MAX_NESTING_ESTIMATE) return found; // each token is at least one character
+  const outer: Array<{ base: number; chain: number; sticky: number }> = []; // enclosing levels, as at their `(`
+  let base = 0;
+  let chain = 0;
+  let sticky = 0;
+  let start = 0;
+  let over = -1;
+  const count = (index: number, isSticky: boolean): void => {
+    if (isSticky) sticky++;
+    else chain++;
+    if (over < 0 && base + chain + sticky > MAX_NESTING_ESTIMATE) over = index;
+  };
+  const endStatement = (end: number): void => {
+    if (over >= 0) found.push({ start, end, index: over });
+    outer.length = 0;
+    base = chain = sticky = 0;
+    over = -1;
+    start = end + 1;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f') {
+      i++;
+    } else if (c === '-' && next === '-') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (c === '/' && next === '*') {
+      let depth = 1;
+      let j = i + 2;
+      while (j < text.length && depth > 0) {
+        if (text[j] === '/' && text[j + 1] === '*') (depth++, (j += 2));
+        else if (text[j] === '*' && text[j + 1] === '/') (depth--, (j += 2));
+        else j++;
+      }
+      i = j;
+    } else if (c === "'" || c === '"') {
+      count(i, false);
+      i = skipQuoted(text, i, c, false);
+    } else if ((c === 'e' || c === 'E') && next === "'") {
+      count(i, false);
+      i = skipQuoted(text, i + 1, "'", true);
+    } else if (c === '$' && next !== undefined && /[A-Za-z_$]/.test(next)) {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
+      count(i, false);
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        i = close < 0 ? text.length : close + tag[0].length;
+      } else i++;
+    } else if (c >= '0' && c <= '9') {
+      let j = i + 1;
+      while (j < text.length && /[\w.]/.test(text[j]!)) j++;
+      count(i, false);
+      i = j;
+    } else if (WORD_START.test(c)) {
+      let j = i + 1;
+      while (j < text.length && WORD_PART.test(text[j]!)) j++;
+      const word = text.slice(i, j).toUpperCase();
+      if (word === 'AND' || word === 'OR') chain = 0;
+      else count(i, STICKY_WORDS.has(word));
+      i = j;
+    } else if (c === '(') {
+      count(i, false); // the whole group is one token of this level
+      outer.push({ base, chain, sticky });
+      base += chain + sticky;
+      chain = sticky = 0;
+      i++;
+    } else if (c === ')') {
+      const level = outer.pop();
+      if (level) ({ base, chain, sticky } = level);
+      i++;
+    } else if (c === ',') {
+      chain = 0;
+      i++;
+    } else if (c === ';' && outer.length === 0) {
+      endStatement(i);
+      i++;
+    } else if (OPERATOR_CHARS.has(c)) {
+      let j = i + 1;
+      while (j < text.length && OPERATOR_CHARS.has(text[j]!) && !(text[j] === '-' && text[j + 1] === '-')) j++;
+      count(i, false);
+      i = j;
+    } else {
+      count(i, false);
+      i++;
+    }
+  }
+  endStatement(text.length);
+  return found;
 }
 
 function tokenKind(name: string, keywordKind: number, text: string): TokenKind {
@@ -136,15 +293,57 @@ function errorIndex(error: unknown, text: string): number {
   return index;
 }
 
+function tooDeep(start: number, end: number, index: number): SkippedStatement {
+  return {
+    start,
+    end,
+    index,
+    message:
+      'this statement nests too deeply to analyse (expressions, joins, set operations or subqueries chained hundreds ' +
+      'of levels deep), so it was not checked',
+  };
+}
+
+/** `text` with [start, end) replaced by spaces (line breaks kept), so every offset stays where it was. */
+function blank(text: string, ranges: Array<{ start: number; end: number }>): string {
+  let out = '';
+  let at = 0;
+  for (const { start, end } of ranges) {
+    out += text.slice(at, start) + text.slice(start, end).replace(/[^\n]/g, ' ');
+    at = end;
+  }
+  return out + text.slice(at);
+}
+
 /**
  * Parses SQL text with the real PostgreSQL parser. Never throws: a syntax error (or anything the WASM module
- * rejects) comes back as `{ ok: false }` with the parser's message and a string index.
+ * rejects) comes back as `{ ok: false }` with the parser's message and a string index. A NUL character is an error
+ * (the C parser would silently stop reading there). A statement nesting too deeply to analyse is left out of
+ * `statements` and listed in `skipped`; the statements around it are parsed as usual.
  */
 export function parseSql(text: string): ParseOutcome {
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    return {
+      ok: false,
+      error: { message: 'the text contains a NUL character, where PostgreSQL stops reading; it was not checked', index: nul },
+    };
+  }
+  const skipped: SkippedStatement[] = [];
+  let parseText = text;
+  const risky = overDeepStatements(text);
+  if (risky.length > 0) {
+    for (const r of risky) {
+      const at = firstCodeIndex(text, r.start, r.end);
+      skipped.push(tooDeep(at, r.end, at));
+    }
+    parseText = blank(text, risky);
+    if (parseText.trim() === '') return { ok: true, parsed: { text, statements: [], tokens: [], skipped } };
+  }
   const toIndex = byteOffsetMapper(text);
   let result;
   try {
-    result = parseSync(text) as unknown as { stmts?: Array<{ stmt: RawNode; stmt_location?: number; stmt_len?: number }> };
+    result = parseSync(parseText) as unknown as { stmts?: Array<{ stmt: RawNode; stmt_location?: number; stmt_len?: number }> };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, error: { message, index: errorIndex(error, text) } };
@@ -153,21 +352,30 @@ export function parseSql(text: string): ParseOutcome {
   for (const raw of result.stmts ?? []) {
     const byteStart = raw.stmt_location ?? 0;
     const start = toIndex(byteStart);
-    const end = raw.stmt_len ? toIndex(byteStart + raw.stmt_len) : text.length;
-    remapLocations(raw.stmt, toIndex);
-    statements.push({ node: raw.stmt, start, end: trimEnd(text, start, end) });
+    const end = trimEnd(text, start, raw.stmt_len ? toIndex(byteStart + raw.stmt_len) : text.length);
+    const depth = remapLocations(raw.stmt, toIndex);
+    if (depth > MAX_TREE_DEPTH) skipped.push(tooDeep(firstCodeIndex(text, start, end), end, firstCodeIndex(text, start, end)));
+    else statements.push({ node: raw.stmt, start, end });
   }
+  skipped.sort((a, b) => a.start - b.start);
   // Tokens are only needed for fixes and DDL details; most statements never ask, and scanning costs more than
   // parsing. So they are produced on first use.
   let tokens: SqlToken[] | undefined;
-  const parsed = {
+  const parsed: ParsedSql = {
     text,
     statements,
     get tokens(): SqlToken[] {
       return (tokens ??= tokenize(text));
     },
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
   return { ok: true, parsed };
+}
+
+/** Index of the first character of [start, end) that is not white space (start when there is none). */
+function firstCodeIndex(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (!/\s/.test(text[i]!)) return i;
+  return start;
 }
 
 function trimEnd(text: string, start: number, end: number): number {

@@ -1,0 +1,152 @@
+/**
+ * Hostile, huge and odd input: deep statements, NUL bytes, binary files. Nothing may throw (the catch-alls rethrow
+ * here, SOFT_DELETE_STRICT=1), nothing may vanish silently, and one bad statement never costs its neighbours.
+ */
+import { Linter } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import plugin from '../src/index.js';
+import { parseSql } from '../src/sql/parser.js';
+import { schemaFromSql } from '../src/schema/apply.js';
+import { SEED_SETTINGS } from './helpers/rule-tester.js';
+
+beforeAll(() => {
+  process.env.SOFT_DELETE_STRICT = '1';
+});
+afterAll(() => {
+  delete process.env.SOFT_DELETE_STRICT;
+});
+
+function lint(code: string, filename: string) {
+  const linter = new Linter({ configType: 'flat' });
+  const config = [
+    { files: ['**/*.ts'], languageOptions: { parser: tsParser } },
+    ...plugin.configs.recommended,
+    { settings: SEED_SETTINGS },
+  ];
+  return linter.verify(code, config as Linter.Config[], filename);
+}
+
+const chain = (n: number, first: string, link: string) => first + link.repeat(n);
+const nest = (n: number, wrap: (inner: string) => string, core: string) => {
+  let s = core;
+  for (let i = 0; i < n; i++) s = wrap(s);
+  return s;
+};
+
+/** Deep shapes, each at a size libpg-query accepts (and several far past what our walkers could recurse). */
+const DEEP: Array<[string, string]> = [
+  ['4,000 `+` terms', chain(4000, 'SELECT 1', ' + 1')],
+  ['30,000 `+` terms (would overflow the WASM stack)', chain(30000, 'SELECT 1', ' + 1')],
+  ['8,000 UNION ALL branches', Array.from({ length: 8000 }, () => 'SELECT id FROM users').join(' UNION ALL ')],
+  ['1,600 UNION ALL branches', Array.from({ length: 1600 }, () => 'SELECT id, plan FROM users').join(' UNION ALL ')],
+  ['3,000 JOINs', 'SELECT * FROM users u' + ' JOIN orders o ON o.user_id = u.id AND true'.repeat(3000)],
+  ['12,000 JOINs with AND in ON', 'SELECT 1 FROM users u' + ' JOIN orders o ON true AND true'.repeat(12000)],
+  ['1,000 nested FROM (SELECT …)', nest(1000, (s) => `SELECT * FROM (${s}) x`, 'SELECT * FROM users')],
+  ['1,000 nested EXISTS', nest(1000, (s) => `SELECT 1 FROM users WHERE EXISTS (${s})`, 'SELECT 1')],
+  ['12,000 parentheses', `SELECT ${'('.repeat(12000)}1${')'.repeat(12000)} FROM users`],
+  ['12,000 NOTs', `SELECT 1 FROM users WHERE ${'NOT '.repeat(12000)}true`],
+  ['1,500 nested CASE', `SELECT ${'CASE WHEN true THEN '.repeat(1500)}1${' END'.repeat(1500)} FROM users`],
+  ['3,000 nested function calls', `SELECT ${'f('.repeat(3000)}1${')'.repeat(3000)} FROM users`],
+  ['5,000 casts', `SELECT 1${'::int'.repeat(5000)} FROM users`],
+];
+
+describe('deep statements', () => {
+  it.each(DEEP)('%s: parses to one positioned "not analysed" entry, and the parser keeps working', (_, sql) => {
+    const text = `SELECT 1;\n${sql};\nSELECT * FROM users`;
+    const outcome = parseSql(text);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.parsed.statements).toHaveLength(2);
+    expect(outcome.parsed.skipped).toHaveLength(1);
+    expect(outcome.parsed.skipped![0]!.index).toBe(text.indexOf('\n') + 1);
+    expect(outcome.parsed.skipped![0]!.message).toMatch(/nests too deeply to analyse/);
+    // libpg-query shares the JavaScript stack: an overflow inside it would break every later parse.
+    expect(parseSql('SELECT * FROM users WHERE id = 1').ok).toBe(true);
+  });
+
+  it.each(DEEP)('%s in a .sql file: one message on its line, the next statement still checked', (_, sql) => {
+    const messages = lint(`SELECT 1;\n${sql};\nSELECT * FROM users;\n`, 'q.sql');
+    expect(messages.filter((m) => m.fatal)).toEqual([]);
+    const notChecked = messages.filter((m) => m.messageId === 'notChecked');
+    expect(notChecked.map((m) => [m.line, m.column])).toEqual([[2, 1]]);
+    expect(messages.filter((m) => m.messageId === 'missing').map((m) => m.line)).toEqual([3]);
+  });
+
+  it('in a TS template: reported where the statement starts', () => {
+    const sql = Array.from({ length: 1600 }, () => 'SELECT id FROM users').join(' UNION ALL ');
+    const messages = lint(`const rows = await sql\`\n  ${sql}\`;\nawait sql\`SELECT * FROM users\`;\n`, 'q.ts');
+    expect(messages.filter((m) => m.fatal)).toEqual([]);
+    expect(messages.filter((m) => m.messageId === 'notChecked').map((m) => [m.line, m.column])).toEqual([[2, 3]]);
+    expect(messages.filter((m) => m.messageId === 'missing').map((m) => m.line)).toEqual([3]);
+  });
+
+  const SHAPES: Array<[string, (n: number) => string]> = [
+    ['+ chain', (n) => chain(n, 'SELECT 1 FROM users WHERE id = 1', ' + 1')],
+    ['UNION ALL', (n) => Array.from({ length: n }, () => 'SELECT id FROM users').join(' UNION ALL ')],
+    ['JOIN', (n) => 'SELECT * FROM users u' + ' JOIN users o ON o.id = u.id'.repeat(n)],
+    ['FROM (SELECT …)', (n) => nest(n, (s) => `SELECT * FROM (${s}) x`, 'SELECT * FROM users')],
+    ['EXISTS', (n) => nest(n, (s) => `SELECT 1 FROM users WHERE deleted_at IS NULL AND EXISTS (${s})`, 'SELECT 1')],
+    ['IN (SELECT …)', (n) => nest(n, (s) => `SELECT id FROM users WHERE id IN (${s})`, 'SELECT 1')],
+    ['CASE', (n) => `SELECT ${'CASE WHEN deleted_at IS NULL THEN '.repeat(n)}1${' END'.repeat(n)} FROM users`],
+    ['OR/AND', (n) => `SELECT * FROM users WHERE ${nest(n, (s) => `(deleted_at IS NULL OR (id = 1 AND ${s}))`, 'true')}`],
+    ['CTE', (n) => nest(n, (s) => `WITH c AS (${s}) SELECT * FROM c`, 'SELECT * FROM users')],
+    ['NOT', (n) => `SELECT * FROM users WHERE ${'NOT '.repeat(n)}(deleted_at IS NULL)`],
+  ];
+
+  it.each(SHAPES)('%s at the deepest size still analysed: every rule runs to the end', (_, shape) => {
+    let lo = 1;
+    let hi = 4096;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      const outcome = parseSql(shape(mid));
+      if (outcome.ok && !outcome.parsed.skipped) lo = mid;
+      else hi = mid;
+    }
+    expect(lo).toBeGreaterThan(20); // real SQL is never refused
+    const sql = shape(lo);
+    for (const [code, file] of [[`${sql};\n`, 'q.sql'], [`await sql\`${sql}\`;\n`, 'q.ts']] as const) {
+      const messages = lint(code, file);
+      expect(messages.filter((m) => m.fatal || m.messageId === 'notChecked')).toEqual([]);
+    }
+  });
+
+  it('just below the limit, deep statements are analysed normally', () => {
+    const sql = Array.from({ length: 200 }, () => 'SELECT id FROM users').join(' UNION ALL ');
+    const messages = lint(`${sql};\n`, 'q.sql');
+    expect(messages.filter((m) => m.messageId === 'missing')).toHaveLength(200);
+    expect(messages.filter((m) => m.messageId === 'notChecked')).toEqual([]);
+  });
+
+  it('a migration with a too-deep statement keeps the rest of its history', () => {
+    const model = schemaFromSql(
+      `CREATE TABLE a (id int, deleted_at timestamptz);\n${chain(4000, 'SELECT 1', ' + 1')};\n` +
+        `CREATE TABLE b (id int, deleted_at timestamptz);\n`,
+      'm.sql',
+    );
+    expect([...model.relations.keys()].sort()).toEqual(['public.a', 'public.b']);
+    expect(model.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^m\.sql:2:1: this statement nests too deeply/)]);
+  });
+});
+
+describe('NUL bytes and binary files', () => {
+  it('a .sql file with a NUL is reported, not linted clean', () => {
+    const messages = lint('SELECT 1;\n\0\nSELECT * FROM users;\n', 'q.sql');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ fatal: true, line: 2, column: 1 });
+    expect(messages[0]!.message).toMatch(/NUL character/);
+  });
+
+  it('a binary file named .sql is reported', () => {
+    // Read as text, a binary file can start like SQL; the C parser would stop at its first NUL.
+    const bytes = Buffer.concat([Buffer.from('SELECT 1;'), Buffer.from([0x00, 0x00, 0x01, 0x89, 0xff, 0x00, 0x1a])]);
+    const messages = lint(bytes.toString('latin1'), 'logo.sql');
+    expect(messages.filter((m) => m.fatal)).toHaveLength(1);
+  });
+
+  it('tables after a NUL in a migration are known, and the NUL is a schema problem', () => {
+    const model = schemaFromSql('CREATE TABLE a (id int);\n\0\nCREATE TABLE b (id int, deleted_at timestamptz);\n', 'm.sql');
+    expect([...model.relations.keys()].sort()).toEqual(['public.a', 'public.b']);
+    expect(model.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^m\.sql:2:1: .*NUL character/)]);
+  });
+});
