@@ -150,3 +150,24 @@ describe('NUL bytes and binary files', () => {
     expect(model.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^m\.sql:2:1: .*NUL character/)]);
   });
 });
+
+describe('SQL string arguments are recognised by what PostgreSQL sees', () => {
+  it.each([
+    ['an apostrophe in a -- comment', "SELECT id -- don't select the password\nFROM users WHERE org_id = $1"],
+    ['an apostrophe in a /* comment */', "SELECT id /* the user's row */ FROM users WHERE org_id = $1"],
+    ["an escaped quote in E''", "SELECT E'\\'' AS q, id FROM users WHERE org_id = $1"],
+    ['a quote inside a "quoted identifier"', 'SELECT "it\'s" FROM users WHERE org_id = $1'],
+    ['a quote inside a $tag$ body', "SELECT $x$ it's $x$ AS a, id FROM users WHERE org_id = $1"],
+    ['EXPLAIN', 'EXPLAIN SELECT * FROM users WHERE org_id = $1'],
+    ['EXPLAIN (options)', 'EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM users WHERE org_id = $1'],
+  ])('pool.query with %s is checked', (_, sql) => {
+    const messages = lint(`await pool.query(${JSON.stringify(sql)}, [orgId]);\n`, 'q.ts');
+    expect(messages.filter((m) => m.fatal)).toEqual([]);
+    expect(messages.map((m) => m.messageId)).toEqual(['missing']);
+  });
+
+  it('prose with an apostrophe is still prose', () => {
+    expect(lint(`alert("Select the user's plan from the list.");\n`, 'q.ts')).toEqual([]);
+    expect(lint(`log.info("Explain the results to the user");\n`, 'q.ts')).toEqual([]);
+  });
+});

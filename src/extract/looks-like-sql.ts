@@ -10,10 +10,11 @@
  *    `UPDATE x SET`, `CREATE TABLE`, …).
  */
 import { parseCached } from '../sql/source.js';
+import { tokenize } from '../sql/parser.js';
 
 const STATEMENT_KEYWORDS = new Set([
   'SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'DROP', 'VALUES', 'TABLE', 'MERGE',
-  'TRUNCATE', 'COMMENT', 'GRANT', 'REVOKE',
+  'TRUNCATE', 'COMMENT', 'GRANT', 'REVOKE', 'EXPLAIN',
 ]);
 
 const STOPWORDS =
@@ -39,34 +40,61 @@ const SHAPES: Record<string, RegExp> = {
   ALTER: DDL_OBJECT,
   DROP: DDL_OBJECT,
   VALUES: /^VALUES\s*\(/i,
-  TABLE: /^TABLE\s+[\w."]+\s*;?\s*$/i,
+  TABLE: /^TABLE\s+[\w."]+\s*(?:;\s*)?$/i,
   MERGE: /^MERGE\s+INTO\b/i,
   TRUNCATE: /^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?[\w."]+/i,
   COMMENT: /^COMMENT\s+ON\b/i,
-  GRANT: /\bON\b[\s\S]*\bTO\b/i,
-  REVOKE: /\bON\b[\s\S]*\bFROM\b/i,
+  GRANT: /\bON\b/i, // and TO after it: see SECOND_WORD
+  REVOKE: /\bON\b/i, // and FROM after it
+  EXPLAIN: /^EXPLAIN\s+(?:\([^)]*\)\s*|(?:ANALY[SZ]E|VERBOSE)\s+)*(?:SELECT|WITH|INSERT|UPDATE|DELETE|MERGE|TABLE|VALUES)\b/i,
 };
 
-/** Drops leading whitespace, comments and opening parentheses. */
+/** GRANT … ON … TO / REVOKE … ON … FROM: the second word after the first, found in linear time. */
+const SECOND_WORD: Record<string, RegExp> = { GRANT: /\bTO\b/i, REVOKE: /\bFROM\b/i };
+
+/** Drops leading whitespace, comments and opening parentheses (one pass, no copies: linear in the text). */
 function stripLead(text: string): string {
-  let rest = text;
-  for (;;) {
-    const before = rest;
-    rest = rest.replace(/^[\s(]+/, '');
-    if (rest.startsWith('--')) {
-      const nl = rest.indexOf('\n');
-      rest = nl < 0 ? '' : rest.slice(nl + 1);
-    } else if (rest.startsWith('/*')) {
-      const end = rest.indexOf('*/');
-      rest = end < 0 ? '' : rest.slice(end + 2);
-    }
-    if (rest === before) return rest;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '(' || /\s/.test(c)) i++;
+    else if (text.startsWith('--', i)) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl + 1;
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else break;
   }
+  return text.slice(i);
 }
 
-/** The text with string literals and quoted identifiers blanked, so their words do not count as prose. */
+/**
+ * The text as PostgreSQL's own tokenizer sees it, with string literals, quoted identifiers and comments blanked, so
+ * their words do not count as prose and an apostrophe in a comment (`-- don't`) or an escaped quote (`E'\''`)
+ * hides nothing. Text the tokenizer rejects (an unterminated literal) falls back to blanking quote to quote.
+ */
 function withoutQuoted(text: string): string {
-  return text.replace(/'(?:[^']|'')*'?/g, "''").replace(/"(?!__sd_ident_)(?:[^"]|"")*"?/g, '""');
+  const tokens = tokenize(text);
+  if (tokens.length === 0) {
+    return text.replace(/'(?:[^']|'')*'?/g, "''").replace(/"(?!__sd_ident_)(?:[^"]|"")*"?/g, '""');
+  }
+  let out = '';
+  let at = 0;
+  for (const t of tokens) {
+    const blanked =
+      t.kind === 'comment'
+        ? ' '
+        : t.kind === 'string'
+          ? "''"
+          : t.text.startsWith('"') && !t.text.startsWith('"__sd_ident_')
+            ? '""'
+            : undefined;
+    if (blanked === undefined) continue;
+    out += text.slice(at, t.start) + blanked;
+    at = t.end;
+  }
+  return out + text.slice(at);
 }
 
 export function looksLikeSql(text: string): boolean {
@@ -101,5 +129,8 @@ export function looksLikeSql(text: string): boolean {
     }
   }
   const shape = SHAPES[keyword];
-  return shape !== undefined && shape.test(body);
+  const match = shape?.exec(body);
+  if (!match) return false;
+  const second = SECOND_WORD[keyword];
+  return !second || second.test(body.slice(match.index + match[0].length));
 }
