@@ -242,3 +242,216 @@ export function writeProject({ tables = 200, migrations = 300, files = 200, line
   writeFileSync(path.join(dir, 'editor', 'screen.ts'), editorText);
   return { dir, schema, editorText };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The realistic project: most files hold no SQL at all.
+
+const FEATURES = [
+  'billing', 'accounts', 'catalog', 'checkout', 'shipping', 'support', 'reporting', 'search', 'auth', 'admin',
+  'notifications', 'inventory', 'analytics', 'teams', 'projects', 'messaging', 'files', 'webhooks', 'audit', 'growth',
+];
+const camel = (name) => name.replace(/_(\w)/g, (_, c) => c.toUpperCase());
+const pascal = (name) => camel(name).replace(/^\w/, (c) => c.toUpperCase());
+
+/** An ordinary module (no database access): types, a util, a route or a service calling other services. */
+function ordinaryFile(r, kind, index, lines) {
+  const out = [];
+  const name = `${kind}${index}`;
+  switch (kind) {
+    case 'types':
+      out.push(`import type { Id, Timestamp } from '../../shared/types.js';`, '');
+      while (out.length < lines - 8) {
+        const t = `${pascal(r.pick(NOUNS))}${out.length}`;
+        out.push(`/** A ${t} as the API returns it. */`, `export interface ${t} {`, '  id: Id;', '  createdAt: Timestamp;');
+        for (let k = r.int(2, 6); k > 0; k--) out.push(`  ${camel(r.pick(EXTRA_COLUMNS)[0])}${k}?: ${r.pick(['string', 'number', 'boolean', 'string[]', 'Record<string, unknown>'])};`);
+        out.push('}', '', `export type ${t}Patch = Partial<Omit<${t}, 'id' | 'createdAt'>>;`, '');
+      }
+      break;
+    case 'util':
+      out.push(`import { format } from 'node:util';`, '');
+      while (out.length < lines - 10) {
+        const f = `${r.pick(['format', 'parse', 'normalize', 'pick', 'group', 'chunk', 'clamp'])}${pascal(r.pick(NOUNS))}${out.length}`;
+        out.push(`export function ${f}(items: readonly string[], limit = ${r.int(5, 50)}): string[] {`);
+        out.push('  const seen = new Set<string>();', '  const result: string[] = [];');
+        out.push('  for (const item of items) {', '    const key = item.trim().toLowerCase();');
+        out.push('    if (!key || seen.has(key)) continue;', '    seen.add(key);');
+        out.push(`    result.push(format('%s (%d)', key, result.length));`, '    if (result.length >= limit) break;', '  }');
+        out.push(`  return result.sort((a, b) => a.localeCompare(b));`, '}', '');
+        if (r.chance(0.5)) out.push(`export const ${f}Label = (n: number): string => \`\${n} item\${n === 1 ? '' : 's'} selected\`;`, '');
+      }
+      break;
+    case 'route': {
+      const svc = `${camel(r.pick(NOUNS))}Service`;
+      out.push(`import { Router, type Request, type Response } from 'express';`, `import { ${svc} } from './service${index}.js';`, '', 'export const router = Router();', '');
+      while (out.length < lines - 12) {
+        const path = `/${r.pick(NOUNS)}/:id${out.length}`;
+        out.push(`router.${r.pick(['get', 'post', 'put', 'delete'])}('${path}', async (req: Request, res: Response) => {`);
+        out.push('  const page = Number(req.query.page ?? 1);', `  const id = String(req.params.id);`);
+        out.push('  if (!id) {', `    res.status(400).json({ error: 'missing id' });`, '    return;', '  }');
+        out.push(`  const result = await ${svc}.find(id, { page, select: req.query.select as string | undefined });`);
+        out.push('  res.json({ data: result, page, links: { self: `${req.baseUrl}${req.path}?page=${page}` } });', '});', '');
+      }
+      break;
+    }
+    default: {
+      const other = `${camel(r.pick(NOUNS))}Client`;
+      out.push(`import { ${other} } from '../../clients/${other}.js';`, `import { logger } from '../../shared/logger.js';`, '');
+      out.push(`export class ${pascal(name)} {`, '  private readonly retries = 3;', '');
+      while (out.length < lines - 10) {
+        const m = `${r.pick(['find', 'sync', 'refresh', 'notify', 'archive', 'load'])}${pascal(r.pick(NOUNS))}${out.length}`;
+        out.push(`  async ${m}(id: string, options: { page?: number; select?: string } = {}): Promise<unknown> {`);
+        out.push('    for (let attempt = 0; attempt < this.retries; attempt++) {', '      try {');
+        out.push(`        const response = await ${other}.get(\`/v1/items/\${id}\`, { params: options });`);
+        out.push('        return response.data;', '      } catch (error) {');
+        out.push(`        logger.warn({ error, attempt }, 'retrying ${m}');`, '      }', '    }');
+        out.push(`    throw new Error(\`${m} failed after \${this.retries} attempts\`);`, '  }', '');
+      }
+      out.push('}', `export const ${camel(name)} = new ${pascal(name)}();`);
+    }
+  }
+  while (out.length < lines) out.push(`// ${kind} ${index}: line ${out.length}`);
+  return out.join('\n') + '\n';
+}
+
+/** A data-access module: SQL in `sql` templates, `pool.query('…')` strings, knex chains or kysely chains. */
+function repositoryFile(r, tables, index, lines, queries) {
+  const style = r.pick(['sql', 'sql', 'pool', 'knex', 'kysely']);
+  const header = {
+    sql: [`import { sql } from '../../db/postgres.js';`],
+    pool: [`import { pool } from '../../db/pool.js';`],
+    knex: [`import { knex } from '../../db/knex.js';`],
+    kysely: [`import { db } from '../../db/kysely.js';`],
+  }[style];
+  const out = [...header, `import type { Row } from '../../shared/types.js';`, ''];
+  for (let q = 0; q < queries; q++) {
+    const name = `${r.pick(['find', 'list', 'count', 'load'])}${pascal(r.pick(NOUNS))}${index}_${q}`;
+    const t = r.pick(tables);
+    const col = r.pick(t.columns.filter((c) => c !== 'deleted_at'));
+    const live = t.softDelete && r.chance(0.55);
+    switch (style) {
+      case 'sql': {
+        const query = generateQuery(r, tables).replace(/@(p\d)/g, '$${$1}');
+        const params = [...new Set(query.match(/\$\{p\d\}/g) ?? [])].map((p) => p.slice(2, -1));
+        out.push(`export async function ${name}(${params.map((p) => `${p}: string`).join(', ')}): Promise<Row[]> {`, '  return sql`');
+        for (const line of query.split('\n')) out.push(`    ${line}`);
+        out.push('  `;', '}', '');
+        break;
+      }
+      case 'pool': {
+        const query = generateQuery(r, tables).replace(/@p(\d)/g, '$$$1');
+        const params = [...new Set(query.match(/\$\d/g) ?? [])].map((p) => `p${p.slice(1)}`);
+        out.push(`export async function ${name}(${params.map((p) => `${p}: string`).join(', ')}): Promise<Row[]> {`);
+        out.push(`  const { rows } = await pool.query(${JSON.stringify(query.replace(/\n/g, ' '))}, [${params.join(', ')}]);`, '  return rows;', '}', '');
+        break;
+      }
+      case 'knex':
+        out.push(`export async function ${name}(value: string): Promise<Row[]> {`);
+        out.push(`  return await knex('${t.name} as t').select('t.id', 't.${col}').where('t.${col}', value)${live ? ".whereNull('t.deleted_at')" : ''}.orderBy('t.id').limit(${r.int(10, 100)});`, '}', '');
+        break;
+      default:
+        out.push(`export async function ${name}(value: string): Promise<Row[]> {`);
+        out.push(`  return await db.selectFrom('${t.name}').select(['id', '${col}']).where('${col}', '=', value)${live ? ".where('deleted_at', 'is', null)" : ''}.execute();`, '}', '');
+    }
+  }
+  while (out.length < lines) out.push(`// repository ${index}: line ${out.length}`);
+  return out.join('\n') + '\n';
+}
+
+/**
+ * The realistic project of the speed targets: `files` TS modules under `src/<feature>/…` (a `sqlShare` of them
+ * data-access modules with ~4 queries each, the rest ordinary code without SQL), `tables` tables in `migrations`
+ * migration files under `migrations/` (found by discovery: no settings), two 500-line editor files (one with SQL,
+ * one without). Returns counts so the runner can check what it measured.
+ */
+export function writeRealisticProject({ files = 2000, sqlShare = 0.3, tables = 200, migrations = 320, seed = 11 } = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'soft-delete-real-'));
+  const schema = generateSchema({ tables, migrations, seed });
+  mkdirSync(path.join(dir, 'migrations'));
+  for (const [name, text] of schema.files) writeFileSync(path.join(dir, 'migrations', name), text);
+  const r = rng(seed + 1);
+  let queries = 0;
+  let sqlFiles = 0;
+  for (let i = 0; i < files; i++) {
+    const feature = FEATURES[i % FEATURES.length];
+    const lines = r.int(60, 180);
+    let sub;
+    let base;
+    let text;
+    if (Math.floor((i + 1) * sqlShare) > Math.floor(i * sqlShare)) {
+      const n = r.int(2, 6);
+      queries += n;
+      sqlFiles++;
+      sub = 'repositories';
+      base = 'repository';
+      text = repositoryFile(r, schema.tables, i, lines, n);
+    } else {
+      const kind = r.pick(['types', 'util', 'route', 'service']);
+      sub = `${kind}s`;
+      base = kind;
+      text = ordinaryFile(r, kind, i, lines);
+    }
+    const folder = path.join(dir, 'src', feature, sub);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, `${base}${i}.ts`), text);
+  }
+  mkdirSync(path.join(dir, 'editor'));
+  const withSql = generateTsFile(rng(seed + 2), schema.tables, 9999, 500);
+  const withoutSql = ordinaryFile(rng(seed + 3), 'service', 9998, 500);
+  writeFileSync(path.join(dir, 'editor', 'with-sql.ts'), withSql);
+  writeFileSync(path.join(dir, 'editor', 'without-sql.ts'), withoutSql);
+  return { dir, schema, files, sqlFiles, queries, editor: { withSql, withoutSql } };
+}
+
+/**
+ * A `pg_dump --schema-only`-style `structure.sql` of about `statements` statements: SET lines, tables, sequences
+ * and their ownership, defaults, primary keys, foreign keys, indexes (some partial), comments and views.
+ */
+export function generateStructureSql({ statements = 3000, seed = 5 } = {}) {
+  const r = rng(seed);
+  const out = [
+    'SET statement_timeout = 0;', 'SET lock_timeout = 0;', "SET client_encoding = 'UTF8';",
+    'SET standard_conforming_strings = on;', "SELECT pg_catalog.set_config('search_path', '', false);", '',
+  ];
+  let count = 5;
+  let i = 0;
+  while (count < statements) {
+    const t = `${NOUNS[i % NOUNS.length]}_${Math.floor(i / NOUNS.length)}`;
+    const soft = r.chance(0.65);
+    const extras = [...EXTRA_COLUMNS].sort(() => r.next() - 0.5).slice(0, r.int(3, 7));
+    out.push(
+      `CREATE TABLE public.${t} (\n    id bigint NOT NULL,\n${extras.map(([c, type]) => `    ${c} ${type}`).join(',\n')},\n` +
+        `    created_at timestamp with time zone DEFAULT now() NOT NULL${soft ? ',\n    deleted_at timestamp with time zone' : ''}\n);`,
+      `CREATE SEQUENCE public.${t}_id_seq\n    START WITH 1\n    INCREMENT BY 1\n    NO MINVALUE\n    NO MAXVALUE\n    CACHE 1;`,
+      `ALTER SEQUENCE public.${t}_id_seq OWNED BY public.${t}.id;`,
+      `ALTER TABLE ONLY public.${t} ALTER COLUMN id SET DEFAULT nextval('public.${t}_id_seq'::regclass);`,
+      `ALTER TABLE ONLY public.${t}\n    ADD CONSTRAINT ${t}_pkey PRIMARY KEY (id);`,
+      `COMMENT ON TABLE public.${t} IS 'The ${t} of an account.';`,
+      `CREATE INDEX index_${t}_on_created_at ON public.${t} USING btree (created_at);`,
+    );
+    count += 7;
+    const key = extras.find(([c]) => c === 'email' || c === 'slug');
+    if (key) {
+      out.push(
+        soft
+          ? `CREATE UNIQUE INDEX index_${t}_on_${key[0]} ON public.${t} USING btree (${key[0]}) WHERE (deleted_at IS NULL);`
+          : `ALTER TABLE ONLY public.${t}\n    ADD CONSTRAINT ${t}_${key[0]}_key UNIQUE (${key[0]});`,
+      );
+      count++;
+    }
+    if (i > 0 && r.chance(0.6)) {
+      const parent = `${NOUNS[(i - 1) % NOUNS.length]}_${Math.floor((i - 1) / NOUNS.length)}`;
+      out.push(
+        `ALTER TABLE ONLY public.${t} ADD COLUMN ${singular(parent)}_id bigint;`,
+        `ALTER TABLE ONLY public.${t}\n    ADD CONSTRAINT fk_${t}_${parent} FOREIGN KEY (${singular(parent)}_id) REFERENCES public.${parent}(id);`,
+      );
+      count += 2;
+    }
+    if (soft && r.chance(0.2)) {
+      out.push(`CREATE VIEW public.active_${t} AS\n SELECT ${t}.id,\n    ${t}.created_at\n   FROM public.${t}\n  WHERE (${t}.deleted_at IS NULL);`);
+      count++;
+    }
+    out.push('');
+    i++;
+  }
+  return { text: out.join('\n') + '\n', statements: count, tables: i };
+}

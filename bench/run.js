@@ -1,73 +1,83 @@
 /**
  * Speed benchmarks (not timed tests): `npm run bench` builds, then runs this file against `dist/`.
  *
- *   node bench/run.js            the full run (~1–2 min on 2 cores); prints a markdown table
- *   node bench/run.js --quick    smaller corpora, to check the runner itself
- *   node bench/run.js --json     the figures as JSON as well
+ *   node bench/run.js                 every target, full size (several minutes on 2 shared cores)
+ *   node bench/run.js --quick         a tenth of the size and fewer rounds, to check the runner itself
+ *   node bench/run.js --scale=0.25    any other size (1 = the sizes the targets are stated for)
+ *   node bench/run.js --only=warm,editor   some targets: cli, warm, statement, schema, editor
+ *   node bench/run.js --rounds=5      rounds of each interleaved comparison
+ *   node bench/run.js --json          the figures as JSON as well;  --keep  keeps the generated projects
  *
- * Corpora are generated into a fresh directory under os.tmpdir() and removed afterwards (--keep keeps them).
- * See bench/README.md for what each figure means and the targets.
+ * Every target is a RATIO of interleaved runs (the plugin's run and its baseline alternate, round after round,
+ * in one process or one session of child processes), in CPU time and wall time, with the median and the spread
+ * over the rounds: on a shared machine absolute times move by tens of percent, ratios much less.
+ * See bench/README.md for what each figure means, the targets and the latest results.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { generateStatements, writeProject } from './corpus.js';
+import { generateStatements, generateStructureSql, writeProject, writeRealisticProject } from './corpus.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, '..', 'dist', 'src');
+const root = path.join(here, '..');
+const dist = path.join(root, 'dist', 'src');
 if (!existsSync(path.join(dist, 'index.js'))) {
   console.error('bench: dist/ is missing; run `npm run build` first (or `npm run bench`).');
   process.exit(1);
 }
-const load = (file) => import(pathToFileURL(path.join(dist, file)).href);
-
-const SETTINGS = { 'soft-delete': { schema: ['migrations/**/*.sql'] } };
-
-/** The ESLint setup a project would write: the recommended config, TypeScript parser, the schema glob. */
-async function makeEslint(cwd) {
-  const [{ ESLint }, tsParser, plugin] = await Promise.all([
-    import('eslint'),
-    import('@typescript-eslint/parser'),
-    load('index.js'),
-  ]);
-  return new ESLint({
-    cwd,
-    overrideConfigFile: true,
-    overrideConfig: [
-      ...plugin.default.configs.recommended,
-      { files: ['**/*.ts'], languageOptions: { parser: tsParser.default ?? tsParser } },
-      { settings: SETTINGS },
-    ],
-  });
-}
-
-const countProblems = (results) => results.reduce((n, r) => n + r.messages.length, 0);
-const fatal = (results) => results.flatMap((r) => r.messages.filter((m) => m.fatal || !m.ruleId).map((m) => `${r.filePath}: ${m.message}`));
+const distUrl = (file) => pathToFileURL(path.join(dist, file)).href;
+const load = (file) => import(distUrl(file));
+const require = createRequire(import.meta.url);
+/** typescript-eslint is an optional extra baseline: `npm i --no-save typescript-eslint` to include it. */
+const tseslintPath = (() => {
+  try {
+    return require.resolve('typescript-eslint');
+  } catch {
+    return null;
+  }
+})();
 
 // ---------------------------------------------------------------------------------------------------------------
-// Child mode: a fresh process lints the project once (the cold CLI run).
+// Child mode: a fresh process loads one schema (the first load of a CLI run).
 
-if (process.argv[2] === '--child-lint-cold') {
+if (process.argv[2] === '--child-schema') {
   const cwd = process.argv[3];
   const t0 = performance.now();
-  const eslint = await makeEslint(cwd);
+  const [{ loadSchema }, { normalizeSettings }] = await Promise.all([load('schema/load.js'), load('settings.js')]);
+  const init = await load('sql/parser.js');
+  if (typeof init.initParser === 'function') await init.initParser();
   const t1 = performance.now();
-  const results = await eslint.lintFiles(['src/**/*.ts']);
+  const c = process.cpuUsage();
+  const model = loadSchema(cwd, normalizeSettings(undefined));
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ importMs: t1 - t0, lintMs: t2 - t1, files: results.length, problems: countProblems(results) }));
+  const u = process.cpuUsage(c);
+  process.stdout.write(
+    JSON.stringify({ importMs: t1 - t0, loadMs: t2 - t1, loadCpuMs: (u.user + u.system) / 1000, relations: model.relations.size, problems: model.problems.length }),
+  );
   process.exit(0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const args = new Set(process.argv.slice(2));
-const quick = args.has('--quick');
-const SIZES = quick
-  ? { tables: 60, migrations: 90, files: 30, statements: 400, keystrokes: 40 }
-  : { tables: 200, migrations: 300, files: 200, statements: 3000, keystrokes: 300 };
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const quick = flag('quick');
+const scale = Number(option('scale') ?? (quick ? 0.1 : 1));
+const only = new Set((option('only') ?? 'cli,warm,statement,schema,editor').split(','));
+const ROUNDS = Number(option('rounds') ?? (quick ? 2 : 5));
+const SIZES = {
+  files: Math.max(40, Math.round(2000 * scale)),
+  denseFiles: Math.max(30, Math.round(200 * scale)),
+  statements: quick ? 150 : 300,
+  statementRounds: quick ? 4 : 12,
+  structure: 3000,
+  keystrokes: quick ? 30 : 200,
+};
 
 const median = (xs) => quantile(xs, 0.5);
 function quantile(xs, q) {
@@ -77,90 +87,185 @@ function quantile(xs, q) {
   const lo = Math.floor(i);
   return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
 }
-const fmt = (x, digits = 1) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(digits));
+
+/** CPU (user + system, every thread of this process, so GC included) and wall time of `fn`, in ms. */
+async function timed(fn) {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const wall = performance.now() - t;
+  const u = process.cpuUsage(c);
+  return { cpu: (u.user + u.system) / 1000, wall };
+}
+
+/**
+ * Runs every variant once per round, rotating the order each round (so neither side always goes first), and
+ * returns the samples per variant. `measure(name, round)` returns `{ cpu, wall }`.
+ */
+async function interleave(names, rounds, measure) {
+  const samples = Object.fromEntries(names.map((n) => [n, { cpu: [], wall: [] }]));
+  for (let round = 0; round < rounds; round++) {
+    const order = names.map((_, k) => names[(k + round) % names.length]);
+    for (const name of order) {
+      const { cpu, wall } = await measure(name, round);
+      samples[name].cpu.push(cpu);
+      samples[name].wall.push(wall);
+    }
+  }
+  return samples;
+}
 
 const rows = [];
-function row(benchmark, measure, value, unit, target) {
-  rows.push({ benchmark, measure, value, unit, target: target?.text ?? '', ok: target ? target.ok(value) : null });
+/** A ratio row: per-round ratios of `a` over `b` (same round), median and spread, CPU and wall. */
+function ratioRow(target, corpus, measure, a, b, goal, extra = {}) {
+  const per = (kind) => a[kind].map((x, i) => x / b[kind][i]);
+  const cpu = per('cpu');
+  const wall = per('wall');
+  rows.push({
+    target, corpus, measure, unit: '×',
+    cpu: { median: median(cpu), min: Math.min(...cpu), max: Math.max(...cpu) },
+    wall: { median: median(wall), min: Math.min(...wall), max: Math.max(...wall) },
+    plugin: median(a.cpu), baseline: median(b.cpu), rounds: cpu.length,
+    goal: goal?.text ?? '', ok: goal ? goal.ok(median(cpu)) : null, ...extra,
+  });
 }
-const atLeast = (n, unit) => ({ text: `≥ ${n.toLocaleString('en-US')} ${unit}`, ok: (v) => v >= n });
-const atMost = (n, unit) => ({ text: `< ${n} ${unit}`, ok: (v) => v < n });
+/** A plain value row (absolute times, shares). */
+function valueRow(target, corpus, measure, value, unit, goal, spread) {
+  rows.push({ target, corpus, measure, unit, value, spread, goal: goal?.text ?? '', ok: goal ? goal.ok(value) : null });
+}
+const atMost = (n, unit) => ({ text: `≤ ${n}${unit}`, ok: (v) => v <= n });
+const below = (n, unit) => ({ text: `< ${n}${unit}`, ok: (v) => v < n });
 
-const project = writeProject({ tables: SIZES.tables, migrations: SIZES.migrations, files: SIZES.files });
+// Corpora --------------------------------------------------------------------------------------------------------
+
+const realistic = writeRealisticProject({ files: SIZES.files });
+const dense = writeProject({ tables: 200, migrations: 300, files: SIZES.denseFiles });
+const structureDir = path.join(os.tmpdir(), `soft-delete-structure-${process.pid}`);
+const structure = generateStructureSql({ statements: SIZES.structure });
+mkdirSync(path.join(structureDir, 'db'), { recursive: true });
+writeFileSync(path.join(structureDir, 'db', 'structure.sql'), structure.text);
 const cleanup = () => {
-  if (!args.has('--keep')) rmSync(project.dir, { recursive: true, force: true });
+  if (flag('keep')) return;
+  for (const dir of [realistic.dir, dense.dir, structureDir]) rmSync(dir, { recursive: true, force: true });
 };
 process.on('exit', cleanup);
 
-const [{ lowerFragments }, { ReadAnalyzer }, schemaLoad, { normalizeSettings }, { wholeFileFragment }, { parseSql }] = await Promise.all([
-  load('engine.js'),
-  load('analysis/reads.js'),
-  load('schema/load.js'),
-  load('settings.js'),
-  load('sql/fragment.js'),
-  load('sql/parser.js'),
+/** The realistic project finds its schema by discovery (no settings), as the Quick start sets it up. */
+const CORPORA = [
+  { name: 'realistic', dir: realistic.dir, settings: undefined, files: SIZES.files, what: `${SIZES.files} files, ${realistic.sqlFiles} with ${realistic.queries} queries` },
+  { name: 'SQL-dense', dir: dense.dir, settings: { schema: ['migrations/**/*.sql'] }, files: SIZES.denseFiles, what: `${SIZES.denseFiles} files, ~9 queries each` },
+];
+
+const [{ ESLint }, tsParserModule, pluginModule, tseslintModule] = await Promise.all([
+  import('eslint'),
+  import('@typescript-eslint/parser'),
+  load('index.js'),
+  tseslintPath ? import(pathToFileURL(tseslintPath).href) : Promise.resolve(null),
 ]);
-const { loadSchema, clearSchemaCache, setSchemaClock, SCHEMA_RECHECK_MS } = schemaLoad;
-const settings = normalizeSettings(SETTINGS['soft-delete']);
+const tsParser = tsParserModule.default ?? tsParserModule;
+const plugin = pluginModule.default;
+const tseslint = tseslintModule?.default ?? null;
 
-// (c) schema load ------------------------------------------------------------------------------------------------
-{
-  const times = [];
-  let model;
-  for (let i = 0; i < (quick ? 3 : 7); i++) {
-    clearSchemaCache();
-    const t = performance.now();
-    model = loadSchema(project.dir, settings);
-    times.push(performance.now() - t);
+/** The configurations compared: no rules, the plugin, and (when installed) typescript-eslint's recommended. */
+function configs(settings) {
+  const none = [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }];
+  const withSettings = settings ? [{ settings: { 'soft-delete': settings } }] : [];
+  const out = { none, plugin: [...none, ...plugin.configs.recommended, ...withSettings] };
+  if (tseslint) {
+    out.tseslint = [...tseslint.configs.recommended];
+    out['tseslint+plugin'] = [...tseslint.configs.recommended, ...plugin.configs.recommended, ...withSettings];
   }
-  if (model.files.length !== SIZES.migrations || model.problems.length) {
-    throw new Error(`bench: schema load read ${model.files.length} files with ${model.problems.length} problems`);
-  }
-  const n = SIZES.migrations;
-  row('(c) schema load', `cold, ${n} migrations, first in process`, times[0], 'ms', atMost(500, 'ms'));
-  row('(c) schema load', `cold, ${n} migrations, median of ${times.length - 1}`, median(times.slice(1)), 'ms', atMost(200, 'ms'));
+  return out;
+}
+const eslintFor = (cwd, config) => new ESLint({ cwd, overrideConfigFile: true, overrideConfig: config });
+const countProblems = (results) => results.reduce((n, r) => n + r.messages.length, 0);
+const fatal = (results) => results.flatMap((r) => r.messages.filter((m) => m.fatal || !m.ruleId).map((m) => `${r.filePath}: ${m.message}`));
 
-  // Cache hit: within SCHEMA_RECHECK_MS of the last check, nothing is listed or stat'ed.
-  let now = Date.now() + 1e9; // a simulated clock, ahead of the real one the cache entry was stamped with
-  setSchemaClock(() => now);
-  loadSchema(project.dir, settings);
-  const hits = 20000;
-  let t = performance.now();
-  for (let i = 0; i < hits; i++) loadSchema(project.dir, settings);
-  row('(c) schema load', 'cached, within the re-check interval (per call)', ((performance.now() - t) / hits) * 1000, 'µs', atMost(10, 'µs'));
+// 1. The eslint CLI, cold ----------------------------------------------------------------------------------------
 
-  // Stamp re-check: the interval has passed, nothing changed: list the files again and stat each one.
-  const recheck = [];
-  for (let i = 0; i < (quick ? 20 : 100); i++) {
-    now += SCHEMA_RECHECK_MS + 1;
-    t = performance.now();
-    const again = loadSchema(project.dir, settings);
-    recheck.push(performance.now() - t);
-    if (again !== model && i === 0 && again.files.length !== n) throw new Error('bench: re-check rebuilt the schema');
+if (only.has('cli')) {
+  const eslintBin = path.join(path.dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
+  const reporter = pathToFileURL(path.join(here, 'cpu-report.js')).href;
+  for (const corpus of CORPORA) {
+    // Config files as a project would write them, importing the parser and the plugin by absolute URL.
+    const parserUrl = pathToFileURL(require.resolve('@typescript-eslint/parser')).href;
+    const settings = corpus.settings ? `, { settings: { 'soft-delete': ${JSON.stringify(corpus.settings)} } }` : '';
+    const base = `import parser from '${parserUrl}';\nimport softDelete from '${distUrl('index.js')}';\n`;
+    const files = {
+      none: `${base}export default [{ files: ['**/*.ts'], languageOptions: { parser } }];\n`,
+      plugin: `${base}export default [{ files: ['**/*.ts'], languageOptions: { parser } }, ...softDelete.configs.recommended${settings}];\n`,
+    };
+    if (tseslintPath) {
+      const t = `import tseslint from '${pathToFileURL(tseslintPath).href}';\n`;
+      files.tseslint = `${base}${t}export default [...tseslint.configs.recommended];\n`;
+      files['tseslint+plugin'] = `${base}${t}export default [...tseslint.configs.recommended, ...softDelete.configs.recommended${settings}];\n`;
+    }
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(corpus.dir, `eslint.${name}.config.mjs`), text);
+    const cpuFile = path.join(corpus.dir, 'cpu.json');
+    const problems = {};
+    const samples = await interleave(Object.keys(files), ROUNDS, (name) => {
+      const t = performance.now();
+      const run = spawnSync(process.execPath, ['--import', reporter, eslintBin, '--config', `eslint.${name}.config.mjs`, 'src'], {
+        cwd: corpus.dir,
+        env: { ...process.env, SOFT_DELETE_BENCH_CPU: cpuFile },
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
+      const wall = performance.now() - t;
+      if (run.status !== 0 && run.status !== 1) throw new Error(`bench: eslint (${name}) exited ${run.status}: ${run.stderr.slice(0, 2000)}`);
+      problems[name] = (run.stdout.match(/^\s+\d+:\d+\s/gm) ?? []).length;
+      return { cpu: JSON.parse(readFileSync(cpuFile, 'utf8')).cpuMs, wall };
+    });
+    const what = `eslint CLI, cold (${corpus.what}; ${problems.plugin} problems)`;
+    ratioRow('cold CLI', corpus.name, `${what}: plugin ÷ no rules`, samples.plugin, samples.none, atMost(1.1, '×'));
+    if (samples.tseslint) {
+      ratioRow('cold CLI', corpus.name, 'eslint CLI, cold: typescript-eslint recommended + plugin ÷ typescript-eslint recommended', samples['tseslint+plugin'], samples.tseslint, atMost(1.1, '×'));
+    }
   }
-  row('(c) schema load', `cached, stamp re-check of ${n} files (p50)`, median(recheck), 'ms', atMost(1, 'ms'));
-  row('(c) schema load', `cached, stamp re-check of ${n} files (p95)`, quantile(recheck, 0.95), 'ms', atMost(5, 'ms'));
-  setSchemaClock();
 }
 
-// (a) parse + lower + check throughput ----------------------------------------------------------------------------
-{
-  clearSchemaCache();
-  const schema = loadSchema(project.dir, settings);
-  const context = { schema, settings };
-  const warmup = generateStatements(project.schema.tables, Math.min(1000, SIZES.statements), 101);
-  // A fresh corpus per pass: the parse cache (an LRU of 500 texts) never sees a text twice.
-  const passes = [202, 203, 204].map((seed) => generateStatements(project.schema.tables, SIZES.statements, seed));
-  const reparse = [302, 303, 304].map((seed) => generateStatements(project.schema.tables, SIZES.statements, seed));
-  const corpus = passes[0];
-  const chars = corpus.reduce((n, s) => n + s.length, 0);
+// 2. Warm: lintFiles again in the same process ---------------------------------------------------------------------
 
+if (only.has('warm')) {
+  for (const corpus of CORPORA) {
+    const variants = configs(corpus.settings);
+    const instances = {};
+    let problems = 0;
+    for (const [name, config] of Object.entries(variants)) {
+      instances[name] = eslintFor(corpus.dir, config);
+      const first = await instances[name].lintFiles(['src/**/*.ts']); // the first run: schema load, JIT warm-up
+      const bad = fatal(first);
+      if (bad.length) throw new Error(`bench: fatal lint messages (${name}):\n${bad.slice(0, 5).join('\n')}`);
+      if (first.length !== corpus.files) throw new Error(`bench: ${name} linted ${first.length} files, expected ${corpus.files}`);
+      if (name === 'plugin') problems = countProblems(first);
+    }
+    const samples = await interleave(Object.keys(instances), ROUNDS, (name) => timed(() => instances[name].lintFiles(['src/**/*.ts'])));
+    ratioRow('warm lintFiles', corpus.name, `lintFiles again, same instance (${corpus.what}; ${problems} problems): plugin ÷ no rules`, samples.plugin, samples.none, atMost(1.1, '×'));
+    if (samples.tseslint) {
+      ratioRow('warm lintFiles', corpus.name, 'lintFiles again: typescript-eslint recommended + plugin ÷ typescript-eslint recommended', samples['tseslint+plugin'], samples.tseslint, atMost(1.1, '×'));
+    }
+  }
+}
+
+// 3. Per statement: the whole pipeline ÷ the parser ------------------------------------------------------------------
+
+if (only.has('statement')) {
+  const [{ lowerFragments }, { ReadAnalyzer }, { loadSchema }, { normalizeSettings }, { wholeFileFragment }, { parseSql }, libpg] = await Promise.all([
+    load('engine.js'),
+    load('analysis/reads.js'),
+    load('schema/load.js'),
+    load('settings.js'),
+    load('sql/fragment.js'),
+    load('sql/parser.js'),
+    import('libpg-query'),
+  ]);
+  const settings = normalizeSettings(CORPORA[1].settings);
+  const context = { schema: loadSchema(dense.dir, settings), settings };
   let findings = 0;
-  const check = (statements) => {
+  /** What the rules run for each SQL string: parse (cached), lower, check reads and definitions. */
+  const pipeline = (statements) => {
     const analyzer = new ReadAnalyzer(context);
     let errors = 0;
-    findings = 0;
-    // One fragment per statement, as the extractor yields one per template literal / query call.
     for (const text of statements) {
       const { statements: lowered, parseErrors } = lowerFragments([wholeFileFragment(text)]);
       errors += parseErrors.length;
@@ -171,125 +276,131 @@ const settings = normalizeSettings(SETTINGS['soft-delete']);
     }
     if (errors) throw new Error(`bench: ${errors} generated statements did not parse`);
   };
-  check(warmup);
-  const fullTimes = [];
-  for (const statements of passes) {
-    const t = performance.now();
-    check(statements);
-    fullTimes.push(performance.now() - t);
-  }
-  const parseTimes = [];
-  for (const statements of reparse) {
-    const t = performance.now();
-    for (const text of statements) parseSql(text);
-    parseTimes.push(performance.now() - t);
-  }
-  const full = median(fullTimes);
-  const parse = median(parseTimes);
-  const per = (ms) => corpus.length / (ms / 1000);
-  row('(a) statements', `parse+lower+check, ${corpus.length} statements (avg ${Math.round(chars / corpus.length)} chars, ${findings} findings)`, per(full), 'statements/s', atLeast(5000, 'statements/s'));
-  row('(a) statements', 'of which parse + token scan (libpg-query, adapter)', per(parse), 'statements/s', null);
-  row('(a) statements', 'of which lower + check', per(full - parse), 'statements/s', null);
-}
-
-// (b) ESLint over a TS project --------------------------------------------------------------------------------------
-{
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-lint-cold', project.dir], { encoding: 'utf8' });
-  const cold = JSON.parse(out);
-  const n = SIZES.files;
-  clearSchemaCache();
-  const eslint = await makeEslint(project.dir);
-  const first = await eslint.lintFiles(['src/**/*.ts']);
-  const problems = fatal(first);
-  if (problems.length) throw new Error(`bench: fatal lint messages:\n${problems.slice(0, 5).join('\n')}`);
-  if (first.length !== n || countProblems(first) !== cold.problems) throw new Error('bench: cold and warm runs disagree');
-  const warm = [];
-  for (let i = 0; i < 3; i++) {
-    const fresh = await makeEslint(project.dir); // a new ESLint instance: no ESLint-level caching, schema cached
-    const t = performance.now();
-    await fresh.lintFiles(['src/**/*.ts']);
-    warm.push(performance.now() - t);
-  }
-  row('(b) ESLint project', `cold: fresh process, ${n} files (${cold.problems} problems)`, n / (cold.lintMs / 1000), 'files/s', atLeast(50, 'files/s'));
-  row('(b) ESLint project', 'cold: wall time of that run', cold.lintMs, 'ms', null);
-  row('(b) ESLint project', 'cold: importing ESLint, the parser and the plugin (libpg-query WASM)', cold.importMs, 'ms', atMost(1500, 'ms'));
-  row('(b) ESLint project', `warm: same process, median of ${warm.length}`, n / (median(warm) / 1000), 'files/s', atLeast(100, 'files/s'));
-
-  // Baseline: the same project with the plugin's rules off (what ESLint + the TS parser cost alone).
-  const [{ ESLint }, tsParser] = await Promise.all([import('eslint'), import('@typescript-eslint/parser')]);
-  const bare = new ESLint({
-    cwd: project.dir,
-    overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser.default ?? tsParser } }],
+  const batchOf = (round) => generateStatements(dense.schema.tables, SIZES.statements, 1000 + round);
+  pipeline(batchOf(-1)); // warm-up
+  // A fresh batch per round (the pipeline's parse cache never hits); each variant runs the same batch.
+  const batches = [];
+  const samples = await interleave(['pipeline', 'parseSync', 'parseSql'], SIZES.statementRounds, (name, round) => {
+    const batch = (batches[round] ??= batchOf(round));
+    return timed(() => {
+      if (name === 'pipeline') pipeline(batch);
+      else if (name === 'parseSync') for (const text of batch) libpg.parseSync(text);
+      else for (const text of batch) parseSql(text);
+    });
   });
-  await bare.lintFiles(['src/**/*.ts']);
-  const baseline = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    await bare.lintFiles(['src/**/*.ts']);
-    baseline.push(performance.now() - t);
-  }
-  row('(b) ESLint project', 'baseline: ESLint + TS parser, no rules (warm)', n / (median(baseline) / 1000), 'files/s', null);
-  row('(b) ESLint project', 'warm time with the plugin ÷ baseline time', median(warm) / median(baseline), '×', atMost(2, '×'));
+  const n = SIZES.statements;
+  const us = (ms) => ((ms / n) * 1000).toFixed(0);
+  const chars = Math.round(batches[0].reduce((k, s) => k + s.length, 0) / n);
+  ratioRow('per statement', 'SQL-dense', `parse + lower + check ÷ parseSync (${n} statements × ${SIZES.statementRounds} rounds, avg ${chars} chars; ${us(median(samples.pipeline.cpu))} vs ${us(median(samples.parseSync.cpu))} µs)`, samples.pipeline, samples.parseSync, atMost(1.5, '×'));
+  ratioRow('per statement', 'SQL-dense', `of which the parser adapter (parseSql: parse + location remapping) ÷ parseSync (${us(median(samples.parseSql.cpu))} µs)`, samples.parseSql, samples.parseSync, null);
 }
 
-// (d) editor keystrokes ---------------------------------------------------------------------------------------------
-{
-  const eslint = await makeEslint(project.dir);
-  const filePath = path.join(project.dir, 'editor', 'screen.ts');
-  const lines = project.editorText.split('\n').length - 1;
-  // The user types into a string literal of one query; every other query of the file is unchanged.
-  const marker = 'WHERE p.id <> 0';
-  const base = project.editorText.replace(/const LABEL = /, `const DRAFT = sql\`SELECT p.id FROM users p WHERE p.id <> 0 AND p.deleted_at IS NULL\`;\nconst LABEL = `);
-  const typed = 'AND p.created_at > now() AND p.id <> 42 ';
-  let simulated = Date.now() + 2e9;
-  setSchemaClock(() => simulated); // a keystroke every 150 ms: the schema's stamps are re-checked every ~7th lint
-  const times = [];
-  let rechecks = 0;
-  const total = SIZES.keystrokes + 20;
-  for (let i = 0; i < total; i++) {
-    const before = Math.floor(simulated / 1000);
-    simulated += 150;
-    if (Math.floor(simulated / 1000) !== before) rechecks++;
-    const text = base.replace(marker, `${marker} ${typed.slice(0, (i % typed.length) + 1)}`);
-    const t = performance.now();
-    const [result] = await eslint.lintText(text, { filePath });
-    const ms = performance.now() - t;
-    if (result.messages.some((m) => m.fatal)) throw new Error(`bench: editor file failed to parse: ${result.messages[0].message}`);
-    if (i >= 20) times.push(ms); // the first lints warm up the JIT
+// 4. Schema: the first load in a process ------------------------------------------------------------------------------
+
+if (only.has('schema')) {
+  const child = (dir) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-schema', dir], { encoding: 'utf8' }));
+  const cacheDir = path.join(structureDir, 'node_modules', '.cache');
+  const runs = { cold: [], cached: [] };
+  for (let round = 0; round < (quick ? 2 : ROUNDS); round++) {
+    rmSync(cacheDir, { recursive: true, force: true });
+    runs.cold.push(child(structureDir)); // no on-disk cache
+    runs.cached.push(child(structureDir)); // the cache the previous run left (if the loader keeps one)
+  }
+  const first = runs.cold[0];
+  if (first.problems || first.relations < structure.tables) throw new Error(`bench: structure.sql loaded ${first.relations} relations, ${first.problems} problems`);
+  const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+  const col = (list, key) => list.map((r) => r[key]);
+  const loadRow = (measure, list) =>
+    valueRow('schema first load', 'structure.sql', `${measure} (CPU; wall ${median(col(list, 'loadMs')).toFixed(0)} ms)`, median(col(list, 'loadCpuMs')), 'ms', atMost(100, ' ms'), spread(col(list, 'loadCpuMs')));
+  loadRow(`first load in a fresh process, ${structure.statements}-statement structure.sql, found by discovery`, runs.cold);
+  loadRow(existsSync(cacheDir) ? 'the same, on-disk cache present (a second CLI run)' : 'the same, second run (the loader keeps no on-disk cache)', runs.cached);
+  valueRow('schema first load', 'structure.sql', 'importing the engine and initialising libpg-query (WASM compile), same processes (wall)', median(col(runs.cold, 'importMs')), 'ms', null, spread(col(runs.cold, 'importMs')));
+
+  // The stamp re-check of a discovered schema, paid once per SCHEMA_RECHECK_MS while linting or typing.
+  const { loadSchema, setSchemaClock, SCHEMA_RECHECK_MS } = await load('schema/load.js');
+  const { normalizeSettings } = await load('settings.js');
+  const settings = normalizeSettings(undefined);
+  let now = Date.now() + 3e9;
+  setSchemaClock(() => now);
+  loadSchema(realistic.dir, settings);
+  const rechecks = [];
+  for (let i = 0; i < (quick ? 20 : 60); i++) {
+    now += SCHEMA_RECHECK_MS + 1;
+    rechecks.push((await timed(() => loadSchema(realistic.dir, settings))).wall);
   }
   setSchemaClock();
-
-  // Baseline: the same keystrokes through ESLint + the TS parser with no rules.
-  const [{ ESLint }, tsParser] = await Promise.all([import('eslint'), import('@typescript-eslint/parser')]);
-  const bare = new ESLint({
-    cwd: project.dir,
-    overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser.default ?? tsParser } }],
-  });
-  const bareTimes = [];
-  for (let i = 0; i < total; i++) {
-    const text = base.replace(marker, `${marker} ${typed.slice(0, (i % typed.length) + 1)}`);
-    const t = performance.now();
-    await bare.lintText(text, { filePath });
-    if (i >= 20) bareTimes.push(performance.now() - t);
-  }
-  row('(d) editor re-lint', `one ${lines}-line file, schema cached (p50)`, median(times), 'ms', null);
-  row('(d) editor re-lint', `p95 (${times.length} keystrokes, ~${Math.round((rechecks / total) * 100)}% with a stamp re-check)`, quantile(times, 0.95), 'ms', atMost(50, 'ms'));
-  row('(d) editor re-lint', 'max', Math.max(...times), 'ms', null);
-  row('(d) editor re-lint', 'baseline: ESLint + TS parser, no rules (p50)', median(bareTimes), 'ms', null);
-  row('(d) editor re-lint', "the plugin's share (p50 − baseline p50)", median(times) - median(bareTimes), 'ms', atMost(10, 'ms'));
+  valueRow('schema re-check', 'realistic', `stamp re-check, discovery over a ${SIZES.files}-file src/ (p50; paid once per ${SCHEMA_RECHECK_MS} ms)`, median(rechecks), 'ms', null, `p95 ${quantile(rechecks, 0.95).toFixed(2)}`);
 }
 
-// Report ----------------------------------------------------------------------------------------------------------
+// 5. Editor: re-linting one 500-line file per keystroke ------------------------------------------------------------------
+
+if (only.has('editor')) {
+  const { setSchemaClock } = await load('schema/load.js');
+  const variants = configs(undefined);
+  const cases = [
+    { label: 'without SQL', text: realistic.editor.withoutSql, file: 'without-sql.ts', goal: 5 },
+    { label: 'with SQL', text: realistic.editor.withSql, file: 'with-sql.ts', goal: 10 },
+  ];
+  for (const c of cases) {
+    const filePath = path.join(realistic.dir, 'editor', c.file);
+    const lines = c.text.split('\n').length - 1;
+    // The user types into a string literal added near the top; every other line is unchanged.
+    const typed = "AND p.created_at > now() AND p.id <> 42 -- what's left ";
+    const at = c.text.indexOf('\n\n') + 1;
+    const textAt = (i) => `${c.text.slice(0, at)}const NOTE = '${typed.slice(0, (i % typed.length) + 1)}';\n${c.text.slice(at)}`;
+    const instances = { plugin: eslintFor(realistic.dir, variants.plugin), none: eslintFor(realistic.dir, variants.none) };
+    let simulated = Date.now() + 4e9;
+    setSchemaClock(() => simulated); // a keystroke every 150 ms: the schema's stamps are re-checked every ~7th lint
+    let findings = 0;
+    for (let i = 0; i < 20; i++) {
+      for (const e of Object.values(instances)) await e.lintText(textAt(i), { filePath }); // JIT warm-up
+    }
+    const samples = await interleave(['plugin', 'none'], SIZES.keystrokes, async (name, i) => {
+      if (name === 'plugin') simulated += 150;
+      let result;
+      const t = await timed(async () => {
+        [result] = await instances[name].lintText(textAt(i), { filePath });
+      });
+      if (result.messages.some((m) => m.fatal)) throw new Error(`bench: editor file failed to parse: ${result.messages[0].message}`);
+      if (name === 'plugin') findings = result.messages.length;
+      return t;
+    });
+    setSchemaClock();
+    const share = (kind) => samples.plugin[kind].map((p, i) => (p - samples.none[kind][i]) / p);
+    const cpu = share('cpu');
+    const wall = share('wall');
+    const p50 = (kind) => median(samples.plugin[kind]);
+    rows.push({
+      target: 'editor re-lint', corpus: 'realistic',
+      measure: `plugin's share of one re-lint, ${lines}-line file ${c.label} (${findings} findings; ${p50('wall').toFixed(1)} ms p50 with the plugin, ${median(samples.none.wall).toFixed(1)} ms without)`,
+      unit: '%',
+      cpu: { median: median(cpu) * 100, min: quantile(cpu, 0.1) * 100, max: quantile(cpu, 0.9) * 100 },
+      wall: { median: median(wall) * 100, min: quantile(wall, 0.1) * 100, max: quantile(wall, 0.9) * 100 },
+      rounds: cpu.length, goal: `< ${c.goal}%`, ok: median(cpu) * 100 < c.goal, spreadIs: 'p10–p90',
+    });
+  }
+}
+
+// Report ----------------------------------------------------------------------------------------------------------------
+
 const cpus = os.cpus();
-console.log(`\nsoft-delete benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
-  `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${os.platform()} ${os.arch()}${quick ? ' (--quick)' : ''}\n`);
-console.log('| Benchmark | Measure | Result | Target | |');
-console.log('|---|---|---:|---|---|');
+console.log(`\nsoft-delete benchmarks — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
+  `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${os.platform()} ${os.arch()}, load ${os.loadavg()[0].toFixed(1)}` +
+  `${scale !== 1 ? ` (scale ${scale})` : ''}${tseslint ? '' : ' (typescript-eslint not installed: its baselines skipped)'}\n`);
+console.log('| Target | Corpus | Measure | CPU (median, spread) | Wall (median, spread) | Goal | |');
+console.log('|---|---|---|---:|---:|---|---|');
+const f2 = (x) => x.toFixed(2);
 for (const r of rows) {
   const mark = r.ok === null ? '' : r.ok ? 'ok' : '**missed**';
-  console.log(`| ${r.benchmark} | ${r.measure} | ${fmt(r.value, r.unit === 'µs' || r.unit === '×' ? 2 : 1)} ${r.unit} | ${r.target} | ${mark} |`);
+  if (r.unit === '×') {
+    const cell = (m) => `${f2(m.median)}× (${f2(m.min)}–${f2(m.max)})`;
+    console.log(`| ${r.target} | ${r.corpus} | ${r.measure} | ${cell(r.cpu)} | ${cell(r.wall)} | ${r.goal} | ${mark} |`);
+  } else if (r.unit === '%') {
+    const cell = (m) => `${m.median.toFixed(1)}% (${m.min.toFixed(0)}–${m.max.toFixed(0)})`;
+    console.log(`| ${r.target} | ${r.corpus} | ${r.measure} | ${cell(r.cpu)} | ${cell(r.wall)} ${r.spreadIs} | ${r.goal} | ${mark} |`);
+  } else {
+    console.log(`| ${r.target} | ${r.corpus} | ${r.measure} | | ${r.value.toFixed(r.value < 10 ? 2 : 0)} ${r.unit} (${r.spread}) | ${r.goal} | ${mark} |`);
+  }
 }
-if (args.has('--json')) console.log(JSON.stringify(rows, null, 2));
-if (args.has('--keep')) console.log(`\ncorpora kept in ${project.dir}`);
+if (flag('json')) console.log(JSON.stringify(rows, null, 2));
+if (flag('keep')) console.log(`\ncorpora kept in ${realistic.dir}, ${dense.dir}, ${structureDir}`);
