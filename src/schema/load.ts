@@ -15,6 +15,8 @@ import { blankDownSections, lineColumn } from '../sql/sqltext.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
 import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema-builders.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
+import { listingUnchanged, watchListing, type ListingWatch } from './freshness.js';
+import { readCachedSchema, writeCachedSchema } from './disk-cache.js';
 
 export { applySql, schemaFromSql } from './apply.js';
 
@@ -77,6 +79,8 @@ interface CacheEntry {
   model: SchemaModel;
   /** file → `mtimeMs:size` (or `missing`), in application order. */
   stamps: Map<string, string>;
+  /** The directories the listing depends on: while their mtimes hold, the files are not listed again. */
+  watch: ListingWatch;
   checkedAt: number;
 }
 
@@ -112,21 +116,42 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
   const entry = cache.get(key);
   if (entry && now - entry.checkedAt < SCHEMA_RECHECK_MS) return entry.model;
 
-  const files = findSchemaFiles(root, settings.schema);
+  // The first load in this process: a model an earlier process stored, if nothing it was made from changed.
+  if (!entry) {
+    const stored = readCachedSchema(root, key);
+    if (stored && listingUnchanged(stored.watch)) {
+      const stamps = new Map(stored.stamps.map(([file]) => [file, stampOf(file)]));
+      if (sameStamps(new Map(stored.stamps), stamps)) {
+        cache.set(key, { model: stored.model, stamps, watch: stored.watch, checkedAt: now });
+        return stored.model;
+      }
+    }
+  }
+  // Re-check: stat the directories the listing depends on, and list again only when one of them changed.
+  const reuse = entry !== undefined && listingUnchanged(entry.watch);
+  // (A watch that cannot be exact — symlinks, a huge tree — is not taken again: the files are listed each time.)
+  const watch = reuse || (entry && !entry.watch.exact) ? entry.watch : watchListing(root, schemaPatterns(settings.schema));
+  const files = reuse ? [...entry.stamps.keys()] : findSchemaFiles(root, settings.schema);
   const stamps = new Map(files.map((file) => [file, stampOf(file)]));
   if (entry && sameStamps(entry.stamps, stamps)) {
     entry.checkedAt = now;
+    entry.watch = watch;
     return entry.model;
   }
   const model = buildModel(files, settings, root);
-  cache.set(key, { model, stamps, checkedAt: now });
+  cache.set(key, { model, stamps, watch, checkedAt: now });
+  writeCachedSchema(root, key, { watch, stamps: [...stamps], model });
   return model;
+}
+
+function schemaPatterns(globs: readonly string[] | null): string[] {
+  return globs === null ? [...CONVENTIONAL_SCHEMA_GLOBS] : [...globs];
 }
 
 /** Absolute paths of the schema files for `cwd`, in the order they are applied. */
 export function findSchemaFiles(cwd: string, globs: readonly string[] | null): string[] {
   const root = path.resolve(cwd);
-  const patterns = globs === null ? [...CONVENTIONAL_SCHEMA_GLOBS] : [...globs];
+  const patterns = schemaPatterns(globs);
   if (!patterns.length) return [];
   let found: string[];
   try {
