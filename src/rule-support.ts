@@ -22,13 +22,33 @@ const ruleCreator = ESLintUtils.RuleCreator<RuleDocs>((name) => `${REPOSITORY_UR
  */
 export const RULE_LANGUAGES: readonly string[] = Object.freeze(['js/js', 'soft-delete/sql']);
 
-/** `ESLintUtils.RuleCreator` (docs URL per rule) plus `meta.languages`. */
+/** Distinct option sets whose merged form is kept per rule (a project has one or two; overrides add a few). */
+const MAX_OPTION_SETS = 32;
+
+/**
+ * `ESLintUtils.RuleCreator` (docs URL per rule) plus `meta.languages`, except that the options merged with the
+ * defaults are computed once per distinct option set, not deep-cloned and deep-merged again for every file. Rules
+ * treat their options as read-only.
+ */
 export function createRule<Options extends readonly unknown[], MessageIds extends string>(
   rule: Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, RuleDocs>>,
 ): ReturnType<typeof ruleCreator<Options, MessageIds>> {
   const created = ruleCreator(rule);
   Object.assign(created.meta, { languages: [...RULE_LANGUAGES] });
-  return created;
+  const merged = new Map<string, Options>();
+  const mergeOptions = (key: string, given: Options): Options => {
+    const options = ESLintUtils.applyDefault<Options, Options>((rule.defaultOptions ?? []) as Options, given);
+    if (merged.size < MAX_OPTION_SETS) merged.set(key, options);
+    return options;
+  };
+  return {
+    ...created,
+    create(context) {
+      const key = context.options.length === 0 ? '' : JSON.stringify(context.options);
+      const options: Options = merged.get(key) ?? mergeOptions(key, context.options as Options);
+      return rule.create(context, options);
+    },
+  };
 }
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
