@@ -107,6 +107,29 @@ export interface Definition {
   source: SqlSource;
 }
 
+/**
+ * A write: the table an INSERT / UPDATE / DELETE writes (also inside a CTE), the predicate that selects the rows
+ * an UPDATE / DELETE touches, the columns an UPDATE sets, and what RETURNING gives back.
+ */
+export interface Write {
+  kind: 'insert' | 'update' | 'delete';
+  target: TableRef;
+  /** `UPDATE ONLY` / `DELETE FROM ONLY`: inheritance children are not written. */
+  only: boolean;
+  /** WHERE of an UPDATE / DELETE over the target and the FROM / USING items (const true when absent / INSERT). */
+  where: Predicate;
+  /** `WHERE CURRENT OF cursor`: the row is the cursor's, the predicate is unknown. */
+  currentOf: boolean;
+  /** UPDATE / DELETE: the scope of FROM / USING items (its `where` is the same predicate, its layout finds clauses). */
+  scope: Scope | null;
+  /** Columns an UPDATE assigns (`SET a = …`), with the kind of value. */
+  sets: Array<{ column: string; span: Span; value: 'null' | 'default' | 'expression' }>;
+  /** RETURNING items. */
+  returning: OutputColumn[];
+  /** From the leading INSERT / UPDATE / DELETE keyword to the end of the write (its statement or its CTE body). */
+  span: Span | null;
+}
+
 export interface StatementModel {
   source: SqlSource;
   node: RawNode;
@@ -115,6 +138,8 @@ export interface StatementModel {
   end: number;
   /** Queries whose rows reach the application or another table: checked by require-soft-delete-filter. */
   reads: Query[];
+  /** INSERT / UPDATE / DELETE targets, in the statement and in its CTEs (outermost first). */
+  writes: Write[];
   /** Schema events of a DDL statement (what it creates, alters, drops), read once for the schema and the checks. */
   ddl: DdlEvent[];
   /** Views, materialized views, stream tables and IMMVs defined by this statement. */
@@ -129,6 +154,7 @@ export interface StatementModel {
 
 class Lowerer {
   private readonly cteStack: Array<Map<string, Cte | 'self'>> = [];
+  readonly writes: Write[] = [];
 
   constructor(private readonly source: SqlSource) {}
 
@@ -199,23 +225,63 @@ class Lowerer {
   }
 
   lowerModify(type: string, fields: Fields): { query: Query; target: TableRef | null } {
+    const index = this.writes.length;
     return this.withCtes(fields.withClause, (ctes) => {
       const target = this.tableRef(fields.relation);
+      const returning = (fields.returningClause as Fields | undefined)?.exprs ?? fields.returningList;
+      const rv = fieldsOf({ RangeVar: fields.relation }, 'RangeVar');
+      const relLocation = num(rv?.location) ?? -1;
+      const keyword = type === 'InsertStmt' ? 'INSERT' : type === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
+      const start = (): number | undefined => (relLocation >= 0 ? this.source.layout.keywordBefore(relLocation, keyword) : undefined);
+      const record = (kind: Write['kind'], scope: Scope | null): void => {
+        if (!target) return;
+        const currentOf = !!fieldsOf(fields.whereClause, 'CurrentOfExpr');
+        const w: Write = {
+          kind,
+          target,
+          only: rv?.inh !== true,
+          where: scope ? scope.where : { kind: 'const', value: true },
+          currentOf,
+          scope,
+          sets: kind === 'update' ? this.setTargets(fields.targetList) : [],
+          returning: list(returning).map(outputColumn),
+          span: null,
+        };
+        lazyProperty(w, 'span', () => {
+          const first = start();
+          if (first === undefined) return null;
+          const end = this.source.layout.scanAtDepth(first, () => false);
+          return { start: this.source.layout.tokens[first]!.start, end: this.source.layout.endBefore(end) };
+        });
+        this.writes.splice(index, 0, w); // outer writes before the ones in their CTEs
+      };
       if (type === 'InsertStmt') {
         const subqueries: Query[] = [];
         if (fields.selectStmt) subqueries.push(this.lowerQuery(fields.selectStmt));
         subqueries.push(...this.collectSubqueries([fields.onConflictClause, fields.returningClause]));
-        return { query: { kind: 'other', subqueries, ctes }, target };
+        record('insert', null);
+        return { query: { kind: 'other', subqueries, ctes } as Query, target };
       }
       const kind = type === 'UpdateStmt' ? 'update' : 'delete';
       const from = type === 'UpdateStmt' ? fields.fromClause : fields.usingClause;
-      const relLocation = num(fieldsOf({ RangeVar: fields.relation }, 'RangeVar')?.location) ?? -1;
-      const start = (): number | undefined =>
-        relLocation >= 0 ? this.source.layout.keywordBefore(relLocation, kind === 'update' ? 'UPDATE' : 'DELETE') : undefined;
-      const returning = (fields.returningClause as Fields | undefined)?.exprs ?? fields.returningList;
       const scope = this.buildScope(kind, from, fields.whereClause, returning, start);
       scope.subqueries.push(...this.collectSubqueries([fields.targetList, fields.whereClause, returning]));
-      return { query: { kind: 'select', scope, ctes }, target };
+      record(kind, scope);
+      return { query: { kind: 'select', scope, ctes } as Query, target };
+    });
+  }
+
+  /** `SET a = …, (b, c) = …` of an UPDATE. */
+  private setTargets(targetList: unknown): Write['sets'] {
+    return list(targetList).flatMap((raw) => {
+      const rt = fieldsOf(raw, 'ResTarget');
+      const column = str(rt?.name);
+      if (!rt || column === undefined) return [];
+      const location = num(rt.location) ?? -1;
+      const span = location >= 0 ? nameSpanInText(this.source.fragment.text, location) : { start: 0, end: 0 };
+      const constant = fieldsOf(rt.val, 'A_Const');
+      const value: Write['sets'][number]['value'] = constant?.isnull === true ? 'null' : fieldsOf(rt.val, 'SetToDefault') ? 'default' : 'expression';
+      return [{ column, span, value }];
     });
   }
 
@@ -426,6 +492,7 @@ export function lowerStatement(source: SqlSource, index: number): StatementModel
     start: statement.start,
     end: statement.end,
     reads: [],
+    writes: [],
     ddl: [],
     definitions: [],
     uniques: [],
@@ -442,6 +509,7 @@ export function lowerStatement(source: SqlSource, index: number): StatementModel
   try {
     model.ddl = lowerDdl(source, statement, model.uniques);
     model.definitions = lowerer.definitions(model.ddl);
+    model.writes = lowerer.writes;
     if (n.type === 'SelectStmt' && model.definitions.length === 0) model.reads.push(lowerer.lowerQuery(statement.node));
     else if (n.type === 'InsertStmt' || n.type === 'UpdateStmt' || n.type === 'DeleteStmt') {
       model.reads.push(lowerer.lowerModify(n.type, n.fields).query);
