@@ -64,4 +64,11 @@ plugin.configs.recommended.push(
 
 export default plugin;
 export { sqlLanguage };
+export const { meta, languages, configs } = plugin;
+// `require('eslint-plugin-soft-delete')` from an `eslint.config.cjs` returns the plugin itself (Node's require of
+// an ES module honours this export name); on Node versions without it, the named exports above make the module
+// namespace usable as the plugin too.
+export { plugin as 'module.exports' };
+/** Resolves once the PostgreSQL parser is loaded; only needed to lint synchronously right after importing. */
+export { parserLoaded } from './sql/parser.js';
 export type { SoftDeleteSettingsInput as SoftDeleteSettings } from './settings.js';

@@ -2,10 +2,43 @@
  * The only module that talks to libpg-query. Everything past this file works on string indices (not the UTF-8
  * byte offsets libpg-query reports) and on our own token type.
  */
+// Must stay before the libpg-query import: its WASM then loads within the importing job (see wasm-sync.ts).
+import { restoreInstantiate } from './wasm-sync.js';
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 
-// libpg-query is WASM: one asynchronous load, then parseSync/scanSync are synchronous, which ESLint rules need.
-await loadModule();
+// libpg-query is WASM: one load, then parseSync/scanSync are synchronous, which ESLint rules need. No top-level
+// `await` here: that would make the plugin impossible to `require()` from a CommonJS config.
+let parserReady = false;
+let parserFailure: unknown;
+const loaded = loadModule().then(
+  () => {
+    parserReady = true;
+    restoreInstantiate();
+  },
+  (error: unknown) => {
+    parserFailure = error;
+    restoreInstantiate();
+  },
+);
+
+/**
+ * Resolves once the PostgreSQL parser is loaded. It is before any timer or I/O callback that follows the import, so
+ * ESLint (which reads files before linting them) never waits; only a synchronous caller in the importing tick does.
+ */
+export function parserLoaded(): Promise<void> {
+  return loaded.then(assertParserReady);
+}
+
+/** Thrown, not swallowed into a parse error: a parser that is not loaded would otherwise silence every check. */
+function assertParserReady(): void {
+  if (parserReady) return;
+  throw new Error(
+    parserFailure === undefined
+      ? 'eslint-plugin-soft-delete: the PostgreSQL parser (libpg-query) is still loading. It is ready once the code ' +
+          'that imported the plugin yields to the event loop; call `await parserLoaded()` before linting synchronously.'
+      : `eslint-plugin-soft-delete: the PostgreSQL parser (libpg-query) failed to load: ${String(parserFailure)}`,
+  );
+}
 
 /** A raw libpg-query AST node: `{ NodeType: { ...fields } }`. Narrowed with the helpers in `ast.ts`. */
 export type RawNode = Record<string, unknown>;
@@ -265,8 +298,9 @@ function tokenKind(name: string, keywordKind: number, text: string): TokenKind {
   }
 }
 
-/** Tokens of `text` with string indices. Never throws: an unscannable text yields no tokens. */
+/** Tokens of `text` with string indices. Never throws on any text: an unscannable text yields no tokens. */
 export function tokenize(text: string): SqlToken[] {
+  assertParserReady();
   let raw;
   try {
     raw = scanSync(text).tokens;
@@ -322,6 +356,7 @@ function blank(text: string, ranges: Array<{ start: number; end: number }>): str
  * `statements` and listed in `skipped`; the statements around it are parsed as usual.
  */
 export function parseSql(text: string): ParseOutcome {
+  assertParserReady();
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     return {
