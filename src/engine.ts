@@ -4,12 +4,10 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { rethrowWhenStrict } from './strict.js';
-import { extractSql } from './extract/typescript.js';
-import { extractQueryBuilders } from './extract/query-builders.js';
-import { extractPrismaClient } from './extract/prisma-client.js';
-import { extractDrizzle } from './extract/drizzle.js';
 import type { SqlFragment } from './sql/fragment.js';
-import { sqlFileFragment } from './sql/sql-file.js';
+import type { ExtractContext, SourceFile } from './extract/frontend.js';
+import { FRONT_ENDS } from './extract/registry.js';
+import { emptyScan, mayHoldDatabaseAccess, scanProgram } from './extract/program.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
 import type { SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
@@ -47,23 +45,30 @@ export interface LintInput {
   /** The program for JS/TS files; undefined for SQL files. */
   program?: TSESTree.Program;
   visitorKeys?: Record<string, readonly string[]>;
+  /** The type checker's program under typed linting (`parserServices.program`), when present. */
+  typeProgram?: unknown;
 }
 
 const cache = new WeakMap<object, FileAnalysis>();
 
-function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFile: boolean, schema: SchemaModel): SqlFragment[] {
-  if (!input.program) return [sqlFileFragment(input.text)];
-  // In a migration, DDL kept in arrays and constants is SQL too, and rollback code is not part of the history:
-  // the same view of the file the schema loader has.
-  const fragments = extractSql(input.program, input.text, input.visitorKeys, {
-    tags: settings.tags,
-    functions: settings.functions,
-    ddlStrings: isSchemaFile,
-  }).map((e) => e.fragment);
-  fragments.push(...extractQueryBuilders(input.program, input.text, input.visitorKeys));
-  if (settings.prismaClient) fragments.push(...extractPrismaClient(input.program, input.visitorKeys, schema.prismaModels));
-  if (settings.drizzle) fragments.push(...extractDrizzle(input.program, input.visitorKeys, schema.drizzleTables));
-  if (!isSchemaFile) return fragments;
+function fragmentsOf(input: LintInput, context: ExtractContext): SqlFragment[] {
+  const file: SourceFile = { text: input.text };
+  if (input.program) {
+    // one walk, shared by every front end; a file that cannot reach a database is not walked at all
+    const worth = context.isSchemaFile || mayHoldDatabaseAccess(input.text);
+    file.scan = worth ? scanProgram(input.program, input.text, input.visitorKeys) : emptyScan(input.program, input.text, input.visitorKeys);
+  }
+  const fragments: SqlFragment[] = [];
+  for (const frontEnd of FRONT_ENDS) {
+    if (!frontEnd.appliesTo(context)) continue;
+    try {
+      fragments.push(...frontEnd.extract(file, context));
+    } catch (error) {
+      // never crash ESLint on a shape we did not foresee
+      rethrowWhenStrict(error);
+    }
+  }
+  if (!context.isSchemaFile || !input.program) return fragments;
   // knex / kysely schema builders: the DDL the schema loader read from them, so the unique checks see it here too
   let all = fragments;
   if (mentionsSchemaBuilder(input.text)) {
@@ -72,6 +77,7 @@ function fragmentsOf(input: LintInput, settings: SoftDeleteSettings, isSchemaFil
     all = fragments.filter((f) => !built.covered.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
     all.push(...built.fragments);
   }
+  // rollback code is not part of the history: the same view of the file the schema loader has
   const rollback = rollbackRanges(input.program);
   return all.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
 }
@@ -133,7 +139,7 @@ export function resetWarnings(): void {
 
 /**
  * Analyses one file, once: `key` is ESLint's SourceCode object, so every rule linting the same file shares it.
- * Never throws: an unexpected failure yields an empty analysis.
+ * Never throws in production: an unexpected failure yields an empty analysis (see `rethrowWhenStrict`).
  */
 export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const hit = cache.get(key);
@@ -144,8 +150,16 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const filename = path.resolve(input.cwd, input.filename);
   const isSchemaFile = schema.files.includes(filename);
   let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors' | 'unchecked'> = { statements: [], parseErrors: [], unchecked: [] };
+  const extractContext: ExtractContext = {
+    settings,
+    schema,
+    isSchemaFile,
+    filename,
+    language: input.program ? 'program' : 'sql',
+    ...(input.typeProgram ? { typeProgram: input.typeProgram } : {}),
+  };
   try {
-    lowered = lowerFragments(fragmentsOf(input, settings, isSchemaFile, schema));
+    lowered = lowerFragments(fragmentsOf(input, extractContext));
   } catch (error) {
     // never crash ESLint on a shape we did not foresee
     rethrowWhenStrict(error);

@@ -145,67 +145,67 @@ function sql(code: string): string[] {
 
 describe('drizzle: synthesized SQL', () => {
   it.each([
-    ['await db.select().from(users)', ['SELECT * FROM "users"']],
-    ['await db.select().from(users).where(eq(users.email, email))', ['SELECT * FROM "users" WHERE "users"."email" = $1']],
+    ['await db.select().from(users)', ['SELECT * FROM users']],
+    ['await db.select().from(users).where(eq(users.email, email))', ['SELECT * FROM users WHERE users.email = $1']],
     [
       'await db.select({ id: users.id }).from(users).where(and(eq(users.email, email), isNull(users.deletedAt))).limit(1)',
-      ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL)'],
+      ['SELECT * FROM users WHERE (users.email = $1 AND users.deleted_at IS NULL)'],
     ],
-    ['await db.selectDistinct().from(users).where(isNotNull(users.deletedAt))', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NOT NULL']],
+    ['await db.selectDistinct().from(users).where(isNotNull(users.deletedAt))', ['SELECT * FROM users WHERE users.deleted_at IS NOT NULL']],
     [
       'await db.select().from(users).where(or(isNull(users.deletedAt), ne(users.id, 3), gt(users.id, n)))',
-      ['SELECT * FROM "users" WHERE ("users"."deleted_at" IS NULL OR "users"."id" <> 3 OR "users"."id" > $1)'],
+      ['SELECT * FROM users WHERE (users.deleted_at IS NULL OR users.id <> 3 OR users.id > $1)'],
     ],
-    ['await db.select().from(users).where(and(eq(users.email, e), undefined, isNull(users.deletedAt)))', ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL)']],
-    ['await db.select().from(users).where(and())', ['SELECT * FROM "users"']],
-    ['await db.select().from(users).where(undefined)', ['SELECT * FROM "users"']],
+    ['await db.select().from(users).where(and(eq(users.email, e), undefined, isNull(users.deletedAt)))', ['SELECT * FROM users WHERE (users.email = $1 AND users.deleted_at IS NULL)']],
+    ['await db.select().from(users).where(and())', ['SELECT * FROM users']],
+    ['await db.select().from(users).where(undefined)', ['SELECT * FROM users']],
     [
       'await db.select().from(users).where(and(inArray(users.id, ids), notInArray(users.email, es), not(isNotNull(users.deletedAt))))',
-      ['SELECT * FROM "users" WHERE ("users"."id" = ANY($1) AND NOT ("users"."email" = ANY($2)) AND NOT ("users"."deleted_at" IS NOT NULL))'],
+      ['SELECT * FROM users WHERE (users.id = ANY($1) AND NOT (users.email = ANY($2)) AND NOT (users.deleted_at IS NOT NULL))'],
     ],
     [
       'await db.select().from(users).where(and(between(users.id, 1, max), like(users.email, p), ilike(users.email, q), isNull(users.deletedAt)))',
-      ['SELECT * FROM "users" WHERE ("users"."id" BETWEEN 1 AND $1 AND "users"."email" LIKE $2 AND "users"."email" ILIKE $3 AND "users"."deleted_at" IS NULL)'],
+      ['SELECT * FROM users WHERE (users.id BETWEEN 1 AND $1 AND users.email LIKE $2 AND users.email ILIKE $3 AND users.deleted_at IS NULL)'],
     ],
-    ['await db.select().from(users).where(sql`${users.deletedAt} IS NULL`)', ['SELECT * FROM "users" WHERE ("users"."deleted_at" IS NULL)']],
-    ["await db.select().from(users).where(sql`${users.email} = ${'a'}`)", ['SELECT * FROM "users" WHERE ("users"."email" = $1)']],
+    ['await db.select().from(users).where(sql`${users.deletedAt} IS NULL`)', ['SELECT * FROM users WHERE (users.deleted_at IS NULL)']],
+    ["await db.select().from(users).where(sql`${users.email} = ${'a'}`)", ['SELECT * FROM users WHERE (users.email = $1)']],
     [
       'await db.select().from(users).leftJoin(orgs, eq(orgs.id, users.orgId)).where(isNull(users.deletedAt))',
-      ['SELECT * FROM "users" LEFT JOIN "orgs" ON "orgs"."id" = "users"."org_id" WHERE "users"."deleted_at" IS NULL'],
+      ['SELECT * FROM users LEFT JOIN orgs ON orgs.id = users.org_id WHERE users.deleted_at IS NULL'],
     ],
     [
       'await db.select().from(posts).innerJoin(users, and(eq(users.id, posts.authorId), isNull(users.deletedAt))).where(isNull(posts.deletedAt))',
-      ['SELECT * FROM "posts" INNER JOIN "users" ON ("users"."id" = "posts"."author_id" AND "users"."deleted_at" IS NULL) WHERE "posts"."deleted_at" IS NULL'],
+      ['SELECT * FROM posts INNER JOIN users ON (users.id = posts.author_id AND users.deleted_at IS NULL) WHERE posts.deleted_at IS NULL'],
     ],
-    ['await db.select().from(invoices).where(isNull(invoices.deletedAt))', ['SELECT * FROM "billing"."invoices" WHERE "invoices"."deleted_at" IS NULL']],
-    ['const active = isNull(users.deletedAt);\nawait db.select().from(users).where(active)', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL']],
+    ['await db.select().from(invoices).where(isNull(invoices.deletedAt))', ['SELECT * FROM billing.invoices WHERE invoices.deleted_at IS NULL']],
+    ['const active = isNull(users.deletedAt);\nawait db.select().from(users).where(active)', ['SELECT * FROM users WHERE users.deleted_at IS NULL']],
     ['return db.select().from(tags)', []], // not in an async function: not known to run
-    ['async function f() { return db.select().from(tags); }', ['SELECT * FROM "tags"']],
-    ['const q = db.select().from(tags).prepare("q")', ['SELECT * FROM "tags"']],
-    ['await Promise.all([db.select().from(tags), this.db.select().from(orgs)])', ['SELECT * FROM "tags"', 'SELECT * FROM "orgs"']],
+    ['async function f() { return db.select().from(tags); }', ['SELECT * FROM tags']],
+    ['const q = db.select().from(tags).prepare("q")', ['SELECT * FROM tags']],
+    ['await Promise.all([db.select().from(tags), this.db.select().from(orgs)])', ['SELECT * FROM tags', 'SELECT * FROM orgs']],
     // relational queries
-    ['await db.query.users.findMany()', ['SELECT * FROM "users"']],
+    ['await db.query.users.findMany()', ['SELECT * FROM users']],
     [
       'await db.query.users.findMany({ where: (u, { and, eq, isNull }) => and(eq(u.email, e), isNull(u.deletedAt)) })',
-      ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL)'],
+      ['SELECT * FROM users WHERE (users.email = $1 AND users.deleted_at IS NULL)'],
     ],
-    ['await db.query.users.findFirst({ where: (users, ops) => ops.isNull(users.deletedAt) })', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL']],
-    ['await db.query.users.findFirst({ where: eq(users.id, id) })', ['SELECT * FROM "users" WHERE "users"."id" = $1']],
+    ['await db.query.users.findFirst({ where: (users, ops) => ops.isNull(users.deletedAt) })', ['SELECT * FROM users WHERE users.deleted_at IS NULL']],
+    ['await db.query.users.findFirst({ where: eq(users.id, id) })', ['SELECT * FROM users WHERE users.id = $1']],
     [
       'await db.query.users.findMany({ where: { email, deletedAt: { isNull: true }, OR: [{ id: 1 }, { id: { gt: 5 } }] } })',
-      ['SELECT * FROM "users" WHERE ("users"."email" = $1 AND "users"."deleted_at" IS NULL AND ("users"."id" = 1 OR "users"."id" > 5))'],
+      ['SELECT * FROM users WHERE (users.email = $1 AND users.deleted_at IS NULL AND (users.id = 1 OR users.id > 5))'],
     ],
-    ['await db.query.users.findMany({ where: { deletedAt: { isNotNull: true } } })', ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NOT NULL']],
+    ['await db.query.users.findMany({ where: { deletedAt: { isNotNull: true } } })', ['SELECT * FROM users WHERE users.deleted_at IS NOT NULL']],
     [
       'await db.query.users.findMany({ where: (u, { isNull }) => isNull(u.deletedAt), with: { posts: true, org: { columns: { id: true } } } })',
-      ['SELECT * FROM "users" WHERE "users"."deleted_at" IS NULL', 'SELECT * FROM "posts" WHERE "posts"."author_id" = ANY($1)', 'SELECT * FROM "orgs" WHERE "orgs"."id" = ANY($1)'],
+      ['SELECT * FROM users WHERE users.deleted_at IS NULL', 'SELECT * FROM posts WHERE posts.author_id = ANY($1)', 'SELECT * FROM orgs WHERE orgs.id = ANY($1)'],
     ],
     [
       'await db.query.posts.findMany({ with: { author: { where: (a, { isNull }) => isNull(a.deletedAt), with: { posts: true } } } })',
-      ['SELECT * FROM "posts"', 'SELECT * FROM "users" WHERE "users"."id" = ANY($1) AND "users"."deleted_at" IS NULL', 'SELECT * FROM "posts" WHERE "posts"."author_id" = ANY($1)'],
+      ['SELECT * FROM posts', 'SELECT * FROM users WHERE users.id = ANY($1) AND users.deleted_at IS NULL', 'SELECT * FROM posts WHERE posts.author_id = ANY($1)'],
     ],
-    ['await db.query.users.findMany({ with: { posts: false, unknownRelation: true } })', ['SELECT * FROM "users"']],
-    ['import * as schema from "./db/schema";\nawait db.select().from(schema.tags)', ['SELECT * FROM "tags"']],
+    ['await db.query.users.findMany({ with: { posts: false, unknownRelation: true } })', ['SELECT * FROM users']],
+    ['import * as schema from "./db/schema";\nawait db.select().from(schema.tags)', ['SELECT * FROM tags']],
   ])('%s', (code, expected) => {
     const found = fragments(IMPORTS + code);
     expect(found.map((f) => f.text)).toEqual(expected);
@@ -216,19 +216,19 @@ describe('drizzle: synthesized SQL', () => {
   });
 
   it.each([
-    ['a condition from a function', 'await db.select().from(users).where(buildWhere(q))', 'SELECT * FROM "users" WHERE $1'],
-    ['a let-bound condition', 'let w = isNull(users.deletedAt);\nawait db.select().from(users).where(w)', 'SELECT * FROM "users" WHERE $1'],
-    ['a conditional', 'await db.select().from(users).where(q ? eq(users.email, q) : undefined)', 'SELECT * FROM "users" WHERE $1'],
-    ['an operator that is not drizzle\'s', 'await db.select().from(users).where(myEq(users.deletedAt, null))', 'SELECT * FROM "users" WHERE $1'],
-    ['isNull of something we cannot see', 'await db.select().from(users).where(isNull(col))', 'SELECT * FROM "users" WHERE $1'],
-    ['a spread of conditions', 'await db.select().from(users).where(and(...conds))', 'SELECT * FROM "users" WHERE $1'],
-    ['an interpolated fragment in sql', 'await db.select().from(users).where(sql`${cond}`)', 'SELECT * FROM "users" WHERE ($1)'],
-    ['a method we do not model', 'await db.select().from(users).$withAuth(x)', 'SELECT * FROM "users" WHERE $1'],
-    ['two where calls', 'await db.select().from(users).where(eq(users.id, 1)).where(isNull(users.deletedAt))', 'SELECT * FROM "users" WHERE $1'],
-    ['a relational where in a variable', 'await db.query.users.findMany({ where: filter })', 'SELECT * FROM "users" WHERE $1'],
-    ['relational arguments from a function', 'await db.query.users.findMany(args(q))', 'SELECT * FROM "users" WHERE $1'],
-    ['a RAW relational filter', 'await db.query.users.findMany({ where: { RAW: (t) => sql`${t.deletedAt} IS NULL` } })', 'SELECT * FROM "users" WHERE $1'],
-    ['an unknown relational operator', 'await db.query.users.findMany({ where: { deletedAt: { arrayContains: [] } } })', 'SELECT * FROM "users" WHERE $1'],
+    ['a condition from a function', 'await db.select().from(users).where(buildWhere(q))', 'SELECT * FROM users WHERE $1'],
+    ['a let-bound condition', 'let w = isNull(users.deletedAt);\nawait db.select().from(users).where(w)', 'SELECT * FROM users WHERE $1'],
+    ['a conditional', 'await db.select().from(users).where(q ? eq(users.email, q) : undefined)', 'SELECT * FROM users WHERE $1'],
+    ['an operator that is not drizzle\'s', 'await db.select().from(users).where(myEq(users.deletedAt, null))', 'SELECT * FROM users WHERE $1'],
+    ['isNull of something we cannot see', 'await db.select().from(users).where(isNull(col))', 'SELECT * FROM users WHERE $1'],
+    ['a spread of conditions', 'await db.select().from(users).where(and(...conds))', 'SELECT * FROM users WHERE $1'],
+    ['an interpolated fragment in sql', 'await db.select().from(users).where(sql`${cond}`)', 'SELECT * FROM users WHERE ($1)'],
+    ['a method we do not model', 'await db.select().from(users).$withAuth(x)', 'SELECT * FROM users WHERE $1'],
+    ['two where calls', 'await db.select().from(users).where(eq(users.id, 1)).where(isNull(users.deletedAt))', 'SELECT * FROM users WHERE $1'],
+    ['a relational where in a variable', 'await db.query.users.findMany({ where: filter })', 'SELECT * FROM users WHERE $1'],
+    ['relational arguments from a function', 'await db.query.users.findMany(args(q))', 'SELECT * FROM users WHERE $1'],
+    ['a RAW relational filter', 'await db.query.users.findMany({ where: { RAW: (t) => sql`${t.deletedAt} IS NULL` } })', 'SELECT * FROM users WHERE $1'],
+    ['an unknown relational operator', 'await db.query.users.findMany({ where: { deletedAt: { arrayContains: [] } } })', 'SELECT * FROM users WHERE $1'],
   ])('opaque: %s', (_name, code, expected) => {
     const found = fragments(IMPORTS + code);
     expect(found.map((f) => f.text)).toEqual([expected]);
@@ -258,23 +258,23 @@ describe('drizzle: synthesized SQL', () => {
     expect(fragments("import { eq } from 'drizzle-orm';\nawait db.select().from(users)")).toEqual([]);
     expect(fragments("import { users } from './schema';\nfunction f(users) { return db.select().from(users); }")).toEqual([]);
     // a table defined in the same file resolves
-    expect(fragments("const users = pgTable('users', {});\nawait db.select().from(users)").map((f) => f.text)).toEqual(['SELECT * FROM "users"']);
+    expect(fragments("const users = pgTable('users', {});\nawait db.select().from(users)").map((f) => f.text)).toEqual(['SELECT * FROM users']);
     // an aliased import
-    expect(fragments("import { users as u } from './schema';\nawait db.select().from(u)").map((f) => f.text)).toEqual(['SELECT * FROM "users"']);
+    expect(fragments("import { users as u } from './schema';\nawait db.select().from(u)").map((f) => f.text)).toEqual(['SELECT * FROM users']);
   });
 
   it('maps the table onto the identifier, columns onto their properties, and relations onto their keys', () => {
     const code = `${IMPORTS}await db.select().from(users).where(eq(users.email, e));`;
     const [main] = fragments(code);
-    const t = main!.text.indexOf('"users"');
+    const t = main!.text.indexOf('FROM users') + 'FROM '.length;
     expect(main!.toSource(t)).toBe(code.indexOf('users)'));
-    expect(main!.toSource(t + 6)).toBe(code.indexOf('users)') + 4);
-    const col = main!.text.indexOf('"email"');
-    expect(code.slice(main!.toSource(col), main!.toSource(col + 6) + 1)).toBe('email');
+    expect(main!.toSource(t + 4)).toBe(code.indexOf('users)') + 4);
+    const col = main!.text.indexOf('.email') + 1;
+    expect(code.slice(main!.toSource(col), main!.toSource(col + 4) + 1)).toBe('email');
     const rq = `${IMPORTS}await db.query.users.findMany({ with: { 'posts': true } });`;
     const [users, posts] = fragments(rq);
-    expect(users!.toSource(users!.text.indexOf('"users"'))).toBe(rq.indexOf('users.findMany'));
-    expect(posts!.toSource(posts!.text.indexOf('"posts"'))).toBe(rq.indexOf("posts'"));
+    expect(users!.toSource(users!.text.indexOf('FROM users') + 5)).toBe(rq.indexOf('users.findMany'));
+    expect(posts!.toSource(posts!.text.indexOf('FROM posts') + 5)).toBe(rq.indexOf("posts'"));
   });
 });
 

@@ -335,7 +335,7 @@ describe('interpolations', () => {
           "sql«SELECT * FROM #{sql.identifier(['public', 'users'])} JOIN #{sql('orders')} ON true JOIN #{sql.table('audit.log')} ON true WHERE #{sql.raw('deleted_at IS NULL')} AND #{Prisma.raw('x = 1')}«",
         ),
       ),
-    ).toEqual(['SELECT * FROM "public"."users" JOIN "orders" ON true JOIN "audit"."log" ON true WHERE deleted_at IS NULL AND x = 1']);
+    ).toEqual(['SELECT * FROM public.users JOIN orders ON true JOIN audit.log ON true WHERE deleted_at IS NULL AND x = 1']);
   });
 
   it('leaves an identifier helper with an unknown argument opaque', () => {

@@ -160,7 +160,8 @@ function sql(code: string): string[] {
 /** The source text the table name of a fragment maps to. */
 function tableSource(code: string, fragment: SqlFragment): string {
   const start = fragment.text.indexOf(' FROM ') + 6;
-  const end = fragment.text.indexOf('"', start + 1) + 1;
+  const name = /^(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_]*)/.exec(fragment.text.slice(start))![0];
+  const end = start + name.length;
   return code.slice(fragment.toSource(start), fragment.toSource(end - 1) + 1);
 }
 
@@ -170,48 +171,48 @@ function opaqueCount(fragment: SqlFragment): number {
 
 describe('Prisma client: synthesized SQL', () => {
   it.each([
-    ['await prisma.user.findMany()', ['SELECT * FROM "users"']],
-    ['await prisma.user.findMany({ where: { email } })', ['SELECT * FROM "users" WHERE "email" = $1']],
-    ['await prisma.user.findFirst({ where: { email, deletedAt: null } })', ['SELECT * FROM "users" WHERE "email" = $1 AND "deleted_at" IS NULL']],
-    ["await db.user.findUniqueOrThrow({ where: { id: 3, name: 'x' } })", ['SELECT * FROM "users" WHERE "id" = 3 AND "name" = $1']],
+    ['await prisma.user.findMany()', ['SELECT * FROM users']],
+    ['await prisma.user.findMany({ where: { email } })', ['SELECT * FROM users WHERE email = $1']],
+    ['await prisma.user.findFirst({ where: { email, deletedAt: null } })', ['SELECT * FROM users WHERE email = $1 AND deleted_at IS NULL']],
+    ["await db.user.findUniqueOrThrow({ where: { id: 3, name: 'x' } })", ['SELECT * FROM users WHERE id = 3 AND name = $1']],
     ['await tx.post.count({ where: { deletedAt: { not: null } } })', ['SELECT * FROM "Post" WHERE "deletedAt" IS NOT NULL']],
-    ['await this.prisma.post.findMany({ where: { deletedAt: { equals: null }, id: { in: ids } } })', ['SELECT * FROM "Post" WHERE "deletedAt" IS NULL AND "id" = ANY($1)']],
-    ['await ctx.prisma.post.aggregate({ where: { id: { gte: 1, lt: max }, title: { notIn: t } } })', ['SELECT * FROM "Post" WHERE "id" >= 1 AND "id" < $1 AND NOT ("title" = ANY($2))']],
+    ['await this.prisma.post.findMany({ where: { deletedAt: { equals: null }, id: { in: ids } } })', ['SELECT * FROM "Post" WHERE "deletedAt" IS NULL AND id = ANY($1)']],
+    ['await ctx.prisma.post.aggregate({ where: { id: { gte: 1, lt: max }, title: { notIn: t } } })', ['SELECT * FROM "Post" WHERE id >= 1 AND id < $1 AND NOT (title = ANY($2))']],
     ['await prismaClient.post.groupBy({ by: ["authorId"], where: { deletedAt: { not: { equals: null } } } })', ['SELECT * FROM "Post" WHERE NOT ("deletedAt" IS NULL)']],
     [
       'await prisma.user.findMany({ where: { OR: [{ deletedAt: null }, { email }], AND: [{ name }, { id: 1 }], NOT: { email: "a" } } })',
-      ['SELECT * FROM "users" WHERE ("deleted_at" IS NULL OR "email" = $1) AND "name" = $2 AND "id" = 1 AND NOT ("email" = $3)'],
+      ['SELECT * FROM users WHERE (deleted_at IS NULL OR email = $1) AND name = $2 AND id = 1 AND NOT (email = $3)'],
     ],
-    ['await prisma.user.findMany({ where: { OR: [{ deletedAt: null }, {}] } })', ['SELECT * FROM "users" WHERE ("deleted_at" IS NULL OR TRUE)']],
-    ['await prisma.user.findMany({ where: { OR: [] } })', ['SELECT * FROM "users" WHERE FALSE']],
-    ['await prisma.user.findMany({ where: { email: undefined } })', ['SELECT * FROM "users"']],
-    ['await prisma.user.findMany({ where: { email: { contains: q, mode: "insensitive" } } })', ['SELECT * FROM "users" WHERE "email" LIKE $1']],
+    ['await prisma.user.findMany({ where: { OR: [{ deletedAt: null }, {}] } })', ['SELECT * FROM users WHERE (deleted_at IS NULL OR TRUE)']],
+    ['await prisma.user.findMany({ where: { OR: [] } })', ['SELECT * FROM users WHERE FALSE']],
+    ['await prisma.user.findMany({ where: { email: undefined } })', ['SELECT * FROM users']],
+    ['await prisma.user.findMany({ where: { email: { contains: q, mode: "insensitive" } } })', ['SELECT * FROM users WHERE email LIKE $1']],
     [
       // includes: each relation is a read of its own, matched by the foreign key
       'await prisma.user.findMany({ where: { deletedAt: null }, include: { posts: true, profile: true, tags: false } })',
       [
-        'SELECT * FROM "users" WHERE "deleted_at" IS NULL',
-        'SELECT * FROM "Post" WHERE "author_id" = ANY($1)',
-        'SELECT * FROM "profiles" WHERE "user_id" = ANY($1)',
+        'SELECT * FROM users WHERE deleted_at IS NULL',
+        'SELECT * FROM "Post" WHERE author_id = ANY($1)',
+        'SELECT * FROM profiles WHERE user_id = ANY($1)',
       ],
     ],
     [
       'await prisma.post.findMany({ select: { id: true, author: true, tags: { where: { label } } } })',
-      ['SELECT * FROM "Post"', 'SELECT * FROM "users" WHERE "id" = ANY($1)', 'SELECT * FROM "tags" WHERE "label" = $1'],
+      ['SELECT * FROM "Post"', 'SELECT * FROM users WHERE id = ANY($1)', 'SELECT * FROM tags WHERE label = $1'],
     ],
     [
       'await prisma.user.findUnique({ where: { id }, include: { posts: { where: { deletedAt: null }, include: { tags: true } } } })',
-      ['SELECT * FROM "users" WHERE "id" = $1', 'SELECT * FROM "Post" WHERE "author_id" = ANY($1) AND "deletedAt" IS NULL', 'SELECT * FROM "tags"'],
+      ['SELECT * FROM users WHERE id = $1', 'SELECT * FROM "Post" WHERE author_id = ANY($1) AND "deletedAt" IS NULL', 'SELECT * FROM tags'],
     ],
     [
       // relation filters: a condition on other rows here, and a read of the related table of their own
       'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { title } }, profile: { is: { bio } } } })',
-      ['SELECT * FROM "users" WHERE "deleted_at" IS NULL AND $1 AND $2', 'SELECT * FROM "Post" WHERE "title" = $1', 'SELECT * FROM "profiles" WHERE "bio" = $1'],
+      ['SELECT * FROM users WHERE deleted_at IS NULL AND $1 AND $2', 'SELECT * FROM "Post" WHERE title = $1', 'SELECT * FROM profiles WHERE bio = $1'],
     ],
-    ['await prisma.post.findMany({ where: { author: { email } } })', ['SELECT * FROM "Post" WHERE $1', 'SELECT * FROM "users" WHERE "email" = $1']],
-    ['await prisma.user.findMany({ where: { posts: { none: { title } }, NOT: { posts: { some: {} } } } })', ['SELECT * FROM "users" WHERE $1 AND NOT ($2)']],
-    ['const where = { email, deletedAt: null };\nawait prisma.user.findMany({ where })', ['SELECT * FROM "users" WHERE "email" = $1 AND "deleted_at" IS NULL']],
-    ['const args = { where: { email } };\nawait prisma.user.findMany(args)', ['SELECT * FROM "users" WHERE "email" = $1']],
+    ['await prisma.post.findMany({ where: { author: { email } } })', ['SELECT * FROM "Post" WHERE $1', 'SELECT * FROM users WHERE email = $1']],
+    ['await prisma.user.findMany({ where: { posts: { none: { title } }, NOT: { posts: { some: {} } } } })', ['SELECT * FROM users WHERE $1 AND NOT ($2)']],
+    ['const where = { email, deletedAt: null };\nawait prisma.user.findMany({ where })', ['SELECT * FROM users WHERE email = $1 AND deleted_at IS NULL']],
+    ['const args = { where: { email } };\nawait prisma.user.findMany(args)', ['SELECT * FROM users WHERE email = $1']],
   ])('%s', (code, expected) => {
     const found = fragments(code);
     expect(found.map((f) => f.text)).toEqual(expected);
@@ -222,16 +223,16 @@ describe('Prisma client: synthesized SQL', () => {
   });
 
   it.each([
-    ['a variable where', 'await prisma.user.findMany({ where })', 'SELECT * FROM "users" WHERE $1'],
-    ['a let-bound where', 'let where = { email };\nawait prisma.user.findMany({ where })', 'SELECT * FROM "users" WHERE $1'],
-    ['a spread inside where', 'await prisma.user.findMany({ where: { ...filters, email } })', 'SELECT * FROM "users" WHERE $1 AND "email" = $2'],
-    ['a spread of the arguments', 'await prisma.user.findMany({ ...args, take: 10 })', 'SELECT * FROM "users" WHERE $1'],
-    ['arguments from a function', 'await prisma.user.findMany(buildArgs(q))', 'SELECT * FROM "users" WHERE $1'],
-    ['a computed key', 'await prisma.user.findMany({ where: { [key]: value } })', 'SELECT * FROM "users" WHERE $1'],
-    ['an unknown operator', 'await prisma.user.findMany({ where: { deletedAt: { isSet: false } } })', 'SELECT * FROM "users" WHERE $1'],
-    ['an unknown field (a compound unique)', 'await prisma.user.findUnique({ where: { email_name: { email, name } } })', 'SELECT * FROM "users" WHERE $1'],
-    ['a NOT with nothing inside', 'await prisma.user.findMany({ where: { NOT: {} } })', 'SELECT * FROM "users" WHERE $1'],
-    ['an OR held in a variable', 'await prisma.user.findMany({ where: { OR: branches } })', 'SELECT * FROM "users" WHERE $1'],
+    ['a variable where', 'await prisma.user.findMany({ where })', 'SELECT * FROM users WHERE $1'],
+    ['a let-bound where', 'let where = { email };\nawait prisma.user.findMany({ where })', 'SELECT * FROM users WHERE $1'],
+    ['a spread inside where', 'await prisma.user.findMany({ where: { ...filters, email } })', 'SELECT * FROM users WHERE $1 AND email = $2'],
+    ['a spread of the arguments', 'await prisma.user.findMany({ ...args, take: 10 })', 'SELECT * FROM users WHERE $1'],
+    ['arguments from a function', 'await prisma.user.findMany(buildArgs(q))', 'SELECT * FROM users WHERE $1'],
+    ['a computed key', 'await prisma.user.findMany({ where: { [key]: value } })', 'SELECT * FROM users WHERE $1'],
+    ['an unknown operator', 'await prisma.user.findMany({ where: { deletedAt: { isSet: false } } })', 'SELECT * FROM users WHERE $1'],
+    ['an unknown field (a compound unique)', 'await prisma.user.findUnique({ where: { email_name: { email, name } } })', 'SELECT * FROM users WHERE $1'],
+    ['a NOT with nothing inside', 'await prisma.user.findMany({ where: { NOT: {} } })', 'SELECT * FROM users WHERE $1'],
+    ['an OR held in a variable', 'await prisma.user.findMany({ where: { OR: branches } })', 'SELECT * FROM users WHERE $1'],
   ])('opaque: %s', (_name, code, expected) => {
     const found = fragments(code);
     expect(found.map((f) => f.text)).toEqual([expected]);
@@ -260,13 +261,13 @@ describe('Prisma client: synthesized SQL', () => {
     const code = "const rows = await this.prisma.user.findMany({ include: { 'posts': { where: { title } }, profile: true } });";
     const [main, posts, profile] = fragments(code);
     expect(tableSource(code, main!)).toBe('user');
-    expect(main!.toSource(main!.text.indexOf('"users"'))).toBe(code.indexOf('user.'));
+    expect(main!.toSource(main!.text.indexOf('FROM users') + 5)).toBe(code.indexOf('user.'));
     expect(tableSource(code, posts!)).toBe('posts');
     expect(posts!.toSource(posts!.text.indexOf('"Post"'))).toBe(code.indexOf('posts'));
     expect(tableSource(code, profile!)).toBe('profile');
     // a column maps to its key in the where
-    const title = posts!.text.indexOf('"title"');
-    expect(code.slice(posts!.toSource(title), posts!.toSource(title + 6) + 1)).toBe('title');
+    const title = posts!.text.indexOf('title');
+    expect(code.slice(posts!.toSource(title), posts!.toSource(title + 4) + 1)).toBe('title');
   });
 });
 

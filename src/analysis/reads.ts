@@ -330,7 +330,7 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
 
 /** The edits that fix a finding, when a safe one exists. SQL synthesized from builder code cannot be edited. */
 function fixOfFinding(origin: Origin, verdict: ReportedVerdict, filter: string): FragmentEdit[] | null {
-  if (origin.scope.source.fragment.origin === 'query-builder') return null;
+  if (origin.scope.source.fragment.fixable === false) return null;
   if (verdict === 'missing') return fixFor(origin.ref, origin.scope, filter);
   return verdict === 'outer-where' ? moveToOn(origin, filter) : null;
 }

@@ -4,6 +4,7 @@
  */
 import { parseCached } from '../sql/source.js';
 import { tokenize } from '../sql/parser.js';
+import { quoteIdent } from '../sql/ident.js';
 import { fieldsOf } from '../sql/ast.js';
 import { atoms, atomColumns, lowerPredicate, type Atom, type ColumnRef, type Predicate } from '../sql/predicate.js';
 
@@ -19,9 +20,7 @@ export interface Requirement {
 /** Does this column reference point at the relation being checked? */
 export type Binder = (column: ColumnRef) => boolean;
 
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
+export { quoteIdent } from '../sql/ident.js';
 
 /** Boolean flags (`deleted`, `is_deleted`, `isDeleted`, `archived`) are tested with NOT; timestamps with IS NULL. */
 export function isFlagColumn(column: string): boolean {

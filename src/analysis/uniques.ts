@@ -11,7 +11,8 @@
 import { applySql } from '../schema/apply.js';
 import { emptySchema, findRelation, type RelationInfo, type SchemaModel, type UniqueInfo } from '../schema/model.js';
 import { chooseName } from '../sql/naming.js';
-import { mentionsColumn, quoteIdent as quoteAlways } from '../sql/sqltext.js';
+import { mentionsColumn } from '../sql/sqltext.js';
+import { quoteIdent } from '../sql/ident.js';
 import { tableSetting } from '../settings.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import type { StatementModel } from '../sql/lower.js';
@@ -131,20 +132,6 @@ function shapeOfInfo(unique: UniqueInfo, relation: RelationInfo): Shape {
 }
 
 const normalize = (text: string): string => text.replace(/\s+/g, '').toLowerCase();
-
-/**
- * A name as SQL, quoted only when it must be: unquoted when PostgreSQL reads it back as the same column name
- * (`key`, `name` are keywords but not reserved; `user`, `order` are).
- */
-function quoteIdent(name: string): string {
-  if (/^[a-z_][a-z0-9_$]*$/.test(name)) {
-    const outcome = parseCached(`SELECT ${name} FROM t`);
-    const select = outcome.ok ? fieldsOf(outcome.parsed.statements[0]?.node, 'SelectStmt') : undefined;
-    const ref = columnRef(fieldsOf(list(select?.targetList)[0], 'ResTarget')?.val);
-    if (ref && ref.qualifier === null && ref.name === name) return name;
-  }
-  return quoteAlways(name);
-}
 
 /** An index key as SQL: a column name quoted where needed; an expression as is when it is a call, else in parens. */
 function renderKey(key: Pick<KeyElement, 'name' | 'expression'>): string {

@@ -23,9 +23,11 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
-import { propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, quoteName as quote, scanFile, SynthText as Text } from './synth.js';
-import { nextParam, type PlaceholderCounter } from './placeholders.js';
+import { patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
+import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
+import { quoteIdent } from '../sql/ident.js';
+import { scanProgram, type ProgramScan } from './program.js';
+import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 type Node = TSESTree.Node;
 
@@ -135,32 +137,22 @@ class Lowerer {
   }
 
   /** `"schema"."table"`, every character mapped into `range`. */
-  tableText(table: DrizzleTable, [from, to]: [number, number]): Text {
+  tableText(table: DrizzleTable, range: [number, number]): Text {
     const t = new Text();
-    const last = Math.max(from, to - 1);
-    const put = (name: string): void => {
-      const q = quote(name);
-      t.push('"', from);
-      for (let k = 1; k < q.length - 1; k++) t.push(q[k]!, Math.min(from + k - 1, last));
-      t.push('"', last);
-    };
     if (table.schema !== undefined) {
-      put(table.schema);
-      t.push('.', from);
+      pushIdent(t, table.schema, range);
+      t.push('.', range[0]);
     }
-    put(table.table);
+    pushIdent(t, table.table, range);
     return t;
   }
 
   /** `"table"."column"`: the qualifier maps onto `qualifier`, the column onto `range`. */
-  private columnText(table: DrizzleTable, column: string, qualifier: [number, number], [from, to]: [number, number]): Text {
+  private columnText(table: DrizzleTable, column: string, qualifier: [number, number], range: [number, number]): Text {
     const t = new Text();
-    const q = quote(table.table);
-    t.push(q, qualifier[0]);
-    t.push('.', from);
-    const c = quote(column);
-    const last = Math.max(from, to - 1);
-    for (let k = 0; k < c.length; k++) t.push(c[k]!, Math.min(from + Math.max(0, k - 1), last));
+    t.push(quoteIdent(table.table), qualifier[0]);
+    t.push('.', range[0]);
+    pushIdent(t, column, range);
     return t;
   }
 
@@ -332,8 +324,7 @@ class Lowerer {
           table = this.tableText(ref.table, ref.range);
         } else {
           table = new Text();
-          this.counter.ident += 1;
-          table.push(`"__sd_ident_${this.counter.ident}"`, step.at, true); // a table we cannot see
+          table.push(nextIdent(this.counter), step.at, true); // a table we cannot see
         }
         joins.push({ kind: JOINS[step.name]!, table, on: step.name === 'crossJoin' ? null : ((step.args[1] as Node | undefined) ?? null), at: step.at });
       } else if (step.name === 'where') {
@@ -368,7 +359,7 @@ class Lowerer {
         out.add(c);
       });
     }
-    const fragment = out.toFragment('query-builder');
+    const fragment = out.toSynthesized();
     return parseCached(fragment.text).ok ? fragment : null;
   }
 
@@ -432,7 +423,7 @@ class Lowerer {
             sql.add(c);
           });
         }
-        const fragment = sql.toFragment('query-builder');
+        const fragment = sql.toSynthesized();
         if (parseCached(fragment.text).ok) out.push(fragment);
       } catch {
         // skip this read
@@ -612,8 +603,31 @@ export function extractDrizzle(
   tables: ReadonlyMap<string, DrizzleTable> | undefined,
 ): SqlFragment[] {
   if (!tables || tables.size === 0) return [];
-  // a relational `where: (users, { eq }) => …` names the table and operators it is given: not a shadow
-  const { calls, parents, consts, once, imports } = scanFile(program, visitorKeys, (fn, ps) => !isWhereCallback(fn, ps));
+  return drizzleFromScan(scanProgram(program, '', visitorKeys), tables);
+}
+
+/**
+ * Names declared once when the parameters of relational `where: (users, { eq }) => …` callbacks do not count:
+ * such a callback names the table and operators it is given, it does not shadow them.
+ */
+function onceOutsideWhereCallbacks(scan: ProgramScan): (name: string) => boolean {
+  const callbackParams = new Map<string, number>();
+  for (const node of scan.declarations) {
+    if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.type !== AST_NODE_TYPES.FunctionExpression) continue;
+    if (!isWhereCallback(node, scan.parents)) continue;
+    for (const param of node.params) for (const id of patternNames(param)) callbackParams.set(id.name, (callbackParams.get(id.name) ?? 0) + 1);
+  }
+  if (callbackParams.size === 0) return scan.once;
+  return (name) => (scan.declarationCounts.get(name) ?? 0) - (callbackParams.get(name) ?? 0) === 1;
+}
+
+/** `extractDrizzle` over the one walk of the file. */
+export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, DrizzleTable> | undefined): SqlFragment[] {
+  if (!tables || tables.size === 0) return [];
+  const { calls, parents, imports } = scan;
+  const once = onceOutsideWhereCallbacks(scan);
+  const consts = new Map<string, Node>();
+  for (const [name, d] of scan.constInitsAll) if (once(name)) consts.set(name, d);
   const names: FileNames = { tables: new Map(), namespaces: new Set(), ops: new Map(), opNamespaces: new Set(), consts };
   for (const { local, imported, source } of imports) {
     if (!once(local)) continue;

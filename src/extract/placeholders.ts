@@ -13,21 +13,9 @@ import { MappedText } from './mapped-text.js';
 
 export type PlaceholderStyle = 'knex' | 'knex-positional' | 'knex-named' | 'pg-promise';
 
-/** Numbers handed out so far in one fragment (the next param is `param + 1`). */
-export interface PlaceholderCounter {
-  param: number;
-  ident: number;
-}
+import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
-export function nextParam(counter: PlaceholderCounter): string {
-  counter.param += 1;
-  return `$${counter.param}`;
-}
-
-export function nextIdent(counter: PlaceholderCounter): string {
-  counter.ident += 1;
-  return `"__sd_ident_${counter.ident}"`;
-}
+export { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;

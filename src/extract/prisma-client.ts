@@ -24,8 +24,9 @@ import { delegateName } from '../schema/prisma.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { isLiteral, isUndefined, keyName, keyRange, namedLike, quoteName as quote, scanFile, SynthText as Text } from './synth.js';
-import { nextParam, type PlaceholderCounter } from './placeholders.js';
+import { isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
+import { scanProgram, type ProgramScan } from './program.js';
+import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 type Node = TSESTree.Node;
 
@@ -120,28 +121,19 @@ class Lowerer {
   }
 
   /** `"Table"` (schema-qualified when `@@schema` says so), every character mapped into `range`. */
-  private table(model: PrismaModel, [from, to]: [number, number]): Text {
+  private table(model: PrismaModel, range: [number, number]): Text {
     const t = new Text();
-    const last = Math.max(from, to - 1);
-    const put = (name: string): void => {
-      t.push('"', from);
-      const n = quote(name).slice(1, -1);
-      for (let k = 0; k < n.length; k++) t.push(n[k]!, Math.min(from + k, last));
-      t.push('"', last);
-    };
     if (model.schema !== undefined) {
-      put(model.schema);
-      t.push('.', from);
+      pushIdent(t, model.schema, range);
+      t.push('.', range[0]);
     }
-    put(model.table);
+    pushIdent(t, model.table, range);
     return t;
   }
 
-  private column(name: string, [from, to]: [number, number]): Text {
+  private column(name: string, range: [number, number]): Text {
     const t = new Text();
-    const q = quote(name);
-    const last = Math.max(from, to - 1);
-    for (let k = 0; k < q.length; k++) t.push(q[k]!, Math.min(from + Math.max(0, k - 1), last));
+    pushIdent(t, name, range);
     return t;
   }
 
@@ -192,7 +184,7 @@ class Lowerer {
         out.add(c);
       });
     }
-    const fragment = out.toFragment('query-builder');
+    const fragment = out.toSynthesized();
     return parseCached(fragment.text).ok ? fragment : null;
   }
 
@@ -387,10 +379,16 @@ export function extractPrismaClient(
   models: ReadonlyMap<string, PrismaModel> | undefined,
 ): SqlFragment[] {
   if (!models || models.size === 0) return [];
+  return prismaClientFromScan(scanProgram(program, '', visitorKeys), models);
+}
+
+/** `extractPrismaClient` over the one walk of the file. */
+export function prismaClientFromScan(scan: ProgramScan, models: ReadonlyMap<string, PrismaModel> | undefined): SqlFragment[] {
+  if (!models || models.size === 0) return [];
   const delegates = new Map<string, PrismaModel>();
   for (const model of models.values()) delegates.set(delegateName(model.name), model);
 
-  const { calls, consts } = scanFile(program, visitorKeys);
+  const { calls, consts } = scan;
 
   const lowerer = new Lowerer(consts, models);
   const fragments: SqlFragment[] = [];

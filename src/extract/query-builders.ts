@@ -16,12 +16,15 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
+import { needsQuotes } from '../sql/ident.js';
 import { propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
-import { awaited, continued, decompose, scanFile, SynthText, type Step } from './synth.js';
-import { nextIdent, nextParam, normalizePlaceholders, type PlaceholderCounter, type PlaceholderStyle } from './placeholders.js';
+import { awaited, continued, decompose, SynthText, type Step } from './synth.js';
+import { scanProgram, type ProgramScan } from './program.js';
+import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
+import { isOpaqueIdentText, nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 type Node = TSESTree.Node;
 type Keys = Readonly<Record<string, readonly string[] | undefined>> | undefined;
@@ -68,15 +71,6 @@ const OPERATORS = new Set([
   '~', '~*', '!~', '!~*', '@>', '<@', '&&', 'is distinct from', 'is not distinct from',
 ]);
 const WHERE_METHOD = /^(?:(or|and)W|w)here(Not)?(Null|In|Between|Exists|Raw|Like|ILike|Ref)?$/;
-const RESERVED = new Set(
-  ('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
-    'current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc ' +
-    'distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral ' +
-    'leading limit localtime localtimestamp not null offset on only or order placing primary references returning ' +
-    'select session_user some symmetric table then to trailing true union unique user using variadic when where ' +
-    'window with authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull ' +
-    'join left like natural notnull outer overlaps right similar tablesample verbose').split(' '),
-);
 
 /** A string the file spells out, with the source index of every character. */
 interface Str {
@@ -130,9 +124,6 @@ function isFunction(node: Node): node is TSESTree.FunctionExpression | TSESTree.
   return node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.ArrowFunctionExpression;
 }
 
-function needsQuotes(name: string): boolean {
-  return !/^[a-z_][a-z0-9_$]*$/.test(name) || RESERVED.has(name);
-}
 
 function slice(str: Str, from: number, to: number): Str {
   return { value: str.value.slice(from, to), src: str.src.slice(from, to) };
@@ -729,7 +720,7 @@ class Lowerer {
     const [target, a, b, c] = step.args;
     if (!target) return null;
     const table = this.table(target, schema, step.at);
-    if (table.text.startsWith('"__sd_ident_')) return null;
+    if (isOpaqueIdentText(table.text)) return null;
     const out = new Piece().syn(`${kind} `, step.at).add(table);
     if (kind === 'CROSS JOIN') return step.args.length === 1 ? out : null;
     if (!a) return null;
@@ -930,7 +921,7 @@ class Lowerer {
     const [target, a, b] = step.args;
     if (!target) return null;
     const table = this.table(target, null, step.at);
-    if (table.text.startsWith('"__sd_ident_')) return null;
+    if (isOpaqueIdentText(table.text)) return null;
     const out = new Piece().syn(`${kind} `, step.at).add(table);
     if (kind === 'CROSS JOIN') return step.args.length === 1 ? out : null;
     let on: Piece | null = null;
@@ -993,8 +984,13 @@ function expressionNames(param: TSESTree.Parameter | undefined): ExpressionNames
  * fails to lower is skipped.
  */
 export function extractQueryBuilders(program: TSESTree.Program, sourceText: string, visitorKeys: Keys): SqlFragment[] {
-  const { calls, parents, consts } = scanFile(program, visitorKeys);
-  const lowerer = new Lowerer(sourceText, consts);
+  return queryBuildersFromScan(scanProgram(program, sourceText, visitorKeys));
+}
+
+/** `extractQueryBuilders` over the one walk of the file. */
+export function queryBuildersFromScan(scan: ProgramScan): SqlFragment[] {
+  const { calls, parents, consts } = scan;
+  const lowerer = new Lowerer(scan.text, consts);
   const fragments: SqlFragment[] = [];
   for (const call of calls) {
     try {
@@ -1035,7 +1031,7 @@ function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Map
   }
   if (!root.select.from) return null;
   const text = lowerer.render(root.select, end.range[0]);
-  const fragment = text.toFragment('query-builder');
+  const fragment = text.toSynthesized();
   // raw pieces we inlined could make it unparsable: then it is not ours to report
   return parseCached(fragment.text).ok ? fragment : null;
 }

@@ -3,14 +3,22 @@
  * text, reading object-literal keys, and deciding whether a chain is a query that runs.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, patternNames, propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
+import { propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
+import { scanProgram, type ProgramScan } from './program.js';
 import { MappedText } from './mapped-text.js';
+import type { SqlFragment } from '../sql/fragment.js';
+import { needsQuotes } from '../sql/ident.js';
 
 /** Mapped text with two builders: synthetic text at one source position, and another mapped text appended. */
 export class SynthText extends MappedText {
   syn(text: string, pos: number): this {
     this.push(text, pos);
     return this;
+  }
+
+  /** The finished fragment of synthesized SQL: it maps back to the code, but is not text of the file to edit. */
+  toSynthesized(): SqlFragment {
+    return { ...this.toFragment('query-builder'), fixable: false };
   }
 
   add(other: MappedText): this {
@@ -30,9 +38,20 @@ export function namedLike(node: Node, pattern: RegExp): boolean {
   return false;
 }
 
-/** A double-quoted SQL identifier. */
-export function quoteName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+/**
+ * Appends a name as an SQL identifier (quoted only when PostgreSQL needs it), its characters mapped one by one onto
+ * the source range `[from, to)` (clamped to it; the name's end onto its end), the quotes onto its ends.
+ */
+export function pushIdent(text: MappedText, name: string, [from, to]: readonly [number, number]): void {
+  const last = Math.max(from, to - 1);
+  const quoted = needsQuotes(name);
+  if (quoted) text.push('"', from);
+  for (let k = 0; k < name.length; k++) {
+    // the last character lands on the end of the range, so a report covers all of it
+    const at = k === name.length - 1 && !quoted ? last : Math.min(from + k, last);
+    text.push(name[k] === '"' && quoted ? '""' : name[k]!, at);
+  }
+  if (quoted) text.push('"', last);
 }
 
 export function isLiteral(node: Node, value: boolean | null): boolean {
@@ -130,92 +149,10 @@ export function decompose(end: Node): { base: Node; steps: Step[] } {
   return { base: node, steps };
 }
 
-/** What a front end needs to know about a file before lowering its calls. */
-export interface FileScan {
-  /** Every call expression, in source order. */
-  calls: TSESTree.CallExpression[];
-  /** Each node's parent. */
-  parents: Map<Node, Node>;
-  /** `const x = …` initializers, for names declared exactly once in the file (so no shadowing can hide them). */
-  consts: Map<string, Node>;
-  /** Is this name declared exactly once in the file (imports, variables, functions, parameters, classes)? */
-  once: (name: string) => boolean;
-  imports: Array<{ local: string; imported: string | null; source: string }>;
-}
+/** The one walk of a file, under the name older callers use. */
+export type FileScan = ProgramScan;
 
-/**
- * One iterative walk over a file (deep chains would overflow a recursive one). `countsParams` says whether a
- * function's parameters count as declarations (a drizzle `where: (users, ops) => …` names what it is given).
- * Never throws: what was collected before a failure is kept.
- */
-export function scanFile(
-  program: TSESTree.Program,
-  visitorKeys: VisitorKeys,
-  countsParams: (fn: Node, parents: Map<Node, Node>) => boolean = () => true,
-): FileScan {
-  const parents = new Map<Node, Node>();
-  const calls: TSESTree.CallExpression[] = [];
-  const declarations = new Map<string, number>();
-  const constInits = new Map<string, Node>();
-  const imports: FileScan['imports'] = [];
-  const declare = (id: TSESTree.Identifier): void => {
-    declarations.set(id.name, (declarations.get(id.name) ?? 0) + 1);
-  };
-  try {
-    const stack: Node[] = [program];
-    while (stack.length) {
-      const node = stack.pop()!;
-      switch (node.type) {
-        case AST_NODE_TYPES.CallExpression:
-          calls.push(node);
-          break;
-        case AST_NODE_TYPES.VariableDeclaration:
-          for (const d of node.declarations) {
-            patternNames(d.id).forEach(declare);
-            if (node.kind === 'const' && d.id.type === AST_NODE_TYPES.Identifier && d.init) constInits.set(d.id.name, d.init);
-          }
-          break;
-        case AST_NODE_TYPES.FunctionDeclaration:
-        case AST_NODE_TYPES.FunctionExpression:
-        case AST_NODE_TYPES.ArrowFunctionExpression:
-          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id);
-          if (countsParams(node, parents)) for (const param of node.params) patternNames(param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.CatchClause:
-          patternNames(node.param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.ClassDeclaration:
-          if (node.id) declare(node.id);
-          break;
-        case AST_NODE_TYPES.ImportDeclaration:
-          for (const specifier of node.specifiers) {
-            declare(specifier.local);
-            const imported =
-              specifier.type === AST_NODE_TYPES.ImportSpecifier
-                ? specifier.imported.type === AST_NODE_TYPES.Identifier
-                  ? specifier.imported.name
-                  : String(specifier.imported.value)
-                : specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier
-                  ? null
-                  : 'default';
-            imports.push({ local: specifier.local.name, imported, source: String(node.source.value) });
-          }
-          break;
-        default:
-          break;
-      }
-      for (const child of childNodes(node, visitorKeys)) {
-        if (parents.has(child) || child === program) continue;
-        parents.set(child, node);
-        stack.push(child);
-      }
-    }
-  } catch {
-    // keep what was collected
-  }
-  const once = (name: string): boolean => declarations.get(name) === 1;
-  const consts = new Map<string, Node>();
-  for (const [name, init] of constInits) if (once(name)) consts.set(name, init);
-  calls.sort((a, b) => a.range[0] - b.range[0]);
-  return { calls, parents, consts, once, imports };
+/** The one walk of a file (see `scanProgram`), for callers without the file text. */
+export function scanFile(program: TSESTree.Program, visitorKeys: VisitorKeys): FileScan {
+  return scanProgram(program, '', visitorKeys);
 }

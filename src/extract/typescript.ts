@@ -15,10 +15,13 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
-import { childNodes, patternNames, propertyName, unwrap } from './estree.js';
+import { patternNames, propertyName, unwrap } from './estree.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
+import { STAND_IN } from '../sql/placeholder.js';
+import { quoteIdent } from '../sql/ident.js';
+import { scanProgram, type ProgramScan } from './program.js';
 import {
   nextIdent,
   nextParam,
@@ -136,9 +139,6 @@ function findProperty(object: TSESTree.ObjectExpression, names: readonly string[
   return null;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /**
  * Is an interpolation between `before` and `after` in an identifier position? A `.` directly next to it, or the
@@ -185,7 +185,7 @@ function tailText(items: readonly Item[]): string {
   let text = '';
   for (let k = items.length - 1; k >= 0 && text.length < 80; k--) {
     const item = items[k]!;
-    text = (item.kind === 'text' ? item.text : item.kind === 'param' ? '$0' : '"__sd"') + text;
+    text = (item.kind === 'text' ? item.text : STAND_IN[item.kind]) + text;
   }
   return text;
 }
@@ -232,15 +232,16 @@ class Extractor {
     this.bindings.set(name, list);
   }
 
-  /** Records the names a node declares; `ancestors` ends with the node's parent. */
-  declare(node: Node, ancestors: readonly Node[]): void {
+  /** Records the names a node declares. */
+  declare(node: Node, parents: ReadonlyMap<Node, Node>): void {
     const nearest = (kinds: Set<string>): Node | undefined => {
-      for (let k = ancestors.length - 1; k >= 0; k--) if (kinds.has(ancestors[k]!.type)) return ancestors[k];
+      for (let p = parents.get(node); p; p = parents.get(p)) if (kinds.has(p.type)) return p;
       return undefined;
     };
+    const parent = parents.get(node);
     switch (node.type) {
       case AST_NODE_TYPES.VariableDeclarator: {
-        const declaration = ancestors[ancestors.length - 1];
+        const declaration = parent;
         const kind = declaration?.type === AST_NODE_TYPES.VariableDeclaration ? declaration.kind : 'let';
         const scope = nearest(kind === 'var' ? FUNCTION_SCOPES : BLOCK_SCOPES);
         if (kind === 'const' && node.id.type === AST_NODE_TYPES.Identifier && node.init) {
@@ -267,8 +268,12 @@ class Extractor {
         for (const id of patternNames(node.param)) this.bind(id.name, node, { init: null });
         break;
       case AST_NODE_TYPES.ImportDeclaration:
-        for (const specifier of node.specifiers) this.bind(specifier.local.name, ancestors[0], { init: null });
+      {
+        let root: Node | undefined = node;
+        while (root && parents.get(root)) root = parents.get(root);
+        for (const specifier of node.specifiers) this.bind(specifier.local.name, root, { init: null });
         break;
+      }
       case AST_NODE_TYPES.TSEnumDeclaration: {
         const loose = node as unknown as { members?: TSESTree.TSEnumMember[]; body?: { members?: TSESTree.TSEnumMember[] } };
         this.bind(node.id.name, nearest(BLOCK_SCOPES), { init: null, enumMembers: loose.body?.members ?? loose.members ?? [] });
@@ -647,38 +652,18 @@ export function extractSql(
   visitorKeys: Readonly<Record<string, readonly string[] | undefined>> | undefined,
   options?: ExtractOptions,
 ): ExtractedSql[] {
-  const extractor = new Extractor(sourceText, options);
-  const candidates: Array<TSESTree.TaggedTemplateExpression | TSESTree.CallExpression> = [];
-  const strings: Array<TSESTree.StringLiteral | TSESTree.TemplateLiteral> = [];
+  return extractSqlFromScan(scanProgram(program, sourceText, visitorKeys), options);
+}
+
+/** `extractSql` over the one walk of the file. */
+export function extractSqlFromScan(scan: ProgramScan, options?: ExtractOptions): ExtractedSql[] {
+  const extractor = new Extractor(scan.text, options);
   try {
-    // iterative pre-order walk (deep `+` chains would overflow a recursive one), collecting declarations on the way
-    const ancestors: Node[] = [];
-    const stack: Array<{ node: Node; exit: boolean }> = [{ node: program, exit: false }];
-    const seen = new Set<Node>();
-    while (stack.length) {
-      const frame = stack.pop()!;
-      if (frame.exit) {
-        ancestors.pop();
-        continue;
-      }
-      const node = frame.node;
-      if (seen.has(node)) continue;
-      seen.add(node);
-      extractor.declare(node, ancestors);
-      if (node.type === AST_NODE_TYPES.TaggedTemplateExpression || node.type === AST_NODE_TYPES.CallExpression) {
-        candidates.push(node);
-      } else if (options?.ddlStrings && isLooseString(node, ancestors[ancestors.length - 1])) {
-        strings.push(node as TSESTree.StringLiteral | TSESTree.TemplateLiteral);
-      }
-      ancestors.push(node);
-      stack.push({ node, exit: true });
-      const children = childNodes(node, visitorKeys);
-      for (let k = children.length - 1; k >= 0; k--) stack.push({ node: children[k]!, exit: false });
-    }
+    for (const node of scan.declarations) extractor.declare(node, scan.parents);
   } catch {
-    // fall through with the candidates found so far
+    // fall through with the declarations recorded so far
   }
-  for (const candidate of candidates) {
+  for (const candidate of scan.candidates) {
     try {
       if (candidate.type === AST_NODE_TYPES.TaggedTemplateExpression) extractor.taggedTemplate(candidate);
       else extractor.call(candidate);
@@ -686,19 +671,14 @@ export function extractSql(
       // skip this candidate
     }
   }
-  for (const node of strings) {
-    try {
-      extractor.ddlString(node);
-    } catch {
-      // skip this string
+  if (options?.ddlStrings) {
+    for (const node of scan.looseStrings) {
+      try {
+        extractor.ddlString(node);
+      } catch {
+        // skip this string
+      }
     }
   }
   return extractor.results;
-}
-
-/** A string literal or untagged template that is a whole value (not a piece of a `+` chain or a tagged template). */
-function isLooseString(node: Node, parent: Node | undefined): boolean {
-  const whole = parent?.type !== AST_NODE_TYPES.TaggedTemplateExpression && !(parent?.type === AST_NODE_TYPES.BinaryExpression && parent.operator === '+');
-  if (!whole) return false;
-  return (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') || node.type === AST_NODE_TYPES.TemplateLiteral;
 }

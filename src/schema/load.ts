@@ -12,6 +12,7 @@ import type { SoftDeleteSettings } from '../settings.js';
 import { emptySchema, type SchemaModel } from './model.js';
 import { applySql } from './apply.js';
 import { blankDownSections, lineColumn } from '../sql/sqltext.js';
+import { OPAQUE_IDENT } from '../sql/placeholder.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
 import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema-builders.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
@@ -358,8 +359,8 @@ function applyScriptProgram(model: SchemaModel, file: string, text: string, sett
   forgetPlaceholders(model);
 }
 
-/** The extractor writes `"__sd_ident_N"` for an interpolated identifier: what it names is unknown, not a table. */
-const PLACEHOLDER_IDENT = /__sd_ident_\d+/;
+/** An interpolated identifier is an opaque placeholder: what it names is unknown, not a table. */
+const PLACEHOLDER_IDENT = OPAQUE_IDENT;
 
 function forgetPlaceholders(model: SchemaModel): void {
   for (const [key, relation] of model.relations) {

@@ -14,6 +14,11 @@ export interface SqlFragment {
   opaque: ReadonlySet<number>;
   /** Where it came from, for messages and debugging. */
   origin: FragmentOrigin;
+  /**
+   * false when the text is synthesized from code (a query builder, an ORM call): an edit of the SQL has no place in
+   * the file, so findings on it carry no SQL fix (a front end may offer one in the code's own idiom instead).
+   */
+  fixable?: boolean;
   /** Escapes SQL text inserted by a fix for the quoting this fragment sits in (e.g. `'` → `''`). */
   escape?: (text: string) => string;
 }

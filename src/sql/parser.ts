@@ -317,6 +317,22 @@ export function tokenize(text: string): SqlToken[] {
   });
 }
 
+/** PostgreSQL's keyword categories (`kwlist.h`), as the real scanner reports them. */
+export type KeywordCategory = 'none' | 'unreserved' | 'col-name' | 'type-func-name' | 'reserved';
+const CATEGORIES: readonly KeywordCategory[] = ['none', 'unreserved', 'col-name', 'type-func-name', 'reserved'];
+
+/** The keyword category of a bare word (`'none'` for a word that is not a keyword or not one token). */
+export function keywordCategory(word: string): KeywordCategory {
+  let tokens;
+  try {
+    tokens = scanSync(word).tokens;
+  } catch {
+    return 'none';
+  }
+  if (tokens.length !== 1) return 'none';
+  return CATEGORIES[tokens[0]!.keywordKind] ?? 'none';
+}
+
 /** libpg-query's error `cursorPosition` counts code points (not bytes, not UTF-16 units). */
 function errorIndex(error: unknown, text: string): number {
   const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;

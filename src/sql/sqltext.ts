@@ -4,6 +4,7 @@
  */
 import { parseSql, tokenize, type RawNode, type SqlToken } from './parser.js';
 import { fieldsOf, list } from './ast.js';
+import { quoteIdent } from './ident.js';
 
 /** Tokens without comments, which is what every span computation here wants. */
 export function codeTokens(tokens: readonly SqlToken[]): SqlToken[] {
@@ -62,14 +63,7 @@ export function identifierName(token: SqlToken): string {
   return token.text.toLowerCase();
 }
 
-/** Quotes a name when PostgreSQL would need it to read it back as the same identifier. */
-export function quoteIdent(name: string): string {
-  if (/^[a-z_][a-z0-9_$]*$/.test(name)) {
-    const tokens = tokenize(name);
-    if (tokens.length === 1 && tokens[0]!.kind === 'ident') return name;
-  }
-  return `"${name.replace(/"/g, '""')}"`;
-}
+export { quoteIdent } from './ident.js';
 
 /** Deep copy of a node with every non-negative `location` moved by `delta`. */
 export function shiftLocations<T>(node: T, delta: number): T {

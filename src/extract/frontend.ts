@@ -1,0 +1,44 @@
+/**
+ * The front-end contract. A front end turns one source of SQL in a file (SQL text, strings and templates in code,
+ * a query builder, an ORM client) into SQL fragments; the engine lowers every fragment into the one statement
+ * model and the checks never ask where SQL came from.
+ *
+ * Front ends read the file through the one walk (`ProgramScan`), never walk the tree themselves, and depend on
+ * the ORM maps of the schema model (Prisma models, drizzle tables), not on the schema loader.
+ */
+import type { SqlFragment } from '../sql/fragment.js';
+import type { SchemaModel } from '../schema/model.js';
+import type { SoftDeleteSettings } from '../settings.js';
+import type { ProgramScan } from './program.js';
+
+/** What a front end may know about the file it extracts from. */
+export interface ExtractContext {
+  settings: SoftDeleteSettings;
+  schema: SchemaModel;
+  /** The file is one of the schema sources (a migration, a dump). */
+  isSchemaFile: boolean;
+  /** Absolute path of the file. */
+  filename: string;
+  /** 'sql' for SQL text (a `.sql` file), 'program' for a JS/TS file. */
+  language: 'sql' | 'program';
+  /** The type checker's program under typed linting (`parserServices.program`), when present. */
+  typeProgram?: unknown;
+  /** ESTree node → TS node map of typed linting, when present. */
+  esTreeNodeToTSNodeMap?: { get(node: object): unknown };
+}
+
+/** The file as a front end sees it. */
+export interface SourceFile {
+  text: string;
+  /** The one walk of a JS/TS file (undefined for SQL text). */
+  scan?: ProgramScan;
+}
+
+export interface FrontEnd {
+  /** A short stable name (for debugging and tests). */
+  readonly id: string;
+  /** Does this front end have anything to do for files under this context (language, settings, schema)? */
+  appliesTo(context: ExtractContext): boolean;
+  /** The SQL fragments of the file. Never throws: a piece that fails is skipped. */
+  extract(file: SourceFile, context: ExtractContext): SqlFragment[];
+}
