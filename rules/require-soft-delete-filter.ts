@@ -6,13 +6,22 @@ import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
 import type { ReportedVerdict } from '../src/analysis/reads.js';
 
 export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean; allowLookupsBy?: string[] }];
-export type MessageIds = ReportedVerdict | 'missingVia' | 'parseError' | 'notChecked' | 'addFilter' | 'addFilterToOn';
+export type MessageIds =
+  | ReportedVerdict
+  | 'missingVia'
+  | 'missingDisplacing'
+  | 'parseError'
+  | 'notChecked'
+  | 'addFilter'
+  | 'addFilterToOn'
+  | 'filterBeforeJoin';
 
 const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
   missing: 'missing',
   'or-defeated': 'or-defeated',
   'never-true': 'never-true',
   'outer-where': 'outer-where',
+  'full-join': 'full-join',
 };
 
 export default createRule<Options, MessageIds>({
@@ -49,18 +58,23 @@ export default createRule<Options, MessageIds>({
     ],
     messages: {
       missing: '`{{table}}`{{alias}} is read without `{{filter}}`: soft-deleted rows leak into this result.',
+      missingDisplacing:
+        '`{{table}}`{{alias}} is read without `{{filter}}` before a LIMIT, DISTINCT ON or window function: filtering the result afterwards cannot bring back the live rows that soft-deleted ones displaced. Filter here.',
       missingVia:
         '`{{table}}`{{alias}} is read without `{{filter}}`, and its rows reach the result through `{{via}}` unfiltered: soft-deleted rows leak.',
       'or-defeated':
         'The filter `{{filter}}` on `{{table}}`{{alias}} sits inside an OR whose other branch lets soft-deleted rows through. Put it outside the OR: `(… OR …) AND {{filter}}`.',
       'outer-where':
-        "`{{table}}`{{alias}} is on the nullable side of an outer join, but `{{filter}}` is in WHERE: rows whose match was soft-deleted are dropped instead of kept with NULLs (for them the outer join acts as an inner join). Put the filter in the join's ON.",
+        "`{{table}}`{{alias}} is on the nullable side of an outer join, but its soft-delete column is tested in WHERE: rows whose match was soft-deleted are dropped instead of kept with NULLs (for them the outer join acts as an inner join). Put `{{filter}}` in the join's ON.",
+      'full-join':
+        '`{{table}}`{{alias}} is on one side of a FULL JOIN: a filter in its ON filters nothing (unmatched rows still come back), and a filter in WHERE also drops the other side\'s rows whose only match was soft-deleted. Filter it before the join: `(SELECT * FROM {{table}} WHERE …)`.',
       'never-true':
         '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything). Write `{{filter}}`.',
       parseError: 'This SQL could not be parsed, so it was not checked for soft-delete filters: {{message}}',
       notChecked: 'Not checked for soft-delete filters: {{message}}.',
       addFilter: 'Add `{{filter}}`.',
       addFilterToOn: "Add `{{filter}}` to the join's ON.",
+      filterBeforeJoin: 'Replace it with a subquery filtered by `{{filter}}`.',
     },
   },
   defaultOptions: [{ reportParseErrors: false, checkMigrations: false, allowLookupsBy: [] }],
@@ -73,14 +87,14 @@ export default createRule<Options, MessageIds>({
           for (const f of analysis.reads.checkQuery(query)) {
             if (f.verdict === 'missing' && f.pinnedColumns.some((c) => lookupColumns.has(c))) continue;
             const useVia = f.verdict === 'missing' && f.via !== null;
+            const messageId = f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
+            const suggestion = f.verdict === 'outer-where' ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';
             const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '' };
             report({
               loc: locOf(context, f.fragment, f.start, f.end),
-              messageId: useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict],
+              messageId,
               data,
-              suggest: f.fix
-                ? [{ messageId: f.verdict === 'outer-where' ? 'addFilterToOn' : 'addFilter', data, fix: fixOf(context, f.fix) }]
-                : [],
+              suggest: f.fix ? [{ messageId: suggestion, data, fix: fixOf(context, f.fix) }] : [],
             });
           }
         }

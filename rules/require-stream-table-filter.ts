@@ -10,7 +10,7 @@ import { exposesColumns, type ReportedVerdict } from '../src/analysis/reads.js';
 import { currentDefinitions, finalRelation } from '../src/analysis/history.js';
 
 export type Options = [{ views?: boolean; materializedViews?: boolean }];
-export type MessageIds = 'ghostRows' | 'viewLeak' | 'orDefeated' | 'outerWhere' | 'neverTrue' | 'unparsable' | 'addFilter';
+export type MessageIds = 'ghostRows' | 'viewLeak' | 'displacing' | 'orDefeated' | 'outerWhere' | 'fullJoin' | 'neverTrue' | 'unparsable' | 'addFilter' | 'filterBeforeJoin';
 
 const KIND_LABEL: Record<DefinitionKind, string> = {
   'stream-table': 'Stream table',
@@ -24,6 +24,7 @@ const VERDICT_MESSAGE: Record<Exclude<ReportedVerdict, 'missing'>, MessageIds> =
   'or-defeated': 'orDefeated',
   'outer-where': 'outerWhere',
   'never-true': 'neverTrue',
+  'full-join': 'fullJoin',
 };
 
 export default createRule<Options, MessageIds>({
@@ -55,13 +56,18 @@ export default createRule<Options, MessageIds>({
         '{{what}} `{{name}}` reads `{{table}}`{{alias}} without `{{filter}}`: soft-deleted rows stay in its result as ghost rows (counts and sums never go down when rows are deleted).',
       viewLeak:
         'View `{{name}}` reads `{{table}}`{{alias}} without `{{filter}}` and does not expose the soft-delete column, so no reader can filter: every query on `{{name}}` sees soft-deleted rows.',
+      displacing:
+        '{{what}} `{{name}}` reads `{{table}}`{{alias}} without `{{filter}}` before a LIMIT, DISTINCT ON or window function: soft-deleted rows displace live ones, and no filter outside can bring those back. Filter here.',
       orDefeated:
         '{{what}} `{{name}}`: the filter `{{filter}}` on `{{table}}`{{alias}} sits inside an OR whose other branch lets soft-deleted rows through, so they become ghost rows. Put it outside the OR.',
       outerWhere:
         "{{what}} `{{name}}`: `{{table}}`{{alias}} is on the nullable side of an outer join but `{{filter}}` is in WHERE, which drops the rows whose match was soft-deleted instead of keeping them with NULLs. Put the filter in the join's ON.",
+      fullJoin:
+        "{{what}} `{{name}}`: `{{table}}`{{alias}} is on one side of a FULL JOIN, where a filter in ON filters nothing and a filter in WHERE also drops the other side's rows whose only match was soft-deleted. Filter it before the join: `(SELECT * FROM {{table}} WHERE …)`.",
       neverTrue: '{{what}} `{{name}}`: `= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true. Write `{{filter}}`.',
       unparsable: '{{what}} `{{name}}`: its defining query could not be parsed, so it was not checked: {{message}}',
       addFilter: 'Add `{{filter}}` to the defining query.',
+      filterBeforeJoin: 'Replace it with a subquery filtered by `{{filter}}`.',
     },
   },
   defaultOptions: [{ views: true, materializedViews: true }],
@@ -102,12 +108,13 @@ export default createRule<Options, MessageIds>({
           : [];
         for (const f of [...findings, ...hidden]) {
           const data = { what, name: definition.name, table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter };
-          const messageId = f.verdict === 'missing' ? (isView ? 'viewLeak' : 'ghostRows') : VERDICT_MESSAGE[f.verdict];
+          const messageId =
+            f.verdict !== 'missing' ? VERDICT_MESSAGE[f.verdict] : f.displacing ? 'displacing' : isView ? 'viewLeak' : 'ghostRows';
           report({
             loc: locOf(context, f.fragment, f.start, f.end),
             messageId,
             data,
-            suggest: f.fix ? [{ messageId: 'addFilter', data, fix: fixOf(context, f.fix) }] : [],
+            suggest: f.fix ? [{ messageId: f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter', data, fix: fixOf(context, f.fix) }] : [],
           });
         }
       }

@@ -15,23 +15,16 @@ import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
 
 const LONG = process.env.ORACLE_LONG === '1';
 const SEED = Number(process.env.ORACLE_SEED ?? 11);
-const CASES = Number(process.env.ORACLE_CASES ?? (LONG ? 3000 : 220));
-const STATES = Number(process.env.ORACLE_STATES ?? (LONG ? 200 : 24));
+const CASES = Number(process.env.ORACLE_CASES ?? (LONG ? 2000 : 220));
+const STATES = Number(process.env.ORACLE_STATES ?? (LONG ? 100 : 24));
 
 /**
  * Disagreements with the database that are still open, by class. Each must match at least one disagreement of
  * the corpus (a fixed class is taken off this list), and every disagreement must belong to one of them.
  */
 const KNOWN_OPEN: Array<{ name: string; matches: (o: RefOutcome) => boolean }> = [
-  { name: 'pass-through after LIMIT / DISTINCT ON / window', matches: (o) => /^pass-through\/.*\/(limit|distinct-on|window)\/outside$/.test(o.case.shape) && o.outcome === 'fn' },
-  { name: 'FULL JOIN', matches: (o) => o.case.shape === 'outer-join/full' },
-  { name: 'outer join made inner by WHERE, or filtered in WHERE with OR / COALESCE', matches: (o) => /^outer-join\/(left|right)$/.test(o.case.shape) },
-  { name: 'OR contradicted by another conjunct', matches: (o) => o.outcome === 'fp' && o.finding?.verdict === 'or-defeated' },
   { name: 'reference tied by key to a filtered reference', matches: (o) => o.case.shape.startsWith('key-tied/') && o.outcome === 'fp' },
   { name: 'filter on the outer row inside a correlated subquery', matches: (o) => o.case.shape === 'correlated-outer-filter' && o.outcome === 'fp' },
-  { name: 'filter computed into a column', matches: (o) => o.case.shape === 'computed-filter' && o.outcome === 'fp' },
-  { name: 'set operation in a CTE filtered by its reader', matches: (o) => o.case.shape === 'set/in-cte-filtered-by-reader' && o.outcome === 'fp' },
-  { name: 'count(*) FILTER (WHERE deleted_at IS NULL)', matches: (o) => o.case.shape === 'aggregate/filter-clause' && o.outcome === 'fp' },
   { name: 'unused LEFT JOIN', matches: (o) => o.case.shape === 'unused-left-join' && o.outcome === 'fp' },
   { name: 'set operation whose other side already covers the rows', matches: (o) => /^set\/(union|union-all|intersect|except)$/.test(o.case.shape) && o.outcome === 'fp' },
 ];
@@ -71,7 +64,7 @@ describe('differential oracle: the rule against PostgreSQL', { timeout: LONG ? 3
   it('every suggestion, applied, runs and stops the leak', () => {
     const fixed = result.refs.filter((o) => o.fix);
     expect(fixed.length).toBeGreaterThan(20);
-    const failing = fixed.filter((o) => !o.fix!.runs || o.fix!.leaks).filter((o) => o.case.shape !== 'outer-join/full');
+    const failing = fixed.filter((o) => !o.fix!.runs || o.fix!.leaks);
     expect(failing.map(describeOutcome)).toEqual([]);
   });
 });

@@ -147,12 +147,22 @@ describe('outer joins', () => {
     ]);
   });
 
-  it('FULL JOIN: ON filters neither side, WHERE is the place (and is accepted)', () => {
+  // Formerly "WHERE is the place" for a FULL JOIN: PostgreSQL disagrees (the oracle shows live rows of the other
+  // side dropped), so the filter goes before the join.
+  it('FULL JOIN: ON filters neither side, and WHERE drops the other side\'s rows: filter before the join', () => {
     const sql = 'SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id AND u.deleted_at IS NULL';
     expect(readFindings(sql)).toMatchObject([
-      { verdict: 'missing', at: 'users', fixed: 'SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id AND u.deleted_at IS NULL WHERE u.deleted_at IS NULL' },
+      { verdict: 'full-join', at: 'users', fixed: 'SELECT * FROM (SELECT * FROM users WHERE deleted_at IS NULL) u FULL JOIN audit_log a ON a.id = u.id AND u.deleted_at IS NULL' },
     ]);
-    expect(readFindings('SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id WHERE u.deleted_at IS NULL')).toEqual([]);
+    expect(readFindings('SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id WHERE u.deleted_at IS NULL')).toMatchObject([
+      { verdict: 'full-join', at: 'users', fixed: 'SELECT * FROM (SELECT * FROM users WHERE deleted_at IS NULL) u FULL JOIN audit_log a ON a.id = u.id WHERE u.deleted_at IS NULL' },
+    ]);
+    expect(readFindings('SELECT * FROM users FULL JOIN audit_log a ON a.id = users.id')).toMatchObject([
+      { verdict: 'full-join', fixed: 'SELECT * FROM (SELECT * FROM users WHERE deleted_at IS NULL) users FULL JOIN audit_log a ON a.id = users.id' },
+    ]);
+    expect(readFindings('SELECT * FROM (SELECT * FROM users WHERE deleted_at IS NULL) u FULL JOIN audit_log a ON a.id = u.id')).toEqual([]);
+    // WHERE rejecting the NULL-extended users rows makes it `users LEFT JOIN audit_log`: WHERE is then right.
+    expect(readFindings("SELECT * FROM users u FULL JOIN audit_log a ON a.id = u.id WHERE u.plan = 'pro' AND u.deleted_at IS NULL")).toEqual([]);
   });
 
   it('an outer join already made inner by a null-rejecting WHERE accepts the filter in WHERE', () => {
@@ -290,5 +300,74 @@ describe('views under different settings', () => {
     expect(check({})).toBe(0);
     expect(check({ columns: ['gone'] })).toBe(1);
     expect(check({})).toBe(0);
+  });
+});
+
+/** Classes the differential oracle (test/oracle.test.ts) found PostgreSQL disagreeing with; each proven there. */
+describe('read semantics the database decides', () => {
+  it.each<[string, string, string[]]>([
+    ['CTE after LIMIT', 'WITH recent AS (SELECT * FROM orders ORDER BY id DESC LIMIT 3) SELECT id FROM recent WHERE deleted_at IS NULL', ['orders']],
+    ['derived table after DISTINCT ON', 'SELECT id FROM (SELECT DISTINCT ON (user_id) * FROM orders ORDER BY user_id, id DESC) o WHERE o.deleted_at IS NULL', ['orders']],
+    ['CTE with a window function', 'WITH r AS (SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY id DESC) AS rn FROM orders) SELECT id FROM r WHERE rn = 1 AND deleted_at IS NULL', ['orders']],
+    ['LATERAL after LIMIT', 'SELECT u.id, o.id FROM users u CROSS JOIN LATERAL (SELECT * FROM orders WHERE user_id = u.id ORDER BY id DESC LIMIT 1) o WHERE u.deleted_at IS NULL AND o.deleted_at IS NULL', ['orders']],
+    ['plain DISTINCT still passes through', 'WITH d AS (SELECT DISTINCT email, deleted_at FROM users) SELECT email FROM d WHERE deleted_at IS NULL', []],
+    ['filtered inside, before the LIMIT', 'WITH recent AS (SELECT * FROM orders WHERE deleted_at IS NULL ORDER BY id DESC LIMIT 3) SELECT id FROM recent', []],
+  ])('pass-through across a non-monotone operator: %s', (_name, sql, expected) => {
+    expect(readFindings(sql).map((f) => f.at)).toEqual(expected);
+  });
+
+  it('the report after LIMIT is at the inner reference, and its fix goes inside', () => {
+    const sql = 'WITH recent AS (SELECT * FROM orders ORDER BY id DESC LIMIT 3) SELECT id FROM recent WHERE deleted_at IS NULL';
+    expect(readFindings(sql)).toMatchObject([
+      { verdict: 'missing', at: 'orders', fixed: 'WITH recent AS (SELECT * FROM orders WHERE deleted_at IS NULL ORDER BY id DESC LIMIT 3) SELECT id FROM recent WHERE deleted_at IS NULL' },
+    ]);
+  });
+
+  it.each<[string, string, string]>([
+    ['OR in WHERE', "SELECT o.id FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE o.deleted_at IS NULL AND (u.deleted_at IS NULL OR u.plan = 'pro')", 'or-defeated'],
+    ['COALESCE in WHERE', "SELECT o.id FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE o.deleted_at IS NULL AND COALESCE(u.deleted_at, 'infinity') = 'infinity'", 'outer-where'],
+  ])('the nullable side of an outer join tested in WHERE: %s', (_name, sql, verdict) => {
+    expect(readFindings(sql)).toMatchObject([{ verdict, at: 'users' }]);
+  });
+
+  it.each<[string, string]>([
+    ['LIKE', "SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id WHERE u.email LIKE 'a%' AND u.deleted_at IS NULL"],
+    ['column = column', 'SELECT * FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE u.org_id = o.id AND u.deleted_at IS NULL AND o.deleted_at IS NULL'],
+    ['a later inner join', 'SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id JOIN organizations g ON g.id = u.org_id AND g.deleted_at IS NULL WHERE u.deleted_at IS NULL'],
+    ['the preserved side filtered in ON', "SELECT * FROM users u LEFT JOIN organizations g ON g.id = u.org_id AND u.deleted_at IS NULL WHERE g.name = 'x' AND g.deleted_at IS NULL"],
+  ])('an outer join made inner by rejecting the NULL-extended rows: %s', (_name, sql) => {
+    expect(readFindings(sql)).toEqual([]);
+  });
+
+  it('COALESCE does not reject NULLs: the join stays outer', () => {
+    const sql = "SELECT * FROM audit_log a LEFT JOIN users u ON u.id = a.id WHERE COALESCE(u.plan, 'x') = 'x' AND u.deleted_at IS NULL";
+    expect(readFindings(sql)).toMatchObject([{ verdict: 'outer-where', at: 'users' }]);
+  });
+
+  it('an OR whose unfiltered branch is contradicted by another conjunct filters', () => {
+    expect(readFindings("SELECT id FROM users WHERE (deleted_at IS NULL OR plan = 'pro') AND plan = 'free'")).toEqual([]);
+    // …but not when the values may be equal (parameters), or the column differs.
+    expect(readFindings("SELECT id FROM users WHERE (deleted_at IS NULL OR plan = $1) AND plan = $2")).toMatchObject([{ verdict: 'or-defeated' }]);
+    expect(readFindings("SELECT id FROM users WHERE (deleted_at IS NULL OR plan = 'pro') AND email = 'free'")).toMatchObject([{ verdict: 'or-defeated' }]);
+  });
+
+  it('count(*) FILTER (WHERE deleted_at IS NULL) counts live rows; sum(CASE …) does not filter', () => {
+    expect(readFindings('SELECT count(*) FILTER (WHERE deleted_at IS NULL) AS n, 1 AS one FROM users')).toEqual([]);
+    expect(readFindings('SELECT count(*) FILTER (WHERE deleted_at IS NULL), count(*) FROM users').map((f) => f.at)).toEqual(['users']);
+    expect(readFindings('SELECT plan, count(*) FILTER (WHERE deleted_at IS NULL) FROM users GROUP BY plan').map((f) => f.at)).toEqual(['users']);
+    expect(readFindings('SELECT sum(CASE WHEN deleted_at IS NULL THEN 1 ELSE 0 END) FROM users').map((f) => f.at)).toEqual(['users']);
+  });
+
+  it('a filter computed into a column and applied by the reader', () => {
+    expect(readFindings('SELECT s.id FROM (SELECT u.id, u.deleted_at IS NULL AS live FROM users u) s WHERE s.live')).toEqual([]);
+    expect(readFindings('SELECT s.id FROM (SELECT u.id, u.deleted_at IS NULL AS live FROM users u) s').map((f) => f.at)).toEqual(['users']);
+  });
+
+  it('a UNION ALL in a CTE passes the column through to its reader, by position', () => {
+    const sql = 'WITH x AS (SELECT id, deleted_at FROM users UNION ALL SELECT id, deleted_at AS gone FROM organizations) SELECT id FROM x WHERE deleted_at IS NULL';
+    expect(readFindings(sql)).toEqual([]);
+    expect(readFindings('WITH x AS (SELECT id, deleted_at FROM users UNION ALL SELECT id, deleted_at FROM organizations) SELECT id FROM x').map((f) => f.at)).toEqual(['users', 'organizations']);
+    // EXCEPT does not commute with a filter outside: each branch filters itself.
+    expect(readFindings('WITH x AS (SELECT id, deleted_at FROM users EXCEPT SELECT id, deleted_at FROM organizations) SELECT id FROM x WHERE deleted_at IS NULL').map((f) => f.at)).toEqual(['users', 'organizations']);
   });
 });

@@ -8,11 +8,12 @@ import { tableSetting, type SoftDeleteSettings } from '../settings.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { wholeFileFragment } from '../sql/fragment.js';
 import { lowerStatement, type FromRef, type Query, type Scope, type TableRef } from '../sql/lower.js';
-import { atoms, atomColumns, conjuncts, type Predicate } from '../sql/predicate.js';
+import { atoms, atomColumns, conjuncts, pruneContradictions, rejectsNulls, type ColumnRef, type Predicate } from '../sql/predicate.js';
 import { parseFragment } from '../sql/source.js';
 import {
   columnRequirement,
   implies,
+  quoteIdent,
   renameRequirement,
   renderRequirement,
   requirementFromSql,
@@ -20,7 +21,7 @@ import {
   type Requirement,
 } from './requirement.js';
 
-export type ReadVerdict = 'filtered' | 'deliberate' | 'unknown' | 'missing' | 'or-defeated' | 'never-true' | 'outer-where';
+export type ReadVerdict = 'filtered' | 'deliberate' | 'unknown' | 'missing' | 'or-defeated' | 'never-true' | 'outer-where' | 'full-join';
 export type ReportedVerdict = Exclude<ReadVerdict, 'filtered' | 'deliberate' | 'unknown'>;
 
 /** A text edit in fragment coordinates: replace [start, end) with text (start === end: insert). */
@@ -47,6 +48,11 @@ export interface ReadFinding {
   fix: FragmentEdit[] | null;
   /** Columns of the reference pinned to values in its scope (`WHERE u.id = $1`, `u.id = ANY($1)`): a lookup. */
   pinnedColumns: string[];
+  /**
+   * The soft-delete column is passed through, but after LIMIT / OFFSET, DISTINCT ON or a window function: a
+   * filter outside cannot restore the live rows the deleted ones displaced, so the filter must go here.
+   */
+  displacing: boolean;
 }
 
 export interface AnalysisContext {
@@ -114,9 +120,38 @@ export class ReadAnalyzer {
     byMode.set(passThrough, result); // guards against cycles
     for (const cte of query.ctes) result.findings.push(...this.analyze(cte.query, true).findings);
     if (query.kind === 'select') this.analyzeScope(query.scope, passThrough, result);
-    else if (query.kind === 'set') for (const branch of query.branches) this.closed(branch, result);
+    else if (query.kind === 'set') this.analyzeSet(query, passThrough, result);
     else for (const sub of query.subqueries) this.closed(sub, result);
     return result;
+  }
+
+  /**
+   * A UNION [ALL] that passes the soft-delete column through in every branch can be filtered by its reader, as a
+   * single SELECT can: filtering the union is filtering each branch. Columns are matched by position and take
+   * the first branch's names. INTERSECT, EXCEPT and a LIMIT on the union do not commute with a filter outside.
+   */
+  private analyzeSet(query: Extract<Query, { kind: 'set' }>, passThrough: boolean, result: QueryResult): void {
+    const names = outputNames(query);
+    const canPass = passThrough && (query.op === 'union' || query.op === 'union-all') && !query.nonMonotone && names !== null;
+    for (const branch of query.branches) {
+      if (!canPass) {
+        this.closed(branch, result);
+        continue;
+      }
+      const inner = this.analyze(branch, true);
+      result.findings.push(...inner.findings);
+      const branchNames = outputNames(branch);
+      for (const pending of inner.pendings) {
+        const renames = new Map<string, string>();
+        for (const column of pending.requirement.columns) {
+          const at = branchNames?.indexOf(column) ?? -1;
+          if (at >= 0 && names[at]) renames.set(column, names[at]!);
+        }
+        if (renames.size === pending.requirement.columns.length) {
+          result.pendings.push({ ...pending, requirement: renameRequirement(pending.requirement, renames) });
+        } else result.findings.push(finding(pending.origin, pending.verdict, null));
+      }
+    }
   }
 
   /** A query nothing outside can filter: its pendings become findings. */
@@ -130,9 +165,10 @@ export class ReadAnalyzer {
       for (const { requirement, origin, via } of this.requirementsOf(ref, scope, result)) {
         const verdict = judge(ref, scope, requirement);
         if (verdict === 'filtered' || verdict === 'deliberate' || verdict === 'unknown') continue;
+        // After LIMIT, DISTINCT ON or a window function, a filter outside no longer restores what the input lost.
         const passed = passThrough ? passThroughRequirement(scope, ref, requirement) : null;
-        if (passed) result.pendings.push({ origin, requirement: passed, verdict });
-        else result.findings.push(finding(origin, verdict, via));
+        if (passed && !scope.nonMonotone) result.pendings.push({ origin, requirement: passed, verdict });
+        else result.findings.push({ ...finding(origin, verdict, via), displacing: !!passed });
       }
     }
     for (const sub of scope.subqueries) this.closed(sub, result);
@@ -263,38 +299,66 @@ function orDefeats(predicate: Predicate, requirement: Requirement, binds: Binder
   });
 }
 
+const qualifiedBy = (names: string[]) => (c: ColumnRef) => c.qualifier !== null && names.includes(c.qualifier);
+
 /**
- * Is the reference really null-extended? A WHERE conjunct that rejects NULLs on it (`r.room IS NOT NULL`,
- * `r.kind = 'x'`) already drops the unmatched rows: the outer join is effectively inner for it, and a soft-delete
- * filter in WHERE is then right.
+ * Are the NULL-extended rows of the references exposed as `names` rejected after the join — by a WHERE conjunct
+ * (`r.room IS NOT NULL`, `r.kind = 'x'`, `r.name LIKE 'x%'`, `r.id = o.id`) or by the ON of a later inner join?
+ */
+function nullsRejected(names: string[], ref: FromRef, scope: Scope): boolean {
+  const binds = qualifiedBy(names);
+  return [...conjuncts(scope.where), ...ref.rejecting].some((c) => rejectsNulls(c, binds));
+}
+
+/**
+ * Is the reference really null-extended? When its NULL-extended rows are rejected anyway, the outer join is
+ * effectively inner for it, and a soft-delete filter in WHERE is then right.
  */
 function effectivelyNullable(ref: FromRef, scope: Scope): boolean {
-  if (!ref.nullable) return false;
-  const binds = (c: { qualifier: string | null }) => c.qualifier !== null && c.qualifier === ref.exposed;
-  return !conjuncts(scope.where).some(
-    (c) => (c.kind === 'null-test' && !c.isNull && binds(c.column)) || (c.kind === 'compare' && binds(c.column)),
-  );
+  return ref.nullable && !nullsRejected([ref.exposed], ref, scope);
+}
+
+/**
+ * The ON conjuncts that filter the reference: those of inner joins and of its own outer join, and those of an
+ * outer join where it is on a preserved side once the other side's NULL-extended rows are rejected (the join is
+ * then inner).
+ */
+function filteringOn(ref: FromRef, scope: Scope): Predicate[] {
+  return [...ref.on, ...ref.conditionalOn.filter((j) => nullsRejected(j.other, ref, scope)).flatMap((j) => j.on)];
 }
 
 /** The verdict for one reference of a soft-delete relation and one requirement. */
 export function judge(ref: FromRef, scope: Scope, requirement: Requirement): ReadVerdict {
   const binds = binderFor(ref);
+  const req = requirement.predicate;
+  // `SELECT count(*) FILTER (WHERE deleted_at IS NULL) FROM t`: every output counts live rows only.
+  if (scope.aggregateFilters?.every((f) => implies(f, req, binds)) && scope.refs.length === 1) return 'filtered';
   const whereConjuncts = conjuncts(scope.where);
   const nullable = effectivelyNullable(ref, scope);
-  const guard: Predicate = { kind: 'and', args: nullable ? ref.on : [...ref.on, ...whereConjuncts] };
-  const req = requirement.predicate;
+  const on = filteringOn(ref, scope);
+  const guard = pruneContradictions({ kind: 'and', args: nullable ? on : [...on, ...whereConjuncts] });
   if (implies(guard, req, binds)) return 'filtered';
-  const everything: Predicate = { kind: 'and', args: [...ref.on, ...whereConjuncts] };
+  const everything = pruneContradictions({ kind: 'and', args: [...on, ...whereConjuncts] });
   if (hasNever(everything, requirement, binds)) return 'never-true';
-  if (orDefeats(guard, requirement, binds)) return 'or-defeated';
+  if (orDefeats(everything, requirement, binds)) return 'or-defeated';
   if (hasOpaque(everything)) return 'unknown';
-  if (nullable && implies({ kind: 'and', args: whereConjuncts }, req, binds)) return 'outer-where';
+  const where = pruneContradictions({ kind: 'and', args: whereConjuncts });
+  // Null-extended and tested in WHERE (`IS NULL`, `COALESCE(…)`, an OR with IS NULL: the NULL-accepting tests, as
+  // a test that rejects NULLs makes the join inner): the rows whose match was soft-deleted are dropped.
+  if (nullable && mentions(where, requirement, binds)) return ref.fullJoin ? 'full-join' : 'outer-where';
   if (mentions(everything, requirement, binds)) return 'deliberate';
-  return 'missing';
+  return nullable && ref.fullJoin ? 'full-join' : 'missing';
 }
 
 /** The requirement restated over the scope's output columns, when the scope passes every needed column through. */
 function passThroughRequirement(scope: Scope, ref: FromRef, requirement: Requirement): Requirement | null {
+  // The filter computed into a column (`deleted_at IS NULL AS live`): the reader filters with `WHERE live`.
+  const binds = binderFor(ref);
+  const computed = scope.outputs.find((o) => o.name && o.predicate && implies(o.predicate, requirement.predicate, binds));
+  if (computed?.name) {
+    const column: ColumnRef = { qualifier: null, name: computed.name, location: -1 };
+    return { predicate: { kind: 'bool-test', column, value: true, location: -1 }, text: quoteIdent(computed.name), columns: [computed.name] };
+  }
   const names = new Map<string, string>();
   for (const column of requirement.columns) {
     let out: string | null = null;
@@ -325,6 +389,7 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     via,
     fix: fixOfFinding(origin, verdict, filter),
     pinnedColumns: pinnedColumns(ref, scope),
+    displacing: false,
   };
 }
 
@@ -332,7 +397,23 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
 function fixOfFinding(origin: Origin, verdict: ReportedVerdict, filter: string): FragmentEdit[] | null {
   if (origin.scope.source.fragment.fixable === false) return null;
   if (verdict === 'missing') return fixFor(origin.ref, origin.scope, filter);
+  if (verdict === 'full-join') return filterBeforeJoin(origin);
   return verdict === 'outer-where' ? moveToOn(origin, filter) : null;
+}
+
+/**
+ * A side of a FULL JOIN is filtered before the join: `orgs g` becomes `(SELECT * FROM orgs WHERE deleted_at IS
+ * NULL) g`. Neither ON (which filters nothing there) nor WHERE (which also drops the other side's rows whose
+ * only match was soft-deleted) is right.
+ */
+function filterBeforeJoin(origin: Origin): FragmentEdit[] | null {
+  const { ref, scope } = origin;
+  const fragment = scope.source.fragment;
+  const name = fragment.text.slice(ref.span.start, ref.span.end);
+  if (!name) return null;
+  const alias = ref.alias ? '' : ` ${quoteIdent(ref.name)}`;
+  const text = `(SELECT * FROM ${name} WHERE ${renderRequirement(origin.requirement, null)})${alias}`;
+  return [{ fragment, start: ref.span.start, end: ref.span.end, text }];
 }
 
 /**
@@ -408,4 +489,11 @@ function moveToOn(origin: Origin, filter: string): FragmentEdit[] | null {
   const touching = add.find((e) => e.start === removal.start);
   if (touching) return add.map((e) => (e === touching ? { ...e, end: removal.end } : e));
   return [...add, removal];
+}
+
+/** Output column names by position (null for an unnamed expression); null when a `*` hides the positions. */
+function outputNames(query: Query): Array<string | null> | null {
+  if (query.kind === 'set') return query.branches[0] ? outputNames(query.branches[0]) : null;
+  if (query.kind !== 'select' || query.scope.outputs.some((o) => o.star)) return null;
+  return query.scope.outputs.map((o) => o.name);
 }

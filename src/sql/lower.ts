@@ -35,6 +35,19 @@ interface RefBase {
   on: Predicate[];
   /** The ON clause to extend when adding a filter for a nullable reference (its own outer join's ON). */
   onClause: { span: ClauseSpan | null; predicate: Predicate } | null;
+  /** On either side of a FULL JOIN (preserved and null-extended at once: its ON filters neither side). */
+  fullJoin: boolean;
+  /**
+   * ON conjuncts of enclosing inner joins applied after this reference is null-extended: like WHERE, they can
+   * reject the NULL-extended rows (`a LEFT JOIN b ON … JOIN c ON c.id = b.id`).
+   */
+  rejecting: Predicate[];
+  /**
+   * ON clauses of outer joins where this reference is on a preserved side: they filter its rows only when the
+   * other side's NULL-extended rows are rejected (WHERE `b.kind = 'x'` makes `a LEFT JOIN b` inner). `other`: the
+   * names exposing the other side's references.
+   */
+  conditionalOn: Array<{ on: Predicate[]; other: string[] }>;
 }
 
 export interface TableRef extends RefBase {
@@ -62,6 +75,8 @@ export interface OutputColumn {
   starQualifier: string | null;
   /** A plain column reference passed through, if the target is one. */
   column: { qualifier: string | null; name: string } | null;
+  /** A boolean expression computed into the column (`deleted_at IS NULL AS live`), if the target is one. */
+  predicate: Predicate | null;
 }
 
 export interface Scope {
@@ -77,11 +92,23 @@ export interface Scope {
   valueAliases: string[];
   /** Token of the leading keyword, for fixes (undefined when it cannot be found). */
   layout: ScopeLayout | null;
+  /**
+   * Rows of the result depend on other rows (LIMIT / OFFSET, DISTINCT ON, a window function): filtering the
+   * result afterwards is not filtering the input, so a soft-delete column passed through cannot be filtered outside.
+   */
+  nonMonotone: boolean;
+  /**
+   * When every output is an aggregate with a FILTER clause (and nothing is grouped): those FILTER predicates.
+   * `count(*) FILTER (WHERE deleted_at IS NULL)` counts live rows only. Null otherwise.
+   */
+  aggregateFilters: Predicate[] | null;
 }
+
+export type SetOperation = 'union' | 'union-all' | 'intersect' | 'intersect-all' | 'except' | 'except-all';
 
 export type Query =
   | { kind: 'select'; scope: Scope; ctes: Cte[] }
-  | { kind: 'set'; branches: Query[]; ctes: Cte[] }
+  | { kind: 'set'; op: SetOperation; branches: Query[]; ctes: Cte[]; nonMonotone: boolean }
   | { kind: 'other'; subqueries: Query[]; ctes: Cte[] };
 
 export interface Cte {
@@ -205,9 +232,11 @@ class Lowerer {
     return this.withCtes(fields.withClause, (ctes) => {
       const op = str(fields.op);
       if (op && op !== 'SETOP_NONE') {
+        const setOp = `${op.replace('SETOP_', '').toLowerCase()}${fields.all === true ? '-all' : ''}` as SetOperation;
         const branches = [this.lowerQuery(fields.larg), this.lowerQuery(fields.rarg)];
-        const flat = branches.flatMap((b) => (b.kind === 'set' && b.ctes.length === 0 ? b.branches : [b]));
-        return { kind: 'set', branches: flat, ctes };
+        // `a UNION b UNION c` is one operation over three branches; a different operation stays nested.
+        const flat = branches.flatMap((b) => (b.kind === 'set' && b.ctes.length === 0 && b.op === setOp && !b.nonMonotone ? b.branches : [b]));
+        return { kind: 'set', op: setOp, branches: flat, ctes, nonMonotone: fields.limitCount !== undefined || fields.limitOffset !== undefined };
       }
       if (Array.isArray(fields.valuesLists)) {
         return { kind: 'other', subqueries: this.collectSubqueries(fields.valuesLists), ctes };
@@ -217,6 +246,9 @@ class Lowerer {
         return Number.isFinite(anchor) ? this.source.layout.keywordBefore(anchor, 'SELECT') : undefined;
       };
       const scope = this.buildScope('select', fields.fromClause, fields.whereClause, fields.targetList, start);
+      const distinctOn = list(fields.distinctClause).some((d) => unwrap(d) !== undefined); // plain DISTINCT is [{}]
+      scope.nonMonotone = distinctOn || fields.limitCount !== undefined || fields.limitOffset !== undefined || hasWindowFunction(fields.targetList);
+      scope.aggregateFilters = fields.groupClause || fields.havingClause ? null : aggregateFilters(fields.targetList, this.opaque);
       scope.subqueries.push(
         ...this.collectSubqueries([fields.targetList, fields.whereClause, fields.havingClause, fields.groupClause, fields.sortClause, fields.limitCount, fields.limitOffset]),
       );
@@ -302,6 +334,9 @@ class Lowerer {
       nullable: false,
       on: [],
       onClause: null,
+      fullJoin: false,
+      rejecting: [],
+      conditionalOn: [],
     };
   }
 
@@ -325,6 +360,8 @@ class Lowerer {
       subqueries,
       valueAliases,
       layout: null,
+      nonMonotone: false,
+      aggregateFilters: null,
     };
     // Token layout only when a fix needs it.
     return lazyProperty(scope, 'layout', () => {
@@ -344,7 +381,10 @@ class Lowerer {
     on: Predicate[],
     nullable: boolean,
     valueAliases: string[],
+    rejecting: Predicate[] = [],
+    fullJoin = false,
   ): void {
+    const joinFields = { nullable, on: [...on], onClause: null, fullJoin, rejecting: [...rejecting], conditionalOn: [] };
     const n = unwrap(item);
     if (!n) return;
     const { type, fields } = n;
@@ -354,17 +394,17 @@ class Lowerer {
       const cte = ref.schema ? undefined : this.findCte(ref.name);
       if (cte === 'self') return; // a recursive CTE reading itself
       if (cte) {
-        refs.push({ kind: 'derived', cte: cte.name, query: cte.query, alias: ref.alias, exposed: ref.exposed, nullable, on: [...on], onClause: null });
+        refs.push({ kind: 'derived', cte: cte.name, query: cte.query, alias: ref.alias, exposed: ref.exposed, ...joinFields });
         return;
       }
-      refs.push({ ...ref, nullable, on: [...on] });
+      refs.push({ ...ref, ...joinFields });
       return;
     }
     if (type === 'RangeSubselect') {
       const alias = str((fields.alias as Fields | undefined)?.aliasname) ?? null;
       if (alias && Array.isArray(fieldsOf(fields.subquery, 'SelectStmt')?.valuesLists)) valueAliases.push(alias);
       const query = this.lowerQuery(fields.subquery);
-      refs.push({ kind: 'derived', cte: null, query, alias, exposed: alias ?? '', nullable, on: [...on], onClause: null });
+      refs.push({ kind: 'derived', cte: null, query, alias, exposed: alias ?? '', ...joinFields });
       return;
     }
     if (type === 'JoinExpr') {
@@ -376,22 +416,33 @@ class Lowerer {
         ? lazyProperty({ span: null as ClauseSpan | null, predicate }, 'span', () => onClauseSpan(this.source.layout, firstLocation(quals)))
         : null;
       subqueries.push(...this.collectSubqueries(quals));
-      // A FULL join preserves both sides: its ON filters neither, and a filter in WHERE is the only one that
-      // works (it keeps the other side's unmatched rows). So for our purposes neither side is "nullable".
-      const leftNullable = jointype === 'JOIN_RIGHT';
-      const rightNullable = jointype === 'JOIN_LEFT';
+      // A FULL join preserves both sides and null-extends both: its ON filters neither side (a row whose match
+      // was filtered out still comes back, NULL-extended), and a filter in WHERE also drops the other side's rows
+      // whose only match was soft-deleted. Filtering a side before the join is what works.
+      const full = jointype === 'JOIN_FULL';
+      const leftNullable = jointype === 'JOIN_RIGHT' || full;
+      const rightNullable = jointype === 'JOIN_LEFT' || full;
       // The ON of an inner join filters both sides; the ON of an outer join filters only its nullable side.
       const leftOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_RIGHT' ? [...on, ...qualConjuncts] : on;
       const rightOn = jointype === 'JOIN_INNER' || jointype === 'JOIN_LEFT' ? [...on, ...qualConjuncts] : on;
+      // An inner join's ON, applied after the outer joins below it, rejects their NULL-extended rows as WHERE
+      // does (not when this join is itself inside a nullable side: then it runs before that null extension).
+      const below = jointype === 'JOIN_INNER' && !nullable ? [...rejecting, ...qualConjuncts] : rejecting;
       const before = refs.length;
-      this.lowerFromItem(fields.larg, refs, subqueries, leftOn, nullable || leftNullable, valueAliases);
+      this.lowerFromItem(fields.larg, refs, subqueries, leftOn, nullable || leftNullable, valueAliases, below, fullJoin || full);
       const middle = refs.length;
-      this.lowerFromItem(fields.rarg, refs, subqueries, rightOn, nullable || rightNullable, valueAliases);
-      if (clause) {
-        const side: Array<[number, number, boolean]> = [[before, middle, leftNullable], [middle, refs.length, rightNullable]];
-        for (const [from, to, isNullable] of side) {
-          if (!isNullable) continue;
-          for (let i = from; i < to; i++) refs[i]!.onClause ??= clause; // the innermost outer join wins
+      this.lowerFromItem(fields.rarg, refs, subqueries, rightOn, nullable || rightNullable, valueAliases, below, fullJoin || full);
+      const sides: Array<[number, number, boolean, string[]]> = [
+        [before, middle, leftNullable, refs.slice(middle).map((r) => r.exposed)],
+        [middle, refs.length, rightNullable, refs.slice(before, middle).map((r) => r.exposed)],
+      ];
+      for (const [from, to, isNullable, other] of sides) {
+        for (let i = from; i < to; i++) {
+          const ref = refs[i]!;
+          // The innermost outer join wins; a FULL join's ON is no place for a filter.
+          if (isNullable && clause && !full) ref.onClause ??= clause;
+          const preserved = jointype !== 'JOIN_INNER' && (!isNullable || full);
+          if (preserved && qualConjuncts.length) ref.conditionalOn.push({ on: qualConjuncts, other });
         }
       }
       return;
@@ -461,6 +512,8 @@ function isBareSelect(node: unknown): boolean {
   return !!node && typeof node === 'object' && 'op' in node && 'limitOption' in node;
 }
 
+const BOOLEAN_EXPRESSIONS = new Set(['NullTest', 'BooleanTest', 'BoolExpr', 'A_Expr']);
+
 function outputColumn(target: unknown): OutputColumn {
   const rt = fieldsOf(target, 'ResTarget');
   const name = str(rt?.name) ?? null;
@@ -470,12 +523,45 @@ function outputColumn(target: unknown): OutputColumn {
     const last = parts[parts.length - 1];
     if (last && 'A_Star' in last) {
       const names = nameList(parts.slice(0, -1));
-      return { name: null, star: true, starQualifier: names[names.length - 1] ?? null, column: null };
+      return { name: null, star: true, starQualifier: names[names.length - 1] ?? null, column: null, predicate: null };
     }
     const ref = columnRef(rt?.val);
-    if (ref) return { name: name ?? ref.name, star: false, starQualifier: null, column: { qualifier: ref.qualifier, name: ref.name } };
+    if (ref) return { name: name ?? ref.name, star: false, starQualifier: null, column: { qualifier: ref.qualifier, name: ref.name }, predicate: null };
   }
-  return { name, star: false, starQualifier: null, column: null };
+  const type = unwrap(rt?.val)?.type;
+  const predicate = type && BOOLEAN_EXPRESSIONS.has(type) ? lowerPredicate(rt?.val as RawNode) : null;
+  return { name, star: false, starQualifier: null, column: null, predicate };
+}
+
+/** A window function (`row_number() OVER (…)`) in a select list (not inside subqueries). */
+function hasWindowFunction(targetList: unknown): boolean {
+  let found = false;
+  const visit = (value: unknown): void => {
+    if (found || !value || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.forEach(visit);
+    const n = unwrap(value);
+    if (n?.type === 'SubLink') return;
+    if (n?.type === 'FuncCall' && n.fields.over) {
+      found = true;
+      return;
+    }
+    for (const child of Object.values(n ? n.fields : (value as Fields))) visit(child);
+  };
+  visit(targetList);
+  return found;
+}
+
+/** The FILTER predicates when every output is an aggregate with one (constants aside); null otherwise. */
+function aggregateFilters(targetList: unknown, opaque: (location: number) => boolean): Predicate[] | null {
+  const filters: Predicate[] = [];
+  for (const target of list(targetList)) {
+    const value = fieldsOf(target, 'ResTarget')?.val;
+    if (fieldsOf(value, 'A_Const')) continue;
+    const call = fieldsOf(value, 'FuncCall');
+    if (!call || call.over || !call.agg_filter) return null;
+    filters.push(lowerPredicate(call.agg_filter as RawNode, opaque));
+  }
+  return filters.length ? filters : null;
 }
 
 /** Lowers one parsed statement of `source`. Never throws on unexpected AST shapes. */

@@ -28,8 +28,11 @@ export type Predicate =
   /** A placeholder standing for SQL we cannot see (an interpolated fragment). */
   | { kind: 'opaque'; location: number }
   | { kind: 'const'; value: boolean }
-  /** Anything else; the columns it mentions are kept so a deliberate use of the soft-delete column is seen. */
-  | { kind: 'other'; columns: ColumnRef[]; location: number };
+  /**
+   * Anything else; the columns it mentions are kept so a deliberate use of the soft-delete column is seen.
+   * `strict`: columns that make it not true when NULL (operands of LIKE, `<`, IN, BETWEEN, `a.x = b.y` negated …).
+   */
+  | { kind: 'other'; columns: ColumnRef[]; location: number; strict?: ColumnRef[] };
 
 export type Atom = Exclude<Predicate, { kind: 'and' } | { kind: 'or' }>;
 
@@ -156,11 +159,14 @@ export function lowerPredicate(
         }
         return other();
       }
+      // Operators that yield NULL (never true, negated or not) when a column operand is NULL.
+      const strictOperator = kind !== undefined && STRICT_EXPRESSIONS.has(kind);
+      const otherStrict = (): Predicate => ({ ...other(), ...(strictOperator ? { strict: [left, right].filter((c): c is ColumnRef => !!c) } : {}) });
       // `id IN ($1, $2)` / `id = ANY($1)`: a lookup by a list of values (kept for lookup detection).
       if ((kind === 'AEXPR_IN' || kind === 'AEXPR_OP_ANY') && left && !negated && nameList(fields.name)[0] === '=' && columnsIn(fields.rexpr).length === 0) {
         return { kind: 'compare', column: left, op: 'in', value: structuralKey(fields.rexpr), location: loc(fields) };
       }
-      if (kind !== 'AEXPR_OP' || !column) return other();
+      if (kind !== 'AEXPR_OP' || !column) return otherStrict();
       let op = nameList(fields.name)[0] ?? '';
       if (left && right && op === '=' && !negated) return { kind: 'column-eq', left, right, location: loc(fields) };
       if (isNullConst(otherSide) && (op === '=' || op === '<>' || op === '!=')) {
@@ -171,11 +177,11 @@ export function lowerPredicate(
         const value = (op === '=') === flag;
         return { kind: 'bool-test', column, value: negated ? !value : value, location: loc(fields) };
       }
-      if (columnsIn(otherSide).length > 0) return other();
+      if (columnsIn(otherSide).length > 0) return otherStrict();
       if (!left) op = mirror(op);
       if (negated) {
         const flipped = NEGATED_OPERATOR[op];
-        if (!flipped) return other();
+        if (!flipped) return otherStrict();
         op = flipped;
       }
       return { kind: 'compare', column, op: op === '!=' ? '<>' : op, value: structuralKey(otherSide), location: loc(fields) };
@@ -184,6 +190,20 @@ export function lowerPredicate(
       return other();
   }
 }
+
+const STRICT_EXPRESSIONS = new Set([
+  'AEXPR_OP',
+  'AEXPR_OP_ANY',
+  'AEXPR_OP_ALL',
+  'AEXPR_IN',
+  'AEXPR_LIKE',
+  'AEXPR_ILIKE',
+  'AEXPR_SIMILAR',
+  'AEXPR_BETWEEN',
+  'AEXPR_NOT_BETWEEN',
+  'AEXPR_BETWEEN_SYM',
+  'AEXPR_NOT_BETWEEN_SYM',
+]);
 
 function mirror(op: string): string {
   return ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[op] ?? op;
@@ -217,4 +237,69 @@ export function atomColumns(atom: Atom): ColumnRef[] {
     default:
       return [];
   }
+}
+
+/**
+ * Is the predicate never true when every column `binds` selects is NULL? Such a conjunct of WHERE drops the
+ * NULL-extended rows of an outer join (`b.kind = 'x'`, `b.name LIKE 'x%'`, `a.id = b.id`, `b.id IS NOT NULL`).
+ * Sound, not complete: COALESCE, CASE, functions and IS [NOT] TRUE tests are not taken to reject NULLs.
+ */
+export function rejectsNulls(predicate: Predicate, binds: (column: ColumnRef) => boolean): boolean {
+  switch (predicate.kind) {
+    case 'and':
+      return predicate.args.some((p) => rejectsNulls(p, binds));
+    case 'or':
+      return predicate.args.length > 0 && predicate.args.every((p) => rejectsNulls(p, binds));
+    case 'null-test':
+      return !predicate.isNull && binds(predicate.column);
+    case 'compare':
+      return binds(predicate.column);
+    case 'column-eq':
+      return binds(predicate.left) || binds(predicate.right);
+    case 'never':
+      return true;
+    case 'const':
+      return !predicate.value;
+    case 'other':
+      return (predicate.strict ?? []).some(binds);
+    default:
+      return false;
+  }
+}
+
+const sameColumn = (a: ColumnRef, b: ColumnRef) => a.qualifier === b.qualifier && a.name === b.name;
+/** A literal (not a parameter, not NULL): two different literals are different values. */
+const isLiteralKey = (key: string) => key.startsWith('{"A_Const"') && !key.includes('"isnull"');
+
+/** Can atoms `a` and `b` never hold together (on the same row)? */
+function contradicts(a: Atom, b: Atom): boolean {
+  if (a.kind === 'null-test' && b.kind === 'null-test') return sameColumn(a.column, b.column) && a.isNull !== b.isNull;
+  if (a.kind === 'bool-test' && b.kind === 'bool-test') return sameColumn(a.column, b.column) && a.value !== b.value;
+  if (a.kind === 'null-test' && b.kind === 'compare') return a.isNull && sameColumn(a.column, b.column);
+  if (a.kind === 'compare' && b.kind === 'null-test') return contradicts(b, a);
+  if (a.kind === 'compare' && b.kind === 'compare') {
+    return sameColumn(a.column, b.column) && a.op === '=' && b.op === '=' && a.value !== b.value && isLiteralKey(a.value) && isLiteralKey(b.value);
+  }
+  return false;
+}
+
+/**
+ * Drops the OR branches that contradict a sibling conjunct: in `(deleted_at IS NULL OR plan = 'a') AND plan = 'b'`
+ * the second branch can never hold, so the OR is `deleted_at IS NULL`.
+ */
+export function pruneContradictions(predicate: Predicate): Predicate {
+  if (predicate.kind !== 'and') return predicate;
+  const facts = predicate.args.filter((p): p is Atom => p.kind !== 'and' && p.kind !== 'or');
+  let changed = false;
+  const args = predicate.args.flatMap((c): Predicate[] => {
+    if (c.kind !== 'or') return [c];
+    const holds = (branch: Predicate) => !conjuncts(branch).some((a) => a.kind !== 'and' && a.kind !== 'or' && facts.some((f) => contradicts(a, f)));
+    const kept = c.args.filter(holds);
+    if (kept.length === c.args.length) return [c];
+    changed = true;
+    if (kept.length === 0) return [{ kind: 'const', value: false }];
+    if (kept.length === 1) return conjuncts(kept[0]!);
+    return [{ ...c, args: kept }];
+  });
+  return changed ? { kind: 'and', args } : predicate;
 }

@@ -422,36 +422,74 @@ const DELETED = ['2024-01-01T00:00:00Z', '2030-01-01T00:00:00Z'];
 export function generateState(r: Random, name: string, pDeleted: number, adversarial: boolean): State {
   const del = () => (chance(r, pDeleted) ? pick(r, DELETED) : null);
   const orgs: State['orgs'] = [];
-  for (let id = 1, n = 1 + Math.floor(r() * 3); id <= n; id++) {
+  for (let id = 1, n = 1 + Math.floor(r() * 2); id <= n; id++) {
     const d = del();
-    orgs.push([id, adversarial ? (d ? 'x' : 'y') : pick(r, ['x', 'y']), d]);
+    orgs.push([id, adversarial && d ? 'x' : pick(r, ['x', 'y']), d]);
   }
   const users: State['users'] = [];
-  for (let id = 1, n = 1 + Math.floor(r() * 5); id <= n; id++) {
+  for (let id = 1, n = 1 + Math.floor(r() * 7); id <= n; id++) {
     const d = adversarial && id === n ? pick(r, DELETED) : del();
     users.push([
       id,
       chance(r, 0.2) ? null : pick(r, orgs)[0],
       id > 1 && chance(r, 0.6) ? 1 + Math.floor(r() * (id - 1)) : null,
-      adversarial ? (d ? 'a' : pick(r, ['a', 'b'])) : pick(r, ['a', 'b', 'c']),
-      adversarial ? (d ? 'pro' : pick(r, ['free', null])) : pick(r, ['free', 'pro', null]),
+      adversarial && d ? 'a' : pick(r, ['a', 'b', 'c']),
+      adversarial && d ? 'pro' : pick(r, ['free', 'pro', null]),
       d,
     ]);
   }
   const orders: State['orders'] = [];
   for (let id = 1, n = Math.floor(r() * 6); id <= n; id++) {
     const d = adversarial && id === n ? pick(r, DELETED) : del();
-    orders.push([id, pick(r, users)[0], adversarial ? (d ? 'paid' : 'new') : pick(r, ['new', 'paid']), pick(r, [1, 2, null]), d]);
+    orders.push([id, pick(r, users)[0], adversarial && d ? 'paid' : pick(r, ['new', 'paid']), pick(r, [1, 2, null]), d]);
   }
   const tags: State['tags'] = [];
   for (let id = 1, n = Math.floor(r() * 4); id <= n; id++) tags.push([id, chance(r, 0.2) ? null : pick(r, users)[0], pick(r, ['x', 'y'])]);
   return { name, orgs, users, orders, tags };
 }
 
+const D = DELETED[0]!;
+/**
+ * Hand-picked states: one organisation whose users form a management chain, with deleted rows in the middle of
+ * the chain and at the top of each ordering (what LIMIT, DISTINCT ON, row_number() and recursion pick first).
+ */
+const DENSE: State[] = [
+  {
+    name: 'dense',
+    orgs: [[1, 'x', null], [2, 'x', D]],
+    users: [
+      [1, 1, null, 'a', 'free', null],
+      [2, 1, 1, 'a', 'pro', D],
+      [3, 1, 2, 'a', 'free', null],
+      [4, 1, 3, 'b', 'pro', null],
+      [5, 1, 4, 'b', 'pro', D],
+      [6, 2, 3, 'a', 'pro', null],
+      [7, 1, 6, 'a', null, D],
+    ],
+    orders: [[1, 1, 'paid', 1, null], [2, 1, 'paid', 2, D], [3, 3, 'new', 1, null], [4, 4, 'paid', null, D], [5, 2, 'new', 1, null], [6, 7, 'paid', 2, D]],
+    tags: [[1, 2, 'x'], [2, 3, 'y'], [3, 7, 'x']],
+  },
+  {
+    name: 'dense-live-managers',
+    orgs: [[1, 'y', null], [2, 'x', null]],
+    users: [
+      [1, 1, null, 'a', 'pro', D],
+      [2, 1, 1, 'a', 'free', null],
+      [3, 2, 1, 'b', 'pro', null],
+      [4, 1, 2, 'a', 'pro', D],
+      [5, 1, 4, 'c', 'free', null],
+      [6, 2, 2, 'b', 'pro', D],
+      [7, 1, 5, 'a', 'pro', null],
+    ],
+    orders: [[1, 7, 'paid', 1, null], [2, 7, 'new', 2, D], [3, 2, 'paid', 1, D], [4, 5, 'paid', null, null], [5, 6, 'new', 1, null]],
+    tags: [[1, 1, 'x'], [2, 5, 'y'], [3, null, 'x']],
+  },
+];
+
 /** `count` states: a few hand-picked extremes, then alternating random and adversarial ones. */
 export function generateStates(seed: number, count: number): State[] {
   const r = rng(seed ^ 0x5eed);
-  const states: State[] = [];
+  const states: State[] = DENSE.slice(0, count);
   for (let i = 0; states.length < count; i++) {
     const kind = i % 3;
     const pDeleted = [0.3, 0.6, 1][i % 4 === 3 ? 2 : i % 2]!;

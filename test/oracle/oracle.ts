@@ -70,9 +70,18 @@ export function applyToCase(c: Case, edits: FragmentEdit[]): Case {
   for (const e of [...edits].sort((a, b) => b.start - a.start)) {
     text = text.slice(0, e.start) + e.text + text.slice(e.end);
     const delta = e.text.length - (e.end - e.start);
-    for (const s of moved.values()) if (s.start >= e.end) {
-      s.start += delta;
-      s.end += delta;
+    for (const [id, s] of moved) {
+      if (s.start >= e.end) {
+        s.start += delta;
+        s.end += delta;
+      } else if (e.start <= s.start && e.end >= s.end) {
+        // The edit rewrites the reference itself (`orgs g` → `(SELECT * FROM orgs WHERE …) g`): follow the name.
+        const name = c.refs.find((r) => r.id === id)!.relation;
+        const at = e.text.indexOf(name);
+        if (at < 0) throw new Error(`a fix dropped the reference ${name}`);
+        s.start = e.start + at;
+        s.end = s.start + name.length;
+      }
     }
   }
   let template = text;

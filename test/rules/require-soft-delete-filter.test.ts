@@ -37,6 +37,11 @@ tsRuleTester().run('require-soft-delete-filter (TypeScript)', rule as never, {
     'await sql`SELEC * FROM users`;',
     // Reads through a view or CTE that filters.
     'await sql`WITH live AS (SELECT * FROM users) SELECT count(*) FROM live WHERE deleted_at IS NULL`;',
+    // Settled by PostgreSQL (the differential oracle): these filter.
+    'await sql`SELECT count(*) FILTER (WHERE deleted_at IS NULL) AS live_users FROM users`;',
+    "await sql`SELECT id FROM users WHERE (deleted_at IS NULL OR plan = 'pro') AND plan = 'free'`;",
+    "await sql`SELECT u.id FROM users u LEFT JOIN organizations g ON g.id = u.org_id AND u.deleted_at IS NULL WHERE g.name = 'x' AND g.deleted_at IS NULL`;",
+    'await sql`SELECT s.id FROM (SELECT u.id, u.deleted_at IS NULL AS live FROM users u) s WHERE s.live`;',
   ],
   invalid: [
     // Seed 000, section 11: the orders-by-email incident.
@@ -116,6 +121,42 @@ tsRuleTester().run('require-soft-delete-filter (TypeScript)', rule as never, {
           messageId: 'outer-where',
           suggestions: [
             { messageId: 'addFilterToOn', output: 'await sql`SELECT * FROM orders o LEFT JOIN users u ON u.id = o.user_id AND u.deleted_at IS NULL`;' },
+          ],
+        },
+      ],
+    },
+    // FULL JOIN: filter each side before the join (the ON filters nothing, WHERE drops the other side's rows).
+    {
+      code: 'await sql`SELECT * FROM users u FULL JOIN organizations g ON g.id = u.org_id AND g.deleted_at IS NULL WHERE u.deleted_at IS NULL`;',
+      errors: [
+        {
+          messageId: 'full-join',
+          suggestions: [
+            {
+              messageId: 'filterBeforeJoin',
+              output: 'await sql`SELECT * FROM (SELECT * FROM users WHERE deleted_at IS NULL) u FULL JOIN organizations g ON g.id = u.org_id AND g.deleted_at IS NULL WHERE u.deleted_at IS NULL`;',
+            },
+          ],
+        },
+        {
+          messageId: 'full-join',
+          suggestions: [
+            {
+              messageId: 'filterBeforeJoin',
+              output: 'await sql`SELECT * FROM users u FULL JOIN (SELECT * FROM organizations WHERE deleted_at IS NULL) g ON g.id = u.org_id AND g.deleted_at IS NULL WHERE u.deleted_at IS NULL`;',
+            },
+          ],
+        },
+      ],
+    },
+    // Passed through after LIMIT: the filter outside cannot restore the displaced live rows; it goes inside.
+    {
+      code: 'await sql`WITH recent AS (SELECT * FROM users ORDER BY id DESC LIMIT 3) SELECT id FROM recent WHERE deleted_at IS NULL`;',
+      errors: [
+        {
+          messageId: 'missingDisplacing',
+          suggestions: [
+            { messageId: 'addFilter', output: 'await sql`WITH recent AS (SELECT * FROM users WHERE deleted_at IS NULL ORDER BY id DESC LIMIT 3) SELECT id FROM recent WHERE deleted_at IS NULL`;' },
           ],
         },
       ],

@@ -217,6 +217,42 @@ SELECT pgtrickle.create_stream_table(
         },
       ],
     },
+    // A view passing the column through after DISTINCT ON: its readers cannot filter what it displaced.
+    {
+      filename,
+      code: 'CREATE VIEW latest AS SELECT DISTINCT ON (org_id) * FROM users ORDER BY org_id, id DESC;',
+      errors: [
+        {
+          messageId: 'displacing',
+          suggestions: [{ messageId: 'addFilter', output: 'CREATE VIEW latest AS SELECT DISTINCT ON (org_id) * FROM users WHERE deleted_at IS NULL ORDER BY org_id, id DESC;' }],
+        },
+      ],
+    },
+    // FULL JOIN in a materialized view: filter before the join.
+    {
+      filename,
+      code: 'CREATE MATERIALIZED VIEW pairs AS SELECT u.id, g.id AS org FROM users u FULL JOIN organizations g ON g.id = u.org_id WHERE u.deleted_at IS NULL AND g.deleted_at IS NULL;',
+      errors: [
+        {
+          messageId: 'fullJoin',
+          suggestions: [
+            {
+              messageId: 'filterBeforeJoin',
+              output: 'CREATE MATERIALIZED VIEW pairs AS SELECT u.id, g.id AS org FROM (SELECT * FROM users WHERE deleted_at IS NULL) u FULL JOIN organizations g ON g.id = u.org_id WHERE u.deleted_at IS NULL AND g.deleted_at IS NULL;',
+            },
+          ],
+        },
+        {
+          messageId: 'fullJoin',
+          suggestions: [
+            {
+              messageId: 'filterBeforeJoin',
+              output: 'CREATE MATERIALIZED VIEW pairs AS SELECT u.id, g.id AS org FROM users u FULL JOIN (SELECT * FROM organizations WHERE deleted_at IS NULL) g ON g.id = u.org_id WHERE u.deleted_at IS NULL AND g.deleted_at IS NULL;',
+            },
+          ],
+        },
+      ],
+    },
     // A stream table passing the column through still keeps ghost rows: reported.
     {
       filename,
