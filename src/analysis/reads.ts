@@ -10,10 +10,10 @@ import { wholeFileFragment } from '../sql/fragment.js';
 import { lowerStatement, type FromRef, type Query, type Scope, type TableRef } from '../sql/lower.js';
 import { atoms, atomColumns, conjuncts, pruneContradictions, rejectsNulls, type ColumnRef, type Predicate } from '../sql/predicate.js';
 import { parseFragment } from '../sql/source.js';
+import { quoteIdent } from '../sql/ident.js';
 import {
   columnRequirement,
   implies,
-  quoteIdent,
   renameRequirement,
   renderRequirement,
   requirementFromSql,
