@@ -8,6 +8,8 @@ import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
 import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
 import requirePartialUniqueIndex from '../rules/require-partial-unique-index.js';
 import schemaStatus from '../rules/schema-status.js';
+import noHardDelete from '../rules/no-hard-delete.js';
+import noTombstoneUpdate from '../rules/no-tombstone-update.js';
 
 const { name, version } = ownPackage();
 
@@ -16,10 +18,19 @@ export const rules = {
   'require-stream-table-filter': requireStreamTableFilter,
   'require-partial-unique-index': requirePartialUniqueIndex,
   'schema-status': schemaStatus,
+  'no-hard-delete': noHardDelete,
+  'no-tombstone-update': noTombstoneUpdate,
 };
 
 /** Severity in the recommended config; every other rule is an error. */
 const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>> = { 'schema-status': 'warn' };
+
+/**
+ * Rules only in `configs.strict` (with a reason each): they report code that is often deliberate, so a project
+ * opts in once its reads are clean.
+ * - no-tombstone-update: an UPDATE by primary key of a row the code just read live is common and usually safe.
+ */
+const STRICT_ONLY: ReadonlySet<string> = new Set(['no-tombstone-update']);
 
 type RecommendedConfig = Linter.Config[];
 
@@ -27,7 +38,7 @@ interface SoftDeletePlugin {
   meta: { name: string; version: string; namespace: string };
   rules: typeof rules;
   languages: { sql: typeof sqlLanguage };
-  configs: { recommended: RecommendedConfig };
+  configs: { recommended: RecommendedConfig; strict: RecommendedConfig };
 }
 
 const plugin = {
@@ -35,10 +46,11 @@ const plugin = {
   meta: { name, version, namespace: 'soft-delete' },
   rules,
   languages: { sql: sqlLanguage },
-  configs: { recommended: [] as RecommendedConfig },
+  configs: { recommended: [] as RecommendedConfig, strict: [] as RecommendedConfig },
 } satisfies SoftDeletePlugin;
 
-const ruleLevels = Object.fromEntries(Object.keys(rules).map((rule) => [`soft-delete/${rule}`, RECOMMENDED_LEVEL[rule as keyof typeof rules] ?? 'error'])) as Linter.RulesRecord;
+const strictLevels = Object.fromEntries(Object.keys(rules).map((rule) => [`soft-delete/${rule}`, RECOMMENDED_LEVEL[rule as keyof typeof rules] ?? 'error'])) as Linter.RulesRecord;
+const ruleLevels = Object.fromEntries(Object.entries(strictLevels).filter(([rule]) => !STRICT_ONLY.has(rule.slice('soft-delete/'.length))));
 
 /**
  * Every JS/TS extension ESLint's JS language (with a TS parser) handles. The recommended config is scoped to these
@@ -60,6 +72,15 @@ plugin.configs.recommended.push(
     language: 'soft-delete/sql',
     rules: ruleLevels,
   },
+);
+
+// strict: the recommended configs with the strict-only rules turned on as well.
+plugin.configs.strict.push(
+  ...plugin.configs.recommended.map((config) => ({
+    ...config,
+    name: String(config.name).replace('soft-delete/recommended', 'soft-delete/strict'),
+    rules: strictLevels,
+  })),
 );
 
 export default plugin;

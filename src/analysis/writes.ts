@@ -1,0 +1,229 @@
+/**
+ * The write checks: a DELETE on a soft-delete table removes rows for good (no-hard-delete), and an UPDATE whose
+ * predicate does not imply the active-row filter can modify soft-deleted rows (no-tombstone-update). Both use the
+ * statement model's writes and the same predicate implication as the read check.
+ */
+import type { RelationInfo } from '../schema/model.js';
+import { findRelation } from '../schema/model.js';
+import { tableSetting } from '../settings.js';
+import type { StatementModel, Write } from '../sql/lower.js';
+import type { SqlFragment } from '../sql/fragment.js';
+import { atomColumns, conjuncts, type Predicate } from '../sql/predicate.js';
+import type { AnalysisContext, FragmentEdit } from './reads.js';
+import {
+  columnRequirement,
+  implies,
+  isFlagColumn,
+  quoteIdent,
+  renderRequirement,
+  requirementFromSql,
+  type Binder,
+  type Requirement,
+} from './requirement.js';
+
+export interface WriteFinding {
+  kind: 'hard-delete' | 'tombstone-update';
+  write: Write;
+  fragment: SqlFragment;
+  /** Span of the target table name in the fragment. */
+  start: number;
+  end: number;
+  table: string;
+  /** The active-row filter, qualified for this statement: `u.deleted_at IS NULL`. */
+  filter: string;
+  /** The soft-delete column, when the table has one (null for an `active` predicate from settings). */
+  column: string | null;
+  /** Suggested edits (null when no safe edit is known). */
+  fix: FragmentEdit[] | null;
+  /** Target columns the WHERE pins to values (`id = $1`, `id IN (…)`): a write to known rows. */
+  pinnedColumns: string[];
+}
+
+function pinned(write: Write): string[] {
+  const binds = binderFor(write);
+  return conjuncts(write.where).flatMap((c) => (c.kind === 'compare' && (c.op === '=' || c.op === 'in') && binds(c.column) ? [c.column.name] : []));
+}
+
+/**
+ * What makes a table soft-deletable, for writes: its soft-delete column or configured active-row predicate. Unlike
+ * reads, an RLS policy does not change it — a DELETE that the policy lets through still removes the row.
+ */
+export function softDeleteRequirement(context: AnalysisContext, relation: RelationInfo): { requirement: Requirement; column: string | null } | null {
+  const { settings } = context;
+  if (relation.kind !== 'table') return null;
+  const setting = tableSetting(settings, relation.schema, relation.name);
+  if (setting === false) return null;
+  if (setting?.active) {
+    const requirement = requirementFromSql(setting.active);
+    return requirement ? { requirement, column: null } : null;
+  }
+  const column = setting?.column ?? settings.columns.find((c) => relation.columns.includes(c));
+  return column ? { requirement: columnRequirement(column), column } : null;
+}
+
+function binderFor(write: Write): Binder {
+  const single = !write.scope || write.scope.refs.length === 0;
+  return (c) => c.qualifier === write.target.exposed || (c.qualifier === null && single) || (c.qualifier === null && write.target.alias === null);
+}
+
+/**
+ * Does a conjunct select only rows that are *not* live — a purge or archival of rows already soft-deleted
+ * (`deleted_at IS NOT NULL`, `deleted_at < now() - interval '90 days'`, `is_deleted`)? A comparison on a
+ * timestamp column is never true for NULL, so it selects deleted rows only.
+ */
+function selectsTombstones(conjunct: Predicate, requirement: Requirement, binds: Binder): boolean {
+  const on = (c: { qualifier: string | null; name: string }) => binds(c as never) && requirement.columns.includes(c.name);
+  for (const r of conjuncts(requirement.predicate)) {
+    if (r.kind === 'null-test' && r.isNull) {
+      if (conjunct.kind === 'null-test' && !conjunct.isNull && on(conjunct.column) && conjunct.column.name === r.column.name) return true;
+      if (conjunct.kind === 'compare' && on(conjunct.column) && conjunct.column.name === r.column.name) return true;
+    }
+    if (r.kind === 'bool-test' && conjunct.kind === 'bool-test' && on(conjunct.column) && conjunct.column.name === r.column.name && conjunct.value !== r.value) return true;
+  }
+  return false;
+}
+
+function purgesTombstones(write: Write, requirement: Requirement): boolean {
+  const binds = binderFor(write);
+  const where = write.where;
+  if (conjuncts(where).some((c) => selectsTombstones(c, requirement, binds))) return true;
+  // Every branch of an OR selects tombstones only.
+  return conjuncts(where).some((c) => c.kind === 'or' && c.args.every((a) => conjuncts(a).some((x) => selectsTombstones(x, requirement, binds))));
+}
+
+function targetRelation(context: AnalysisContext, write: Write): RelationInfo | undefined {
+  return findRelation(context.schema, write.target.schema, write.target.name, context.settings.searchPath);
+}
+
+/** The text a fix puts in: `now()` for a timestamp, `true` for a flag. */
+export function softDeleteValue(column: string): string {
+  return isFlagColumn(column) ? 'true' : 'now()';
+}
+
+/**
+ * `DELETE FROM [ONLY] t [AS a] [USING …] [WHERE …] [RETURNING …]` →
+ * `UPDATE [ONLY] t [AS a] SET deleted_at = now() [FROM …] WHERE (…) AND a.deleted_at IS NULL [RETURNING …]`,
+ * as edits that leave everything else (interpolations included) untouched.
+ */
+function softDeleteEdits(write: Write, column: string, filter: string, requirement: Requirement): FragmentEdit[] | null {
+  const scope = write.scope;
+  if (!scope || write.currentOf || scope.source.fragment.origin === 'query-builder') return null;
+  const layout = scope.source.layout;
+  const fragment = scope.source.fragment;
+  const span = write.span;
+  if (!span) return null;
+  const del = layout.tokenIndexStartingAt(span.start);
+  if (del === undefined || !layout.isKeyword(del, 'DELETE') || !layout.isKeyword(del + 1, 'FROM')) return null;
+  const edits: FragmentEdit[] = [
+    { fragment, start: layout.tokens[del]!.start, end: layout.tokens[del + 1]!.end, text: 'UPDATE' },
+  ];
+  const stop = layout.scanAtDepth(del, (i) => layout.isKeyword(i, 'USING', 'WHERE', 'RETURNING'));
+  const setAt = layout.endBefore(stop);
+  edits.push({ fragment, start: setAt, end: setAt, text: ` SET ${quoteIdent(column)} = ${softDeleteValue(column)}` });
+  if (layout.isKeyword(stop, 'USING')) {
+    const using = layout.tokens[stop]!;
+    edits.push({ fragment, start: using.start, end: using.end, text: 'FROM' });
+  }
+  const where = scope.layout;
+  if (!where) return null;
+  if (implies(write.where, requirement.predicate, binderFor(write))) return edits; // already keeps to live rows
+  if (where.where) {
+    if (write.where.kind === 'or') {
+      edits.push({ fragment, start: where.where.exprStart, end: where.where.exprStart, text: '(' });
+      edits.push({ fragment, start: where.where.exprEnd, end: where.where.exprEnd, text: `) AND ${filter}` });
+    } else edits.push({ fragment, start: where.where.exprEnd, end: where.where.exprEnd, text: ` AND ${filter}` });
+  } else if (where.newWhereAt !== null) {
+    const at = where.newWhereAt;
+    const same = edits.find((e) => e.start === at && e.end === at);
+    if (same) same.text += ` WHERE ${filter}`;
+    else edits.push({ fragment, start: at, end: at, text: ` WHERE ${filter}` });
+  } else return null;
+  return edits;
+}
+
+/** `UPDATE … WHERE …` → `… AND deleted_at IS NULL` (or a new WHERE). */
+function filterEdits(write: Write, filter: string): FragmentEdit[] | null {
+  const scope = write.scope;
+  if (!scope || write.currentOf || scope.source.fragment.origin === 'query-builder') return null;
+  const fragment = scope.source.fragment;
+  const where = scope.layout;
+  if (!where) return null;
+  if (where.where) {
+    return write.where.kind === 'or'
+      ? [
+          { fragment, start: where.where.exprStart, end: where.where.exprStart, text: '(' },
+          { fragment, start: where.where.exprEnd, end: where.where.exprEnd, text: `) AND ${filter}` },
+        ]
+      : [{ fragment, start: where.where.exprEnd, end: where.where.exprEnd, text: ` AND ${filter}` }];
+  }
+  return where.newWhereAt === null ? null : [{ fragment, start: where.newWhereAt, end: where.newWhereAt, text: ` WHERE ${filter}` }];
+}
+
+function qualifierOf(write: Write): string | null {
+  const others = write.scope?.refs.length ?? 0;
+  return write.target.alias ?? (others > 0 ? write.target.name : null);
+}
+
+/** Hard deletes of soft-delete tables, purges of rows already soft-deleted excepted. */
+export function checkHardDeletes(statements: readonly StatementModel[], context: AnalysisContext): WriteFinding[] {
+  const findings: WriteFinding[] = [];
+  for (const statement of statements) {
+    for (const write of statement.writes) {
+      if (write.kind !== 'delete' || !write.scope) continue;
+      const relation = targetRelation(context, write);
+      const soft = relation && softDeleteRequirement(context, relation);
+      if (!soft || purgesTombstones(write, soft.requirement)) continue;
+      const filter = renderRequirement(soft.requirement, qualifierOf(write));
+      findings.push({
+        kind: 'hard-delete',
+        write,
+        fragment: write.scope.source.fragment,
+        start: write.target.span.start,
+        end: write.target.span.end,
+        table: write.target.name,
+        filter,
+        column: soft.column,
+        fix: soft.column ? softDeleteEdits(write, soft.column, filter, soft.requirement) : null,
+        pinnedColumns: pinned(write),
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * UPDATEs of soft-delete tables whose predicate does not imply the active-row filter. Not judged: updates that set
+ * the soft-delete column (a soft delete, a restore), updates that select tombstones on purpose (anonymising deleted
+ * accounts), and `WHERE CURRENT OF`.
+ */
+export function checkTombstoneUpdates(statements: readonly StatementModel[], context: AnalysisContext): WriteFinding[] {
+  const findings: WriteFinding[] = [];
+  for (const statement of statements) {
+    for (const write of statement.writes) {
+      if (write.kind !== 'update' || write.currentOf || !write.scope) continue;
+      const relation = targetRelation(context, write);
+      const soft = relation && softDeleteRequirement(context, relation);
+      if (!soft) continue;
+      const { requirement } = soft;
+      if (write.sets.some((s) => requirement.columns.includes(s.column))) continue;
+      const binds = binderFor(write);
+      if (implies(write.where, requirement.predicate, binds) || purgesTombstones(write, requirement)) continue;
+      // The column constrained some other way (deliberately): leave it to the author.
+      if (conjuncts(write.where).some((c) => c.kind !== 'and' && c.kind !== 'or' && atomColumns(c).some((x) => binds(x) && requirement.columns.includes(x.name)))) continue;
+      const filter = renderRequirement(requirement, qualifierOf(write));
+      findings.push({
+        kind: 'tombstone-update',
+        write,
+        fragment: write.scope.source.fragment,
+        start: write.target.span.start,
+        end: write.target.span.end,
+        table: write.target.name,
+        filter,
+        column: soft.column,
+        fix: filterEdits(write, filter),
+        pinnedColumns: pinned(write),
+      });
+    }
+  }
+  return findings;
+}

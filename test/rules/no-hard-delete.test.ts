@@ -1,0 +1,102 @@
+import rule from '../../rules/no-hard-delete.js';
+import { sqlRuleTester, tsRuleTester } from '../helpers/rule-tester.js';
+
+const filename = 'jobs.sql';
+const soft = (output: string) => [{ messageId: 'softDelete', output }];
+
+sqlRuleTester().run('no-hard-delete (.sql)', rule as never, {
+  valid: [
+    // Not a soft-delete table.
+    { filename, code: 'DELETE FROM orders WHERE id = $1;' },
+    // Purges and archival of rows already soft-deleted.
+    { filename, code: "DELETE FROM users WHERE deleted_at < now() - interval '90 days';" },
+    { filename, code: 'DELETE FROM users WHERE deleted_at IS NOT NULL;' },
+    { filename, code: 'DELETE FROM users u WHERE u.id = $1 AND u.deleted_at IS NOT NULL;' },
+    { filename, code: "DELETE FROM users WHERE deleted_at IS NOT NULL AND (plan = 'free' OR email LIKE '%@test')" },
+    { filename, code: "DELETE FROM memberships WHERE valid_to < now() - interval '1 year';" },
+    // The soft delete itself.
+    { filename, code: 'UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL;' },
+  ],
+  invalid: [
+    {
+      filename,
+      code: 'DELETE FROM users WHERE id = $1;',
+      errors: [
+        {
+          messageId: 'hardDelete',
+          line: 1,
+          column: 13,
+          endColumn: 18,
+          suggestions: soft('UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL;'),
+        },
+      ],
+    },
+    {
+      filename,
+      code: 'DELETE FROM users;',
+      errors: [{ messageId: 'hardDelete', suggestions: soft('UPDATE users SET deleted_at = now() WHERE deleted_at IS NULL;') }],
+    },
+    {
+      filename,
+      code: 'DELETE FROM ONLY users RETURNING id',
+      errors: [{ messageId: 'hardDelete', suggestions: soft('UPDATE ONLY users SET deleted_at = now() WHERE deleted_at IS NULL RETURNING id') }],
+    },
+    {
+      filename,
+      code: 'DELETE FROM users u USING organizations o WHERE u.org_id = o.id AND o.deleted_at IS NOT NULL RETURNING u.id;',
+      errors: [
+        {
+          messageId: 'hardDelete',
+          suggestions: soft(
+            'UPDATE users u SET deleted_at = now() FROM organizations o WHERE u.org_id = o.id AND o.deleted_at IS NOT NULL AND u.deleted_at IS NULL RETURNING u.id;',
+          ),
+        },
+      ],
+    },
+    {
+      filename,
+      code: 'DELETE FROM users WHERE id = $1 OR email = $2;',
+      errors: [{ messageId: 'hardDelete', suggestions: soft('UPDATE users SET deleted_at = now() WHERE (id = $1 OR email = $2) AND deleted_at IS NULL;') }],
+    },
+    // Deleting live rows only is still a hard delete.
+    {
+      filename,
+      code: 'DELETE FROM users WHERE deleted_at IS NULL AND id = $1;',
+      errors: [{ messageId: 'hardDelete', suggestions: soft('UPDATE users SET deleted_at = now() WHERE deleted_at IS NULL AND id = $1;') }],
+    },
+    // Inside a CTE.
+    {
+      filename,
+      code: 'WITH gone AS (DELETE FROM users WHERE id = $1 RETURNING id) SELECT count(*) FROM gone;',
+      errors: [
+        {
+          messageId: 'hardDelete',
+          suggestions: soft('WITH gone AS (UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id) SELECT count(*) FROM gone;'),
+        },
+      ],
+    },
+    // An active-row predicate from settings: reported, no mechanical rewrite.
+    { filename, code: 'DELETE FROM memberships WHERE user_id = $1;', errors: [{ messageId: 'hardDelete', suggestions: [] }] },
+  ],
+});
+
+tsRuleTester().run('no-hard-delete (SQL in TypeScript)', rule as never, {
+  valid: [{ code: 'await sql`DELETE FROM orders WHERE id = ${id}`;' }],
+  invalid: [
+    {
+      code: 'await sql`DELETE FROM users WHERE id = ${id}`;',
+      errors: [
+        {
+          messageId: 'hardDelete',
+          line: 1,
+          column: 23,
+          suggestions: soft('await sql`UPDATE users SET deleted_at = now() WHERE id = ${id} AND deleted_at IS NULL`;'),
+        },
+      ],
+    },
+    {
+      code: "await pool.query('DELETE FROM users WHERE email = $1', [email]);",
+      errors: [{ messageId: 'hardDelete', suggestions: soft("await pool.query('UPDATE users SET deleted_at = now() WHERE email = $1 AND deleted_at IS NULL', [email]);") }],
+    },
+  ],
+});

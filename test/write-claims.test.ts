@@ -1,0 +1,106 @@
+/**
+ * The write rules' claims, shown on a real PostgreSQL (PGlite): the UPDATE that no-hard-delete suggests runs and
+ * soft-deletes exactly the live rows the DELETE would have removed; a purge constrained on `deleted_at` can only
+ * remove rows already soft-deleted; an UPDATE without the active-row filter modifies a soft-deleted row.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { lowerFragments } from '../src/engine.js';
+import { wholeFileFragment } from '../src/sql/fragment.js';
+import { schemaFromSql } from '../src/schema/apply.js';
+import { normalizeSettings } from '../src/settings.js';
+import { checkHardDeletes, checkTombstoneUpdates } from '../src/analysis/writes.js';
+import { applyEdits } from './helpers/analyze.js';
+import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
+
+const DDL = `
+CREATE TABLE organizations (id integer PRIMARY KEY, name text, deleted_at timestamptz);
+CREATE TABLE users (id integer PRIMARY KEY, org_id integer REFERENCES organizations(id), email text NOT NULL, deleted_at timestamptz);
+`;
+const DATA = `
+INSERT INTO organizations VALUES (1, 'live', NULL), (2, 'gone', now() - interval '1 day');
+INSERT INTO users VALUES
+  (1, 1, 'a@x', NULL),
+  (2, 2, 'b@x', NULL),
+  (3, 2, 'c@x', '2020-01-01'),
+  (4, 1, 'd@x', now() - interval '200 days');
+`;
+
+const getDb = usePGlite();
+let db: PGlite;
+beforeEach(async () => {
+  db = getDb();
+  await db.exec(`DROP SCHEMA IF EXISTS w CASCADE; CREATE SCHEMA w; SET search_path = w; ${DDL} ${DATA}`);
+}, PGLITE_TIMEOUT);
+
+const context = { schema: schemaFromSql(DDL), settings: normalizeSettings({}) };
+const statementsOf = (sql: string) => lowerFragments([wholeFileFragment(sql)]).statements;
+
+/** The suggested rewrite of a reported DELETE. */
+function suggestion(sql: string): string {
+  const [finding] = checkHardDeletes(statementsOf(sql), context);
+  expect(finding).toBeDefined();
+  const fixed = applyEdits(sql, finding!.fix);
+  expect(fixed).not.toBeNull();
+  return fixed!;
+}
+
+async function state(): Promise<Array<[number, boolean]>> {
+  const { rows } = await db.query<{ id: number; deleted: boolean }>('SELECT id, deleted_at IS NOT NULL AS deleted FROM users ORDER BY id');
+  return rows.map((r) => [r.id, r.deleted]);
+}
+
+async function deletedAt(id: number): Promise<string | null> {
+  const { rows } = await db.query<{ d: string | null }>('SELECT deleted_at::text AS d FROM users WHERE id = $1', [id]);
+  return rows[0]?.d ?? null;
+}
+
+describe('no-hard-delete on PostgreSQL', () => {
+  it('the suggested UPDATE runs and soft-deletes the rows the DELETE would remove, leaving tombstones untouched', async () => {
+    const sql = 'DELETE FROM users u USING organizations o WHERE u.org_id = o.id AND o.deleted_at IS NOT NULL RETURNING u.id';
+    const update = suggestion(sql);
+    const before = await deletedAt(3);
+    const { rows } = await db.query<{ id: number }>(update);
+    expect(rows.map((r) => r.id)).toEqual([2]); // only the live user of the deleted organization
+    expect(await state()).toEqual([[1, false], [2, true], [3, true], [4, true]]);
+    expect(await deletedAt(3)).toBe(before); // the old tombstone keeps its date
+    // The DELETE itself would have removed both users of the organization, the tombstone too.
+    await db.exec(`DROP SCHEMA w CASCADE; CREATE SCHEMA w; SET search_path = w; ${DDL} ${DATA}`);
+    const { rows: removed } = await db.query<{ id: number }>(sql);
+    expect(removed.map((r) => r.id).sort()).toEqual([2, 3]);
+  }, PGLITE_TIMEOUT);
+
+  it('with parameters, OR and no WHERE, the suggestion is valid SQL', async () => {
+    const byEmail = suggestion('DELETE FROM users WHERE id = $1 OR email = $2');
+    await db.query(byEmail, [1, 'c@x']);
+    expect(await state()).toEqual([[1, true], [2, false], [3, true], [4, true]]);
+    expect(await deletedAt(3)).toBe('2020-01-01 00:00:00+00');
+    await db.query(suggestion('DELETE FROM users'));
+    expect(await state()).toEqual([[1, true], [2, true], [3, true], [4, true]]);
+  }, PGLITE_TIMEOUT);
+
+  it('a purge constrained on deleted_at only ever removes rows already soft-deleted (a comparison with NULL is never true)', async () => {
+    for (const purge of ["DELETE FROM users WHERE deleted_at < now() - interval '90 days'", 'DELETE FROM users WHERE deleted_at IS NOT NULL']) {
+      expect(checkHardDeletes(statementsOf(purge), context)).toEqual([]);
+      await db.exec('BEGIN');
+      await db.query(purge);
+      const { rows } = await db.query<{ id: number }>('SELECT id FROM users WHERE deleted_at IS NULL ORDER BY id');
+      expect(rows.map((r) => r.id)).toEqual([1, 2]); // every live row is still there
+      await db.exec('ROLLBACK');
+    }
+  }, PGLITE_TIMEOUT);
+});
+
+describe('no-tombstone-update on PostgreSQL', () => {
+  it('an UPDATE by id changes a soft-deleted row; with the suggested filter it does not', async () => {
+    const sql = 'UPDATE users SET email = $1 WHERE id = $2';
+    const [finding] = checkTombstoneUpdates(statementsOf(sql), context);
+    expect(finding?.filter).toBe('deleted_at IS NULL');
+    const unsafe = await db.query(sql, ['new@x', 3]);
+    expect(unsafe.affectedRows).toBe(1); // the deleted account's email was changed
+    const fixed = applyEdits(sql, finding!.fix)!;
+    const safe = await db.query(fixed, ['newer@x', 3]);
+    expect(safe.affectedRows).toBe(0);
+    expect((await db.query(fixed, ['a2@x', 1])).affectedRows).toBe(1); // live rows are still updated
+  }, PGLITE_TIMEOUT);
+});
