@@ -4,6 +4,7 @@
  */
 import { rethrowWhenStrict } from './strict.js';
 import { ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { assertValidSettings } from './settings.js';
 import { analyzeFile, type FileAnalysis } from './engine.js';
 import type { SqlFragment } from './sql/fragment.js';
 import type { FragmentEdit } from './analysis/reads.js';
@@ -44,6 +45,7 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
   return {
     ...created,
     create(context) {
+      assertValidSettings((context.settings as Record<string, unknown> | undefined)?.['soft-delete']);
       const key = context.options.length === 0 ? '' : JSON.stringify(context.options);
       const options: Options = merged.get(key) ?? mergeOptions(key, context.options as Options);
       return rule.create(context, options);

@@ -73,3 +73,152 @@ export function normalizeSettings(raw: unknown): SoftDeleteSettings {
 export function tableSetting(settings: SoftDeleteSettings, schema: string, name: string): TableSetting | false | undefined {
   return settings.tables.get(`${schema}.${name}`) ?? settings.tables.get(name);
 }
+
+/**
+ * The JSON schema of `settings["soft-delete"]` (the subset of JSON Schema that rule options use: `type`,
+ * `properties`, `additionalProperties`, `items`, `anyOf`, `enum`). Keep it in step with `SoftDeleteSettingsInput`.
+ */
+export interface SettingsSchema {
+  type?: 'object' | 'array' | 'string' | 'boolean';
+  properties?: Record<string, SettingsSchema>;
+  additionalProperties?: boolean | SettingsSchema;
+  items?: SettingsSchema;
+  anyOf?: SettingsSchema[];
+  enum?: unknown[];
+  /** How a wrong value is explained: "must be <expected>". */
+  expected?: string;
+}
+
+const STRINGS: SettingsSchema = { type: 'array', items: { type: 'string' }, expected: 'an array of strings' };
+
+const TABLE_SETTING: SettingsSchema = {
+  type: 'object',
+  properties: { column: { type: 'string' }, active: { type: 'string' }, allowFullUnique: { type: 'boolean' } },
+  additionalProperties: false,
+};
+
+export const SETTINGS_SCHEMA: SettingsSchema = {
+  type: 'object',
+  properties: {
+    schema: { anyOf: [{ type: 'string' }, STRINGS], expected: 'a glob or an array of globs' },
+    columns: STRINGS,
+    tables: {
+      type: 'object',
+      additionalProperties: { anyOf: [{ enum: [false] }, TABLE_SETTING], expected: 'false or { column, active, allowFullUnique }' },
+    },
+    tags: STRINGS,
+    functions: STRINGS,
+    searchPath: STRINGS,
+    trustRls: { type: 'boolean' },
+    prismaClient: { type: 'boolean' },
+    drizzle: { type: 'boolean' },
+  },
+  additionalProperties: false,
+};
+
+function typeOf(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+function describeValue(value: unknown): string {
+  const type = typeOf(value);
+  if (type === 'string') return JSON.stringify((value as string).length > 40 ? `${(value as string).slice(0, 40)}…` : value);
+  if (type === 'array') return 'an array';
+  if (type === 'object') return 'an object';
+  return String(value);
+}
+
+/** Edit distance (case-insensitive), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const same = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase();
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (same ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function didYouMean(key: string, known: string[]): string {
+  let best = '';
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(key, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${best}"?)` : '';
+}
+
+function keyPath(path: string[]): string {
+  const part = (p: string): string => (/^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : /^\d+$/.test(p) ? `[${p}]` : `[${JSON.stringify(p)}]`);
+  return 'settings["soft-delete"]' + path.map(part).join('');
+}
+
+function validate(value: unknown, schema: SettingsSchema, path: string[], problems: string[]): void {
+  if (schema.anyOf) {
+    const attempts = schema.anyOf.map((branch) => {
+      const found: string[] = [];
+      validate(value, branch, path, found);
+      return { branch, found };
+    });
+    if (attempts.some((a) => a.found.length === 0)) return;
+    // An object given where an object is one choice: its own mistakes (an unknown key) say more than the union.
+    const sameType = attempts.find((a) => a.branch.type !== undefined && a.branch.type === typeOf(value));
+    if (sameType) problems.push(...sameType.found);
+    else problems.push(`${keyPath(path)} must be ${schema.expected ?? 'a valid value'}, got ${describeValue(value)}.`);
+    return;
+  }
+  if (schema.enum && !schema.enum.includes(value)) {
+    problems.push(`${keyPath(path)} must be ${schema.expected ?? schema.enum.map((v) => JSON.stringify(v)).join(' or ')}, got ${describeValue(value)}.`);
+    return;
+  }
+  if (schema.type && typeOf(value) !== schema.type) {
+    const article = schema.type === 'array' || schema.type === 'object' ? 'an' : 'a';
+    problems.push(`${keyPath(path)} must be ${schema.expected ?? `${article} ${schema.type}`}, got ${describeValue(value)}.`);
+    return;
+  }
+  if (schema.type === 'array' && schema.items) {
+    (value as unknown[]).forEach((item, index) => validate(item, schema.items!, [...path, String(index)], problems));
+  }
+  if (schema.type === 'object') {
+    const properties = schema.properties ?? {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (item === undefined) continue;
+      const property = properties[key];
+      if (property) validate(item, property, [...path, key], problems);
+      else if (typeof schema.additionalProperties === 'object') validate(item, schema.additionalProperties, [...path, key], problems);
+      else if (schema.additionalProperties === false) {
+        problems.push(`${keyPath([...path, key])} is not a setting${didYouMean(key, Object.keys(properties))}.`);
+      }
+    }
+  }
+}
+
+/** Every problem of `settings["soft-delete"]`, one sentence each naming the exact key; `[]` when valid or absent. */
+export function settingsProblems(raw: unknown): string[] {
+  if (raw === undefined) return [];
+  const problems: string[] = [];
+  validate(raw, SETTINGS_SCHEMA, [], problems);
+  return problems;
+}
+
+/** Settings objects already validated: ESLint hands every rule of every file the same object. */
+const validated = new WeakSet<object>();
+
+/**
+ * Throws a configuration error listing every problem of `settings["soft-delete"]`. Called when a rule is created, so
+ * ESLint stops with the message — as it does for invalid rule options — instead of running with a setting ignored.
+ */
+export function assertValidSettings(raw: unknown): void {
+  if (raw !== null && typeof raw === 'object' && validated.has(raw)) return;
+  const problems = settingsProblems(raw);
+  if (problems.length) {
+    throw new Error(`Invalid settings["soft-delete"]:\n${problems.map((p) => `\t- ${p}`).join('\n')}`);
+  }
+  if (raw !== null && typeof raw === 'object') validated.add(raw);
+}

@@ -5,7 +5,7 @@ import type { RuleDefinition } from '@eslint/core';
 import { ESLint, Linter, RuleTester } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import type { SqlDocument, SqlNode, SqlStatement } from '../src/language/sql-ast.js';
-import { sqlLanguage } from '../src/language/sql-language.js';
+import { NOT_POSTGRESQL_HINT, sqlLanguage } from '../src/language/sql-language.js';
 import type { SqlLanguageOptions, SqlSourceCode } from '../src/language/sql-source-code.js';
 
 type SqlRule = RuleDefinition<{
@@ -142,24 +142,30 @@ describe('syntax errors', () => {
     return message!;
   }
 
+  test('a MySQL file says it was parsed as PostgreSQL and how to leave it out', () => {
+    const message = fatal('CREATE TABLE t (\n  id INT AUTO_INCREMENT PRIMARY KEY\n) ENGINE=InnoDB;');
+    expect(message.message).toMatch(/^Parsing error: syntax error at or near "AUTO_INCREMENT" \(parsed as PostgreSQL; if this file is another SQL dialect, add it to `ignores`\)$/);
+    expect([message.line, message.column]).toEqual([2, 10]);
+  });
+
   test('are one fatal message at the offending token', () => {
     const text = 'SELECT 1;\n\nSELEC x';
     const message = fatal(text);
-    expect(message.message).toBe('Parsing error: syntax error at or near "SELEC"');
+    expect(message.message).toBe(`Parsing error: syntax error at or near "SELEC"${NOT_POSTGRESQL_HINT}`);
     expect([message.line, message.column]).toEqual([3, 1]);
   });
 
   test('columns are 1-based and point at the token', () => {
     const text = 'SELECT 1;\n  SELECT * FROM t WHER x = 1';
     const message = fatal(text);
-    expect(message.message).toBe('Parsing error: syntax error at or near "x"');
+    expect(message.message).toBe(`Parsing error: syntax error at or near "x"${NOT_POSTGRESQL_HINT}`);
     const line = text.split('\n')[message.line - 1]!;
     expect(line.slice(message.column - 1)).toBe('x = 1');
   });
 
   test('an error at end of input points just past the last character', () => {
     const message = fatal('SELECT (1');
-    expect(message.message).toBe('Parsing error: syntax error at end of input');
+    expect(message.message).toBe(`Parsing error: syntax error at end of input${NOT_POSTGRESQL_HINT}`);
     expect([message.line, message.column]).toEqual([1, 10]);
   });
 
@@ -389,7 +395,7 @@ describe('through the ESLint class', () => {
     const [result] = await eslint().lintText('SELECT 1;\n  SELEC x', { filePath: 'x.sql' });
     expect(result!.filePath).toBe(join(cwd, 'x.sql'));
     expect(result!.messages.map((m) => [m.fatal, m.message, m.line, m.column])).toEqual([
-      [true, 'Parsing error: syntax error at or near "SELEC"', 2, 3],
+      [true, `Parsing error: syntax error at or near "SELEC"${NOT_POSTGRESQL_HINT}`, 2, 3],
     ]);
     const [ok] = await eslint().lintText('SELECT 1;\nSELECT 2', { filePath: 'x.sql' });
     expect(ok!.messages.map((m) => [m.ruleId, m.line])).toEqual([

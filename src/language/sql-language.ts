@@ -77,6 +77,12 @@ function buildDocument(parsed: ParsedSql, lines: LineIndex): SqlDocument {
   };
 }
 
+/**
+ * Appended to a `.sql` file's syntax error: the recommended config lints every `**\/*.sql`, and a MySQL or
+ * ClickHouse file fails PostgreSQL's grammar for reasons that have nothing to do with a typo.
+ */
+export const NOT_POSTGRESQL_HINT = ' (parsed as PostgreSQL; if this file is another SQL dialect, add it to `ignores`)';
+
 export const sqlLanguage: Language<SqlLanguageTypeOptions> = {
   fileType: 'text',
   lineStart: 1,
@@ -111,7 +117,7 @@ export const sqlLanguage: Language<SqlLanguageTypeOptions> = {
       if (!outcome.ok) {
         const { line, column } = lines.position(Math.min(Math.max(outcome.error.index, 0), text.length));
         // ESLint passes parse errors through unchanged, so these are already its 1-based output columns.
-        const error: FileError = { message: outcome.error.message, line, column: column + 1 };
+        const error: FileError = { message: `${outcome.error.message}${NOT_POSTGRESQL_HINT}`, line, column: column + 1 };
         return { ok: false, errors: [error] };
       }
       parsed = outcome.parsed;
