@@ -2,14 +2,15 @@
  * soft-delete-review: the pure parts (diff parsing, suggestion text, the GitHub review shape) and the command end
  * to end on a temporary git repository, through its exported `main`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main, parseUnifiedDiff, suggestionReplacement, toGithubReview, toText, type Finding, type GithubReview } from '../src/cli.js';
+import { parseUnifiedDiff, suggestionReplacement, toGithubReview, toText, type Finding, type GithubReview } from '../src/cli.js';
 import { visibleRanges } from '../src/review/diff.js';
+import { commit, gitRepository, review as run, write } from './helpers/git-repo.js';
 
 describe('parseUnifiedDiff', () => {
   it('reads several hunks, a new file, a deletions-only hunk and a rename with a space in its name', () => {
@@ -238,22 +239,6 @@ describe('toGithubReview', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // End to end on a temporary git repository.
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
-
-function commit(dir: string, message: string): void {
-  git(dir, 'add', '-A');
-  git(dir, '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', message);
-}
-
 const B_BEFORE = [
   "import { sql } from './db.js';",
   '',
@@ -264,26 +249,17 @@ const B_AFTER = `${B_BEFORE}\nexport const byEmail = (email: string) =>\n  sql\`
 
 /** Two commits: the first adds the schema, a.ts (unfiltered read on line 3) and b.ts; the second adds a read to b.ts. */
 function repository(): string {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'soft-delete-review-')));
-  git(dir, 'init', '-q');
-  git(dir, 'config', 'user.email', 'review@example.test');
-  git(dir, 'config', 'user.name', 'Review Test');
-  write(dir, {
-    'migrations/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, deleted_at timestamptz);\n',
-    'src/a.ts': "import { sql } from './db.js';\n\nexport const all = (email: string) => sql`SELECT * FROM users WHERE email = ${email}`;\n",
-    'src/b.ts': B_BEFORE,
-  });
-  commit(dir, 'schema and a');
+  const dir = gitRepository(
+    {
+      'migrations/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL, deleted_at timestamptz);\n',
+      'src/a.ts': "import { sql } from './db.js';\n\nexport const all = (email: string) => sql`SELECT * FROM users WHERE email = ${email}`;\n",
+      'src/b.ts': B_BEFORE,
+    },
+    'soft-delete-review-',
+  );
   write(dir, { 'src/b.ts': B_AFTER });
   commit(dir, 'b reads users');
   return dir;
-}
-
-async function run(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { cwd, isTTY: false, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
 }
 
 describe('soft-delete-review on a git repository', () => {

@@ -11,6 +11,8 @@ import { LinedText } from './text.js';
 export interface LintResultLike {
   filePath: string;
   source?: string;
+  /** The fixed text (with --fix), which the messages' positions refer to. */
+  output?: string;
   messages: ReadonlyArray<{
     ruleId: string | null;
     fatal?: boolean;
@@ -89,7 +91,7 @@ export function findingsOf(
     const source = (): LinedText | null => {
       if (text === undefined) {
         try {
-          text = new LinedText(result.source ?? readText(result.filePath));
+          text = new LinedText(result.source ?? result.output ?? readText(result.filePath));
         } catch {
           text = null; // unreadable: no edits, and fingerprints from the message
         }
