@@ -77,6 +77,8 @@ function fragmentsOf(input: LintInput, context: ExtractContext): SqlFragment[] {
     all = fragments.filter((f) => !built.covered.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
     all.push(...built.fragments);
   }
+  // the DDL written from this file's ORM models, so the unique checks see it here too
+  all.push(...(context.schema.modelDdl?.get(context.filename) ?? []));
   // rollback code is not part of the history: the same view of the file the schema loader has
   const rollback = rollbackRanges(input.program);
   return all.filter((f) => !rollback.some(([start, end]) => f.toSource(0) >= start && f.toSource(0) < end));
@@ -166,6 +168,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   }
   const isMigration =
     isSchemaFile &&
+    !schema.modelFiles?.has(filename) &&
     (SCRIPT_FILE.test(filename) || /migrat/i.test(path.relative(input.cwd, filename)) || lowered.statements.some((s) => DDL_STATEMENTS.has(s.type)));
   const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context), isSchemaFile, isMigration };
   cache.set(key, analysis);

@@ -232,3 +232,63 @@ describe('kysely fixture project through the real ESLint class', () => {
     expect(await lintProject(fixture('kysely-project-fixed'))).toEqual([]);
   });
 });
+
+describe('TypeORM queryRunner migrations', () => {
+  it('createTable(new Table({ columns, uniques, indices })), addColumn, createIndex with where, drops and renames', () => {
+    const { model, problems } = ddlOf(`
+      export class Users1700000000000 implements MigrationInterface {
+        public async up(queryRunner: QueryRunner): Promise<void> {
+          await queryRunner.createTable(new Table({
+            name: 'users',
+            columns: [
+              { name: 'id', type: 'int', isPrimary: true, isGenerated: true },
+              { name: 'email', type: 'varchar', isUnique: true },
+              new TableColumn({ name: 'nick', type: 'varchar', isNullable: true }),
+            ],
+            indices: [{ name: 'IDX_nick_live', columnNames: ['nick'], isUnique: true, where: '"deleted_at" IS NULL' }],
+          }), true);
+          await queryRunner.addColumn('users', new TableColumn({ name: 'deleted_at', type: 'timestamptz', isNullable: true }));
+          await queryRunner.dropUniqueConstraint('users', 'users_email_key');
+          await queryRunner.createIndex('users', new TableIndex({ name: 'IDX_email_live', columnNames: ['email'], isUnique: true, where: 'deleted_at IS NULL' }));
+          await queryRunner.renameColumn('users', 'nick', 'nickname');
+        }
+        public async down(queryRunner: QueryRunner): Promise<void> {
+          await queryRunner.dropTable('users');
+        }
+      }`);
+    expect(problems).toEqual([]);
+    const users = relation(model, 'users');
+    expect(users.columns).toEqual(['id', 'email', 'nickname', 'deleted_at']);
+    expect(users.uniques.map((u) => [u.name, u.kind, u.columns, u.where])).toEqual([
+      ['IDX_nick_live', 'index', ['nickname'], '"deleted_at" IS NULL'],
+      ['IDX_email_live', 'index', ['email'], 'deleted_at IS NULL'],
+    ]);
+  });
+});
+
+describe('Sequelize queryInterface migrations', () => {
+  it('createTable, addColumn, addIndex with where, addConstraint, removeColumn (up only)', () => {
+    const { model, problems } = ddlOf(`
+      module.exports = {
+        async up(queryInterface, Sequelize) {
+          await queryInterface.createTable('accounts', {
+            id: { type: Sequelize.INTEGER, primaryKey: true, autoIncrement: true },
+            email: { type: Sequelize.STRING, allowNull: false, unique: true },
+            legacy: Sequelize.STRING,
+          });
+          await queryInterface.addColumn('accounts', 'deleted_at', { type: Sequelize.DATE, allowNull: true });
+          await queryInterface.removeConstraint('accounts', 'accounts_email_key');
+          await queryInterface.addIndex('accounts', ['email'], { unique: true, where: { deleted_at: null } });
+          await queryInterface.addConstraint('accounts', { fields: ['legacy'], type: 'unique', name: 'accounts_legacy_uk' });
+          await queryInterface.removeColumn('accounts', 'legacy');
+        },
+        async down(queryInterface) {
+          await queryInterface.dropTable('accounts');
+        },
+      };`);
+    expect(problems).toEqual([]);
+    const accounts = relation(model, 'accounts');
+    expect(accounts.columns).toEqual(['id', 'email', 'deleted_at']);
+    expect(accounts.uniques.map((u) => [u.name, u.kind, u.columns, u.where])).toEqual([['accounts_email', 'index', ['email'], 'deleted_at IS NULL']]);
+  });
+});

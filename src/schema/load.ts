@@ -9,12 +9,13 @@ import { globSync } from 'tinyglobby';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { extractSql } from '../extract/typescript.js';
 import type { SoftDeleteSettings } from '../settings.js';
-import { emptySchema, type SchemaModel } from './model.js';
+import { emptySchema, findRelation, type SchemaModel } from './model.js';
 import { applySql } from './apply.js';
 import { blankDownSections, lineColumn } from '../sql/sqltext.js';
 import { OPAQUE_IDENT } from '../sql/placeholder.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
 import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema-builders.js';
+import { looksLikeOrmModels, ormModels } from './orm-models.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 import { listingUnchanged, watchListing, type ListingWatch } from './freshness.js';
 import { readCachedSchema, writeCachedSchema } from './disk-cache.js';
@@ -42,6 +43,13 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
   'structure.sql',
   'db/schema.sql',
   'db/structure.sql',
+  // ORM models (TypeORM / MikroORM entities, Sequelize models): read only when they define one (see ORM_DISCOVERED)
+  'src/**/*.entity.{ts,js,mts,mjs}',
+  'src/**/*.model.{ts,js,mts,mjs}',
+  'src/entities/**/*.{ts,js,mts,mjs}',
+  'src/entity/**/*.{ts,js,mts,mjs}',
+  'src/models/**/*.{ts,js,mts,mjs,cjs}',
+  'models/**/*.{ts,js,mts,mjs,cjs}',
   // drizzle schemas (`pgTable`): read only when they hold one (see DRIZZLE_DISCOVERED)
   'src/db/schema.ts',
   'src/db/schema/**/*.ts',
@@ -56,11 +64,15 @@ export const CONVENTIONAL_SCHEMA_GLOBS: readonly string[] = [
 /** The conventional places in a few words, for messages that say where discovery looked. */
 export const CONVENTIONAL_SCHEMA_PLACES =
   'migrations/, src/migrations/, src/database/migrations/, db/, database/migrations/, supabase/migrations/, prisma/, drizzle/, ' +
-  'src/db/schema.ts, src/**/schema.ts, schema.sql, structure.sql';
+  'src/db/schema.ts, src/**/schema.ts, src/**/*.entity.ts, src/**/*.model.ts, src/entities/, src/models/, models/, ' +
+  'schema.sql, structure.sql';
 
 /** Paths (relative to cwd) that only the drizzle globs discover: skipped unless they define drizzle tables. */
 const DRIZZLE_DISCOVERED =
   /^(?:src\/(?:.*\/)?schema\.ts|src\/db\/schema\/.*\.ts|src\/db\/relations\.ts|db\/schema\.ts|drizzle\/(?:schema|relations)\.ts)$/;
+
+/** Paths (relative to cwd) that only the ORM-model globs discover: skipped unless they define ORM models. */
+const ORM_DISCOVERED = /^(?:src\/(?:.*\/)?[^/]+\.(?:entity|model)\.[cm]?[jt]s|(?:src\/)?(?:entities|entity|models)\/.*)$/;
 
 const SQL_FILE = /\.sql$/i;
 const PRISMA_FILE = /\.prisma$/i;
@@ -248,6 +260,8 @@ function buildModel(files: string[], settings: SoftDeleteSettings, root: string)
   const prisma: PrismaSchemaFile[] = [];
   // drizzle `pgTable` files likewise.
   const drizzle: DrizzleSchemaFile[] = [];
+  // ORM models (TypeORM / MikroORM entities, Sequelize models) likewise: a table only when no migration made it.
+  const orm: Array<{ file: string; text: string; program: TSESTree.Program }> = [];
   for (const file of files) {
     let text: string;
     try {
@@ -260,12 +274,18 @@ function buildModel(files: string[], settings: SoftDeleteSettings, root: string)
     if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
     const isScript = !SQL_FILE.test(file) && !PRISMA_FILE.test(file);
     const drizzleSchema = isScript && looksLikeDrizzleSchema(text);
-    if (isScript && !drizzleSchema && settings.schema === null) {
-      const relative = path.relative(root, file).split(path.sep).join('/');
+    const relative = path.relative(root, file).split(path.sep).join('/');
+    const ormModel = isScript && !drizzleSchema && !/migrat/i.test(relative) && looksLikeOrmModels(text);
+    if (isScript && !drizzleSchema && !ormModel && settings.schema === null) {
       if (DRIZZLE_DISCOVERED.test(relative)) continue; // a `schema.ts` that is not drizzle's: not a schema file
+      if (ORM_DISCOVERED.test(relative)) continue; // a file under models/ that defines no ORM model
     }
     model.files.push(file);
-    if (drizzleSchema) {
+    if (ormModel) {
+      const program = parseScript(model, file, text);
+      if (program) orm.push({ file, text, program });
+      (model.modelFiles ??= new Set()).add(file);
+    } else if (drizzleSchema) {
       const program = parseScript(model, file, text);
       if (program) drizzle.push({ file, program });
     } else if (PRISMA_FILE.test(file)) prisma.push({ file, text });
@@ -273,9 +293,35 @@ function buildModel(files: string[], settings: SoftDeleteSettings, root: string)
       applySql(model, blankDownSections(text), file, undefined, { searchPath: settings.searchPath });
     } else applyScriptMigration(model, file, text, settings);
   }
+  if (orm.length > 0) applyOrmModels(model, orm, settings);
   if (prisma.length > 0) applyPrismaSchema(model, prisma, settings.searchPath);
   if (drizzle.length > 0) applyDrizzleSchema(model, drizzle, settings.searchPath);
   return model;
+}
+
+/** ORM model tables, each applied unless a migration already created it. */
+function applyOrmModels(model: SchemaModel, files: Array<{ file: string; text: string; program: TSESTree.Program }>, settings: SoftDeleteSettings): void {
+  const visitorKeys = loadEstree().visitorKeys as Record<string, readonly string[]>;
+  let read;
+  try {
+    read = ormModels(files.map((f) => ({ program: f.program, visitorKeys })));
+  } catch (error) {
+    model.problems.push({ file: files[0]!.file, message: `${files[0]!.file}: cannot read the ORM models: ${(error as Error).message}` });
+    return;
+  }
+  read.forEach((result, i) => {
+    const { file, text } = files[i]!;
+    for (const p of result.problems) {
+      const where = lineColumn(text, p.at);
+      model.problems.push({ file, message: `${file}:${where.line}:${where.column}: ${p.message}` });
+    }
+    for (const table of result.tables) {
+      if (findRelation(model, table.schema ?? null, table.table, settings.searchPath)) continue;
+      model.modelDdl ??= new Map();
+      model.modelDdl.set(file, [...(model.modelDdl.get(file) ?? []), table.fragment]);
+      applySql(model, table.fragment.text, file, table.fragment.toSource, { fileText: text, searchPath: settings.searchPath });
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

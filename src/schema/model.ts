@@ -3,6 +3,7 @@
  * history. Every loader produces this; the checks read it.
  */
 import type { Predicate } from '../sql/predicate.js';
+import type { SqlFragment } from '../sql/fragment.js';
 
 export type RelationKind = 'table' | 'view' | 'materialized-view' | 'stream-table';
 
@@ -124,6 +125,10 @@ export interface SchemaModel {
   problems: SchemaProblem[];
   /** Functions created by the DDL (trigger functions), keyed by `schema.name`. */
   functions?: Map<string, FunctionInfo>;
+  /** ORM model files (entities, Sequelize models) among `files`: schema sources, but not migrations. */
+  modelFiles?: Set<string>;
+  /** The DDL written from each ORM model file (mapped to its code), so the lint path checks its uniques too. */
+  modelDdl?: Map<string, SqlFragment[]>;
   /** Models of the project's Prisma schema (`schema.prisma`), by model name; absent when there is none. */
   prismaModels?: Map<string, PrismaModel>;
   /** Tables of the project's drizzle schema (`pgTable(…)`), by exported TS name; absent when there is none. */

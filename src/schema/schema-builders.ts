@@ -34,12 +34,12 @@ export interface BuilderDdl {
 
 /** Cheap test before parsing: does the text use a schema builder at all? */
 export function mentionsSchemaBuilder(text: string): boolean {
-  return /\.schema\b[\s\S]*?\.\s*(?:createTable|alterTable|table|dropTable|dropTableIfExists|renameTable|createIndex|dropIndex|withSchema|createTableIfNotExists)\b/.test(text);
+  return /\b(?:queryRunner|queryInterface)\s*\.\s*(?:createTable|addColumn|addIndex|createIndex|addConstraint|createUniqueConstraint|renameColumn|renameTable|dropTable|removeColumn|dropColumn)\b/.test(text) || /\.schema\b[\s\S]*?\.\s*(?:createTable|alterTable|table|dropTable|dropTableIfExists|renameTable|createIndex|dropIndex|withSchema|createTableIfNotExists)\b/.test(text);
 }
 
 type Arg = TSESTree.CallExpressionArgument;
 
-interface Context {
+export interface Context {
   scan: FileScan;
   problems: BuilderProblem[];
 }
@@ -53,6 +53,19 @@ export function schemaBuilderDdl(program: TSESTree.Program, visitorKeys: Visitor
   for (const call of scan.calls) {
     if (continuedByCall(call, scan.parents)) continue;
     const { base, steps } = decompose(call);
+    const migrationApi = ormMigrationApi(base, steps);
+    if (migrationApi) {
+      try {
+        const ddl = new Ddl();
+        if (migrationApi === 'typeorm') typeormMigration(cx, ddl, steps[0]!);
+        else sequelizeMigration(cx, ddl, steps[0]!);
+        if (!ddl.empty) fragments.push(ddl.fragment());
+        for (const arg of steps[0]!.args) covered.push(arg.range);
+      } catch (error) {
+        cx.problems.push({ at: call.range[0], message: `cannot read this migration call: ${(error as Error).message}` });
+      }
+      continue;
+    }
     if (!isSchemaRoot(base)) continue;
     for (const step of steps) {
       if (step.name === 'raw') continue;
@@ -68,7 +81,7 @@ export function schemaBuilderDdl(program: TSESTree.Program, visitorKeys: Visitor
 }
 
 /** `x(…).y(…)`: the call is the object of a further method call. */
-function continuedByCall(call: Node, parents: Map<Node, Node>): boolean {
+export function continuedByCall(call: Node, parents: Map<Node, Node>): boolean {
   let child: Node = call;
   let parent = parents.get(child);
   while (parent && (parent.type === AST_NODE_TYPES.TSNonNullExpression || parent.type === AST_NODE_TYPES.TSAsExpression || parent.type === AST_NODE_TYPES.ChainExpression)) {
@@ -89,7 +102,7 @@ function isSchemaRoot(base: Node): boolean {
 // Values
 
 /** A string the code spells out: a literal, a plain template, a `const` holding one, `this.tableName` of the class. */
-function stringOf(cx: Context, node: Node | undefined): string | undefined {
+export function stringOf(cx: Context, node: Node | undefined): string | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
   if (n.type === AST_NODE_TYPES.Literal && typeof n.value === 'string') return n.value;
@@ -114,7 +127,7 @@ function stringOf(cx: Context, node: Node | undefined): string | undefined {
 }
 
 /** Where a value's text starts (inside the quotes of a literal). */
-function posOf(node: Node | undefined, fallback: number): number {
+export function posOf(node: Node | undefined, fallback: number): number {
   if (!node) return fallback;
   const n = unwrap(node);
   if (n.type === AST_NODE_TYPES.Literal && typeof n.value === 'string') return n.range[0] + 1;
@@ -122,7 +135,7 @@ function posOf(node: Node | undefined, fallback: number): number {
 }
 
 /** Column names: `'a'`, `['a', 'b']`; undefined when one is not spelled out. */
-function namesOf(cx: Context, node: Node | undefined): string[] | undefined {
+export function namesOf(cx: Context, node: Node | undefined): string[] | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
   if (n.type === AST_NODE_TYPES.ArrayExpression) {
@@ -138,13 +151,13 @@ function namesOf(cx: Context, node: Node | undefined): string[] | undefined {
   return one === undefined ? undefined : [one];
 }
 
-function objectArg(node: Node | undefined): TSESTree.ObjectExpression | null {
+export function objectArg(node: Node | undefined): TSESTree.ObjectExpression | null {
   if (!node) return null;
   const n = unwrap(node);
   return n.type === AST_NODE_TYPES.ObjectExpression ? n : null;
 }
 
-function prop(object: TSESTree.ObjectExpression | null, key: string): Node | undefined {
+export function prop(object: TSESTree.ObjectExpression | null, key: string): Node | undefined {
   if (!object) return undefined;
   for (const p of object.properties) {
     if (p.type !== AST_NODE_TYPES.Property || p.computed) continue;
@@ -154,14 +167,14 @@ function prop(object: TSESTree.ObjectExpression | null, key: string): Node | und
   return undefined;
 }
 
-function boolOf(node: Node | undefined): boolean | undefined {
+export function boolOf(node: Node | undefined): boolean | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
   return n.type === AST_NODE_TYPES.Literal && typeof n.value === 'boolean' ? n.value : undefined;
 }
 
 /** A JS literal as an SQL literal (strings quoted, numbers and booleans as is, null); undefined otherwise. */
-function sqlLiteral(node: Node | undefined): string | undefined {
+export function sqlLiteral(node: Node | undefined): string | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
   if (n.type !== AST_NODE_TYPES.Literal) return undefined;
@@ -171,7 +184,7 @@ function sqlLiteral(node: Node | undefined): string | undefined {
   return undefined;
 }
 
-function functionArg(node: Node | undefined): TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | null {
+export function functionArg(node: Node | undefined): TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | null {
   if (!node) return null;
   const n = unwrap(node);
   return n.type === AST_NODE_TYPES.ArrowFunctionExpression || n.type === AST_NODE_TYPES.FunctionExpression ? n : null;
@@ -180,7 +193,7 @@ function functionArg(node: Node | undefined): TSESTree.ArrowFunctionExpression |
 // ---------------------------------------------------------------------------------------------------------------
 // DDL text
 
-class Ddl {
+export class Ddl {
   readonly text = new SynthText();
   private statements = 0;
 
@@ -205,11 +218,11 @@ class Ddl {
   }
 }
 
-function qualified(schema: string | undefined, table: string): string {
+export function qualified(schema: string | undefined, table: string): string {
   return schema ? `${quoteIdent(schema)}.${quoteIdent(table)}` : quoteIdent(table);
 }
 
-function columnList(columns: readonly string[]): string {
+export function columnList(columns: readonly string[]): string {
   return columns.map(quoteIdent).join(', ');
 }
 
@@ -618,7 +631,7 @@ function knexPredicate(cx: Context, node: Node): string | undefined {
   return parts.join(' AND ');
 }
 
-function columnRef(name: string): string {
+export function columnRef(name: string): string {
   return name.split('.').map(quoteIdent).join('.');
 }
 
@@ -813,4 +826,325 @@ function kyselyPredicate(cx: Context, s: Step): string | undefined {
     return `(${arg.quasi.quasis[0]?.value.cooked ?? ''})`;
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// TypeORM `queryRunner.createTable(new Table({ … }))` and Sequelize `queryInterface.createTable('users', { … })`
+
+const TYPEORM_RUNNER = new Set(['createTable', 'dropTable', 'renameTable', 'addColumn', 'addColumns', 'dropColumn', 'renameColumn', 'createIndex', 'dropIndex', 'createUniqueConstraint', 'dropUniqueConstraint']);
+const SEQUELIZE_INTERFACE = new Set(['createTable', 'dropTable', 'renameTable', 'addColumn', 'removeColumn', 'renameColumn', 'addIndex', 'removeIndex', 'addConstraint', 'removeConstraint']);
+
+function ormMigrationApi(base: Node, steps: Step[]): 'typeorm' | 'sequelize' | null {
+  if (steps.length !== 1) return null;
+  const n = unwrap(base);
+  const name = n.type === AST_NODE_TYPES.Identifier ? n.name : n.type === AST_NODE_TYPES.MemberExpression ? propertyName(n) : null;
+  if (name === null) return null;
+  if (/^queryRunner$/i.test(name) && TYPEORM_RUNNER.has(steps[0]!.name)) return 'typeorm';
+  if (/^queryInterface$/i.test(name) && SEQUELIZE_INTERFACE.has(steps[0]!.name)) return 'sequelize';
+  return null;
+}
+
+/** `new Table({ … })` / `new TableColumn({ … })` → its options object; a plain object as is. */
+function newOptions(node: Node | undefined): TSESTree.ObjectExpression | null {
+  if (!node) return null;
+  const n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.NewExpression) return objectArg(n.arguments[0] as Node | undefined);
+  return objectArg(n);
+}
+
+function tableRef(name: string): string {
+  return name.split('.').map(quoteIdent).join('.');
+}
+
+function arrayElements(node: Node | undefined): Node[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  return n.type === AST_NODE_TYPES.ArrayExpression ? n.elements.filter((e): e is TSESTree.Expression => !!e && e.type !== AST_NODE_TYPES.SpreadElement) : [];
+}
+
+function typeormColumn(cx: Context, options: TSESTree.ObjectExpression): { name: string; sql: string; unique: boolean } | null {
+  const name = stringOf(cx, prop(options, 'name'));
+  if (name === undefined) return null;
+  const type = stringOf(cx, prop(options, 'type')) ?? 'text';
+  const nullable = boolOf(prop(options, 'isNullable')) === true;
+  const primary = boolOf(prop(options, 'isPrimary')) === true;
+  const sqlType = /^[a-z][a-z0-9 _]*(?:\(\d+(?:,\s*\d+)?\))?$/i.test(type) ? type : 'text';
+  return { name, sql: `${quoteIdent(name)} ${sqlType}${nullable ? '' : ' NOT NULL'}${primary ? ' PRIMARY KEY' : ''}`, unique: boolOf(prop(options, 'isUnique')) === true };
+}
+
+function typeormMigration(cx: Context, ddl: Ddl, step: Step): void {
+  const at = step.at;
+  const tableOf = (node: Node | undefined): string | undefined => stringOf(cx, node) ?? stringOf(cx, prop(newOptions(node), 'name'));
+  switch (step.name) {
+    case 'createTable': {
+      const options = newOptions(step.args[0]);
+      const table = stringOf(cx, prop(options, 'name'));
+      if (!options || table === undefined) {
+        cx.problems.push({ at, message: 'cannot read the table given to queryRunner.createTable(…)' });
+        return;
+      }
+      const target = tableRef(table);
+      const items: Array<{ sql: string; pos: number }> = [];
+      const uniques: Array<{ name: string | undefined; columns: string[]; where?: string; pos: number; constraint: boolean }> = [];
+      for (const element of arrayElements(prop(options, 'columns'))) {
+        const column = typeormColumn(cx, newOptions(element) ?? (element as TSESTree.ObjectExpression));
+        if (!column) {
+          cx.problems.push({ at: element.range[0], message: `cannot read a column of table "${table}"` });
+          continue;
+        }
+        items.push({ sql: column.sql, pos: element.range[0] });
+        if (column.unique) uniques.push({ name: undefined, columns: [column.name], pos: element.range[0], constraint: true });
+      }
+      for (const element of arrayElements(prop(options, 'uniques'))) {
+        const u = newOptions(element);
+        const columns = namesOf(cx, prop(u, 'columnNames'));
+        if (columns) uniques.push({ name: stringOf(cx, prop(u, 'name')), columns, pos: element.range[0], constraint: true });
+      }
+      for (const element of arrayElements(prop(options, 'indices'))) {
+        const index = newOptions(element);
+        const columns = namesOf(cx, prop(index, 'columnNames'));
+        if (!columns || boolOf(prop(index, 'isUnique')) !== true) continue;
+        const where = stringOf(cx, prop(index, 'where'));
+        uniques.push({ name: stringOf(cx, prop(index, 'name')), columns, ...(where !== undefined ? { where } : {}), pos: element.range[0], constraint: false });
+      }
+      ddl.statement(`CREATE TABLE ${boolOf(step.args[1]) === true ? 'IF NOT EXISTS ' : ''}`, at).add(target, posOf(prop(options, 'name'), at)).add(' (', at);
+      items.forEach((c, i) => ddl.add(i === 0 ? '\n  ' : ',\n  ', c.pos).add(c.sql, c.pos));
+      ddl.add('\n)', at);
+      const bare = table.split('.').pop()!;
+      for (const u of uniques) writeUnique(ddl, target, u.name ?? `${bare}_${u.columns.join('_')}_key`, u.columns, u.where, u.pos, u.constraint);
+      return;
+    }
+    case 'dropTable': {
+      const table = tableOf(step.args[0]);
+      if (table !== undefined) ddl.statement(`DROP TABLE ${boolOf(step.args[1]) === true ? 'IF EXISTS ' : ''}${tableRef(table)}`, at);
+      return;
+    }
+    case 'renameTable': {
+      const from = tableOf(step.args[0]);
+      const to = stringOf(cx, step.args[1]);
+      if (from !== undefined && to !== undefined) ddl.statement(`ALTER TABLE ${tableRef(from)} RENAME TO ${quoteIdent(to.split('.').pop()!)}`, at);
+      return;
+    }
+    case 'addColumn':
+    case 'addColumns': {
+      const table = tableOf(step.args[0]);
+      const columns = step.name === 'addColumn' ? [step.args[1] as Node] : arrayElements(step.args[1]);
+      if (table === undefined) return;
+      for (const element of columns) {
+        const options = newOptions(element);
+        const column = options ? typeormColumn(cx, options) : null;
+        if (!column) {
+          cx.problems.push({ at: element?.range[0] ?? at, message: `cannot read a column added to "${table}"` });
+          continue;
+        }
+        ddl.statement(`ALTER TABLE ${tableRef(table)} ADD COLUMN `, element.range[0]).add(column.sql, element.range[0]);
+        if (column.unique) writeUnique(ddl, tableRef(table), `${table.split('.').pop()}_${column.name}_key`, [column.name], undefined, element.range[0], true);
+      }
+      return;
+    }
+    case 'dropColumn': {
+      const table = tableOf(step.args[0]);
+      const column = stringOf(cx, step.args[1]) ?? stringOf(cx, prop(newOptions(step.args[1]), 'name'));
+      if (table !== undefined && column !== undefined) ddl.statement(`ALTER TABLE ${tableRef(table)} DROP COLUMN ${quoteIdent(column)}`, at);
+      return;
+    }
+    case 'renameColumn': {
+      const table = tableOf(step.args[0]);
+      const from = stringOf(cx, step.args[1]) ?? stringOf(cx, prop(newOptions(step.args[1]), 'name'));
+      const to = stringOf(cx, step.args[2]) ?? stringOf(cx, prop(newOptions(step.args[2]), 'name'));
+      if (table !== undefined && from !== undefined && to !== undefined) ddl.statement(`ALTER TABLE ${tableRef(table)} RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`, at);
+      return;
+    }
+    case 'createIndex':
+    case 'createUniqueConstraint': {
+      const table = tableOf(step.args[0]);
+      const options = newOptions(step.args[1]);
+      const columns = namesOf(cx, prop(options, 'columnNames'));
+      if (table === undefined || !columns) {
+        cx.problems.push({ at, message: `cannot read queryRunner.${step.name}(…)` });
+        return;
+      }
+      const unique = step.name === 'createUniqueConstraint' || boolOf(prop(options, 'isUnique')) === true;
+      if (!unique) return;
+      const where = stringOf(cx, prop(options, 'where'));
+      const name = stringOf(cx, prop(options, 'name')) ?? `${table.split('.').pop()}_${columns.join('_')}_key`;
+      writeUnique(ddl, tableRef(table), name, columns, where, at, step.name === 'createUniqueConstraint');
+      return;
+    }
+    case 'dropIndex':
+    case 'dropUniqueConstraint': {
+      const table = tableOf(step.args[0]);
+      const name = stringOf(cx, step.args[1]) ?? stringOf(cx, prop(newOptions(step.args[1]), 'name'));
+      if (table === undefined || name === undefined) return;
+      if (step.name === 'dropIndex') ddl.statement(`DROP INDEX IF EXISTS ${quoteIdent(name)}`, at);
+      else ddl.statement(`ALTER TABLE ${tableRef(table)} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)}`, at);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function writeUnique(ddl: Ddl, target: string, name: string, columns: string[], where: string | undefined, pos: number, constraint: boolean): void {
+  if (constraint && where === undefined) {
+    ddl.statement('ALTER TABLE ', pos).add(target, pos).add(` ADD CONSTRAINT ${quoteIdent(name)} UNIQUE (${columnList(columns)})`, pos);
+  } else {
+    ddl.statement(`CREATE UNIQUE INDEX ${quoteIdent(name)} ON `, pos).add(target, pos).add(` (${columnList(columns)})${where !== undefined ? ` WHERE ${where}` : ''}`, pos);
+  }
+}
+
+/** `Sequelize.DATE`, `DataTypes.BOOLEAN`, `Sequelize.STRING(320)` → an SQL type. */
+function sequelizeType(node: Node | undefined): string {
+  if (!node) return 'text';
+  let n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.CallExpression) n = unwrap(n.callee);
+  const name = n.type === AST_NODE_TYPES.MemberExpression ? propertyName(n) : n.type === AST_NODE_TYPES.Identifier ? n.name : null;
+  switch (name) {
+    case 'DATE':
+      return 'timestamptz';
+    case 'DATEONLY':
+      return 'date';
+    case 'BOOLEAN':
+      return 'boolean';
+    case 'INTEGER':
+      return 'integer';
+    case 'BIGINT':
+      return 'bigint';
+    case 'UUID':
+      return 'uuid';
+    case 'JSONB':
+      return 'jsonb';
+    default:
+      return 'text';
+  }
+}
+
+function sequelizeColumn(cx: Context, name: string, node: Node): string {
+  const spec = objectArg(node);
+  if (!spec) return `${quoteIdent(name)} ${sequelizeType(node)}`;
+  const notNull = boolOf(prop(spec, 'allowNull')) === false;
+  const primary = boolOf(prop(spec, 'primaryKey')) === true;
+  return `${quoteIdent(name)} ${sequelizeType(prop(spec, 'type'))}${notNull ? ' NOT NULL' : ''}${primary ? ' PRIMARY KEY' : ''}`;
+}
+
+function sequelizeMigration(cx: Context, ddl: Ddl, step: Step): void {
+  const at = step.at;
+  const tableNode = step.args[0];
+  const tableObject = objectArg(tableNode);
+  const table = stringOf(cx, tableNode) ?? stringOf(cx, prop(tableObject, 'tableName'));
+  if (table === undefined) {
+    cx.problems.push({ at, message: `cannot read the table of queryInterface.${step.name}(…): it is not spelled out` });
+    return;
+  }
+  const schema = stringOf(cx, prop(tableObject, 'schema'));
+  const target = qualified(schema, table);
+  const tablePos = posOf(tableNode, at);
+  switch (step.name) {
+    case 'createTable': {
+      const attributes = objectArg(step.args[1]);
+      if (!attributes) {
+        cx.problems.push({ at, message: `cannot read the columns of table "${table}"` });
+        return;
+      }
+      const items: Array<{ sql: string; pos: number }> = [];
+      const uniques: Array<{ column: string; pos: number }> = [];
+      for (const p of attributes.properties) {
+        if (p.type !== AST_NODE_TYPES.Property || p.computed) continue;
+        const key = p.key.type === AST_NODE_TYPES.Identifier ? p.key.name : p.key.type === AST_NODE_TYPES.Literal ? String(p.key.value) : null;
+        if (key === null) continue;
+        const name = stringOf(cx, prop(objectArg(p.value as Node), 'field')) ?? key;
+        items.push({ sql: sequelizeColumn(cx, name, p.value as Node), pos: posOf(p.key, p.range[0]) });
+        const unique = prop(objectArg(p.value as Node), 'unique');
+        if (unique && boolOf(unique) !== false) uniques.push({ column: name, pos: posOf(p.key, p.range[0]) });
+      }
+      ddl.statement('CREATE TABLE ', at).add(target, tablePos).add(' (', tablePos);
+      items.forEach((c, i) => ddl.add(i === 0 ? '\n  ' : ',\n  ', c.pos).add(c.sql, c.pos));
+      ddl.add('\n)', tablePos);
+      for (const u of uniques) writeUnique(ddl, target, `${table}_${u.column}_key`, [u.column], undefined, u.pos, true);
+      return;
+    }
+    case 'dropTable':
+      ddl.statement('DROP TABLE IF EXISTS ', at).add(target, tablePos);
+      return;
+    case 'renameTable': {
+      const to = stringOf(cx, step.args[1]);
+      if (to !== undefined) ddl.statement('ALTER TABLE ', at).add(target, tablePos).add(` RENAME TO ${quoteIdent(to)}`, at);
+      return;
+    }
+    case 'addColumn': {
+      const column = stringOf(cx, step.args[1]);
+      if (column === undefined || !step.args[2]) {
+        cx.problems.push({ at, message: `cannot read the column added to "${table}": it is not spelled out` });
+        return;
+      }
+      const pos = posOf(step.args[1], at);
+      ddl.statement('ALTER TABLE ', at).add(target, tablePos).add(' ADD COLUMN ', pos).add(sequelizeColumn(cx, column, step.args[2] as Node), pos);
+      const unique = prop(objectArg(step.args[2] as Node), 'unique');
+      if (unique && boolOf(unique) !== false) writeUnique(ddl, target, `${table}_${column}_key`, [column], undefined, pos, true);
+      return;
+    }
+    case 'removeColumn': {
+      const column = stringOf(cx, step.args[1]);
+      if (column !== undefined) ddl.statement('ALTER TABLE ', at).add(target, tablePos).add(` DROP COLUMN ${quoteIdent(column)}`, at);
+      return;
+    }
+    case 'renameColumn': {
+      const from = stringOf(cx, step.args[1]);
+      const to = stringOf(cx, step.args[2]);
+      if (from !== undefined && to !== undefined) ddl.statement('ALTER TABLE ', at).add(target, tablePos).add(` RENAME COLUMN ${quoteIdent(from)} TO ${quoteIdent(to)}`, at);
+      return;
+    }
+    case 'addIndex':
+    case 'addConstraint': {
+      const second = objectArg(step.args[1]);
+      const options = second ?? objectArg(step.args[2]);
+      const columns = namesOf(cx, second ? prop(second, 'fields') : step.args[1]);
+      if (!columns) {
+        cx.problems.push({ at, message: `cannot read the fields of queryInterface.${step.name}(…) on "${table}"` });
+        return;
+      }
+      const unique = step.name === 'addIndex' ? boolOf(prop(options, 'unique')) === true : /^unique$/i.test(stringOf(cx, prop(options, 'type')) ?? '');
+      if (!unique) return;
+      const whereNode = prop(options, 'where');
+      let where: string | undefined;
+      if (whereNode) {
+        where = sequelizeWhereText(whereNode);
+        if (where === undefined) {
+          cx.problems.push({ at: whereNode.range[0], message: `cannot read the where of a unique index on "${table}": use { column: null } or a literal` });
+          return;
+        }
+      }
+      const name = stringOf(cx, prop(options, 'name')) ?? `${table}_${columns.join('_')}${step.name === 'addConstraint' ? '_uk' : ''}`;
+      writeUnique(ddl, target, name, columns, where, at, step.name === 'addConstraint');
+      return;
+    }
+    case 'removeIndex': {
+      const name = stringOf(cx, step.args[1]) ?? (namesOf(cx, step.args[1]) ? `${table}_${namesOf(cx, step.args[1])!.join('_')}` : undefined);
+      if (name !== undefined) ddl.statement(`DROP INDEX IF EXISTS ${quoteIdent(name)}`, at);
+      return;
+    }
+    case 'removeConstraint': {
+      const name = stringOf(cx, step.args[1]);
+      if (name !== undefined) ddl.statement('ALTER TABLE ', at).add(target, tablePos).add(` DROP CONSTRAINT IF EXISTS ${quoteIdent(name)}`, at);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** A Sequelize `where` of literals: `{ deleted_at: null }` → `deleted_at IS NULL`; keys through `column`. */
+export function sequelizeWhereText(node: Node, column: (key: string) => string = (key) => key): string | undefined {
+  const object = objectArg(node);
+  if (!object) return undefined;
+  const parts: string[] = [];
+  for (const p of object.properties) {
+    if (p.type !== AST_NODE_TYPES.Property || p.computed) return undefined;
+    const key = p.key.type === AST_NODE_TYPES.Identifier ? p.key.name : p.key.type === AST_NODE_TYPES.Literal ? String(p.key.value) : null;
+    if (key === null) return undefined;
+    const value = sqlLiteral(p.value as Node);
+    if (value === undefined) return undefined;
+    parts.push(value === 'NULL' ? `${quoteIdent(column(key))} IS NULL` : `${quoteIdent(column(key))} = ${value}`);
+  }
+  return parts.length ? parts.join(' AND ') : undefined;
 }
