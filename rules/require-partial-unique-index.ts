@@ -102,7 +102,7 @@ export default createRule<[], MessageIds>({
           data: f.data,
           suggest:
             // SQL written from schema-builder code has no text of its own to edit: the message carries the migration
-            f.fix && f.suggestion && f.fragment.origin !== 'query-builder' ? [{ messageId: SUGGESTION[f.suggestion], data: f.data, fix: fixOf(context, f.fix) }] : [],
+            f.fix && f.suggestion && f.fragment.fixable !== false ? [{ messageId: SUGGESTION[f.suggestion], data: f.data, fix: fixOf(context, f.fix) }] : [],
         });
       }
     });

@@ -214,7 +214,7 @@ export class Ddl {
   }
 
   fragment(): SqlFragment {
-    return this.text.toFragment('query-builder');
+    return this.text.toSynthesized();
   }
 }
 
