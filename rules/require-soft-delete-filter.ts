@@ -10,6 +10,7 @@ export type MessageIds =
   | ReportedVerdict
   | 'missingVia'
   | 'missingDisplacing'
+  | 'returning'
   | 'parseError'
   | 'notChecked'
   | 'addFilter'
@@ -60,6 +61,8 @@ export default createRule<Options, MessageIds>({
       missing: '`{{table}}`{{alias}} is read without `{{filter}}`: soft-deleted rows leak into this result.',
       missingDisplacing:
         '`{{table}}`{{alias}} is read without `{{filter}}` before a LIMIT, DISTINCT ON or window function: filtering the result afterwards cannot bring back the live rows that soft-deleted ones displaced. Filter here.',
+      returning:
+        'RETURNING hands the rows this statement touches in `{{table}}`{{alias}} back to the application, soft-deleted ones included: its WHERE lacks `{{filter}}`.',
       missingVia:
         '`{{table}}`{{alias}} is read without `{{filter}}`, and its rows reach the result through `{{via}}` unfiltered: soft-deleted rows leak.',
       'or-defeated':
@@ -83,20 +86,20 @@ export default createRule<Options, MessageIds>({
     return onFile(context, (analysis, report) => {
       const skipReads = !options.checkMigrations && analysis.isMigration;
       for (const statement of skipReads ? [] : analysis.statements) {
-        for (const query of statement.reads) {
-          for (const f of analysis.reads.checkQuery(query)) {
-            if (f.verdict === 'missing' && f.pinnedColumns.some((c) => lookupColumns.has(c))) continue;
-            const useVia = f.verdict === 'missing' && f.via !== null;
-            const messageId = f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
-            const suggestion = f.verdict === 'outer-where' ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';
-            const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '' };
-            report({
-              loc: locOf(context, f.fragment, f.start, f.end),
-              messageId,
-              data,
-              suggest: f.fix ? [{ messageId: suggestion, data, fix: fixOf(context, f.fix) }] : [],
-            });
-          }
+        const findings = [...statement.reads.flatMap((q) => analysis.reads.checkQuery(q)), ...statement.writes.flatMap((w) => analysis.reads.checkReturning(w))];
+        for (const f of findings) {
+          if (f.verdict === 'missing' && f.pinnedColumns.some((c) => lookupColumns.has(c))) continue;
+          const useVia = f.verdict === 'missing' && f.via !== null;
+          const messageId =
+            f.verdict === 'missing' && f.returning ? 'returning' : f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
+          const suggestion = f.verdict === 'outer-where' ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';
+          const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '' };
+          report({
+            loc: locOf(context, f.fragment, f.start, f.end),
+            messageId,
+            data,
+            suggest: f.fix ? [{ messageId: suggestion, data, fix: fixOf(context, f.fix) }] : [],
+          });
         }
       }
       for (const { fragment, index, message } of analysis.unchecked) {

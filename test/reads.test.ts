@@ -371,3 +371,20 @@ describe('read semantics the database decides', () => {
     expect(readFindings('WITH x AS (SELECT id, deleted_at FROM users EXCEPT SELECT id, deleted_at FROM organizations) SELECT id FROM x WHERE deleted_at IS NULL').map((f) => f.at)).toEqual(['users', 'organizations']);
   });
 });
+
+describe('RETURNING on UPDATE / DELETE', () => {
+  it('hands soft-deleted rows back unless the WHERE filters them', () => {
+    expect(readFindings("UPDATE orders SET total = 0 WHERE total > 10 RETURNING id")).toMatchObject([
+      { verdict: 'missing', at: 'orders', fixed: 'UPDATE orders SET total = 0 WHERE total > 10 AND deleted_at IS NULL RETURNING id' },
+    ]);
+    expect(readFindings('DELETE FROM orders o WHERE o.user_id = $1 RETURNING o.id')).toMatchObject([{ verdict: 'missing', at: 'orders' }]);
+    expect(readFindings('UPDATE orders SET total = 0 WHERE total > 10 AND deleted_at IS NULL RETURNING id')).toEqual([]);
+    expect(readFindings('UPDATE orders SET total = 0 WHERE total > 10')).toEqual([]);
+  });
+
+  it('not the soft delete or restore itself, nor a deliberate purge', () => {
+    expect(readFindings('UPDATE users SET deleted_at = now() WHERE id = $1 RETURNING id')).toEqual([]);
+    expect(readFindings('UPDATE users SET deleted_at = NULL WHERE id = $1 RETURNING *')).toEqual([]);
+    expect(readFindings("DELETE FROM users WHERE deleted_at < now() - interval '90 days' RETURNING id")).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import { findRelation } from '../schema/model.js';
 import { tableSetting, type SoftDeleteSettings } from '../settings.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { wholeFileFragment } from '../sql/fragment.js';
-import { lowerStatement, type FromRef, type Query, type Scope, type TableRef } from '../sql/lower.js';
+import { lowerStatement, type FromRef, type Query, type Scope, type TableRef, type Write } from '../sql/lower.js';
 import { atoms, atomColumns, conjuncts, pruneContradictions, rejectsNulls, type ColumnRef, type Predicate } from '../sql/predicate.js';
 import { parseFragment } from '../sql/source.js';
 import { quoteIdent } from '../sql/ident.js';
@@ -53,6 +53,8 @@ export interface ReadFinding {
    * filter outside cannot restore the live rows the deleted ones displaced, so the filter must go here.
    */
   displacing: boolean;
+  /** The target of an UPDATE / DELETE whose RETURNING hands the rows it touched back to the application. */
+  returning: boolean;
 }
 
 export interface AnalysisContext {
@@ -95,6 +97,25 @@ export class ReadAnalyzer {
   /** Findings for a query whose rows reach the application (nothing outside can filter them any more). */
   checkQuery(query: Query): ReadFinding[] {
     return dedupe(this.analyze(query, false).findings);
+  }
+
+  /**
+   * The target of an UPDATE / DELETE … RETURNING: writing to soft-deleted rows may be the point (the soft delete
+   * itself, a purge, an erasure), but RETURNING then hands those rows back to the application as if they were
+   * live. Not reported when the UPDATE sets the soft-delete column (the soft delete or the restore itself) or
+   * when the WHERE constrains the column on purpose.
+   */
+  checkReturning(write: Write): ReadFinding[] {
+    const { scope, target } = write;
+    if (write.kind === 'insert' || !scope || write.currentOf || write.returning.length === 0) return [];
+    const relation = findRelation(this.context.schema, target.schema, target.name, this.context.settings.searchPath);
+    if (relation && relation.kind !== 'table') return [];
+    return this.requirementsOfRelation(target.schema, target.name, relation).flatMap((requirement) => {
+      if (write.sets.some((s) => requirement.columns.includes(s.column))) return [];
+      const verdict = judge(target, scope, requirement);
+      if (verdict !== 'missing' && verdict !== 'or-defeated' && verdict !== 'never-true') return [];
+      return [{ ...finding({ ref: target, scope, requirement }, verdict, null), returning: true }];
+    });
   }
 
   /**
@@ -376,7 +397,7 @@ function passThroughRequirement(scope: Scope, ref: FromRef, requirement: Require
 function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): ReadFinding {
   const { ref, scope } = origin;
   // A lone unaliased table needs no qualifier; PostgreSQL lets `FROM public.users` be qualified as `users.`.
-  const qualifier = ref.alias ?? (scope.refs.length === 1 ? null : ref.name);
+  const qualifier = ref.alias ?? (scope.refs.every((r) => r === ref) ? null : ref.name);
   const filter = renderRequirement(origin.requirement, qualifier);
   return {
     verdict,
@@ -390,6 +411,7 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     fix: fixOfFinding(origin, verdict, filter),
     pinnedColumns: pinnedColumns(ref, scope),
     displacing: false,
+    returning: false,
   };
 }
 

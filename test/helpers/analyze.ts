@@ -28,14 +28,12 @@ export function readFindings(sql: string, options: { schema?: string; settings?:
   const { statements, parseErrors } = lowerFragments([fragment]);
   if (parseErrors.length) throw new Error(parseErrors[0]!.error.message);
   return statements.flatMap((s) =>
-    s.reads.flatMap((q) =>
-      analyzer.checkQuery(q).map((f) => ({
-        verdict: f.verdict,
-        at: sql.slice(f.start, f.end),
-        filter: f.filter,
-        via: f.via,
-        fixed: applyEdits(sql, f.fix),
-      })),
-    ),
+    [...s.reads.flatMap((q) => analyzer.checkQuery(q)), ...s.writes.flatMap((w) => analyzer.checkReturning(w))].map((f) => ({
+      verdict: f.verdict,
+      at: sql.slice(f.start, f.end),
+      filter: f.filter,
+      via: f.via,
+      fixed: applyEdits(sql, f.fix),
+    })),
   );
 }

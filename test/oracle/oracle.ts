@@ -55,7 +55,7 @@ export async function setUpDatabase(db: PGlite): Promise<void> {
 export function analyze(analyzer: ReadAnalyzer, sql: string): ReadFinding[] {
   const { statements, parseErrors } = lowerFragments([wholeFileFragment(sql)]);
   if (parseErrors.length) throw new Error(`${parseErrors[0]!.error.message}: ${sql}`);
-  return statements.flatMap((s) => s.reads.flatMap((q) => analyzer.checkQuery(q)));
+  return statements.flatMap((s) => [...s.reads.flatMap((q) => analyzer.checkQuery(q)), ...s.writes.flatMap((w) => analyzer.checkReturning(w))]);
 }
 
 export function fixtureAnalyzer(): ReadAnalyzer {

@@ -161,6 +161,16 @@ tsRuleTester().run('require-soft-delete-filter (TypeScript)', rule as never, {
         },
       ],
     },
+    // RETURNING hands the soft-deleted rows an UPDATE touched back to the application.
+    {
+      code: "await sql`UPDATE users SET plan = 'pro' WHERE org_id = ${org} RETURNING id, email`;",
+      errors: [
+        {
+          messageId: 'returning',
+          suggestions: [{ messageId: 'addFilter', output: "await sql`UPDATE users SET plan = 'pro' WHERE org_id = ${org} AND deleted_at IS NULL RETURNING id, email`;" }],
+        },
+      ],
+    },
     // `= NULL` is never true.
     {
       code: 'await sql`SELECT * FROM users WHERE deleted_at = NULL`;',
