@@ -27,6 +27,7 @@ import { patternNames, propertyName, unwrap, type VisitorKeys } from './estree.j
 import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
 import { quoteIdent } from '../sql/ident.js';
 import { scanProgram, type ProgramScan } from './program.js';
+import { clientsOf } from './clients.js';
 import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 type Node = TSESTree.Node;
@@ -625,6 +626,7 @@ function onceOutsideWhereCallbacks(scan: ProgramScan): (name: string) => boolean
 export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, DrizzleTable> | undefined): SqlFragment[] {
   if (!tables || tables.size === 0) return [];
   const { calls, parents, imports } = scan;
+  const clients = clientsOf(scan);
   const once = onceOutsideWhereCallbacks(scan);
   const consts = new Map<string, Node>();
   for (const [name, d] of scan.constInitsAll) if (once(name)) consts.set(name, d);
@@ -649,7 +651,7 @@ export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, D
       // relational query: <client>.query.<table>.findMany(args)
       if (steps.length === 1 && RQB_READS.has(steps[0]!.name) && base.type === AST_NODE_TYPES.MemberExpression && !base.computed) {
         const holder = unwrap(base.object);
-        if (holder.type !== AST_NODE_TYPES.MemberExpression || propertyName(holder) !== 'query' || !isClient(holder.object)) continue;
+        if (holder.type !== AST_NODE_TYPES.MemberExpression || propertyName(holder) !== 'query' || !(isClient(holder.object) || clients.kindOf(holder.object) === 'drizzle')) continue;
         const name = propertyName(base);
         if (name === null || !tables.has(name)) continue;
         const arg = call.arguments[0];
@@ -657,7 +659,7 @@ export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, D
         fragments.push(...lowerer.lowerRelational(name, base.property.range as [number, number], (arg as Node | undefined) ?? null));
         continue;
       }
-      if (!SELECTS.has(steps[0]!.name) || !isClient(base)) continue;
+      if (!SELECTS.has(steps[0]!.name) || !(isClient(base) || clients.kindOf(base) === 'drizzle')) continue;
       const terminated = steps.some((s) => TERMINALS.has(s.name));
       if (!terminated && !awaited(call, parents)) continue;
       lowerer.reset();

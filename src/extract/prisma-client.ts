@@ -26,6 +26,7 @@ import { parseCached } from '../sql/source.js';
 import { propertyName, unwrap, type VisitorKeys } from './estree.js';
 import { isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
 import { scanProgram, type ProgramScan } from './program.js';
+import { clientsOf } from './clients.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 type Node = TSESTree.Node;
@@ -389,6 +390,7 @@ export function prismaClientFromScan(scan: ProgramScan, models: ReadonlyMap<stri
   for (const model of models.values()) delegates.set(delegateName(model.name), model);
 
   const { calls, consts } = scan;
+  const clients = clientsOf(scan);
 
   const lowerer = new Lowerer(consts, models);
   const fragments: SqlFragment[] = [];
@@ -402,7 +404,7 @@ export function prismaClientFromScan(scan: ProgramScan, models: ReadonlyMap<stri
       if (delegate.type !== AST_NODE_TYPES.MemberExpression || delegate.computed) continue;
       const name = propertyName(delegate);
       const model = name === null ? undefined : delegates.get(name);
-      if (!model || !isClient(delegate.object)) continue;
+      if (!model || !(isClient(delegate.object) || clients.kindOf(delegate.object) === 'prisma')) continue;
       const arg = call.arguments[0];
       if (arg?.type === AST_NODE_TYPES.SpreadElement) continue;
       fragments.push(...lowerer.lowerCall(model, delegate.property.range as [number, number], arg ?? null));

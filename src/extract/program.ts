@@ -166,6 +166,9 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
         case AST_NODE_TYPES.ClassDeclaration:
           if (node.id) declare(node.id);
           break;
+        case AST_NODE_TYPES.TSEnumDeclaration:
+          declare(node.id);
+          break;
         case AST_NODE_TYPES.ImportDeclaration:
           for (const specifier of node.specifiers) {
             declare(specifier.local);

@@ -23,6 +23,7 @@ import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
 import { awaited, continued, decompose, SynthText, type Step } from './synth.js';
 import { scanProgram, type ProgramScan } from './program.js';
+import { namesOf, type FileNames } from './names.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
 import { isOpaqueIdentText, nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
@@ -45,7 +46,9 @@ const HARMLESS = new Set([
   'orderBy', 'orderByRaw', 'groupBy', 'groupByRaw', 'having', 'havingRaw', 'orHaving', 'andHaving', 'havingIn',
   'havingNull', 'havingNotNull', 'havingBetween', 'limit', 'offset', 'forUpdate', 'forShare', 'forNoKeyUpdate',
   'forKeyShare', 'noWait', 'skipLocked', 'timeout', 'transacting', 'connection', 'debug', 'options', 'as',
-  'comment', 'hintComment', 'clearOrder', 'clearSelect', 'clearGroup', 'clearHaving', 'clearCounters', 'clone',
+  'comment', 'hintComment', 'clearOrder',
+  // Objection: loading relations runs other reads; the model's own read keeps its filter
+  'withGraphFetched', 'withGraphJoined', 'throwIfNotFound', 'castTo', 'skipUndefined', 'clearSelect', 'clearGroup', 'clearHaving', 'clearCounters', 'clone',
   // a set operation adds branches we do not see; the branch we lowered keeps its own verdict
   'union', 'unionAll', 'intersect', 'except',
   // kysely
@@ -71,6 +74,15 @@ const OPERATORS = new Set([
   '~', '~*', '!~', '!~*', '@>', '<@', '&&', 'is distinct from', 'is not distinct from',
 ]);
 const WHERE_METHOD = /^(?:(or|and)W|w)here(Not)?(Null|In|Between|Exists|Raw|Like|ILike|Ref)?$/;
+
+/** `n` characters mapped over a source range: the first onto its start, the last onto its end. */
+function spread(n: number, [from, to]: readonly [number, number]): number[] {
+  return Array.from({ length: n }, (_, k) => (k === n - 1 ? to - 1 : Math.min(from + k, to - 2)));
+}
+
+type NameResolver = Pick<FileNames, 'stringOf' | 'isKnex' | 'isKnexField' | 'modelTable'>;
+
+const NO_NAMES: NameResolver = { stringOf: () => null, isKnex: () => false, isKnexField: () => false, modelTable: () => null };
 
 /** A string the file spells out, with the source index of every character. */
 interface Str {
@@ -162,6 +174,7 @@ class Lowerer {
   constructor(
     private readonly source: string,
     private readonly consts: ReadonlyMap<string, Node>,
+    private readonly names: NameResolver = NO_NAMES,
   ) {}
 
   resetCounter(): void {
@@ -189,17 +202,32 @@ class Lowerer {
       if (decoded && decoded.text === cooked) return { value: cooked, src: decoded.offsets.map((o) => start + o) };
       return { value: cooked, src: cooked.split('').map(() => e.range[0]) };
     }
-    if (e.type === AST_NODE_TYPES.Identifier) {
-      const init = this.consts.get(e.name);
-      const value = init ? this.str(init) : null;
-      if (!value) return null;
-      // a constant: its characters map over the identifier where it is used (that is where the report goes)
-      const [from, to] = e.range;
-      const n = value.value.length;
-      return {
-        value: value.value,
-        src: value.value.split('').map((_, k) => (k === n - 1 ? to - 1 : Math.min(from + k, to - 2))),
-      };
+    if (e.type === AST_NODE_TYPES.Identifier || e.type === AST_NODE_TYPES.MemberExpression) {
+      // a constant (this file's, or imported): its characters map over the expression where it is used
+      const local = e.type === AST_NODE_TYPES.Identifier ? this.consts.get(e.name) : undefined;
+      const value = local ? this.str(local)?.value : this.names.stringOf(e);
+      if (value === undefined || value === null) return null;
+      return { value, src: spread(value.length, e.range) };
+    }
+    if (e.type === AST_NODE_TYPES.TemplateLiteral) {
+      // `${T}.col`: every interpolation must be a string we can read
+      const out: Str = { value: '', src: [] };
+      for (let k = 0; k < e.quasis.length; k++) {
+        const quasi = e.quasis[k]!;
+        const cooked = quasi.value.cooked;
+        if (typeof cooked !== 'string') return null;
+        const start = quasi.range[0] + 1;
+        const decoded = decodeJsString(quasi.value.raw, true);
+        out.value += cooked;
+        out.src.push(...(decoded && decoded.text === cooked ? decoded.offsets.map((o) => start + o) : spread(cooked.length, quasi.range)));
+        const expression = e.expressions[k];
+        if (!expression) continue;
+        const part = this.str(expression);
+        if (!part) return null;
+        out.value += part.value;
+        out.src.push(...part.src);
+      }
+      return out;
     }
     return null;
   }
@@ -284,11 +312,13 @@ class Lowerer {
   }
 
   /** A table (`'users'`, `'users as u'`, `'public.users'`, `{ u: 'users' }`) as a FROM item, or an opaque identifier. */
-  table(node: Node | undefined, schema: Str | null, pos: number): Piece {
-    const e = node && unwrap(node);
-    let str: Str | null = null;
+  table(node: Node | undefined | null, schema: Str | null, pos: number, given?: Str): Piece {
+    const e = node ? unwrap(node) : undefined;
+    let str: Str | null = given ?? null;
     let alias: Str | null = null;
-    if (e?.type === AST_NODE_TYPES.ObjectExpression && e.properties.length === 1) {
+    if (given) {
+      // a name resolved elsewhere (a model's table)
+    } else if (e?.type === AST_NODE_TYPES.ObjectExpression && e.properties.length === 1) {
       const property = e.properties[0]!;
       if (property.type === AST_NODE_TYPES.Property && !property.computed) {
         const key = this.keyStr(property.key);
@@ -302,7 +332,7 @@ class Lowerer {
     }
     if (!str) return this.opaqueIdent(e?.range[0] ?? pos);
     const parts = dotted(str);
-    if (parts.length > 2 || parts.some((p) => p.value === '')) return this.opaqueIdent(e!.range[0]);
+    if (parts.length > 2 || parts.some((p) => p.value === '')) return this.opaqueIdent(e?.range[0] ?? pos);
     const piece = new Piece();
     if (schema && parts.length === 1) {
       this.identPart(piece, schema);
@@ -365,7 +395,7 @@ class Lowerer {
     const select = new Select();
     if (base.type === AST_NODE_TYPES.CallExpression) {
       const callee = unwrap(base.callee);
-      if (callee.type !== AST_NODE_TYPES.Identifier || !KNEX_NAME.test(callee.name)) return null;
+      if (callee.type !== AST_NODE_TYPES.Identifier || !(KNEX_NAME.test(callee.name) || this.names.isKnex(callee))) return null;
       if (base.arguments.length < 1) return null;
       select.from = this.table(base.arguments[0], null, base.range[0]);
       return { flavor: 'knex', select, rest: steps, bare: true };
@@ -389,12 +419,20 @@ class Lowerer {
       return { flavor: 'kysely', select, rest: steps.slice(1), bare: false };
     }
     const object = lastName(base);
-    if (KNEX_NAME.test(first.name) && first.args.length >= 1 && (base.type === AST_NODE_TYPES.ThisExpression || object !== null)) {
+    // Objection: `Person.query()` reads the model's `static tableName` (knex dialect from there on)
+    if (first.name === 'query' && first.args.length === 0 && base.type === AST_NODE_TYPES.Identifier) {
+      const table = this.names.modelTable(base);
+      if (table === null) return null;
+      select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, base.range) });
+      return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
+    }
+    const knexField = KNEX_NAME.test(first.name) || this.names.isKnexField(first.name);
+    if (knexField && first.args.length >= 1 && (base.type === AST_NODE_TYPES.ThisExpression || object !== null)) {
       // `this.knex('users')`, `ctx.db('users')`
       select.from = this.table(first.args[0], null, first.at);
       return { flavor: 'knex', select, rest: steps.slice(1), bare: true };
     }
-    if (object && KNEX_NAME.test(object) && KNEX_ROOT_METHODS.has(first.name)) {
+    if (object && (KNEX_NAME.test(object) || this.names.isKnex(base)) && KNEX_ROOT_METHODS.has(first.name)) {
       return { flavor: 'knex', select, rest: steps, bare: false };
     }
     return null;
@@ -498,6 +536,15 @@ class Lowerer {
     const m = WHERE_METHOD.exec(name);
     if (m && m[3] !== 'Ref') {
       this.knexWhere(select.where, step, m[1] === 'or' ? 'OR' : 'AND', m[2] === 'Not', m[3] ?? '');
+      return;
+    }
+    // Objection: `findById(id)` constrains the key (no soft-delete filter); `findOne({ … })` is a where
+    if (name === 'findById' && step.args.length === 1) {
+      select.where.push({ bool: 'AND', not: false, text: this.value(step.args[0]!) });
+      return;
+    }
+    if (name === 'findOne') {
+      this.knexWhere(select.where, step, 'AND', false, '');
       return;
     }
     // `.modify(fn)` and anything we do not know: it may add a filter we cannot see
@@ -983,14 +1030,14 @@ function expressionNames(param: TSESTree.Parameter | undefined): ExpressionNames
  * SQL fragments for every knex / kysely read chain in a file (origin `query-builder`). Never throws: a chain that
  * fails to lower is skipped.
  */
-export function extractQueryBuilders(program: TSESTree.Program, sourceText: string, visitorKeys: Keys): SqlFragment[] {
-  return queryBuildersFromScan(scanProgram(program, sourceText, visitorKeys));
+export function extractQueryBuilders(program: TSESTree.Program, sourceText: string, visitorKeys: Keys, filename?: string): SqlFragment[] {
+  return queryBuildersFromScan(scanProgram(program, sourceText, visitorKeys), filename);
 }
 
 /** `extractQueryBuilders` over the one walk of the file. */
-export function queryBuildersFromScan(scan: ProgramScan): SqlFragment[] {
+export function queryBuildersFromScan(scan: ProgramScan, filename?: string): SqlFragment[] {
   const { calls, parents, consts } = scan;
-  const lowerer = new Lowerer(scan.text, consts);
+  const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename));
   const fragments: SqlFragment[] = [];
   for (const call of calls) {
     try {

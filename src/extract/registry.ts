@@ -35,7 +35,7 @@ export const sqlInCode: FrontEnd = {
 export const queryBuilders: FrontEnd = {
   id: 'query-builders',
   appliesTo: (context) => context.language === 'program',
-  extract: (file) => (file.scan ? queryBuildersFromScan(file.scan) : []),
+  extract: (file, context) => (file.scan ? queryBuildersFromScan(file.scan, context.filename) : []),
 };
 
 /** Prisma client reads, against the project's Prisma models. */

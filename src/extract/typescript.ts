@@ -22,6 +22,7 @@ import { MappedText } from './mapped-text.js';
 import { STAND_IN } from '../sql/placeholder.js';
 import { quoteIdent } from '../sql/ident.js';
 import { scanProgram, type ProgramScan } from './program.js';
+import { clientsOf } from './clients.js';
 import {
   nextIdent,
   nextParam,
@@ -218,9 +219,18 @@ class Extractor {
   constructor(
     private readonly source: string,
     options: ExtractOptions | undefined,
+    /** Locals bound to a SQL tag (a renamed `sql` import, a postgres.js instance): read as `sql`. */
+    private readonly sqlTags: ReadonlySet<string> = new Set(),
   ) {
     this.tags = new Set(options?.tags ?? []);
     this.functions = new Set(options?.functions ?? []);
+  }
+
+  /** `nameParts`, with a local bound to a SQL tag read as `sql`. */
+  private parts(node: Node): string[] {
+    const parts = nameParts(node);
+    if (parts.length > 0 && parts[0] !== 'sql' && this.sqlTags.has(parts[0]!)) parts[0] = 'sql';
+    return parts;
   }
 
   // ── scope bookkeeping ──────────────────────────────────────────────────────────────────────────────────────────
@@ -365,7 +375,7 @@ class Extractor {
   isSqlTag(tag: Node): boolean {
     let t = unwrap(tag);
     if (t.type === AST_NODE_TYPES.CallExpression) t = unwrap(t.callee); // sql.type(z)`…`
-    const parts = nameParts(t);
+    const parts = this.parts(t);
     const last = parts[parts.length - 1] ?? '?';
     const object = parts[parts.length - 2];
     if (this.tags.has(parts.join('.')) || this.tags.has(last)) return true;
@@ -432,11 +442,11 @@ class Extractor {
    */
   private helperText(e: Node, depth: number): Item[] | null {
     if (e.type === AST_NODE_TYPES.MemberExpression) {
-      const dotted = nameParts(e).join('.');
+      const dotted = this.parts(e).join('.');
       return dotted === 'Prisma.empty' || dotted === 'sql.empty' ? [] : null;
     }
     if (e.type !== AST_NODE_TYPES.CallExpression) return null;
-    const parts = nameParts(e.callee);
+    const parts = this.parts(e.callee);
     const last = parts[parts.length - 1];
     const object = parts.length === 2 ? parts[0] : undefined;
     const strings = (): Item[][] | null => {
@@ -593,7 +603,7 @@ class Extractor {
 
   call(node: TSESTree.CallExpression): void {
     this.consumedNow = new Set();
-    const parts = nameParts(node.callee);
+    const parts = this.parts(node.callee);
     const last = parts[parts.length - 1] ?? '?';
     const object = parts[parts.length - 2];
     const named = this.functions.has(parts.join('.')) || this.functions.has(last);
@@ -657,7 +667,7 @@ export function extractSql(
 
 /** `extractSql` over the one walk of the file. */
 export function extractSqlFromScan(scan: ProgramScan, options?: ExtractOptions): ExtractedSql[] {
-  const extractor = new Extractor(scan.text, options);
+  const extractor = new Extractor(scan.text, options, clientsOf(scan).sqlTags);
   try {
     for (const node of scan.declarations) extractor.declare(node, scan.parents);
   } catch {

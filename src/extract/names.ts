@@ -1,0 +1,86 @@
+/**
+ * What the names of a file stand for, beyond what the file spells out: constants imported from other modules (and
+ * members of this file's `as const` objects and enums), clients by binding, and Objection model classes with their
+ * `static tableName` — here or imported. Shared by the front ends; computed once per walk.
+ */
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { clientsOf, type Clients } from './clients.js';
+import { propertyName, unwrap, type Node } from './estree.js';
+import { importedMemberString, importedString, importedTableName, memberString, staticTableName } from './modules.js';
+import type { ProgramScan } from './program.js';
+
+export interface FileNames {
+  clients: Clients;
+  /** A string an identifier or member (`UsersTable`, `Tables.Users`) holds: this file's constants or another module's. */
+  stringOf(node: Node): string | null;
+  /** Is this expression a knex instance (or transaction) by its binding? */
+  isKnex(node: Node): boolean;
+  /** Is `this.<name>` a knex field (a class field typed or made as one, a getter returning one)? */
+  isKnexField(name: string): boolean;
+  /** The table of an Objection model class (`static tableName`) named by this expression, or null. */
+  modelTable(node: Node): string | null;
+}
+
+const cache = new WeakMap<ProgramScan, FileNames>();
+
+export function namesOf(scan: ProgramScan, filename: string | undefined): FileNames {
+  const hit = cache.get(scan);
+  if (hit) return hit;
+  const clients = clientsOf(scan);
+  const imports = new Map<string, { imported: string | null; source: string }>();
+  for (const i of scan.imports) if (scan.once(i.local)) imports.set(i.local, { imported: i.imported, source: i.source });
+  /** Enums and classes declared once in this file. */
+  const declared = new Map<string, Node>();
+  for (const node of scan.declarations) {
+    if ((node.type === AST_NODE_TYPES.TSEnumDeclaration || node.type === AST_NODE_TYPES.ClassDeclaration) && node.id && scan.once(node.id.name)) {
+      declared.set(node.id.name, node);
+    }
+  }
+  const localValue = (name: string): Node | undefined => scan.consts.get(name) ?? declared.get(name);
+
+  const stringOf = (node: Node): string | null => {
+    const n = unwrap(node);
+    if (n.type === AST_NODE_TYPES.Identifier) {
+      const local = scan.consts.get(n.name);
+      if (local) {
+        const v = unwrap(local);
+        return v.type === AST_NODE_TYPES.Literal && typeof v.value === 'string' ? v.value : null;
+      }
+      const imported = imports.get(n.name);
+      if (!imported || imported.imported === null || !filename) return null;
+      return importedString(filename, imported.source, imported.imported);
+    }
+    if (n.type === AST_NODE_TYPES.MemberExpression) {
+      const key = propertyName(n);
+      const object = unwrap(n.object);
+      if (key === null || object.type !== AST_NODE_TYPES.Identifier) return null;
+      const local = localValue(object.name);
+      if (local) return memberString(local, key);
+      const imported = imports.get(object.name);
+      if (!imported || !filename) return null;
+      if (imported.imported === null) return importedString(filename, imported.source, key); // `import * as T`
+      return importedMemberString(filename, imported.source, imported.imported, key);
+    }
+    return null;
+  };
+
+  const modelTable = (node: Node): string | null => {
+    const n = unwrap(node);
+    if (n.type !== AST_NODE_TYPES.Identifier) return null;
+    const local = declared.get(n.name);
+    if (local) return staticTableName(local);
+    const imported = imports.get(n.name);
+    if (!imported || imported.imported === null || !filename) return null;
+    return importedTableName(filename, imported.source, imported.imported);
+  };
+
+  const names: FileNames = {
+    clients,
+    stringOf,
+    isKnex: (node) => clients.kindOf(node) === 'knex',
+    isKnexField: (name) => clients.fields.get(name) === 'knex',
+    modelTable,
+  };
+  cache.set(scan, names);
+  return names;
+}

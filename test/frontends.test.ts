@@ -1,0 +1,130 @@
+/**
+ * The front-end contract and client recognition by binding: renamed tag imports, factory-made clients, class
+ * fields, transaction callbacks, Objection models, and table names imported from other modules, in a fixture
+ * project linted through the real ESLint class and in RuleTester cases.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import { describe, expect, it } from 'vitest';
+import plugin from '../src/index.js';
+import rule from '../rules/require-soft-delete-filter.js';
+import { clearSchemaCache } from '../src/schema/load.js';
+import { FRONT_ENDS } from '../src/extract/registry.js';
+import { mayHoldDatabaseAccess } from '../src/extract/program.js';
+import { quoteIdent } from '../src/sql/ident.js';
+import { tsRuleTester } from './helpers/rule-tester.js';
+
+const project = fileURLToPath(new URL('./fixtures/clients-project', import.meta.url));
+
+async function lintProject(): Promise<string[]> {
+  clearSchemaCache();
+  const eslint = new ESLint({
+    cwd: project,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
+  });
+  const results = await eslint.lintFiles(['src']);
+  return results
+    .flatMap((r) => {
+      const lines = readFileSync(r.filePath, 'utf8').split('\n');
+      return r.messages.map((m) => {
+        const line = lines[m.line - 1] ?? '';
+        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
+        return `${relative(project, r.filePath)}:${m.line} ${m.messageId ?? m.message} ${squiggle}`;
+      });
+    })
+    .sort();
+}
+
+describe('clients and names by binding, through the real ESLint class', () => {
+  it('reports each client style with the squiggle on the table name, and nothing in the fixed file', async () => {
+    expect(await lintProject()).toEqual([
+      'src/class-field.ts:8 missing DashboardsTableName',
+      'src/factory-client.ts:7 missing Tables.Users',
+      'src/imported-client.ts:4 missing customers',
+      'src/objection.ts:4 missing Person',
+      'src/transaction.ts:8 missing TableName.Customers',
+    ]);
+  });
+});
+
+const settings = { 'soft-delete': { schema: [join(project, 'migrations/*.sql')] } };
+
+tsRuleTester(settings).run('require-soft-delete-filter (clients by binding)', rule as never, {
+  valid: [
+    "import { sql as q } from 'kysely';\nawait q`select * from users where deleted_at is null`.execute(db);",
+    "import knexFactory from 'knex';\nconst store = knexFactory({});\nawait store('users').where({ email }).whereNull('deleted_at');",
+    // a name that is not a client by binding or by name is not a query builder
+    "const store = new Map();\nawait store('users').where({ email });",
+  ],
+  invalid: [
+    {
+      code: "import { sql as q } from 'kysely';\nawait q`select * from users where id = ${id}`.execute(db);",
+      errors: [{ messageId: 'missing', line: 2, column: 23, endColumn: 28, suggestions: [{ messageId: 'addFilter', output: "import { sql as q } from 'kysely';\nawait q`select * from users where id = ${id} AND deleted_at IS NULL`.execute(db);" }] }],
+    },
+    {
+      code: "import postgres from 'postgres';\nconst pg = postgres();\nawait pg`select * from users`;",
+      errors: [{ messageId: 'missing', line: 3, column: 24, endColumn: 29, suggestions: [{ messageId: 'addFilter', output: "import postgres from 'postgres';\nconst pg = postgres();\nawait pg`select * from users WHERE deleted_at IS NULL`;" }] }],
+    },
+    {
+      code: "import knexFactory from 'knex';\nconst store = knexFactory({});\nawait store('users').where({ email }).first();",
+      errors: [{ messageId: 'missing', line: 3, column: 14, endColumn: 19 }],
+    },
+    {
+      code: "const knex = require('knex')({});\nawait knex('users').where({ email });",
+      errors: [{ messageId: 'missing', line: 2, column: 13, endColumn: 18 }],
+    },
+    {
+      code: "import type { Knex } from 'knex';\nclass Repo {\n  constructor(private readonly store: Knex) {}\n  find(email: string) {\n    return this.store('users').where({ email }).then((r) => r);\n  }\n}",
+      errors: [{ messageId: 'missing', line: 5, column: 24, endColumn: 29 }],
+    },
+    {
+      code: "import knexFactory from 'knex';\nconst pool = knexFactory({});\nawait pool.transaction(async (t) => {\n  await t('users').where({ email });\n});",
+      errors: [{ messageId: 'missing', line: 4, column: 12, endColumn: 17 }],
+    },
+    {
+      code: "class Person extends Model {\n  static tableName = 'persons';\n}\nawait Person.query().where('name', n);",
+      errors: [{ messageId: 'missing', line: 4, column: 7, endColumn: 13 }],
+    },
+    {
+      code: "const T = { Users: 'users' } as const;\nawait knex(T.Users).where({ email });",
+      errors: [{ messageId: 'missing', line: 2, column: 12, endColumn: 19 }],
+    },
+    {
+      code: "enum T { Users = 'users' }\nawait knex(`${T.Users}`).where(`${T.Users}.email`, email);",
+      errors: [{ messageId: 'missing', line: 2, column: 15, endColumn: 22 }],
+    },
+    {
+      code: "import { PrismaClient } from '@prisma/client';\nconst client = new PrismaClient();\nfunction txClient() {\n  return client.$extends({});\n}\nconst tx = txClient();\nawait tx.$queryRaw`select * from users`;",
+      errors: [{ messageId: 'missing', line: 7, column: 34, endColumn: 39, suggestions: [{ messageId: 'addFilter', output: "import { PrismaClient } from '@prisma/client';\nconst client = new PrismaClient();\nfunction txClient() {\n  return client.$extends({});\n}\nconst tx = txClient();\nawait tx.$queryRaw`select * from users WHERE deleted_at IS NULL`;" }] }],
+    },
+  ],
+});
+
+describe('the front-end contract', () => {
+  it('has one registry of front ends with distinct ids', () => {
+    const ids = FRONT_ENDS.map((f) => f.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['sql-text', 'sql-in-code', 'query-builders', 'prisma-client', 'drizzle']));
+  });
+
+  it('skips files that cannot reach a database before walking them', () => {
+    expect(mayHoldDatabaseAccess("import React from 'react';\nexport const Button = () => <button>ok</button>;")).toBe(false);
+    expect(mayHoldDatabaseAccess('await db.user.findMany()')).toBe(true);
+    expect(mayHoldDatabaseAccess("await knex('users').where({ id })")).toBe(true);
+    expect(mayHoldDatabaseAccess('sql`SELECT 1`')).toBe(true);
+  });
+
+  it('quotes identifiers the way PostgreSQL does (keywords from the real scanner)', () => {
+    expect(quoteIdent('users')).toBe('users');
+    expect(quoteIdent('name')).toBe('name'); // an unreserved keyword
+    expect(quoteIdent('user')).toBe('"user"'); // reserved
+    expect(quoteIdent('order')).toBe('"order"');
+    expect(quoteIdent('Users')).toBe('"Users"');
+    expect(quoteIdent('a"b')).toBe('"a""b"');
+    expect(quoteIdent('a$b')).toBe('"a$b"');
+  });
+});
