@@ -46,8 +46,6 @@ const SUGGESTION: Record<UniqueSuggestion, MessageIds> = {
   'use-index-columns': 'useIndexColumns',
 };
 
-const PARTIAL_IS_NOT_A_CONSTRAINT = 'A partial index is not a constraint: foreign keys must reference the primary key.';
-
 export default createRule<[], MessageIds>({
   name: 'require-partial-unique-index',
   meta: {
@@ -62,20 +60,17 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       fullUnique:
-        '{{what}} on `{{table}}` ({{columns}}) also covers soft-deleted rows: a deleted row keeps its value forever, so it can never be used again (a deleted user cannot re-register). Make it a partial unique index over live rows; follow-up migration: {{followUp}} ' +
-        PARTIAL_IS_NOT_A_CONSTRAINT,
+        '{{what}} on `{{table}}` ({{columns}}) also covers soft-deleted rows: a deleted value can never be reused; follow-up migration: {{followUp}}',
       partialNotActive:
-        '{{what}} on `{{table}}` ({{columns}}) is partial, but `WHERE {{where}}` does not exclude soft-deleted rows, so they still block new rows. Its predicate must imply `{{filter}}`; follow-up migration: {{followUp}}',
+        '{{what}} on `{{table}}` ({{columns}}): `WHERE {{where}}` does not exclude soft-deleted rows, so they still block new ones; follow-up migration: {{followUp}}',
       invertedPredicate:
-        '{{what}} on `{{table}}` ({{columns}}) is restricted to soft-deleted rows (`WHERE {{where}}`): live rows are not unique at all, and a value can be soft-deleted only once. The predicate must be `{{filter}}`; follow-up migration: {{followUp}}',
+        '{{what}} on `{{table}}` ({{columns}}) covers only soft-deleted rows (`WHERE {{where}}`), not live ones; follow-up migration: {{followUp}}',
       nullsDistinct:
-        '`{{column}}` in the key of {{what}} on `{{table}}` does not exclude deleted rows: NULLs are distinct, and every live row has `{{column}}` NULL, so live rows never conflict (two live rows can share the other columns). Use a partial unique index; follow-up migration: {{followUp}} ' +
-        PARTIAL_IS_NOT_A_CONSTRAINT,
+        '`{{column}}` in the key of {{what}} on `{{table}}`: NULLs are distinct, so live rows never conflict; follow-up migration: {{followUp}}',
       flagInKey:
-        '`{{column}}` in the key of {{what}} on `{{table}}`: live rows are unique, but only one deleted row per value can exist, so soft-deleting a second one fails. Use a partial unique index; follow-up migration: {{followUp}} ' +
-        PARTIAL_IS_NOT_A_CONSTRAINT,
+        '`{{column}}` in the key of {{what}} on `{{table}}`: only one deleted row per value can exist, so a second soft delete fails; follow-up migration: {{followUp}}',
       addedSoftDelete:
-        'Adding `{{column}}` makes `{{table}}` soft-deletable, but {{uniques}} still cover(s) soft-deleted rows: from now on a deleted row blocks its value for good. Replace them in this same migration (or in a follow-up one if this one has already run): {{followUp}}',
+        'Adding `{{column}}` makes `{{table}}` soft-deletable, but {{uniques}} still cover(s) soft-deleted rows; replace them in this migration (or a follow-up one if it has run): {{followUp}}',
       onConflictNeedsWhere:
         'ON CONFLICT ({{columns}}) on `{{table}}` cannot use the partial unique index `{{name}}` without its predicate, and no other unique matches: PostgreSQL raises "there is no unique or exclusion constraint matching the ON CONFLICT specification". Write `ON CONFLICT ({{columns}}) WHERE {{where}}`.',
       onConflictOnIndex:

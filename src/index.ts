@@ -3,6 +3,7 @@
  */
 import type { ESLint, Linter } from 'eslint';
 import { sqlLanguage } from './language/sql-language.js';
+import { cacheAwareSettings } from './cache-key.js';
 import { ownPackage } from './package-info.js';
 import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
 import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
@@ -63,6 +64,8 @@ plugin.configs.recommended.push(
     name: 'soft-delete/recommended',
     files: JS_TS_FILES,
     plugins: { 'soft-delete': plugin as unknown as ESLint.Plugin },
+    // Makes `eslint --cache` see migration changes (see cache-key.ts).
+    settings: cacheAwareSettings(),
     rules: ruleLevels,
   },
   {
@@ -70,6 +73,7 @@ plugin.configs.recommended.push(
     files: ['**/*.sql'],
     plugins: { 'soft-delete': plugin as unknown as ESLint.Plugin },
     language: 'soft-delete/sql',
+    settings: cacheAwareSettings(),
     rules: ruleLevels,
   },
 );

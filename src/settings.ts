@@ -188,7 +188,8 @@ function validate(value: unknown, schema: SettingsSchema, path: string[], proble
   if (schema.type === 'object') {
     const properties = schema.properties ?? {};
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (item === undefined) continue;
+      // `toJSON` is how the recommended config puts the schema fingerprint into ESLint's cache key (cache-key.ts).
+      if (item === undefined || (key === 'toJSON' && typeof item === 'function' && path.length === 0)) continue;
       const property = properties[key];
       if (property) validate(item, property, [...path, key], problems);
       else if (typeof schema.additionalProperties === 'object') validate(item, schema.additionalProperties, [...path, key], problems);
