@@ -17,7 +17,7 @@ import { toSarif } from './review/sarif.js';
 import { toRdjson } from './review/rdjson.js';
 import { toAnnotations } from './review/annotations.js';
 import { toCodeQuality } from './review/codequality.js';
-import { HOMEPAGE } from './package-info.js';
+import { HOMEPAGE, ruleDocs } from './package-info.js';
 
 export { parseUnifiedDiff, intersects, visibleRanges, type LineRange } from './review/diff.js';
 export { suggestionReplacement, toGithubReview, toJson, toText, type Finding, type GithubReview } from './review/report.js';
@@ -236,7 +236,7 @@ async function review(args: Args, io: CliIo): Promise<number> {
       break;
     }
     case 'sarif':
-      io.stdout(`${JSON.stringify(toSarif(findings, { toolName: 'soft-delete-review', toolVersion: version, informationUri: HOMEPAGE, rule, root }), null, 2)}\n`);
+      io.stdout(`${JSON.stringify(toSarif(findings, { toolName: 'soft-delete-review', toolVersion: version, informationUri: HOMEPAGE, rule, help: ruleDocs, root }), null, 2)}\n`);
       break;
     case 'rdjson':
       io.stdout(`${JSON.stringify(toRdjson(findings, { name: 'soft-delete-review', url: HOMEPAGE, rule, textOf }))}\n`);

@@ -101,6 +101,15 @@ describe('SARIF from soft-delete-review', () => {
     const rules = run!.tool.driver.rules;
     expect(rules.map((r) => r.id)).toEqual(['soft-delete/require-partial-unique-index', 'soft-delete/require-soft-delete-filter']);
     expect(rules[1]).toMatchObject({ helpUri: filterUrl, shortDescription: { text: plugin.rules['require-soft-delete-filter'].meta.docs!.description } });
+    // The rule's page rides along as help markdown (code scanning shows it on the alert), its relative links made absolute.
+    const page = readFileSync(join(fileURLToPath(new URL('..', import.meta.url)), 'docs/rules/require-soft-delete-filter.md'), 'utf8');
+    const help = (rules[1] as unknown as { help: { markdown: string } }).help.markdown;
+    expect(help.split('\n')[0]).toBe(page.split('\n')[0]);
+    expect(help.length).toBeGreaterThan(page.length / 2);
+    expect(help).not.toMatch(/\]\((?!https?:|#)/);
+    if (page.includes('](require-stream-table-filter.md)')) {
+      expect(help).toContain(`](${filterUrl.replace('require-soft-delete-filter.md', 'require-stream-table-filter.md')})`);
+    }
 
     const results = run!.results;
     expect(results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.startLine])).toEqual([

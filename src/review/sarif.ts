@@ -19,6 +19,8 @@ export interface SarifOptions {
   informationUri?: string;
   /** A rule's description and documentation URL. */
   rule?: (ruleId: string) => RuleInfo | undefined;
+  /** A rule's documentation page as markdown (`help.markdown`, shown on a code-scanning alert). */
+  help?: (ruleId: string, url: string | undefined) => string | undefined;
   /** Absolute directory the findings' paths are relative to (`originalUriBaseIds.%SRCROOT%`). */
   root?: string;
 }
@@ -62,9 +64,11 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Js
     const info = options.rule?.(id);
     const text = info?.description ?? id;
     const rule: Json = { id, name: id, shortDescription: { text }, fullDescription: { text } };
-    if (info?.url) {
-      rule.helpUri = info.url;
-      rule.help = { text: `${text}\n\nDocumentation: ${info.url}`, markdown: `${text}\n\n[Documentation](${info.url})` };
+    const url = info?.url;
+    const page = options.help?.(id, url);
+    if (url) rule.helpUri = url;
+    if (url || page) {
+      rule.help = { text: url ? `${text}\n\nDocumentation: ${url}` : text, markdown: page ?? `${text}\n\n[Documentation](${url})` };
     }
     return rule;
   });
