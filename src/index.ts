@@ -11,6 +11,8 @@ import requirePartialUniqueIndex from '../rules/require-partial-unique-index.js'
 import schemaStatus from '../rules/schema-status.js';
 import noHardDelete from '../rules/no-hard-delete.js';
 import noTombstoneUpdate from '../rules/no-tombstone-update.js';
+import requireSoftDeleteCascade from '../rules/require-soft-delete-cascade.js';
+import requireForcedRls from '../rules/require-forced-rls.js';
 
 const { name, version } = ownPackage();
 
@@ -21,6 +23,8 @@ export const rules = {
   'schema-status': schemaStatus,
   'no-hard-delete': noHardDelete,
   'no-tombstone-update': noTombstoneUpdate,
+  'require-soft-delete-cascade': requireSoftDeleteCascade,
+  'require-forced-rls': requireForcedRls,
 };
 
 /** Severity in the recommended config; every other rule is an error. */
@@ -30,8 +34,9 @@ const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>
  * Rules only in `configs.strict` (with a reason each): they report code that is often deliberate, so a project
  * opts in once its reads are clean.
  * - no-tombstone-update: an UPDATE by primary key of a row the code just read live is common and usually safe.
+ * - require-soft-delete-cascade: many projects cascade soft deletes in application code, which a schema cannot show.
  */
-const STRICT_ONLY: ReadonlySet<string> = new Set(['no-tombstone-update']);
+const STRICT_ONLY: ReadonlySet<string> = new Set(['no-tombstone-update', 'require-soft-delete-cascade']);
 
 type RecommendedConfig = Linter.Config[];
 

@@ -10,6 +10,8 @@ import { wholeFileFragment } from '../src/sql/fragment.js';
 import { schemaFromSql } from '../src/schema/apply.js';
 import { normalizeSettings } from '../src/settings.js';
 import { checkHardDeletes, checkTombstoneUpdates } from '../src/analysis/writes.js';
+import { checkCascades } from '../src/analysis/cascades.js';
+import { checkPolicies } from '../src/analysis/rls.js';
 import { applyEdits } from './helpers/analyze.js';
 import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
 
@@ -30,7 +32,7 @@ const getDb = usePGlite();
 let db: PGlite;
 beforeEach(async () => {
   db = getDb();
-  await db.exec(`DROP SCHEMA IF EXISTS w CASCADE; CREATE SCHEMA w; SET search_path = w; ${DDL} ${DATA}`);
+  await db.exec(`RESET ROLE; DROP SCHEMA IF EXISTS w CASCADE; CREATE SCHEMA w; SET search_path = w; ${DDL} ${DATA}`);
 }, PGLITE_TIMEOUT);
 
 const context = { schema: schemaFromSql(DDL), settings: normalizeSettings({}) };
@@ -102,5 +104,82 @@ describe('no-tombstone-update on PostgreSQL', () => {
     const safe = await db.query(fixed, ['newer@x', 3]);
     expect(safe.affectedRows).toBe(0);
     expect((await db.query(fixed, ['a2@x', 1])).affectedRows).toBe(1); // live rows are still updated
+  }, PGLITE_TIMEOUT);
+});
+
+describe('soft-delete cascades on PostgreSQL (require-soft-delete-cascade)', () => {
+  const TABLES = `
+    CREATE TABLE teams (id int PRIMARY KEY, name text, deleted_at timestamptz);
+    CREATE TABLE members (id int PRIMARY KEY, team_id int REFERENCES teams(id) ON DELETE CASCADE, deleted_at timestamptz);
+    CREATE FUNCTION cascade_team() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN UPDATE members SET deleted_at = NEW.deleted_at WHERE team_id = NEW.id; RETURN NEW; END $$;`;
+  const ROWS = "INSERT INTO teams VALUES (1, 'a', NULL); INSERT INTO members VALUES (1, 1, NULL), (2, 1, '2020-01-01');";
+  const trigger = (when: string) =>
+    `CREATE TRIGGER teams_cascade AFTER UPDATE OF deleted_at ON teams FOR EACH ROW ${when} EXECUTE FUNCTION cascade_team();`;
+  const members = async () =>
+    (await db.query<{ id: number; d: string | null }>('SELECT id, deleted_at::text AS d FROM members ORDER BY id')).rows.map((r) => [r.id, r.d]);
+  const verdicts = (sql: string) =>
+    checkCascades(statementsOf(sql), { schema: schemaFromSql(''), settings: normalizeSettings({}) }, '/x/a.sql', false).map((f) => f.verdict);
+
+  it('ON DELETE CASCADE does nothing when the parent is soft-deleted', async () => {
+    await db.exec(TABLES + ROWS);
+    await db.exec("UPDATE teams SET deleted_at = '2024-01-01' WHERE id = 1");
+    expect(await members()).toEqual([[1, null], [2, '2020-01-01 00:00:00+00']]);
+    expect(verdicts(TABLES)).toEqual(['delete-cascade-only']);
+  }, PGLITE_TIMEOUT);
+
+  it('the trigger with WHEN (OLD … IS NULL AND NEW … IS NOT NULL) cascades the soft delete, and only that', async () => {
+    const sql = TABLES + trigger('WHEN (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL)');
+    await db.exec(sql + ROWS);
+    await db.exec("UPDATE teams SET deleted_at = '2024-01-01' WHERE id = 1");
+    expect(await members()).toEqual([[1, '2024-01-01 00:00:00+00'], [2, '2024-01-01 00:00:00+00']]);
+    await db.exec("UPDATE teams SET deleted_at = '2024-02-02' WHERE id = 1"); // a later edit of the tombstone
+    expect((await members())[0]).toEqual([1, '2024-01-01 00:00:00+00']); // does not fire again
+    expect(verdicts(sql)).toEqual([]);
+  }, PGLITE_TIMEOUT);
+
+  it('without WHEN the trigger also fires on a restore, bringing back children deleted on their own', async () => {
+    const sql = TABLES + trigger('');
+    await db.exec(sql + ROWS);
+    await db.exec("UPDATE teams SET deleted_at = '2024-01-01' WHERE id = 1");
+    await db.exec('UPDATE teams SET deleted_at = NULL WHERE id = 1');
+    expect(await members()).toEqual([[1, null], [2, null]]); // member 2 was deleted in 2020 and is live again
+    expect(verdicts(sql)).toEqual(['no-when']);
+  }, PGLITE_TIMEOUT);
+
+  it('with the WHEN inverted, a soft delete never cascades', async () => {
+    const sql = TABLES + trigger('WHEN (OLD.deleted_at IS NOT NULL AND NEW.deleted_at IS NULL)');
+    await db.exec(sql + ROWS);
+    await db.exec("UPDATE teams SET deleted_at = '2024-01-01' WHERE id = 1");
+    expect((await members())[0]).toEqual([1, null]);
+    expect(verdicts(sql)).toEqual(['inverted-when']);
+  }, PGLITE_TIMEOUT);
+});
+
+describe('soft-delete RLS policies on PostgreSQL (require-forced-rls)', () => {
+  const TABLE = `CREATE TABLE docs (id int PRIMARY KEY, deleted_at timestamptz); ALTER TABLE docs ENABLE ROW LEVEL SECURITY;`;
+  const ROWS = "INSERT INTO docs VALUES (1, NULL), (2, '2024-01-01');";
+  const visible = async (using: string) => {
+    await db.exec(`${TABLE} CREATE POLICY p ON docs USING (${using}); ${ROWS}
+      DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'w_reader') THEN CREATE ROLE w_reader; END IF; END $$;
+      GRANT USAGE ON SCHEMA w TO w_reader; GRANT SELECT ON docs TO w_reader; SET ROLE w_reader;`);
+    try {
+      return (await db.query<{ id: number }>('SELECT id FROM docs ORDER BY id')).rows.map((r) => r.id);
+    } finally {
+      await db.exec('RESET ROLE');
+    }
+  };
+  const verdicts = (using: string) =>
+    checkPolicies(statementsOf(`${TABLE} ALTER TABLE docs FORCE ROW LEVEL SECURITY; CREATE POLICY p ON docs USING (${using});`), { schema: schemaFromSql(''), settings: normalizeSettings({}) }, '/x/a.sql', false).map((f) => f.verdict);
+
+  it('`deleted_at IS NULL` hides the deleted row; the inverted predicate shows only it; `= NULL` hides every row', async () => {
+    expect(await visible('deleted_at IS NULL')).toEqual([1]);
+    expect(verdicts('deleted_at IS NULL')).toEqual([]);
+    await db.exec('DROP SCHEMA w CASCADE; CREATE SCHEMA w; SET search_path = w;');
+    expect(await visible('deleted_at IS NOT NULL')).toEqual([2]);
+    expect(verdicts('deleted_at IS NOT NULL')).toEqual(['inverted']);
+    await db.exec('DROP SCHEMA w CASCADE; CREATE SCHEMA w; SET search_path = w;');
+    expect(await visible('deleted_at = NULL')).toEqual([]);
+    expect(verdicts('deleted_at = NULL')).toEqual(['never-true']);
   }, PGLITE_TIMEOUT);
 });

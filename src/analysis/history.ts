@@ -6,8 +6,9 @@
  * a statement is current when the final model's origin is this very place.
  */
 import type { SqlFragment } from '../sql/fragment.js';
-import type { Definition } from '../sql/lower.js';
-import { findRelation, type RelationInfo, type SchemaModel, type SourceOrigin } from '../schema/model.js';
+import type { Definition, StatementModel } from '../sql/lower.js';
+import { applySql } from '../schema/apply.js';
+import { emptySchema, findRelation, type RelationInfo, type SchemaModel, type SourceOrigin } from '../schema/model.js';
 
 /** Is `origin` the place at `index` of `fragment` in `file`? */
 export function writtenAt(origin: SourceOrigin | undefined, file: string, fragment: SqlFragment, index: number): boolean {
@@ -42,4 +43,43 @@ export function currentDefinitions(
     if (chosen) current.add(chosen);
   }
   return current;
+}
+
+const localModels = new WeakMap<readonly StatementModel[], SchemaModel>();
+
+/**
+ * The schema at the end of history as the linted file sees it: the final model for a schema file; for any other
+ * file (a new migration outside the globs, a file of queries), the final model with the file's own statements
+ * applied on top. Relations are copied so applying never touches the shared model.
+ */
+export function historyModel(
+  statements: readonly StatementModel[],
+  context: { schema: SchemaModel; searchPath: readonly string[]; file: string; isSchemaFile: boolean },
+): SchemaModel {
+  if (context.isSchemaFile) return context.schema;
+  const cached = localModels.get(statements);
+  if (cached) return cached;
+  const model = emptySchema();
+  model.files.push(...context.schema.files, context.file);
+  for (const [key, r] of context.schema.relations) {
+    model.relations.set(key, {
+      ...r,
+      columns: [...r.columns],
+      uniques: r.uniques.map((u) => ({ ...u, columns: [...u.columns] })),
+      policies: r.policies.map((p) => ({ ...p })),
+      ...(r.foreignKeys ? { foreignKeys: r.foreignKeys.map((f) => ({ ...f })) } : {}),
+      ...(r.triggers ? { triggers: r.triggers.map((t) => ({ ...t })) } : {}),
+      ...(r.indexes ? { indexes: r.indexes.map((i) => ({ ...i })) } : {}),
+    });
+  }
+  if (context.schema.functions) model.functions = new Map(context.schema.functions);
+  const seen = new Set<SqlFragment>();
+  for (const statement of statements) {
+    const fragment = statement.source.fragment;
+    if (seen.has(fragment)) continue;
+    seen.add(fragment);
+    applySql(model, fragment.text, context.file, fragment.toSource, { searchPath: context.searchPath });
+  }
+  localModels.set(statements, model);
+  return model;
 }

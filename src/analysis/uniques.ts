@@ -18,7 +18,7 @@ import type { SqlFragment } from '../sql/fragment.js';
 import type { StatementModel } from '../sql/lower.js';
 import type { AddedColumn, KeyElement, OnConflictTarget, Span, UniqueDeclaration } from '../sql/constraints.js';
 import { atoms, columnRef, type Predicate } from '../sql/predicate.js';
-import { writtenAt } from './history.js';
+import { historyModel, writtenAt } from './history.js';
 import { fieldsOf, list } from '../sql/ast.js';
 import { parseCached } from '../sql/source.js';
 import { implies, type Requirement } from './requirement.js';
@@ -180,27 +180,15 @@ class UniqueChecker {
    * touch the shared final model.
    */
   private local(): SchemaModel {
-    if (this.localModel) return this.localModel;
-    const model = emptySchema();
-    model.files.push(...this.schema.files, this.file);
-    for (const [key, r] of this.schema.relations) {
-      model.relations.set(key, {
-        ...r,
-        columns: [...r.columns],
-        uniques: r.uniques.map((u) => ({ ...u, columns: [...u.columns] })),
-        policies: r.policies.map((p) => ({ ...p })),
-      });
-    }
-    const seen = new Set<SqlFragment>();
-    for (const statement of this.statements) {
-      const fragment = statement.source.fragment;
-      if (seen.has(fragment)) continue;
-      seen.add(fragment);
-      applySql(model, fragment.text, this.file, fragment.toSource, { searchPath: this.context.settings.searchPath });
-    }
-    this.localModel = model;
-    return model;
+    this.localModel ??= historyModel(this.statements, {
+      schema: this.schema,
+      searchPath: this.context.settings.searchPath,
+      file: this.file,
+      isSchemaFile: false,
+    });
+    return this.localModel;
   }
+
 
   private displayName(relation: RelationInfo): string {
     const first = this.context.settings.searchPath[0] ?? 'public';

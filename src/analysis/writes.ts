@@ -107,7 +107,7 @@ export function softDeleteValue(column: string): string {
  */
 function softDeleteEdits(write: Write, column: string, filter: string, requirement: Requirement): FragmentEdit[] | null {
   const scope = write.scope;
-  if (!scope || write.currentOf || scope.source.fragment.origin === 'query-builder') return null;
+  if (!scope || write.currentOf || scope.source.fragment.fixable === false) return null;
   const layout = scope.source.layout;
   const fragment = scope.source.fragment;
   const span = write.span;
@@ -144,7 +144,7 @@ function softDeleteEdits(write: Write, column: string, filter: string, requireme
 /** `UPDATE … WHERE …` → `… AND deleted_at IS NULL` (or a new WHERE). */
 function filterEdits(write: Write, filter: string): FragmentEdit[] | null {
   const scope = write.scope;
-  if (!scope || write.currentOf || scope.source.fragment.origin === 'query-builder') return null;
+  if (!scope || write.currentOf || scope.source.fragment.fixable === false) return null;
   const fragment = scope.source.fragment;
   const where = scope.layout;
   if (!where) return null;

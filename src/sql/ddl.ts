@@ -54,6 +54,8 @@ export interface DdlForeignKey {
   onDelete: 'no-action' | 'restrict' | 'cascade' | 'set-null' | 'set-default';
   /** Source index of the constraint (for a column constraint: the `REFERENCES` keyword). */
   at?: number;
+  /** Source span of the referenced table's name. */
+  span?: { start: number; end: number };
 }
 
 /** A query a definition stores: its text, and where it sits in the source. */
@@ -91,6 +93,8 @@ export type DdlEvent =
       primaryKey: string[] | null;
       uniques: DdlUnique[];
       foreignKeys: DdlForeignKey[];
+      /** Source span of the table name. */
+      nameSpan?: { start: number; end: number };
       at?: number;
     }
   | {
@@ -102,7 +106,17 @@ export type DdlEvent =
       at?: number;
     }
   /** A unique index (non-unique indexes carry `unique: false` and are informational). */
-  | { type: 'create-index'; table: QualifiedName; ifNotExists: boolean; unique: boolean; index: DdlUnique; at?: number }
+  | {
+      type: 'create-index';
+      table: QualifiedName;
+      ifNotExists: boolean;
+      unique: boolean;
+      index: DdlUnique;
+      at?: number;
+      /** Source span of `CREATE [UNIQUE] INDEX … ON table`, and the end of the statement (where ` WHERE …` goes). */
+      span?: { start: number; end: number };
+      end?: number;
+    }
   /**
    * A relation defined by a query: views, materialized views (and TimescaleDB continuous aggregates), pg_trickle
    * stream tables, pg_ivm IMMVs, `CREATE TABLE … AS`. `mode` says how an existing relation of that name is treated;
@@ -142,6 +156,8 @@ export type DdlEvent =
       /** `FOR SELECT | INSERT | UPDATE | DELETE | ALL`. */
       command: 'all' | 'select' | 'insert' | 'update' | 'delete';
       permissive: boolean;
+      /** Source span of the policy name. */
+      nameSpan?: { start: number; end: number };
       at?: number;
     }
   | {
@@ -338,6 +354,7 @@ class DdlReader {
       primaryKey: null,
       uniques: [],
       foreignKeys: [],
+      nameSpan: this.source.layout.nameSpanAt(num(rv.location) ?? this.statement.start),
       at: this.statement.start,
     };
     const constraint = (c: Fields, column: string | undefined): void => {
@@ -349,7 +366,7 @@ class DdlReader {
         const unique = uniques.get(num(c.location) ?? -1);
         if (unique) event.uniques.push(unique);
       } else if (contype === 'CONSTR_FOREIGN') {
-        const fk = foreignKey(c, column);
+        const fk = this.foreignKey(c, column);
         if (fk) event.foreignKeys.push(fk);
       }
     };
@@ -404,7 +421,7 @@ class DdlReader {
             const cf = fieldsOf(c, 'Constraint');
             if (cf?.contype === 'CONSTR_PRIMARY') action.primaryKey = true;
             else if (cf?.contype === 'CONSTR_FOREIGN') {
-              const fk = foreignKey(cf, name);
+              const fk = this.foreignKey(cf, name);
               if (fk) action.foreignKeys.push(fk);
             } else if (cf) {
               const unique = uniques.get(num(cf.location) ?? -1);
@@ -428,7 +445,7 @@ class DdlReader {
             const unique = uniques.get(num(c.location) ?? -1);
             if (unique) actions.push({ op: 'add-unique', unique });
           } else if (c.contype === 'CONSTR_FOREIGN') {
-            const fk = foreignKey(c, undefined);
+            const fk = this.foreignKey(c, undefined);
             if (fk) actions.push({ op: 'add-foreign-key', foreignKey: fk });
           }
           break;
@@ -465,7 +482,7 @@ class DdlReader {
         const elem = fieldsOf(raw, 'IndexElem');
         return str(elem?.name) ?? figureColname(elem?.expr) ?? 'expr';
       });
-      const { from, to } = this.range();
+      const { to } = this.range();
       const relToken = this.source.layout.indexAt(num(rangeVar(f.relation)?.location) ?? this.statement.start);
       let where: string | null = null;
       if (f.whereClause) {
@@ -474,11 +491,22 @@ class DdlReader {
         const w = close < 0 ? -1 : findTopLevel(this.tokens, close + 1, to, (t) => t.keyword === 'WHERE');
         where = w < 0 ? null : (this.spanText(w + 1, to)?.text.trim() ?? null);
       }
-      void from;
       index = { kind: 'index', name: str(f.idxname) ?? null, columns, nameParts: columns, label: 'idx', where, nullsNotDistinct: false, at: this.statement.start };
     }
     if (!index) return;
-    this.emit({ type: 'create-index', table, ifNotExists: f.if_not_exists === true, unique, index, at: this.statement.start });
+    const { from, to } = this.range();
+    const onTable = this.source.layout.nameSpanAt(num(rangeVar(f.relation)?.location) ?? this.statement.start);
+    const last = this.tokens[to - 1];
+    this.emit({
+      type: 'create-index',
+      table,
+      ifNotExists: f.if_not_exists === true,
+      unique,
+      index,
+      at: this.statement.start,
+      span: { start: this.tokens[from]?.start ?? this.statement.start, end: onTable.end },
+      ...(last ? { end: last.end } : {}),
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -676,7 +704,20 @@ class DdlReader {
     }
     const cmd = (str(f.cmd_name) ?? 'all').toLowerCase();
     const command = (['all', 'select', 'insert', 'update', 'delete'].includes(cmd) ? cmd : 'all') as 'all';
-    this.emit({ type: 'policy', op: create ? 'create' : 'alter', table, name, using, command, permissive: f.permissive !== false, at: this.statement.start });
+    const first = this.source.layout.indexAt(this.statement.start);
+    const nameToken = this.tokens[first + 2];
+    const nameSpan = nameToken ? { start: nameToken.start, end: nameToken.end } : undefined;
+    this.emit({
+      type: 'policy',
+      op: create ? 'create' : 'alter',
+      table,
+      name,
+      using,
+      command,
+      permissive: f.permissive !== false,
+      ...(nameSpan ? { nameSpan } : {}),
+      at: this.statement.start,
+    });
   }
 
   private trigger(f: Fields): void {
@@ -783,6 +824,13 @@ class DdlReader {
         k += 1;
       }
     }
+  }
+
+  private foreignKey(c: Fields, column: string | undefined): DdlForeignKey | null {
+    const fk = foreignKey(c, column);
+    const location = num(rangeVar(c.pktable)?.location);
+    if (fk && location !== undefined && location >= 0) fk.span = this.source.layout.nameSpanAt(location);
+    return fk;
   }
 
   run(): DdlEvent[] {
