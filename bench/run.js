@@ -7,6 +7,7 @@
  *   node bench/run.js --only=warm,editor   some targets: cli, warm, statement, schema, editor
  *   node bench/run.js --rounds=5      rounds of each interleaved comparison
  *   node bench/run.js --json          the figures as JSON as well;  --keep  keeps the generated projects
+ *   node bench/run.js --dist=../old/dist/src   measure another build (before/after comparisons)
  *
  * Every target is a RATIO of interleaved runs (the plugin's run and its baseline alternate, round after round,
  * in one process or one session of child processes), in CPU time and wall time, with the median and the spread
@@ -24,7 +25,9 @@ import { generateStatements, generateStructureSql, writeProject, writeRealisticP
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
-const dist = path.join(root, 'dist', 'src');
+// --dist=<dir>: measure another build (e.g. an older commit's `dist/src`), with this runner and these corpora.
+const distOption = process.argv.find((a) => a.startsWith('--dist='))?.slice('--dist='.length);
+const dist = distOption ? path.resolve(distOption) : path.join(root, 'dist', 'src');
 if (!existsSync(path.join(dist, 'index.js'))) {
   console.error('bench: dist/ is missing; run `npm run build` first (or `npm run bench`).');
   process.exit(1);
@@ -304,7 +307,8 @@ if (only.has('statement')) {
 // 4. Schema: the first load in a process ------------------------------------------------------------------------------
 
 if (only.has('schema')) {
-  const child = (dir) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-schema', dir], { encoding: 'utf8' }));
+  const child = (dir) =>
+    JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child-schema', dir, ...(distOption ? [`--dist=${dist}`] : [])], { encoding: 'utf8' }));
   const cacheDir = path.join(structureDir, 'node_modules', '.cache');
   const runs = { cold: [], cached: [] };
   for (let round = 0; round < (quick ? 2 : ROUNDS); round++) {
