@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listingUnchanged, watchListing } from '../src/schema/freshness.js';
 import { readCachedSchema, writeCachedSchema } from '../src/schema/disk-cache.js';
-import { clearSchemaCache, CONVENTIONAL_SCHEMA_GLOBS, loadSchema, SCHEMA_RECHECK_MS, setSchemaClock } from '../src/schema/load.js';
+import {
+  clearSchemaCache,
+  CONVENTIONAL_SCHEMA_GLOBS,
+  loadSchema,
+  SCHEMA_BATCH_RECHECK_MS,
+  SCHEMA_RECHECK_MS,
+  setSchemaClock,
+} from '../src/schema/load.js';
 import { findRelation } from '../src/schema/model.js';
 import { normalizeSettings } from '../src/settings.js';
 
@@ -109,6 +116,31 @@ describe('loadSchema re-checks by directory stamps', () => {
     expect(findRelation(third, null, 'orders')).toBeUndefined();
     expect(findRelation(third, null, 'users')).toBeDefined();
     expect(CONVENTIONAL_SCHEMA_GLOBS).toContain('src/**/schema.ts');
+  });
+  it('re-checks only every SCHEMA_BATCH_RECHECK_MS while calls come without a pause (one lintFiles run), as usual after one', () => {
+    const dir = project({ 'migrations/1.sql': TABLE('users') });
+    let now = 5_000_000;
+    setSchemaClock(() => now);
+    const settings = normalizeSettings({});
+    const first = loadSchema(dir, settings);
+    write(dir, 'migrations/2.sql', TABLE('orders'));
+    // A batch: a call every 10 ms for 3 s, past the one-second interval: the model of the run's start throughout.
+    for (let t = 0; t < 3000; t += 10) {
+      now += 10;
+      expect(loadSchema(dir, settings)).toBe(first);
+    }
+    // A pause (the run ended, or the next keystroke): re-checked.
+    now += 200;
+    expect(findRelation(loadSchema(dir, settings), null, 'orders')).toBeDefined();
+
+    // A batch longer than SCHEMA_BATCH_RECHECK_MS re-checks on the way.
+    write(dir, 'migrations/3.sql', TABLE('invoices'));
+    let seen = false;
+    for (let t = 0; t <= SCHEMA_BATCH_RECHECK_MS + 100 && !seen; t += 10) {
+      now += 10;
+      seen = findRelation(loadSchema(dir, settings), null, 'invoices') !== undefined;
+    }
+    expect(seen).toBe(true);
   });
 });
 

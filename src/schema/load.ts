@@ -87,6 +87,13 @@ const FLYWAY_UNDO_FILE = /^U\d[\w.]*__.*\.sql$/;
 
 /** Stamps of the files behind a cached model are re-checked at most this often (milliseconds). */
 export const SCHEMA_RECHECK_MS = 1000;
+/**
+ * Calls closer together than BATCH_GAP_MS are one batch (a `lintFiles` run going from file to file); within a
+ * batch the stamps are re-checked only every SCHEMA_BATCH_RECHECK_MS. An editor re-linting after a keystroke or a
+ * save always comes after a pause, and then re-checks as usual.
+ */
+const BATCH_GAP_MS = 50;
+export const SCHEMA_BATCH_RECHECK_MS = 10_000;
 
 interface CacheEntry {
   model: SchemaModel;
@@ -95,6 +102,8 @@ interface CacheEntry {
   /** The directories the listing depends on: while their mtimes hold, the files are not listed again. */
   watch: ListingWatch;
   checkedAt: number;
+  /** When the model was last asked for. */
+  calledAt: number;
 }
 
 const cache = new Map<string, CacheEntry>();
@@ -113,7 +122,7 @@ export function setSchemaClock(now?: () => number): void {
 /**
  * The schema model for the project at `cwd`. Cached per (cwd, settings); while the set of files and each
  * file's mtime and size are unchanged the same object is returned, and the files are not even listed again
- * until SCHEMA_RECHECK_MS has passed since the last check.
+ * until SCHEMA_RECHECK_MS has passed since the last check (SCHEMA_BATCH_RECHECK_MS while calls come without a pause).
  */
 export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaModel {
   const root = path.resolve(cwd);
@@ -127,7 +136,11 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
   ]);
   const now = clock();
   const entry = cache.get(key);
-  if (entry && now - entry.checkedAt < SCHEMA_RECHECK_MS) return entry.model;
+  if (entry) {
+    const batch = now - entry.calledAt < BATCH_GAP_MS;
+    entry.calledAt = now;
+    if (now - entry.checkedAt < (batch ? SCHEMA_BATCH_RECHECK_MS : SCHEMA_RECHECK_MS)) return entry.model;
+  }
 
   // The first load in this process: a model an earlier process stored, if nothing it was made from changed.
   if (!entry) {
@@ -135,7 +148,7 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
     if (stored && listingUnchanged(stored.watch)) {
       const stamps = new Map(stored.stamps.map(([file]) => [file, stampOf(file)]));
       if (sameStamps(new Map(stored.stamps), stamps)) {
-        cache.set(key, { model: stored.model, stamps, watch: stored.watch, checkedAt: now });
+        cache.set(key, { model: stored.model, stamps, watch: stored.watch, checkedAt: now, calledAt: now });
         return stored.model;
       }
     }
@@ -152,7 +165,7 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
     return entry.model;
   }
   const model = buildModel(files, settings, root);
-  cache.set(key, { model, stamps, watch, checkedAt: now });
+  cache.set(key, { model, stamps, watch, checkedAt: now, calledAt: now });
   writeCachedSchema(root, key, { watch, stamps: [...stamps], model });
   return model;
 }
