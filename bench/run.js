@@ -119,6 +119,8 @@ async function interleave(names, rounds, measure) {
 }
 
 const rows = [];
+/** Each figure is also printed as soon as it is measured (stderr), so a long run shows progress. */
+const progress = (row) => console.error(`bench: ${row.target} | ${row.corpus} | ${row.measure}: ${row.cpu ? `CPU ${row.cpu.median.toFixed(2)} (${row.cpu.min.toFixed(2)}–${row.cpu.max.toFixed(2)}), wall ${row.wall.median.toFixed(2)}` : `${row.value.toFixed(2)} ${row.unit}`}`);
 /** A ratio row: per-round ratios of `a` over `b` (same round), median and spread, CPU and wall. */
 function ratioRow(target, corpus, measure, a, b, goal, extra = {}) {
   const per = (kind) => a[kind].map((x, i) => x / b[kind][i]);
@@ -131,10 +133,12 @@ function ratioRow(target, corpus, measure, a, b, goal, extra = {}) {
     plugin: median(a.cpu), baseline: median(b.cpu), rounds: cpu.length,
     goal: goal?.text ?? '', ok: goal ? goal.ok(median(cpu)) : null, ...extra,
   });
+  progress(rows[rows.length - 1]);
 }
 /** A plain value row (absolute times, shares). */
 function valueRow(target, corpus, measure, value, unit, goal, spread) {
   rows.push({ target, corpus, measure, unit, value, spread, goal: goal?.text ?? '', ok: goal ? goal.ok(value) : null });
+  progress(rows[rows.length - 1]);
 }
 const atMost = (n, unit) => ({ text: `≤ ${n}${unit}`, ok: (v) => v <= n });
 const below = (n, unit) => ({ text: `< ${n}${unit}`, ok: (v) => v < n });
@@ -388,6 +392,7 @@ if (only.has('editor')) {
       wall: { median: median(wall) * 100, min: quantile(wall, 0.1) * 100, max: quantile(wall, 0.9) * 100 },
       rounds: cpu.length, goal: `< ${c.goal}%`, ok: median(cpu) * 100 < c.goal, spreadIs: 'p10–p90',
     });
+    progress(rows[rows.length - 1]);
   }
 }
 
