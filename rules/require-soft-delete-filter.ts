@@ -3,7 +3,7 @@
  * (`deleted_at IS NULL`), in every scope. Seed 000, section 11: the orders-by-email incident.
  */
 import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
-import type { ReportedVerdict } from '../src/analysis/reads.js';
+import type { ReadFinding, ReportedVerdict } from '../src/analysis/reads.js';
 
 export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean; allowLookupsBy?: string[] }];
 export type MessageIds =
@@ -23,6 +23,13 @@ const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
   'never-true': 'never-true',
   'outer-where': 'outer-where',
   'full-join': 'full-join',
+};
+
+/** What `= NULL` does where it sits (it is never true, but the consequence depends on the place). */
+const NEVER_EFFECT: Record<NonNullable<ReadFinding['neverIn']>, string> = {
+  conjunct: ': this condition matches no row at all',
+  or: ': that branch of the OR matches no row, so the other branches decide alone and soft-deleted rows pass wherever they match',
+  'outer-on': ": this outer join's ON never matches, so every row of the other side comes back with NULLs for it",
 };
 
 export default createRule<Options, MessageIds>({
@@ -72,7 +79,7 @@ export default createRule<Options, MessageIds>({
       'full-join':
         '`{{table}}`{{alias}} is on one side of a FULL JOIN: a filter in its ON filters nothing (unmatched rows still come back), and a filter in WHERE also drops the other side\'s rows whose only match was soft-deleted. Filter it before the join: `(SELECT * FROM {{table}} WHERE …)`.',
       'never-true':
-        '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything). Write `{{filter}}`.',
+        '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything){{effect}}. Write `{{filter}}`.',
       parseError: 'This SQL could not be parsed, so it was not checked for soft-delete filters: {{message}}',
       notChecked: 'Not checked for soft-delete filters: {{message}}.',
       addFilter: 'Add `{{filter}}`.',
@@ -93,7 +100,7 @@ export default createRule<Options, MessageIds>({
           const messageId =
             f.verdict === 'missing' && f.returning ? 'returning' : f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
           const suggestion = f.verdict === 'outer-where' ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';
-          const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '' };
+          const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '', effect: NEVER_EFFECT[f.neverIn ?? 'conjunct'] };
           report({
             loc: locOf(context, f.fragment, f.start, f.end),
             messageId,

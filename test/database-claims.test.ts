@@ -206,6 +206,29 @@ describe('PostgreSQL behaviour the rules rely on (PGlite)', { timeout: PGLITE_TI
       expect(readFindings(inOn, { schema: SEED_DDL })).toEqual([]);
     });
 
+    it('FULL JOIN: a filter in WHERE also drops the other side\'s rows whose only match was deleted; filtering before the join keeps them', async () => {
+      const inWhere = 'SELECT u.id, o.id AS org FROM users u FULL JOIN organizations o ON o.id = u.org_id WHERE o.deleted_at IS NULL';
+      // User 2's organization is deleted: the WHERE filter drops user 2 altogether.
+      expect(await ids(inWhere)).toEqual([1, 3]);
+      const [finding] = readFindings(inWhere, { schema: SEED_DDL }).filter((f) => f.at === 'organizations');
+      expect(finding).toMatchObject({ verdict: 'full-join' });
+      // The suggestion filters the side before the join: user 2 stays, with no organization.
+      expect((await db.query<{ id: number; org: number | null }>(`${finding!.fixed!} ORDER BY u.id`)).rows).toEqual([
+        { id: 1, org: 10 },
+        { id: 2, org: null },
+        { id: 3, org: null },
+      ]);
+      // A filter in a FULL JOIN's ON filters nothing: the deleted organization still comes back, unmatched.
+      const inOn = 'SELECT o.id FROM users u FULL JOIN organizations o ON o.id = u.org_id AND o.deleted_at IS NULL';
+      expect((await db.query<{ id: number | null }>(inOn)).rows.map((r) => r.id)).toContain(20);
+    });
+
+    it('`= NULL` in an outer join\'s ON makes it match nothing; inside an OR the other branch decides alone', async () => {
+      const rows = (await db.query<{ id: number; org: number | null }>('SELECT u.id, o.id AS org FROM users u LEFT JOIN organizations o ON o.id = u.org_id AND o.deleted_at = NULL ORDER BY u.id')).rows;
+      expect(rows).toEqual([{ id: 1, org: null }, { id: 2, org: null }, { id: 3, org: null }]);
+      expect(await ids("SELECT id FROM organizations WHERE deleted_at = NULL OR name = 'deleted org'")).toEqual([20]);
+    });
+
     it('with a NOT NULL foreign key every row has a match, so the WHERE filter is exactly an inner join', async () => {
       await db.exec(`UPDATE users SET deleted_at = '2024-02-01' WHERE id = 2; INSERT INTO orders (id, user_id) VALUES (1, 1), (2, 2);`);
       const leftWhere = 'SELECT o.id FROM orders o LEFT JOIN users u ON u.id = o.user_id WHERE u.deleted_at IS NULL';

@@ -388,3 +388,16 @@ describe('RETURNING on UPDATE / DELETE', () => {
     expect(readFindings("DELETE FROM users WHERE deleted_at < now() - interval '90 days' RETURNING id")).toEqual([]);
   });
 });
+
+describe('scheduled deletion', () => {
+  it('deleted_at > now() is a deliberate read; a table that schedules deletions declares its own active predicate', () => {
+    expect(readFindings('SELECT id FROM users WHERE deleted_at > now()')).toEqual([]);
+    expect(readFindings('SELECT id FROM users WHERE email = $1 AND (deleted_at IS NULL OR deleted_at > now())')).toEqual([]);
+    const settings = { tables: { users: { active: 'deleted_at IS NULL OR deleted_at > now()' } } };
+    expect(readFindings('SELECT id FROM users WHERE (deleted_at IS NULL OR deleted_at > now()) AND email = $1', { settings })).toEqual([]);
+    expect(readFindings('SELECT id FROM users WHERE deleted_at IS NULL', { settings })).toEqual([]);
+    expect(readFindings('SELECT id FROM users WHERE email = $1', { settings })).toMatchObject([
+      { verdict: 'missing', filter: 'deleted_at IS NULL OR deleted_at > now()', fixed: 'SELECT id FROM users WHERE email = $1 AND (deleted_at IS NULL OR deleted_at > now())' },
+    ]);
+  });
+});

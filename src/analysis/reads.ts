@@ -55,6 +55,11 @@ export interface ReadFinding {
   displacing: boolean;
   /** The target of an UPDATE / DELETE whose RETURNING hands the rows it touched back to the application. */
   returning: boolean;
+  /**
+   * For `never-true`, where the `= NULL` sits, which decides what it does: a conjunct empties the result; a branch
+   * of an OR matches nothing (the other branches decide alone); in an outer join's ON the join never matches.
+   */
+  neverIn: 'conjunct' | 'or' | 'outer-on' | null;
 }
 
 export interface AnalysisContext {
@@ -303,6 +308,16 @@ function hasNever(predicate: Predicate, requirement: Requirement, binds: Binder)
   return atoms(predicate).some((a) => a.kind === 'never' && binds(a.column) && requirement.columns.includes(a.column.name));
 }
 
+/** Where the `= NULL` on the reference's soft-delete column sits (see ReadFinding.neverIn). */
+function whereIsNever(ref: FromRef, scope: Scope, requirement: Requirement): ReadFinding['neverIn'] {
+  const binds = binderFor(ref);
+  const isNever = (p: Predicate) => hasNever(p, requirement, binds);
+  const inOr = (p: Predicate) => conjuncts(p).some((c) => c.kind === 'or' && isNever(c));
+  if (ref.nullable && ref.onClause && isNever(ref.onClause.predicate) && !inOr(ref.onClause.predicate)) return 'outer-on';
+  const all: Predicate = { kind: 'and', args: [...ref.on, ...conjuncts(scope.where)] };
+  return conjuncts(all).some((c) => c.kind !== 'or' && isNever(c)) ? 'conjunct' : inOr(all) ? 'or' : 'conjunct';
+}
+
 function hasOpaque(predicate: Predicate): boolean {
   return atoms(predicate).some((a) => a.kind === 'opaque');
 }
@@ -412,15 +427,18 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     pinnedColumns: pinnedColumns(ref, scope),
     displacing: false,
     returning: false,
+    neverIn: verdict === 'never-true' ? whereIsNever(ref, scope, origin.requirement) : null,
   };
 }
 
 /** The edits that fix a finding, when a safe one exists. SQL synthesized from builder code cannot be edited. */
 function fixOfFinding(origin: Origin, verdict: ReportedVerdict, filter: string): FragmentEdit[] | null {
   if (origin.scope.source.fragment.fixable === false) return null;
-  if (verdict === 'missing') return fixFor(origin.ref, origin.scope, filter);
+  // An active predicate with a top-level OR (`deleted_at IS NULL OR deleted_at > now()`) is added in parentheses.
+  const conjunct = origin.requirement.predicate.kind === 'or' ? `(${filter})` : filter;
+  if (verdict === 'missing') return fixFor(origin.ref, origin.scope, conjunct);
   if (verdict === 'full-join') return filterBeforeJoin(origin);
-  return verdict === 'outer-where' ? moveToOn(origin, filter) : null;
+  return verdict === 'outer-where' ? moveToOn(origin, conjunct) : null;
 }
 
 /**

@@ -171,6 +171,25 @@ tsRuleTester().run('require-soft-delete-filter (TypeScript)', rule as never, {
         },
       ],
     },
+    // `= NULL` inside an OR, and in an outer join's ON: the message says what it does there.
+    {
+      code: "await sql`SELECT * FROM users WHERE deleted_at = NULL OR plan = 'pro'`;",
+      errors: [
+        {
+          message:
+            '`= NULL` on the soft-delete column of `users` is never true (NULL is not equal to anything): that branch of the OR matches no row, so the other branches decide alone and soft-deleted rows pass wherever they match. Write `deleted_at IS NULL`.',
+        },
+      ],
+    },
+    {
+      code: 'await sql`SELECT o.id FROM orders o LEFT JOIN users u ON u.id = o.user_id AND u.deleted_at = NULL`;',
+      errors: [
+        {
+          message:
+            "`= NULL` on the soft-delete column of `users` (as `u`) is never true (NULL is not equal to anything): this outer join's ON never matches, so every row of the other side comes back with NULLs for it. Write `u.deleted_at IS NULL`.",
+        },
+      ],
+    },
     // `= NULL` is never true.
     {
       code: 'await sql`SELECT * FROM users WHERE deleted_at = NULL`;',
