@@ -13,6 +13,8 @@ import noHardDelete from '../rules/no-hard-delete.js';
 import noTombstoneUpdate from '../rules/no-tombstone-update.js';
 import requireSoftDeleteCascade from '../rules/require-soft-delete-cascade.js';
 import requireForcedRls from '../rules/require-forced-rls.js';
+import preferPartialIndex from '../rules/prefer-partial-index.js';
+import noSoftDeleteAppendOnly from '../rules/no-soft-delete-append-only.js';
 
 const { name, version } = ownPackage();
 
@@ -25,18 +27,30 @@ export const rules = {
   'no-tombstone-update': noTombstoneUpdate,
   'require-soft-delete-cascade': requireSoftDeleteCascade,
   'require-forced-rls': requireForcedRls,
+  'prefer-partial-index': preferPartialIndex,
+  'no-soft-delete-append-only': noSoftDeleteAppendOnly,
 };
 
 /** Severity in the recommended config; every other rule is an error. */
-const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>> = { 'schema-status': 'warn' };
+const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>> = {
+  'schema-status': 'warn',
+  'no-soft-delete-append-only': 'warn',
+};
 
 /**
  * Rules only in `configs.strict` (with a reason each): they report code that is often deliberate, so a project
  * opts in once its reads are clean.
  * - no-tombstone-update: an UPDATE by primary key of a row the code just read live is common and usually safe.
  * - require-soft-delete-cascade: many projects cascade soft deletes in application code, which a schema cannot show.
+ * - prefer-partial-index: an index that admin, export or purge queries use over deleted rows must stay full.
+ * - no-soft-delete-append-only: a naming heuristic, informational (a warning).
  */
-const STRICT_ONLY: ReadonlySet<string> = new Set(['no-tombstone-update', 'require-soft-delete-cascade']);
+const STRICT_ONLY: ReadonlySet<string> = new Set([
+  'no-tombstone-update',
+  'require-soft-delete-cascade',
+  'prefer-partial-index',
+  'no-soft-delete-append-only',
+]);
 
 type RecommendedConfig = Linter.Config[];
 

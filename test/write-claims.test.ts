@@ -183,3 +183,25 @@ describe('soft-delete RLS policies on PostgreSQL (require-forced-rls)', () => {
     expect(verdicts('deleted_at = NULL')).toEqual(['never-true']);
   }, PGLITE_TIMEOUT);
 });
+
+describe('partial indexes on PostgreSQL (prefer-partial-index)', () => {
+  it('the suggested partial index is smaller, serves reads of live rows, and not reads that include deleted ones', async () => {
+    await db.exec(`
+      CREATE TABLE accounts (id int PRIMARY KEY, plan text, deleted_at timestamptz);
+      INSERT INTO accounts SELECT g, 'plan' || (g % 50), CASE WHEN g % 4 = 0 THEN now() END FROM generate_series(1, 20000) g;
+      CREATE INDEX accounts_plan_full ON accounts (plan);
+      ${'CREATE INDEX accounts_plan_live ON accounts (plan) WHERE deleted_at IS NULL'};
+      ANALYZE accounts;
+      SET enable_seqscan = off;`);
+    try {
+      const size = async (name: string) => (await db.query<{ n: number }>(`SELECT pg_relation_size('${name}')::int AS n`)).rows[0]!.n;
+      expect(await size('accounts_plan_live')).toBeLessThan(await size('accounts_plan_full'));
+      const plan = async (sql: string) => (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      await db.exec('DROP INDEX accounts_plan_full');
+      expect(await plan("SELECT id FROM accounts WHERE plan = 'plan7' AND deleted_at IS NULL")).toContain('accounts_plan_live');
+      expect(await plan("SELECT id FROM accounts WHERE plan = 'plan7'")).not.toContain('accounts_plan_live');
+    } finally {
+      await db.exec('RESET enable_seqscan');
+    }
+  }, PGLITE_TIMEOUT);
+});
