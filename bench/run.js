@@ -359,7 +359,7 @@ if (only.has('editor')) {
     const filePath = path.join(realistic.dir, 'editor', c.file);
     const lines = c.text.split('\n').length - 1;
     // The user types into a string literal added near the top; every other line is unchanged.
-    const typed = "AND p.created_at > now() AND p.id <> 42 -- what's left ";
+    const typed = 'AND p.created_at > now() AND p.id <> 42 -- what is left '; // no quote: it sits in a '…' literal
     const at = c.text.indexOf('\n\n') + 1;
     const textAt = (i) => `${c.text.slice(0, at)}const NOTE = '${typed.slice(0, (i % typed.length) + 1)}';\n${c.text.slice(at)}`;
     const instances = { plugin: eslintFor(realistic.dir, variants.plugin), none: eslintFor(realistic.dir, variants.none) };
