@@ -1,8 +1,8 @@
 /**
  * require-partial-unique-index: on a soft-delete table, uniqueness must hold among live rows only —
- * `CREATE UNIQUE INDEX … WHERE deleted_at IS NULL`. Seed 000, Q2 ("the biggest trap when adding a UNIQUE
- * constraint to a soft-delete table"), decision rule 1 and mistake 1 (adding `deleted_at` mid-production without
- * replacing the old UNIQUE constraints).
+ * `CREATE UNIQUE INDEX … WHERE deleted_at IS NULL`. A full UNIQUE keeps a soft-deleted row's value taken forever
+ * (a deleted user can never re-register), and adding `deleted_at` mid-production without replacing the old UNIQUE
+ * constraints is the usual way to get there.
  */
 import path from 'node:path';
 import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';

@@ -1,6 +1,6 @@
 /**
  * require-soft-delete-filter: every read of a soft-delete table needs its own active-row filter
- * (`deleted_at IS NULL`), in every scope. Seed 000, section 11: the orders-by-email incident.
+ * (`deleted_at IS NULL`), in every scope: one forgotten filter in a join is enough to show a deleted user's orders.
  */
 import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
 import type { ReadFinding, ReportedVerdict } from '../src/analysis/reads.js';

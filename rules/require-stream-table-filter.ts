@@ -1,7 +1,7 @@
 /**
  * require-stream-table-filter: the defining query of a stream table (pg_trickle), an IMMV (pg_ivm), a
- * materialized view, a continuous aggregate or a view must filter soft-deleted rows. Seed 004: "Ghost Rows in
- * Aggregates" — an incrementally maintained result that counts deleted rows only ever grows.
+ * materialized view, a continuous aggregate or a view must filter soft-deleted rows: an incrementally maintained
+ * result that counts deleted rows (ghost rows in aggregates) only ever grows.
  */
 import path from 'node:path';
 import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';

@@ -128,3 +128,34 @@ describe('the front-end contract', () => {
     expect(quoteIdent('a$b')).toBe('"a$b"');
   });
 });
+
+tsRuleTester(settings).run('require-soft-delete-filter (builders kept in variables)', rule as never, {
+  valid: [
+    // the filter is applied on every path before the builder runs
+    "const q = knex('users').where({ email });\nq.whereNull('deleted_at');\nconst rows = await q;",
+    "const q = knex('users').whereNull('deleted_at');\nif (mine) q.where('author_id', me);\nconst rows = await q;",
+    "let q = db.selectFrom('users').selectAll();\nq = q.where('deleted_at', 'is', null);\nawait q.execute();",
+    // a filter on some paths only (a deliberate toggle, or not): unknown, not reported
+    "const q = knex('users').where({ email });\nif (x) q.orWhere('id', 1).whereNull('deleted_at');\nawait q;",
+    "const q = knex('users').where({ email });\nif (!withDeleted) q.whereNull('deleted_at');\nawait q;",
+    // handed to code we cannot see: unknown
+    "const q = knex('users').where({ email });\napplyFilters(q);\nawait q;",
+    // never run here
+    "const q = knex('users').where({ email });\nexport default q;",
+  ],
+  invalid: [
+    {
+      code: "const q = knex('posts').leftJoin('users', 'users.id', 'posts.author_id').whereNull('posts.deleted_at');\nif (onlyMine) q.where('author_id', me);\nconst rows = await q;",
+      errors: [{ messageId: 'missing', line: 1, column: 35, endColumn: 40 }],
+    },
+    {
+      // ordering on some paths changes nothing: the read is still unfiltered
+      code: "const q = knex('users').where({ email });\nif (x) q.orderBy('id');\nconst rows = await q.first();",
+      errors: [{ messageId: 'missing', line: 1, column: 17, endColumn: 22 }],
+    },
+    {
+      code: "let q = db.selectFrom('users').selectAll();\nq.where('deleted_at', 'is', null);\nawait q.execute();",
+      errors: [{ messageId: 'missing', line: 1, column: 24, endColumn: 29 }],
+    },
+  ],
+});

@@ -1,5 +1,5 @@
 /**
- * The uniqueness check (seed 000, Q2, decision rule 1 and mistake 1): on a table that is soft-deletable at the
+ * The uniqueness check: on a table that is soft-deletable at the
  * end of history, a unique must cover live rows only — `CREATE UNIQUE INDEX … WHERE deleted_at IS NULL` — or a
  * soft-deleted row keeps its value forever and a deleted user can never re-register.
  *

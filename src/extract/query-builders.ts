@@ -2,9 +2,12 @@
  * The query-builder front end: knex (and objection's knex-style chains) and kysely read chains become SQL
  * fragments, so the one engine checks them like any other SQL.
  *
- * A chain is lowered only when it is seen whole, from its root call to its end, in one expression that runs it
- * (`await knex('users').where(…).first()`, `return db('users')…` in an async function, `.then(…)`, kysely's
- * `.execute()`). A builder kept in a variable and continued later is skipped entirely.
+ * A chain is lowered where it runs (`await knex('users').where(…).first()`, `return db('users')…` in an async
+ * function, `.then(…)`, kysely's `.execute()`). A builder kept in a variable (`const q = knex('posts')…`) is
+ * followed through the statements that extend it (`q.where(…)`, `q = q.where(…)`) to where it runs (`await q`);
+ * see `lowerBuilderVariables` for what happens on paths we cannot decide. Clients are recognised by binding
+ * (extract/clients.ts) and by the names real code gives them; Objection `Model.query()` chains read the model's
+ * `static tableName`.
  *
  * The synthesized text is equivalent PostgreSQL: `knex('users').where({ email }).whereNull('deleted_at')` becomes
  * `SELECT * FROM users WHERE email = $1 AND deleted_at IS NULL`. Identifiers map back character by character to
@@ -17,7 +20,9 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { needsQuotes } from '../sql/ident.js';
-import { propertyName, unwrap } from './estree.js';
+import { childNodes, propertyName, unwrap } from './estree.js';
+import { rethrowWhenStrict } from '../strict.js';
+import { DEFAULT_COLUMNS } from '../settings.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
@@ -1035,7 +1040,7 @@ export function extractQueryBuilders(program: TSESTree.Program, sourceText: stri
 }
 
 /** `extractQueryBuilders` over the one walk of the file. */
-export function queryBuildersFromScan(scan: ProgramScan, filename?: string): SqlFragment[] {
+export function queryBuildersFromScan(scan: ProgramScan, filename?: string, softColumns: readonly string[] = DEFAULT_COLUMNS): SqlFragment[] {
   const { calls, parents, consts } = scan;
   const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename));
   const fragments: SqlFragment[] = [];
@@ -1044,27 +1049,38 @@ export function queryBuildersFromScan(scan: ProgramScan, filename?: string): Sql
       if (continued(call, parents)) continue;
       const fragment = lowerChain(lowerer, call, parents);
       if (fragment) fragments.push(fragment);
-    } catch {
-      // skip this chain
+    } catch (error) {
+      rethrowWhenStrict(error); // else skip this chain
     }
   }
+  fragments.push(...lowerBuilderVariables(lowerer, scan, softColumns));
   return fragments;
 }
 
 function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Map<Node, Node>): SqlFragment | null {
   const { base, steps } = decompose(end);
+  return lowerChainSteps(lowerer, base, steps, end, parents, false);
+}
+
+/**
+ * Lowers the steps of a builder from its root. `stored`: the steps come from a builder kept in a variable and run
+ * at `end` (already known to run).
+ */
+function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node, parents: Map<Node, Node>, stored: boolean): SqlFragment | null {
   lowerer.resetCounter();
   const root = lowerer.root(base, steps);
   if (!root) return null;
-  const rest = [...root.rest];
   const terminals = root.flavor === 'knex' ? KNEX_TERMINALS : KYSELY_TERMINALS;
+  const rest = [...root.rest];
   let terminated = false;
   while (rest.length && terminals.has(rest[rest.length - 1]!.name)) {
     rest.pop();
     terminated = true;
   }
-  // knex builders run when awaited (they are thenables); kysely ones only through execute*()
-  if (root.flavor === 'kysely' ? !terminated : !terminated && !awaited(end, parents)) return null;
+  if (!stored) {
+    // knex builders run when awaited (they are thenables); kysely ones only through execute*()
+    if (root.flavor === 'kysely' ? !terminated : !terminated && !awaited(end, parents)) return null;
+  }
   // `db('users')` alone could be anything: require a builder method after it
   const known = (name: string): boolean =>
     WHERE_METHOD.test(name) || PROJECTIONS.has(name) || AGGREGATES.has(name) || name in KNEX_JOINS || HARMLESS.has(name) ||
@@ -1081,4 +1097,166 @@ function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Map
   const fragment = text.toSynthesized();
   // raw pieces we inlined could make it unparsable: then it is not ours to report
   return parseCached(fragment.text).ok ? fragment : null;
+}
+
+// ── builders kept in variables ──────────────────────────────────────────────────────────────────────────────────
+
+const BRANCHING = new Set<string>([
+  AST_NODE_TYPES.IfStatement, AST_NODE_TYPES.ConditionalExpression, AST_NODE_TYPES.LogicalExpression,
+  AST_NODE_TYPES.SwitchStatement, AST_NODE_TYPES.ForStatement, AST_NODE_TYPES.ForInStatement, AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.WhileStatement, AST_NODE_TYPES.DoWhileStatement, AST_NODE_TYPES.TryStatement, AST_NODE_TYPES.CatchClause,
+]);
+const FUNCTIONS = new Set<string>([
+  AST_NODE_TYPES.FunctionDeclaration, AST_NODE_TYPES.FunctionExpression, AST_NODE_TYPES.ArrowFunctionExpression,
+]);
+
+/** The identifiers named `name` under `root` that are references (not property names or keys). */
+function references(root: Node, name: string, visitorKeys: Keys, parents: Map<Node, Node>): TSESTree.Identifier[] {
+  const out: TSESTree.Identifier[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === AST_NODE_TYPES.Identifier && node.name === name) {
+      const parent = parents.get(node);
+      const isProperty =
+        (parent?.type === AST_NODE_TYPES.MemberExpression && parent.property === node && !parent.computed) ||
+        (parent?.type === AST_NODE_TYPES.Property && parent.key === node && !parent.computed && !parent.shorthand);
+      if (!isProperty) out.push(node);
+    }
+    const children = childNodes(node, visitorKeys);
+    for (let k = children.length - 1; k >= 0; k--) stack.push(children[k]!);
+  }
+  return out.sort((a, b) => a.range[0] - b.range[0]);
+}
+
+/** The outermost member/call chain that starts at `node` (`q.where(…).first()` for `q`). */
+function chainTop(node: Node, parents: Map<Node, Node>): Node {
+  let top = node;
+  for (;;) {
+    const parent = parents.get(top);
+    if (!parent) return top;
+    if (unwrap(parent) !== parent) top = parent;
+    else if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === top) top = parent;
+    else if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === top) top = parent;
+    else return top;
+  }
+}
+
+/** Does any node between `node` and `scope` (exclusive) branch or start a function? */
+function conditional(node: Node, scope: Node, parents: Map<Node, Node>): boolean {
+  for (let p = parents.get(node); p && p !== scope; p = parents.get(p)) {
+    if (BRANCHING.has(p.type) || FUNCTIONS.has(p.type)) return true;
+  }
+  return false;
+}
+
+/** A step that stands for code we cannot see into (an unknown method: an opaque conjunct). */
+function unknownStep(at: Node): Step {
+  return { name: '\u0000unknown', args: [], call: at as TSESTree.CallExpression, at: at.range[0] };
+}
+
+/**
+ * `const q = knex('posts').leftJoin(…)…; if (mine) q.where('author_id', me); const rows = await q;`: one read per
+ * place the builder runs, with the steps applied on every path before it. A step applied on some paths only makes
+ * the verdict unknown (see `conditionalSteps`); so does any use we cannot follow (passed to a function, stored
+ * elsewhere).
+ */
+function lowerBuilderVariables(lowerer: Lowerer, scan: ProgramScan, softColumns: readonly string[]): SqlFragment[] {
+  const out: SqlFragment[] = [];
+  const { parents } = scan;
+  for (const [name, declarator] of scan.declarators) {
+    try {
+      const init = declarator.init && unwrap(declarator.init);
+      if (!init || init.type !== AST_NODE_TYPES.CallExpression || awaited(init, parents)) continue;
+      const head = decompose(init);
+      lowerer.resetCounter();
+      const probe = lowerer.root(head.base, head.steps);
+      if (!probe) continue;
+      const declaration = parents.get(declarator);
+      const block = declaration && parents.get(declaration);
+      if (!declaration || !block) continue;
+      let scope: Node | undefined = block;
+      while (scope && scope.type !== AST_NODE_TYPES.Program && !FUNCTIONS.has(scope.type)) scope = parents.get(scope);
+      if (!scope) continue;
+      const kind = declaration.type === AST_NODE_TYPES.VariableDeclaration ? declaration.kind : 'const';
+      /** Steps in source order: applied ones, and markers for what we cannot follow. */
+      const events: Array<{ at: number; steps: Step[] } | { at: number; run: Node; steps: Step[] }> = [];
+      let abandon = false;
+      for (const ref of references(scope, name, scan.visitorKeys, parents)) {
+        if (ref === declarator.id) continue;
+        const parent = parents.get(ref);
+        // `q = q.where(…)` (kysely builders are immutable; a let reassigned from itself)
+        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === ref) {
+          if (kind === 'const') continue;
+          const right = decompose(unwrap(parent.right));
+          const from = unwrap(right.base);
+          if (from.type !== AST_NODE_TYPES.Identifier || from.name !== name) {
+            abandon = true; // replaced by something else
+            break;
+          }
+          const steps = conditional(parent, block, parents) ? conditionalSteps(lowerer, right.steps, parent, softColumns) : right.steps;
+          events.push({ at: parent.range[0], steps });
+          continue;
+        }
+        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === ref) continue; // `q = q.…` seen above
+        const top = chainTop(ref, parents);
+        const { steps } = decompose(top);
+        const topParent = parents.get(top);
+        const terminals = probe.flavor === 'knex' ? KNEX_TERMINALS : KYSELY_TERMINALS;
+        const runs = steps.some((s) => terminals.has(s.name)) || (probe.flavor === 'knex' && awaited(top, parents));
+        if (runs) {
+          events.push({ at: top.range[0], run: top, steps });
+          continue;
+        }
+        if (steps.length > 0 && topParent?.type === AST_NODE_TYPES.ExpressionStatement) {
+          // `q.where(…);` changes a knex builder in place (a kysely one is immutable: no effect)
+          if (probe.flavor === 'kysely') continue;
+          events.push({ at: top.range[0], steps: conditional(top, block, parents) ? conditionalSteps(lowerer, steps, top, softColumns) : steps });
+          continue;
+        }
+        if (topParent?.type === AST_NODE_TYPES.AssignmentExpression && topParent.right === top) continue; // handled above
+        // anything else (passed to a function, returned unrun, `.union(q)`): what happens to it is unknown
+        events.push({ at: ref.range[0], steps: [unknownStep(ref)] });
+      }
+      if (abandon) continue;
+      const applied: Step[] = [];
+      for (const event of events) {
+        if (!('run' in event)) {
+          applied.push(...event.steps);
+          continue;
+        }
+        const fragment = lowerChainSteps(lowerer, head.base, [...head.steps, ...applied, ...event.steps], event.run, parents, true);
+        if (fragment) out.push(fragment);
+      }
+    } catch (error) {
+      rethrowWhenStrict(error);
+    }
+  }
+  return out;
+}
+
+/** Methods that only AND a condition onto the read. */
+const AND_ONLY = /^(?:and)?[wW]here(?:Not)?(?:In|Between|Like|ILike)?$/;
+
+/**
+ * A step applied on some paths only. Steps that cannot touch the rows read (`orderBy`, `limit`, …) change nothing;
+ * an AND-ed condition on columns we can read, none of them a soft-delete column, is left out (the path without it
+ * is a real path, and with it the filter is neither added nor defeated). Anything else is unknown on the read: a
+ * filter toggled by a flag (`if (!withDeleted) q.whereNull('deleted_at')`) is usually deliberate, and we do not
+ * guess which path runs.
+ */
+function conditionalSteps(lowerer: Lowerer, steps: Step[], at: Node, softColumns: readonly string[]): Step[] {
+  if (steps.every((s) => HARMLESS.has(s.name))) return steps;
+  const plain = steps.every(
+    (s) =>
+      HARMLESS.has(s.name) ||
+      (AND_ONLY.test(s.name) &&
+        s.args.length > 0 &&
+        (() => {
+          const column = lowerer.str(s.args[0]);
+          const name = column?.value.split('.').pop()?.trim();
+          return name !== undefined && name !== '' && !softColumns.includes(name);
+        })()),
+  );
+  return plain ? [] : [unknownStep(at)];
 }

@@ -4,7 +4,7 @@
  */
 import { sqlFileFragment } from '../sql/sql-file.js';
 import { drizzleFromScan } from './drizzle.js';
-import type { FrontEnd } from './frontend.js';
+import type { ExtractContext, FrontEnd } from './frontend.js';
 import { prismaClientFromScan } from './prisma-client.js';
 import { queryBuildersFromScan } from './query-builders.js';
 import { extractSqlFromScan } from './typescript.js';
@@ -35,7 +35,7 @@ export const sqlInCode: FrontEnd = {
 export const queryBuilders: FrontEnd = {
   id: 'query-builders',
   appliesTo: (context) => context.language === 'program',
-  extract: (file, context) => (file.scan ? queryBuildersFromScan(file.scan, context.filename) : []),
+  extract: (file, context) => (file.scan ? queryBuildersFromScan(file.scan, context.filename, softDeleteColumns(context)) : []),
 };
 
 /** Prisma client reads, against the project's Prisma models. */
@@ -53,5 +53,12 @@ export const drizzleOrm: FrontEnd = {
     context.language === 'program' && context.settings.drizzle && (context.schema.drizzleTables?.size ?? 0) > 0,
   extract: (file, context) => (file.scan ? drizzleFromScan(file.scan, context.schema.drizzleTables) : []),
 };
+
+/** Column names that may carry the soft-delete state (settings and per-table declarations). */
+function softDeleteColumns(context: ExtractContext): string[] {
+  const columns = [...context.settings.columns];
+  for (const table of context.settings.tables.values()) if (table && table.column) columns.push(table.column);
+  return columns;
+}
 
 export const FRONT_ENDS: readonly FrontEnd[] = [sqlText, sqlInCode, queryBuilders, prismaClient, drizzleOrm];
