@@ -2,7 +2,7 @@
  * Loads the schema model for a project: finds its schema files (settings globs, or the conventional places),
  * applies them in path order, and caches the result by file stamps. Synchronous, because ESLint rules are.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
@@ -10,6 +10,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { extractSql } from '../extract/typescript.js';
 import type { SoftDeleteSettings } from '../settings.js';
 import { emptySchema, findRelation, type SchemaModel } from './model.js';
+import { guardedGlobFs, readSchemaFile, realRoot, type SchemaFileNote } from './files.js';
 import { applySql } from './apply.js';
 import { blankDownSections, lineColumn } from '../sql/sqltext.js';
 import { OPAQUE_IDENT } from '../sql/placeholder.js';
@@ -157,7 +158,8 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
   const reuse = entry !== undefined && listingUnchanged(entry.watch);
   // (A watch that cannot be exact — symlinks, a huge tree — is not taken again: the files are listed each time.)
   const watch = reuse || (entry && !entry.watch.exact) ? entry.watch : watchListing(root, schemaPatterns(settings.schema));
-  const files = reuse ? [...entry.stamps.keys()] : findSchemaFiles(root, settings.schema);
+  const notes: SchemaFileNote[] = [];
+  const files = reuse ? [...entry.stamps.keys()] : findSchemaFiles(root, settings.schema, notes);
   const stamps = new Map(files.map((file) => [file, stampOf(file)]));
   if (entry && sameStamps(entry.stamps, stamps)) {
     entry.checkedAt = now;
@@ -165,6 +167,9 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
     return entry.model;
   }
   const model = buildModel(files, settings, root);
+  // What the listing left out (links out of the project, unlistable directories) is said with the model.
+  if (reuse) findSchemaFiles(root, settings.schema, notes);
+  model.problems.unshift(...notes);
   cache.set(key, { model, stamps, watch, checkedAt: now, calledAt: now });
   writeCachedSchema(root, key, { watch, stamps: [...stamps], model });
   return model;
@@ -175,7 +180,7 @@ function schemaPatterns(globs: readonly string[] | null): string[] {
 }
 
 /** Absolute paths of the schema files for `cwd`, in the order they are applied. */
-export function findSchemaFiles(cwd: string, globs: readonly string[] | null): string[] {
+export function findSchemaFiles(cwd: string, globs: readonly string[] | null, notes: SchemaFileNote[] = []): string[] {
   const root = path.resolve(cwd);
   const patterns = schemaPatterns(globs);
   if (!patterns.length) return [];
@@ -186,6 +191,8 @@ export function findSchemaFiles(cwd: string, globs: readonly string[] | null): s
       absolute: true,
       onlyFiles: true,
       ignore: ['**/node_modules/**'],
+      // links out of the project are not followed; unlistable directories leave a note
+      fs: guardedGlobFs(realRoot(root), notes),
     });
   } catch {
     return [];
@@ -275,14 +282,14 @@ function buildModel(files: string[], settings: SoftDeleteSettings, root: string)
   const drizzle: DrizzleSchemaFile[] = [];
   // ORM models (TypeORM / MikroORM entities, Sequelize models) likewise: a table only when no migration made it.
   const orm: Array<{ file: string; text: string; program: TSESTree.Program }> = [];
+  const realRootOfProject = realRoot(root);
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      model.problems.push({ file, message: `${file}: cannot read: ${(error as Error).message}` });
+    const read = readSchemaFile(file, realRootOfProject);
+    if ('problem' in read) {
+      model.problems.push({ file, message: read.problem });
       continue;
     }
+    let text = read.text;
     // A byte-order mark is not SQL; a space keeps every offset where it was.
     if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
     const isScript = !SQL_FILE.test(file) && !PRISMA_FILE.test(file);
