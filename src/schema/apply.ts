@@ -51,6 +51,11 @@ interface Session {
   rootToFile: (index: number) => number;
   initialSearchPath: string[];
   searchPath: string[];
+  /**
+   * `schema\0name` of every unique named in the model, built on first use and only added to, so choosing a name
+   * stays linear in the number of tables: a miss is final, a hit (possibly a dropped name) is re-checked.
+   */
+  uniqueNames?: Set<string>;
 }
 
 /** Where the events being applied came from: their indices map to the session's root text through `toRoot`. */
@@ -257,6 +262,7 @@ function applyEvent(place: Place, event: DdlEvent): void {
       const relation = lookup(session, event.table);
       const unique = relation?.uniques.find((u) => u.name === event.from);
       if (unique) unique.name = event.to;
+      if (unique && relation) noteUniqueName(session, relation.schema, event.to);
       const fk = relation?.foreignKeys?.find((f) => f.name === event.from);
       if (fk) fk.name = event.to;
       return;
@@ -264,6 +270,7 @@ function applyEvent(place: Place, event: DdlEvent): void {
     case 'rename-index': {
       const hit = findUnique(session, event.index.schema ?? undefined, event.index.name);
       if (hit) hit.unique.name = event.to;
+      if (hit) noteUniqueName(session, hit.relation.schema, event.to);
       return;
     }
     case 'rename-policy': {
@@ -370,6 +377,13 @@ function putRelation(session: Session, relation: RelationInfo): void {
 /** Relation and index names share one namespace per schema in PostgreSQL. */
 function nameTaken(session: Session, schema: string, name: string): boolean {
   if (session.model.relations.has(relationKey(schema, name))) return true;
+  if (!session.uniqueNames) {
+    session.uniqueNames = new Set();
+    for (const relation of session.model.relations.values()) {
+      for (const u of relation.uniques) session.uniqueNames.add(`${relation.schema}\0${u.name}`);
+    }
+  }
+  if (!session.uniqueNames.has(`${schema}\0${name}`)) return false;
   for (const relation of session.model.relations.values()) {
     if (relation.schema === schema && relation.uniques.some((u) => u.name === name)) return true;
   }
@@ -392,6 +406,10 @@ function findUnique(
   return undefined;
 }
 
+function noteUniqueName(session: Session, schema: string, name: string): void {
+  session.uniqueNames?.add(`${schema}\0${name}`);
+}
+
 function addUnique(place: Place, relation: RelationInfo, unique: DdlUnique, origin?: SourceOrigin): void {
   const { session } = place;
   const name = unique.name ?? chooseName(relation.name, unique.nameParts, unique.label, (n) => nameTaken(session, relation.schema, n));
@@ -405,6 +423,7 @@ function addUnique(place: Place, relation: RelationInfo, unique: DdlUnique, orig
     nullsNotDistinct: unique.nullsNotDistinct,
     origin: origin ?? originAt(place, unique.at),
   });
+  noteUniqueName(session, relation.schema, name);
 }
 
 function addForeignKey(place: Place, relation: RelationInfo, fk: DdlForeignKey): void {
@@ -460,7 +479,11 @@ function createTable(place: Place, event: Extract<DdlEvent, { type: 'create-tabl
 
   if (existing?.incomplete) {
     for (const column of existing.columns) addColumn(column);
-    for (const u of existing.uniques) if (!relation.uniques.some((r) => r.name === u.name)) relation.uniques.push(u);
+    for (const u of existing.uniques) {
+      if (relation.uniques.some((r) => r.name === u.name)) continue;
+      relation.uniques.push(u);
+      noteUniqueName(session, relation.schema, u.name);
+    }
     relation.policies.push(...existing.policies.filter((p) => !relation.policies.some((r) => r.name === p.name)));
     relation.rlsEnabled ||= existing.rlsEnabled;
     relation.rlsForced ||= existing.rlsForced;
@@ -501,6 +524,7 @@ function alterTable(place: Place, event: Extract<DdlEvent, { type: 'alter-table'
         if (hit) {
           hit.unique.kind = 'constraint';
           if (action.name !== null) hit.unique.name = action.name;
+          if (action.name !== null) noteUniqueName(session, hit.relation.schema, action.name);
         }
         break;
       }

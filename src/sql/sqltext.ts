@@ -128,7 +128,9 @@ export function renameColumnInText(text: string, from: string, to: string): stri
  * lines (`\connect`, `\restrict` in recent pg_dump output) and `COPY … FROM stdin` data up to its `\.` line.
  */
 export function blankPsqlMetaCommands(text: string): string {
-  if (!/^\s*\\/m.test(text)) return text;
+  // `[ \t\f\r]*`, not `\s*`: `\s` spans line breaks, and from every line start of a long blank run it would scan the
+  // whole run again (quadratic).
+  if (!/^[ \t\f\r]*\\/m.test(text)) return text;
   const lines = text.split(/(?<=\n)/);
   let inCopy = false;
   let out = '';
@@ -141,7 +143,7 @@ export function blankPsqlMetaCommands(text: string): string {
     } else if (/^\s*\\/.test(body)) {
       out += blank();
     } else {
-      if (/^\s*COPY\b.*\bFROM\s+stdin\b.*;\s*$/i.test(body)) inCopy = true;
+      if (/^\s*COPY\b/i.test(body) && /\bFROM\s+stdin\b/i.test(body) && body.trimEnd().endsWith(';')) inCopy = true;
       out += line;
     }
   }
