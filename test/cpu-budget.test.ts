@@ -89,3 +89,18 @@ describe('CPU budget over adversarial 100 KB inputs', () => {
     expect(model!.relations.get('public.t19999')!.uniques.map((u) => u.name)).toEqual(['t19999_email_key']);
   });
 });
+
+describe('memory', () => {
+  it('the parse cache is bounded by the size of the SQL it keeps, not only by the number of texts', async () => {
+    const { parseCached, parseCacheSize, PARSE_CACHE_CHARS } = await import('../src/sql/source.js');
+    // Mostly comments: big texts that parse fast (the bound is on characters, whatever they hold).
+    const padding = (chars: number) => `-- ${'x'.repeat(96)}\n`.repeat(Math.ceil(chars / 100));
+    for (let i = 0; i < 12; i++) parseCached(`SELECT ${i} FROM users;\n${padding(400_000)}`);
+    const { chars, entries } = parseCacheSize();
+    expect(chars).toBeLessThanOrEqual(PARSE_CACHE_CHARS);
+    expect(entries).toBeGreaterThan(0);
+    const huge = `SELECT 1 FROM users;\n${padding(PARSE_CACHE_CHARS + 1)}`;
+    expect(parseCached(huge).ok).toBe(true);
+    expect(parseCacheSize().chars).toBeLessThanOrEqual(PARSE_CACHE_CHARS);
+  });
+});

@@ -17,8 +17,20 @@ export type SourceOutcome =
   | { ok: true; source: SqlSource }
   | { ok: false; error: SqlSyntaxError; source: { fragment: SqlFragment } };
 
-const PARSE_CACHE_LIMIT = 500;
+const PARSE_CACHE_ENTRIES = 500;
+/**
+ * The cache is bounded by the size of the texts it keeps, not only by their number: a parse tree costs ~50 bytes
+ * per character of SQL, so 2 M characters keep ~100 MB of trees at most. A text bigger than that is parsed
+ * without being kept (a dump or seed file is parsed once by the language and once by the rules, never more).
+ */
+export const PARSE_CACHE_CHARS = 2_000_000;
 const parseCache = new Map<string, ReturnType<typeof parseSql>>();
+let cachedChars = 0;
+
+/** What the parse cache holds (tests). */
+export function parseCacheSize(): { entries: number; chars: number } {
+  return { entries: parseCache.size, chars: cachedChars };
+}
 
 /** parseSql with a small LRU cache: several rules (and the schema loader) ask for the same text. */
 export function parseCached(text: string): ReturnType<typeof parseSql> {
@@ -29,8 +41,14 @@ export function parseCached(text: string): ReturnType<typeof parseSql> {
     return hit;
   }
   const outcome = parseSql(text);
+  if (text.length > PARSE_CACHE_CHARS) return outcome;
   parseCache.set(text, outcome);
-  if (parseCache.size > PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
+  cachedChars += text.length;
+  while (parseCache.size > PARSE_CACHE_ENTRIES || cachedChars > PARSE_CACHE_CHARS) {
+    const oldest = parseCache.keys().next().value!;
+    parseCache.delete(oldest);
+    cachedChars -= oldest.length;
+  }
   return outcome;
 }
 
