@@ -171,3 +171,19 @@ describe('SQL string arguments are recognised by what PostgreSQL sees', () => {
     expect(lint(`log.info("Explain the results to the user");\n`, 'q.ts')).toEqual([]);
   });
 });
+
+describe('soft-delete-review --base', () => {
+  it('a value starting with "-" is refused before it reaches git', async () => {
+    const { mergeBase, ReviewError } = await import('../src/review/git.js');
+    for (const base of ['--output=/tmp/soft-delete-pwned', '-p', '--exec=touch x']) {
+      let error: unknown;
+      try {
+        mergeBase(process.cwd(), base);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ReviewError);
+      expect((error as Error).message).toBe(`--base must name a git ref, not an option: '${base}' starts with '-'`);
+    }
+  });
+});

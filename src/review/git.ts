@@ -55,6 +55,8 @@ export function defaultBase(root: string): string {
  * so commits that landed on the base branch after the pull request forked are not counted as its changes).
  */
 export function mergeBase(root: string, base: string): string {
+  // Never hand git an option where it expects a ref (`--base=--output=…`): refused before any git command runs.
+  if (base.startsWith('-')) throw new ReviewError(`--base must name a git ref, not an option: '${base}' starts with '-'`);
   if (!refExists(root, base)) {
     throw new ReviewError(`unknown base ref '${base}' (in a CI checkout, fetch it: actions/checkout with fetch-depth: 0)`);
   }
