@@ -43,6 +43,9 @@ export function guardedGlobFs(root: string, notes: SchemaFileNote[]) {
       try {
         return readdirSync(dir, options);
       } catch (error) {
+        // A directory that does not exist (yet) lists nothing; one that exists but cannot be read is a blind spot.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw error;
         note(dir, `${dir}: cannot list this directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); schema files in it are unknown`);
         throw error;
       }
