@@ -4,6 +4,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { rethrowWhenStrict } from './strict.js';
+import { claimWarning } from './warn-once.js';
 import type { SqlFragment } from './sql/fragment.js';
 import type { ExtractContext, SourceFile } from './extract/frontend.js';
 import { FRONT_ENDS } from './extract/registry.js';
@@ -110,7 +111,7 @@ function schemaFor(cwd: string, settings: SoftDeleteSettings): SchemaModel {
   const missing = schema.files.length === 0 && settings.tables.size === 0;
   if (missing && !warnedMissing.has(cwd)) {
     warnedMissing.add(cwd);
-    process.emitWarning(
+    if (claimWarning(`no schema\0${cwd}`)) process.emitWarning(
       `eslint-plugin-soft-delete: no schema found under ${cwd} (looked in migrations/, db/, supabase/migrations/, ` +
         `prisma/migrations/, prisma/schema.prisma, drizzle/, src/db/schema.ts, schema.sql, structure.sql). No table is known to be soft-deletable, so SQL ` +
         `reads are not checked. Point settings["soft-delete"].schema at your migrations, or declare tables in ` +
@@ -122,7 +123,7 @@ function schemaFor(cwd: string, settings: SoftDeleteSettings): SchemaModel {
     warnedProblems.add(schema);
     const shown = schema.problems.slice(0, 5).map((p) => `\n  ${p.message}`).join('');
     const more = schema.problems.length > 5 ? `\n  … and ${schema.problems.length - 5} more` : '';
-    process.emitWarning(
+    if (claimWarning(`problems\0${cwd}\0${shown}${more}`)) process.emitWarning(
       `eslint-plugin-soft-delete: ${schema.problems.length} part(s) of the schema files could not be read; tables ` +
         `or columns defined there are unknown to the checks:${shown}${more}`,
       { code: 'SOFT_DELETE_SCHEMA_PROBLEMS' },
