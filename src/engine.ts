@@ -92,7 +92,12 @@ export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'st
   for (const fragment of fragments) {
     const outcome = parseFragment(fragment);
     if (!outcome.ok) {
-      parseErrors.push({ fragment, error: outcome.error });
+      // At an interpolation the parser names our placeholder (`$3`, `"__sd_ident_1"`): say what it stands for.
+      const { error } = outcome;
+      const message = fragment.opaque.has(error.index)
+        ? error.message.replace(/at or near "(?:[^"]|"")*"/, 'at or near an interpolated value (`${…}`)')
+        : error.message;
+      parseErrors.push({ fragment, error: { ...error, message } });
       continue;
     }
     for (const { index, message } of outcome.source.parsed.skipped ?? []) unchecked.push({ fragment, index, message });

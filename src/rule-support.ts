@@ -110,9 +110,21 @@ export function locOf(context: AnyContext, fragment: SqlFragment, start: number,
   const sourceCode = sourceCodeOf(context);
   const from = fragment.toSource(start);
   let to = end > start ? fragment.toSource(end - 1) + 1 : from;
+  // In a JS string or template the last character may be written as an escape (`\"users\"`): cover all of it.
+  if (end > start && !/\.sql$/i.test(context.physicalFilename)) to += jsEscapeLength(sourceCode.text, to - 1) - 1;
   if (to <= from) to = from + 1;
   to = Math.min(to, sourceCode.text.length);
   return { start: sourceCode.getLocFromIndex(from), end: sourceCode.getLocFromIndex(to) };
+}
+
+/** Length of the JS escape sequence starting at `at` (1 when no escape starts there). */
+function jsEscapeLength(text: string, at: number): number {
+  if (text[at] !== '\\') return 1;
+  const next = text[at + 1];
+  if (next === 'x') return 4;
+  if (next === 'u') return text[at + 2] === '{' ? Math.max(2, text.indexOf('}', at) - at + 1) : 6;
+  if (next === '\r' && text[at + 2] === '\n') return 3;
+  return 2;
 }
 
 /**

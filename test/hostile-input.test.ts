@@ -187,3 +187,39 @@ describe('soft-delete-review --base', () => {
     }
   });
 });
+
+describe('positions and messages around escapes and interpolations', () => {
+  const slice = (code: string, m: { line: number; column: number; endLine?: number; endColumn?: number }) => {
+    const starts = [0];
+    for (let i = 0; i < code.length; i++) if (code[i] === '\n') starts.push(i + 1);
+    return code.slice(starts[m.line - 1]! + m.column - 1, starts[m.endLine! - 1]! + m.endColumn! - 1);
+  };
+
+  it.each([
+    ['a quoted name written with escaped quotes', 'await pool.query("SELECT * FROM \\"users\\" WHERE id = $1", [id]);\n', '\\"users\\"'],
+    ['a name ending in a \\x escape', 'await pool.query("SELECT * FROM user\\x73 WHERE id = $1", [id]);\n', 'user\\x73'],
+    ['a name ending in a \\u escape', 'await sql`SELECT * FROM user\\u0073 WHERE id = ${id}`;\n', 'user\\u0073'],
+  ])('%s: the squiggle covers the whole name', (_, code, name) => {
+    const messages = lint(code, 'q.ts').filter((m) => m.messageId === 'missing');
+    expect(messages.map((m) => slice(code, m))).toEqual([name]);
+  });
+
+  it('a .sql parse error at a placeholder names what the file has, not the placeholder', () => {
+    const [error] = lint('SELECT * FROM users WHERE id = ${id} ${oops} x;\n', 'q.sql');
+    expect(error!.message).toMatch(/syntax error at or near "\$\{oops\}"/);
+    expect(error!.message).not.toMatch(/\$0/);
+  });
+
+  it('a parse error at an interpolation in a template says so', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const config = [
+      { files: ['**/*.ts'], languageOptions: { parser: tsParser } },
+      ...plugin.configs.recommended,
+      { settings: SEED_SETTINGS },
+      { rules: { 'soft-delete/require-soft-delete-filter': ['error', { reportParseErrors: true }] } },
+    ];
+    const [error] = linter.verify('await sql`SELECT * FROM users WHERE id = ${id} ${oops} x`;\n', config as Linter.Config[], 'q.ts');
+    expect(error!.message).toMatch(/at or near an interpolated value/);
+    expect(error!.message).not.toMatch(/"\$\d+"/);
+  });
+});

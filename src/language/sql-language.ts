@@ -113,11 +113,18 @@ export const sqlLanguage: Language<SqlLanguageTypeOptions> = {
       parsed = { text, statements: [], tokens: tokenize(text) };
     } else {
       // pg-promise `${name}` and psql `:name` / `\set` are replaced by same-length PostgreSQL before parsing.
-      const outcome = parseCached(normalizeSqlFile(text).text);
+      const normalized = normalizeSqlFile(text);
+      const outcome = parseCached(normalized.text);
       if (!outcome.ok) {
-        const { line, column } = lines.position(Math.min(Math.max(outcome.error.index, 0), text.length));
+        const { index } = outcome.error;
+        const { line, column } = lines.position(Math.min(Math.max(index, 0), text.length));
+        // A placeholder stands where the file has `${name}` / `:name`, of the same length: name what the file has.
+        const placeholder = normalized.opaque.has(index) ? /^(?:\$\d+|"_*"|'x*')/.exec(normalized.text.slice(index)) : null;
+        const message = placeholder
+          ? outcome.error.message.replace(/at or near "(?:[^"]|"")*"/, `at or near "${text.slice(index, index + placeholder[0].length)}"`)
+          : outcome.error.message;
         // ESLint passes parse errors through unchanged, so these are already its 1-based output columns.
-        const error: FileError = { message: `${outcome.error.message}${NOT_POSTGRESQL_HINT}`, line, column: column + 1 };
+        const error: FileError = { message: `${message}${NOT_POSTGRESQL_HINT}`, line, column: column + 1 };
         return { ok: false, errors: [error] };
       }
       parsed = outcome.parsed;
