@@ -223,3 +223,15 @@ describe('positions and messages around escapes and interpolations', () => {
     expect(error!.message).not.toMatch(/"\$\d+"/);
   });
 });
+
+describe('tagged templates with an invalid escape (no cooked value)', () => {
+  it.each(['\\1', '\\8', '\\x', '\\00'])('with %s and CRLF before the table: exact squiggle, suggestion in the right place', (invalid) => {
+    const code = `await sql\`SELECT regexp_replace(email, '(a)', '${invalid}') AS e, '\\\\d' AS f\r\nFROM users\r\nWHERE id = \${id}\`;\n`;
+    const [m] = lint(code, 'q.ts').filter((x) => x.messageId === 'missing');
+    const starts = [0];
+    for (let i = 0; i < code.length; i++) if (code[i] === '\n') starts.push(i + 1);
+    expect(code.slice(starts[m!.line - 1]! + m!.column - 1, starts[m!.endLine! - 1]! + m!.endColumn! - 1)).toBe('users');
+    const fix = m!.suggestions![0]!.fix;
+    expect(code.slice(0, fix.range[0]) + fix.text + code.slice(fix.range[1])).toContain('WHERE id = ${id} AND deleted_at IS NULL`');
+  });
+});

@@ -119,11 +119,11 @@ interface Host {
 /** Writes `text` into a template literal: escapes what must be, and sometimes what may be (`\n`, `\t`, `\x41`). */
 function templateBody(text: string, escapeMore: boolean): string {
   let out = '';
-  for (const c of text) {
+  for (const [k, c] of [...text].entries()) {
     if (c === HOLE) out += '${value}';
     else if (c === '\\') out += '\\\\';
     else if (c === '`') out += '\\`';
-    else if (c === '$') out += '\\$';
+    else if (c === '$' && text[k + 1] === '{') out += '\\$';
     else if (escapeMore && c === '\n') out += '\\n';
     else if (escapeMore && c === '\t') out += '\\t';
     else if (escapeMore && c === 'A') out += '\\x41';
@@ -140,6 +140,16 @@ function hostArbitrary(): fc.Arbitrary<Host> {
         kind: 'template',
         filename: 'q.ts',
         code: `declare const ${tag.split('.')[0]}: any;\ndeclare const value: number;\nexport const rows = await ${tag}\`${templateBody(sql.text, escapeMore)}\`;\n`,
+        names: sql.names,
+      }),
+    ),
+    // An invalid escape (`\1`, as in a regexp_replace back-reference) leaves the template without a cooked value:
+    // the SQL is the raw text, CRLF read as LF, and every position must still be exact.
+    fc.tuple(sqlArbitrary(true), fc.constantFrom('\\1', '\\8', '\\x', '\\u{zz}')).map(
+      ([sql, invalid]): Host => ({
+        kind: 'template',
+        filename: 'q.ts',
+        code: `declare const sql: any;\ndeclare const value: number;\nexport const rows = await sql\`/* ${invalid} */ ${templateBody(sql.text, false)}\`;\n`,
         names: sql.names,
       }),
     ),

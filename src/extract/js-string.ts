@@ -38,7 +38,9 @@ export function decodeJsString(body: string, template: boolean): DecodedString |
     if (simple !== undefined) {
       emit(simple, i);
       i += 2;
-    } else if (next === '0' && !/[0-9]/.test(body[i + 2] ?? '')) {
+    } else if (next === '0' && /[0-9]/.test(body[i + 2] ?? '')) {
+      return null; // legacy octal: a syntax error in strict code, no cooked value in a template
+    } else if (next === '0') {
       emit('\0', i);
       i += 2;
     } else if (/[1-9]/.test(next)) {
@@ -69,6 +71,22 @@ export function decodeJsString(body: string, template: boolean): DecodedString |
       emit(next, i); // \' \" \\ \` \$ \{ and identity escapes
       i += 2;
     }
+  }
+  return { text, offsets };
+}
+
+/**
+ * A template quasi's raw value (what a tag sees in `strings.raw`, and the only value when an escape is invalid:
+ * `\1`, `\8`, `\x`, `\00`): the body as written, with CRLF and CR read as LF, mapped character by character.
+ */
+export function rawTemplateText(body: string): DecodedString {
+  let text = '';
+  const offsets: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    text += ch === '\r' ? '\n' : ch;
+    offsets.push(i);
+    if (ch === '\r' && body[i + 1] === '\n') i++;
   }
   return { text, offsets };
 }

@@ -16,7 +16,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
 import { patternNames, propertyName, unwrap } from './estree.js';
-import { decodeJsString } from './js-string.js';
+import { decodeJsString, rawTemplateText } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
 import { STAND_IN } from '../sql/placeholder.js';
@@ -361,8 +361,14 @@ class Extractor {
     const end = quasi.range[1] - (quasi.tail ? 1 : 2);
     const body = this.source.slice(start, end);
     const decoded = decodeJsString(body, true);
-    const cooked = quasi.value.cooked as string | null;
-    if (decoded && (cooked === null || decoded.text === cooked)) {
+    const cooked = quasi.value.cooked as string | null | undefined;
+    if (cooked == null || decoded === null) {
+      // An invalid escape (`\1` in a regexp_replace back-reference, `\8`, `\x`): no cooked value at run time (the
+      // parser's lenient one is not what a tag sees), the raw text is it.
+      const raw = rawTemplateText(body);
+      return { kind: 'text', text: raw.text, src: raw.offsets.map((o) => start + o), end };
+    }
+    if (decoded && decoded.text === cooked) {
       return { kind: 'text', text: decoded.text, src: decoded.offsets.map((o) => start + o), end };
     }
     const text = cooked ?? quasi.value.raw;
