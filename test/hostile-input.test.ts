@@ -235,3 +235,11 @@ describe('tagged templates with an invalid escape (no cooked value)', () => {
     expect(code.slice(0, fix.range[0]) + fix.text + code.slice(fix.range[1])).toContain('WHERE id = ${id} AND deleted_at IS NULL`');
   });
 });
+
+describe('an inlined literal in a tagged template', () => {
+  it("FROM ${'public.users'}: the squiggle covers the name inside the literal", () => {
+    const code = "await sql`SELECT * FROM ${'public.users'} u WHERE u.id = ${id}`;\n";
+    const [m] = lint(code, 'q.ts').filter((x) => x.messageId === 'missing');
+    expect(code.slice(m!.column - 1, m!.endColumn! - 1)).toBe('public.users');
+  });
+});

@@ -424,10 +424,11 @@ class Extractor {
       return;
     }
     const identifier = isIdentifierPosition(tailText(items), after);
-    // a literal or untagged template written right here in plain JS: its characters are in the file
-    if (!tagged && (e.type === AST_NODE_TYPES.Literal || e.type === AST_NODE_TYPES.TemplateLiteral)) {
+    // a literal or untagged template written right here in plain JS: its characters are in the file (in a tagged
+    // template only where it is inlined at all, an identifier position: `FROM ${'public.orgs'}`)
+    if (e.type === AST_NODE_TYPES.Literal || e.type === AST_NODE_TYPES.TemplateLiteral) {
       const direct = this.resolve(e, depth);
-      if (direct) {
+      if (direct && (!tagged || (identifier && direct.complete && !direct.fragment))) {
         items.push(...direct.items);
         return;
       }
