@@ -135,6 +135,7 @@ export function schemaFromSql(sql: string, file = 'inline.sql'): SchemaModel {
 }
 
 function applyText(session: Session, text: string, toRoot: (i: number) => number, report: boolean): void {
+  if (text === '') return; // an empty migration (libpg-query rejects the empty string: "Query cannot be empty")
   const outcome = parseFragment(wholeFileFragment(text));
   if (outcome.ok) {
     const place: Place = { session, toRoot };

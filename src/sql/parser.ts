@@ -380,8 +380,6 @@ export function parseSql(text: string): ParseOutcome {
       error: { message: 'the text contains a NUL character, where PostgreSQL stops reading; it was not checked', index: nul },
     };
   }
-  // libpg-query rejects the empty string ("Query cannot be empty"); an empty text (a placeholder migration) is empty.
-  if (text === '') return { ok: true, parsed: { text, statements: [], tokens: [] } };
   const skipped: SkippedStatement[] = [];
   let parseText = text;
   const risky = overDeepStatements(text);
