@@ -9,6 +9,7 @@ import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
 import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
 import requirePartialUniqueIndex from '../rules/require-partial-unique-index.js';
 import schemaStatus from '../rules/schema-status.js';
+import noUncheckedQuery from '../rules/no-unchecked-query.js';
 import noHardDelete from '../rules/no-hard-delete.js';
 import noTombstoneUpdate from '../rules/no-tombstone-update.js';
 import requireSoftDeleteCascade from '../rules/require-soft-delete-cascade.js';
@@ -29,12 +30,14 @@ export const rules = {
   'require-forced-rls': requireForcedRls,
   'prefer-partial-index': preferPartialIndex,
   'no-soft-delete-append-only': noSoftDeleteAppendOnly,
+  'no-unchecked-query': noUncheckedQuery,
 };
 
 /** Severity in the recommended config; every other rule is an error. */
 const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>> = {
   'schema-status': 'warn',
   'no-soft-delete-append-only': 'warn',
+  'no-unchecked-query': 'warn',
 };
 
 /**
@@ -44,12 +47,14 @@ const RECOMMENDED_LEVEL: Partial<Record<keyof typeof rules, Linter.RuleSeverity>
  * - require-soft-delete-cascade: many projects cascade soft deletes in application code, which a schema cannot show.
  * - prefer-partial-index: an index that admin, export or purge queries use over deleted rows must stay full.
  * - no-soft-delete-append-only: a naming heuristic, informational (a warning).
+ * - no-unchecked-query: lists what could not be checked (coverage), which a project reviews once, not on every run.
  */
 const STRICT_ONLY: ReadonlySet<string> = new Set([
   'no-tombstone-update',
   'require-soft-delete-cascade',
   'prefer-partial-index',
   'no-soft-delete-append-only',
+  'no-unchecked-query',
 ]);
 
 type RecommendedConfig = Linter.Config[];

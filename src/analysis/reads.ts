@@ -100,6 +100,12 @@ export class ReadAnalyzer {
   }
 
   /** Findings for a query whose rows reach the application (nothing outside can filter them any more). */
+  /**
+   * Reads of soft-delete relations whose verdict is unknown (an interpolated predicate hides whether they filter),
+   * collected as queries are checked: the coverage rule reports them.
+   */
+  readonly unknown: Array<{ fragment: SqlFragment; start: number; end: number; table: string }> = [];
+
   checkQuery(query: Query): ReadFinding[] {
     return dedupe(this.analyze(query, false).findings);
   }
@@ -190,6 +196,10 @@ export class ReadAnalyzer {
     for (const ref of scope.refs) {
       for (const { requirement, origin, via } of this.requirementsOf(ref, scope, result)) {
         const verdict = judge(ref, scope, requirement);
+        if (verdict === 'unknown') {
+          const at = origin.ref;
+          this.unknown.push({ fragment: origin.scope.source.fragment, start: at.span.start, end: at.span.end, table: at.schema ? `${at.schema}.${at.name}` : at.name });
+        }
         if (verdict === 'filtered' || verdict === 'deliberate' || verdict === 'unknown') continue;
         // After LIMIT, DISTINCT ON or a window function, a filter outside no longer restores what the input lost.
         const passed = passThrough ? passThroughRequirement(scope, ref, requirement) : null;

@@ -1,0 +1,44 @@
+/**
+ * no-unchecked-query: database access the plugin recognised but could not check — SQL that did not parse, a read
+ * of a soft-delete table whose filter hides behind an interpolated fragment. A clean run then means "checked and
+ * clean" for every query it lists nothing for. Off in `recommended`, on in `strict`.
+ */
+import { createRule, locOf, onFile } from '../src/rule-support.js';
+
+export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed';
+
+export default createRule<[], MessageIds>({
+  name: 'no-unchecked-query',
+  meta: {
+    type: 'suggestion',
+    docs: {
+      description: 'Report database access the plugin recognised but could not check for soft-delete filters',
+      recommended: false,
+      requiresSchema: true,
+    },
+    schema: [],
+    messages: {
+      parseError:
+        'This looks like SQL but does not parse, so it was not checked for soft-delete filters: {{message}}. Fix the SQL, or if it is built from pieces, keep each piece a complete statement or clause.',
+      unknownFilter:
+        'Cannot tell whether `{{table}}` is filtered for soft-deleted rows: its WHERE / ON contains an interpolated fragment the plugin cannot see into. Write the `deleted_at` condition literally in this query (the fragment can stay for the rest).',
+      notAnalysed: 'Not checked for soft-delete filters: {{message}}.',
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    return onFile(context, (analysis, report) => {
+      // Parse errors in schema files are the schema-status rule's to report (they make tables unknown).
+      if (!analysis.isSchemaFile) {
+        for (const { fragment, error } of analysis.parseErrors) {
+          report({ loc: locOf(context, fragment, error.index, error.index + 1), messageId: 'parseError', data: { message: error.message } });
+        }
+      }
+      if (analysis.isMigration) return;
+      for (const statement of analysis.statements) for (const query of statement.reads) analysis.reads.checkQuery(query);
+      for (const u of analysis.reads.unknown) {
+        report({ loc: locOf(context, u.fragment, u.start, u.end), messageId: 'unknownFilter', data: { table: u.table } });
+      }
+    });
+  },
+});
