@@ -18,6 +18,11 @@ import { toRdjson } from './review/rdjson.js';
 import { toAnnotations } from './review/annotations.js';
 import { toCodeQuality } from './review/codequality.js';
 import { HOMEPAGE, ruleDocs } from './package-info.js';
+import { ESLint } from 'eslint';
+import { findFlatConfig } from './review/lint.js';
+import { explainSchema } from './analysis/explain.js';
+import { loadSchema } from './schema/load.js';
+import { normalizeSettings } from './settings.js';
 
 export { parseUnifiedDiff, intersects, visibleRanges, type LineRange } from './review/diff.js';
 export { suggestionReplacement, toGithubReview, toJson, toText, type Finding, type GithubReview } from './review/report.js';
@@ -29,6 +34,7 @@ const USAGE = `Usage: soft-delete-review [--base <git ref>] [--format <format>] 
                           [--baseline <file> | --write-baseline <file>] [paths...]
 
 Lints the files changed since --base with ESLint and reports the soft-delete/* findings on the changed lines.
+"soft-delete-review schema" prints what the plugin believes about the schema (see schema --help).
 
   --base <ref>     compare with the merge base of <ref> and HEAD (default: origin/HEAD if it exists, else HEAD~1);
                    uncommitted changes to tracked files count as changed
@@ -129,6 +135,7 @@ export async function main(argv: string[], io: Partial<CliIo> = {}): Promise<num
     cwd: io.cwd ?? process.cwd(),
   };
   try {
+    if (argv[0] === 'schema') return await schemaCommand(argv.slice(1), out);
     const args = parse(argv, out);
     if (args === 'help') {
       out.stdout(`${USAGE}\n`);
@@ -253,6 +260,42 @@ async function review(args: Args, io: CliIo): Promise<number> {
 
 /** Its reports are about the whole project (no schema, nothing soft-deletable): shown whatever lines changed. */
 const SCHEMA_STATUS_RULE = 'soft-delete/schema-status';
+
+const SCHEMA_USAGE = `Usage: soft-delete-review schema [--cwd <dir>] [--config <file>]
+
+Prints what eslint-plugin-soft-delete believes about the schema: each soft-delete table with its active-row
+predicate, each unique with its verdict, views and stream tables, the statements it could not read, and where each
+fact came from (file:line). Settings come from the project's ESLint config (settings["soft-delete"]).`;
+
+/** \`soft-delete-review schema\`: the schema model explained. */
+async function schemaCommand(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, options: { cwd: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (error) {
+    throw new ReviewError(`${(error as Error).message.split(/\.( |$)/)[0]} (see schema --help)`);
+  }
+  if (values.help) {
+    io.stdout(`${SCHEMA_USAGE}\n`);
+    return 0;
+  }
+  const cwd = resolve(io.cwd, values.cwd ?? '.');
+  if (!existsSync(cwd)) throw new ReviewError(`no such directory: ${values.cwd}`);
+  const configFile = values.config !== undefined ? resolve(cwd, values.config) : findFlatConfig(cwd);
+  let settings: Record<string, unknown> = {};
+  if (configFile) {
+    try {
+      const eslint = new ESLint({ cwd, overrideConfigFile: configFile });
+      const config = (await eslint.calculateConfigForFile(join(cwd, '__soft_delete_schema__.js'))) as { settings?: Record<string, unknown> } | undefined;
+      settings = config?.settings ?? {};
+    } catch (error) {
+      throw new ReviewError(`cannot read ESLint config ${configFile}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const normalized = normalizeSettings(settings['soft-delete']);
+  io.stdout(explainSchema(loadSchema(cwd, normalized), normalized, cwd));
+  return 0;
+}
 
 function realpathOr(path: string): string {
   try {

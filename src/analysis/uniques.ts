@@ -93,7 +93,7 @@ function softKey(shape: Shape, requirement: Requirement): string | undefined {
  * A unique whose key contains the whole primary key (`UNIQUE (id, tenant_id)`) can never block a new row: the new
  * row has a new primary key. Like the primary key itself, it is exempt.
  */
-function containsPrimaryKey(relation: RelationInfo, shape: Shape): boolean {
+export function containsPrimaryKey(relation: RelationInfo, shape: Shape): boolean {
   const pk = relation.primaryKey;
   return !!pk && pk.length > 0 && pk.every((c) => shape.keys.some((k) => !k.expression && k.name === c));
 }
@@ -121,7 +121,7 @@ export function judgeUnique(shape: Shape, requirement: Requirement): { verdict: 
   return { verdict: inverted ? 'inverted-predicate' : 'partial-not-active' };
 }
 
-function shapeOfInfo(unique: UniqueInfo, relation: RelationInfo): Shape {
+export function shapeOfInfo(unique: UniqueInfo, relation: RelationInfo): Shape {
   let where: Predicate | null = null;
   if (unique.where !== null) where = unique.wherePredicate ?? { kind: 'opaque', location: -1 };
   return {
