@@ -6,6 +6,7 @@ import { ESLint, Linter, RuleTester } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it, test } from 'vitest';
 import type { SqlDocument, SqlNode, SqlStatement } from '../src/language/sql-ast.js';
 import { NOT_POSTGRESQL_HINT, sqlLanguage } from '../src/language/sql-language.js';
+import softDelete from '../src/index.js';
 import type { SqlLanguageOptions, SqlSourceCode } from '../src/language/sql-source-code.js';
 
 type SqlRule = RuleDefinition<{
@@ -184,6 +185,32 @@ describe('syntax errors', () => {
 });
 
 describe('inline configuration in SQL comments', () => {
+  test("an editor's quick fix `// eslint-disable-next-line` line is read as the SQL comment it stands for", () => {
+    const text = 'SELECT 1;\n  // eslint-disable-next-line test/stmt -- the quick fix of a JS-minded editor\nSELECT 2;\nSELECT 3';
+    const messages = lint(text);
+    expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([
+      ['test/stmt', 1, 1],
+      ['test/stmt', 4, 1],
+    ]);
+  });
+
+  test("with the plugin's rules: the finding under the editor's directive is suppressed, the next one is not", () => {
+    const linter = new Linter({ configType: 'flat' });
+    const text = '// eslint-disable-next-line soft-delete/require-soft-delete-filter\nSELECT id FROM users;\nSELECT email FROM users;\n';
+    const messages = linter.verify(
+      text,
+      [...softDelete.configs.recommended, { settings: { 'soft-delete': { tables: { users: { column: 'deleted_at' } } } } }],
+      'queries/q.sql',
+    );
+    expect(messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['soft-delete/require-soft-delete-filter', 3, 19]]);
+  });
+
+  test('`//` that is not an ESLint directive stays what it is in SQL: a syntax error', () => {
+    const messages = lint('SELECT 1;\n// a note\nSELECT 2');
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ fatal: true, line: 2, column: 1 });
+  });
+
   test('-- eslint-disable-next-line names a rule and may carry a justification', () => {
     const linter = new Linter({ configType: 'flat' });
     const text = '-- eslint-disable-next-line test/stmt -- trash view reads deleted rows on purpose\nSELECT 1;\nSELECT 2';

@@ -1,7 +1,8 @@
 /**
  * `.sql` files as they exist in real projects are not always plain PostgreSQL: pg-promise QueryFiles use `${name}`,
  * psql scripts use `:name` / `:'name'` variables and `\set` meta-commands. Before parsing, each of those is replaced
- * by something PostgreSQL parses *of the same length*, so every offset in the file stays exact.
+ * by something PostgreSQL parses *of the same length*, so every offset in the file stays exact. So is the
+ * `// eslint-disable-next-line …` line an editor's quick fix inserts: it becomes the SQL comment `-- eslint-…`.
  */
 import { blankPsqlMetaCommands } from './sqltext.js';
 import type { SqlFragment } from './fragment.js';
@@ -13,6 +14,8 @@ export interface NormalizedSqlFile {
 }
 
 const PG_PROMISE = /^\$(\{[^}\n]*\}|\([^)\n]*\)|<[^>\n]*>|\[[^\]\n]*\]|\/[^/\n]*\/)/;
+/** A whole-line `// eslint-disable…` / `// eslint-enable…` comment, as editors insert it whatever the language. */
+const EDITOR_DIRECTIVE = /^\/\/[ \t]*eslint-(?:disable|enable)(?:-next-line|-line)?(?:[ \t]|$)/;
 const PSQL_VARIABLE = /^:(?:'[A-Za-z_]\w*'|"[A-Za-z_]\w*"|[A-Za-z_]\w*)/;
 
 /** `$0000003`: one parameter token exactly as long as what it replaces (so edits after it land after it). */
@@ -43,6 +46,15 @@ export function normalizeSqlFile(source: string): NormalizedSqlFile {
       let j = i + 1;
       while (j < text.length && !(text[j] === c && text[j + 1] !== c)) j += text[j] === c ? 2 : 1;
       copyUntil(Math.min(text.length, j + 1));
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/' && EDITOR_DIRECTIVE.test(rest) && /(?:^|\n)[ \t]*$/.test(text.slice(Math.max(0, i - 200), i))) {
+      // An editor's "disable for this line" writes `// eslint-disable-next-line …` into a .sql file; `--` is the
+      // same comment in SQL, two characters long too.
+      out += '--';
+      i += 2;
+      const nl = text.indexOf('\n', i);
+      copyUntil(nl < 0 ? text.length : nl);
       continue;
     }
     if (c === '-' && text[i + 1] === '-') {
