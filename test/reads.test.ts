@@ -98,7 +98,8 @@ describe('predicates', () => {
   });
 
   it('a filter on another alias does not count', () => {
-    expect(readFindings('SELECT * FROM users a JOIN users b ON a.id = b.id WHERE a.deleted_at IS NULL').map((f) => f.filter)).toEqual([
+    // (Joined on another column: joined on the primary key, b would be a's live row — see "tied by its primary key".)
+    expect(readFindings('SELECT * FROM users a JOIN users b ON a.org_id = b.org_id WHERE a.deleted_at IS NULL').map((f) => f.filter)).toEqual([
       'b.deleted_at IS NULL',
     ]);
   });
@@ -399,5 +400,17 @@ describe('scheduled deletion', () => {
     expect(readFindings('SELECT id FROM users WHERE email = $1', { settings })).toMatchObject([
       { verdict: 'missing', filter: 'deleted_at IS NULL OR deleted_at > now()', fixed: 'SELECT id FROM users WHERE email = $1 AND (deleted_at IS NULL OR deleted_at > now())' },
     ]);
+  });
+});
+
+describe('a reference tied by its primary key to a filtered reference of the same table', () => {
+  it('reads the same live row: not reported', () => {
+    const sql = 'SELECT o.id, u2.email FROM orders o JOIN users u ON u.id = o.user_id AND u.deleted_at IS NULL JOIN users u2 ON u2.id = o.user_id WHERE o.deleted_at IS NULL';
+    expect(readFindings(sql)).toEqual([]);
+    expect(readFindings('SELECT * FROM users a JOIN users b ON a.id = b.id WHERE a.deleted_at IS NULL')).toEqual([]);
+    // Tied by another column, or to an unfiltered reference, or from an outer join: reported.
+    expect(readFindings('SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id AND u.deleted_at IS NULL JOIN users u2 ON u2.org_id = u.org_id WHERE o.deleted_at IS NULL').map((f) => f.at)).toEqual(['users']);
+    expect(readFindings('SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id JOIN users u2 ON u2.id = o.user_id WHERE o.deleted_at IS NULL').map((f) => f.at)).toEqual(['users', 'users']);
+    expect(readFindings('SELECT o.id FROM orders o LEFT JOIN users u ON u.id = o.user_id AND u.deleted_at IS NULL JOIN users u2 ON u2.id = o.user_id WHERE o.deleted_at IS NULL').map((f) => f.at)).toEqual(['users']);
   });
 });

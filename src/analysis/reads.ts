@@ -201,6 +201,7 @@ export class ReadAnalyzer {
           this.unknown.push({ fragment: origin.scope.source.fragment, start: at.span.start, end: at.span.end, table: at.schema ? `${at.schema}.${at.name}` : at.name });
         }
         if (verdict === 'filtered' || verdict === 'deliberate' || verdict === 'unknown') continue;
+        if (verdict === 'missing' && this.tiedToFiltered(ref, scope, requirement)) continue;
         // After LIMIT, DISTINCT ON or a window function, a filter outside no longer restores what the input lost.
         const passed = passThrough ? passThroughRequirement(scope, ref, requirement) : null;
         if (passed && !scope.nonMonotone) result.pendings.push({ origin, requirement: passed, verdict });
@@ -228,6 +229,41 @@ export class ReadAnalyzer {
     result.findings.push(...inner.findings);
     const via = ref.cte ?? (ref.alias ? `(subquery ${ref.alias})` : '(subquery)');
     return inner.pendings.map((p) => ({ requirement: p.requirement, origin: p.origin, via }));
+  }
+
+  /**
+   * Is the reference tied by its primary key to another reference of the same table that is filtered
+   * (`JOIN users u ON u.id = o.user_id AND u.deleted_at IS NULL JOIN users u2 ON u2.id = o.user_id`)? Then both
+   * read the same row, and that row is live.
+   */
+  private tiedToFiltered(ref: FromRef, scope: Scope, requirement: Requirement): boolean {
+    if (ref.kind !== 'table' || effectivelyNullable(ref, scope)) return false;
+    const relation = findRelation(this.context.schema, ref.schema, ref.name, this.context.settings.searchPath);
+    const key = relation?.kind === 'table' && relation.primaryKey?.length === 1 ? relation.primaryKey[0]! : null;
+    if (!key) return false;
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      const p = parent.get(x);
+      if (!p || p === x) return x;
+      const root = find(p);
+      parent.set(x, root);
+      return root;
+    };
+    const name = (c: ColumnRef) => `${c.qualifier ?? ''}.${c.name}`;
+    for (const c of [...scope.refs.filter((r) => !r.nullable).flatMap((r) => r.on), ...conjuncts(scope.where)]) {
+      if (c.kind === 'column-eq' && c.left.qualifier && c.right.qualifier) parent.set(find(name(c.left)), find(name(c.right)));
+    }
+    const mine = find(`${ref.exposed}.${key}`);
+    return scope.refs.some(
+      (other) =>
+        other !== ref &&
+        other.kind === 'table' &&
+        other.name === ref.name &&
+        other.schema === ref.schema &&
+        !effectivelyNullable(other, scope) &&
+        find(`${other.exposed}.${key}`) === mine &&
+        judge(other, scope, requirement) === 'filtered',
+    );
   }
 
   /** The active-row requirements a read of this relation must satisfy (empty: not soft-delete, or safe). */
