@@ -237,7 +237,8 @@ export class ReadAnalyzer {
    * read the same row, and that row is live.
    */
   private tiedToFiltered(ref: FromRef, scope: Scope, requirement: Requirement): boolean {
-    if (ref.kind !== 'table' || effectivelyNullable(ref, scope)) return false;
+    // Quadratic in the scope's references: a scope of hundreds of joins (generated SQL) is left as reported.
+    if (ref.kind !== 'table' || scope.refs.length > 32 || effectivelyNullable(ref, scope)) return false;
     const relation = findRelation(this.context.schema, ref.schema, ref.name, this.context.settings.searchPath);
     const key = relation?.kind === 'table' && relation.primaryKey?.length === 1 ? relation.primaryKey[0]! : null;
     if (!key) return false;
