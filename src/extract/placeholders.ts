@@ -14,6 +14,7 @@ import { MappedText } from './mapped-text.js';
 export type PlaceholderStyle = 'knex' | 'knex-positional' | 'knex-named' | 'pg-promise';
 
 import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
+import { skipBlockComment, skipLineComment, skipQuoted } from '../sql/lexical.js';
 
 export { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
@@ -23,43 +24,13 @@ const PGP_OPEN: Record<string, string> = { '{': '}', '(': ')', '<': '>', '[': ']
 const PGP_NAME = /^\s*[\w$.]+\s*(?::(\w+)|([~^#]))?\s*$/;
 
 /** Index one past the end of a skipped region starting at `i` (string, quoted identifier, comment), or -1. */
-function skipQuoted(text: string, i: number): number {
+function skipRegion(text: string, i: number): number {
   const ch = text[i];
   const prev = text[i - 1] ?? '';
-  if (ch === "'") {
-    const backslashes = /[eE]/.test(prev) && !IDENT_CHAR.test(text[i - 2] ?? '');
-    let j = i + 1;
-    while (j < text.length) {
-      if (backslashes && text[j] === '\\') j += 2;
-      else if (text[j] === "'" && text[j + 1] === "'") j += 2;
-      else if (text[j] === "'") return j + 1;
-      else j++;
-    }
-    return text.length;
-  }
-  if (ch === '"') {
-    let j = i + 1;
-    while (j < text.length) {
-      if (text[j] === '"' && text[j + 1] === '"') j += 2;
-      else if (text[j] === '"') return j + 1;
-      else j++;
-    }
-    return text.length;
-  }
-  if (ch === '-' && text[i + 1] === '-') {
-    const nl = text.indexOf('\n', i);
-    return nl < 0 ? text.length : nl + 1;
-  }
-  if (ch === '/' && text[i + 1] === '*') {
-    let depth = 1;
-    let j = i + 2;
-    while (j < text.length && depth > 0) {
-      if (text[j] === '/' && text[j + 1] === '*') (depth++, (j += 2));
-      else if (text[j] === '*' && text[j + 1] === '/') (depth--, (j += 2));
-      else j++;
-    }
-    return j;
-  }
+  if (ch === "'") return skipQuoted(text, i, "'", /[eE]/.test(prev) && !IDENT_CHAR.test(text[i - 2] ?? ''));
+  if (ch === '"') return skipQuoted(text, i, '"', false);
+  if (ch === '-' && text[i + 1] === '-') return skipLineComment(text, i);
+  if (ch === '/' && text[i + 1] === '*') return skipBlockComment(text, i);
   if (ch === '$' && !IDENT_CHAR.test(prev)) {
     const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i));
     if (tag) {
@@ -104,7 +75,7 @@ export function normalizePlaceholders(input: MappedText, style: PlaceholderStyle
         continue;
       }
     }
-    const skipped = skipQuoted(text, i);
+    const skipped = skipRegion(text, i);
     if (skipped > i) {
       copy(i, skipped);
       i = skipped;

@@ -4,6 +4,7 @@
  */
 // Must stay before the libpg-query import: its WASM then loads within the importing job (see wasm-sync.ts).
 import { restoreInstantiate } from './wasm-sync.js';
+import { skipBlockComment, skipLineComment, skipQuoted } from './lexical.js';
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 
 // libpg-query is WASM: one load, then parseSync/scanSync are synchronous, which ESLint rules need. No top-level
@@ -153,18 +154,6 @@ const WORD_PART = /[\w$\u0080-\uffff]/;
 const STICKY_WORDS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'JOIN']);
 
 /** Index just past a quoted string/identifier opened at `i` by `quote` (doubling escapes it; `\` too in E''). */
-function skipQuoted(text: string, i: number, quote: string, backslash: boolean): number {
-  let j = i + 1;
-  while (j < text.length) {
-    const c = text[j]!;
-    if (backslash && c === '\\') j += 2;
-    else if (c === quote) {
-      if (text[j + 1] === quote) j += 2;
-      else return j + 1;
-    } else j++;
-  }
-  return text.length;
-}
 
 /**
  * Statements of `text` (split at top-level `;`) whose tree could nest more than MAX_NESTING_ESTIMATE levels.
@@ -202,17 +191,9 @@ export function overDeepStatements(text: string): Array<{ start: number; end: nu
     if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f') {
       i++;
     } else if (c === '-' && next === '-') {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? text.length : nl + 1;
+      i = skipLineComment(text, i);
     } else if (c === '/' && next === '*') {
-      let depth = 1;
-      let j = i + 2;
-      while (j < text.length && depth > 0) {
-        if (text[j] === '/' && text[j + 1] === '*') (depth++, (j += 2));
-        else if (text[j] === '*' && text[j + 1] === '/') (depth--, (j += 2));
-        else j++;
-      }
-      i = j;
+      i = skipBlockComment(text, i);
     } else if (c === "'" || c === '"') {
       count(i, false);
       i = skipQuoted(text, i, c, false);

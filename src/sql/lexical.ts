@@ -1,0 +1,36 @@
+/**
+ * PostgreSQL's lexical skips, for the few passes that read SQL text without the tokenizer (placeholder rewriting,
+ * the nesting pre-check): each returns the index one past the region that starts at `i`.
+ */
+
+/** A `'…'` string or `"…"` identifier (doubled quotes inside; backslash escapes in `E'…'` strings). */
+export function skipQuoted(text: string, i: number, quote: string, backslash: boolean): number {
+  let j = i + 1;
+  while (j < text.length) {
+    const c = text[j]!;
+    if (backslash && c === '\\') j += 2;
+    else if (c === quote) {
+      if (text[j + 1] === quote) j += 2;
+      else return j + 1;
+    } else j++;
+  }
+  return text.length;
+}
+
+/** A `-- …` comment, through its newline. */
+export function skipLineComment(text: string, i: number): number {
+  const nl = text.indexOf('\n', i);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/** A `/* … *\/` comment; PostgreSQL nests them. */
+export function skipBlockComment(text: string, i: number): number {
+  let depth = 1;
+  let j = i + 2;
+  while (j < text.length && depth > 0) {
+    if (text[j] === '/' && text[j + 1] === '*') (depth++, (j += 2));
+    else if (text[j] === '*' && text[j + 1] === '/') (depth--, (j += 2));
+    else j++;
+  }
+  return j;
+}
