@@ -9,6 +9,7 @@ import type { SqlFragment } from './sql/fragment.js';
 import type { ExtractContext, SourceFile } from './extract/frontend.js';
 import { FRONT_ENDS } from './extract/registry.js';
 import { emptyScan, mayHoldDatabaseAccess, scanProgram } from './extract/program.js';
+import { typeOracle } from './extract/types.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
 import type { SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
@@ -48,6 +49,8 @@ export interface LintInput {
   visitorKeys?: Record<string, readonly string[]>;
   /** The type checker's program under typed linting (`parserServices.program`), when present. */
   typeProgram?: unknown;
+  /** ESTree node → TS node map of typed linting, when present. */
+  esTreeNodeToTSNodeMap?: { get(node: object): unknown };
 }
 
 const cache = new WeakMap<object, FileAnalysis>();
@@ -58,6 +61,11 @@ function fragmentsOf(input: LintInput, context: ExtractContext): SqlFragment[] {
     // one walk, shared by every front end; a file that cannot reach a database is not walked at all
     const worth = context.isSchemaFile || mayHoldDatabaseAccess(input.text);
     file.scan = worth ? scanProgram(input.program, input.text, input.visitorKeys) : emptyScan(input.program, input.text, input.visitorKeys);
+    // typed linting: the checker answers what bindings cannot (asked lazily, only about candidate call sites)
+    if (worth && input.typeProgram) {
+      const types = typeOracle(input.typeProgram, input.esTreeNodeToTSNodeMap);
+      if (types) file.scan.types = types;
+    }
   }
   const fragments: SqlFragment[] = [];
   for (const frontEnd of FRONT_ENDS) {
@@ -165,6 +173,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
     filename,
     language: input.program ? 'program' : 'sql',
     ...(input.typeProgram ? { typeProgram: input.typeProgram } : {}),
+    ...(input.esTreeNodeToTSNodeMap ? { esTreeNodeToTSNodeMap: input.esTreeNodeToTSNodeMap } : {}),
   };
   try {
     lowered = lowerFragments(fragmentsOf(input, extractContext));

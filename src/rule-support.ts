@@ -60,6 +60,8 @@ interface MinimalSourceCode {
   getLocFromIndex(index: number): { line: number; column: number };
   getNodeByRangeIndex?: (index: number) => TSESTree.Node | null;
   visitorKeys?: Record<string, readonly string[]>;
+  /** typescript-eslint's services; `program` is null without typed linting. */
+  parserServices?: { program?: unknown; esTreeNodeToTSNodeMap?: { get(node: object): unknown } };
 }
 
 function sourceCodeOf(context: AnyContext): MinimalSourceCode {
@@ -82,6 +84,7 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
       text: sourceCode.text,
       filename: context.physicalFilename,
       ...(program ? { program, visitorKeys: sourceCode.visitorKeys } : {}),
+      ...(program ? typedLinting(sourceCode) : {}),
     });
     const seen = new Set<string>();
     const report: Report = (descriptor) => {
@@ -103,6 +106,13 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
     Program: (node: TSESTree.Program) => run(node),
     SqlDocument: () => run(undefined),
   } as TSESLint.RuleListener;
+}
+
+/** The type checker's program and node map when the file is linted with types (`parserServices.program`). */
+function typedLinting(sourceCode: MinimalSourceCode): { typeProgram?: unknown; esTreeNodeToTSNodeMap?: { get(node: object): unknown } } {
+  const services = sourceCode.parserServices;
+  if (!services?.program || !services.esTreeNodeToTSNodeMap) return {};
+  return { typeProgram: services.program, esTreeNodeToTSNodeMap: services.esTreeNodeToTSNodeMap };
 }
 
 /** The file location of a span of a fragment. */

@@ -12,11 +12,15 @@
  * - annotations: a variable, parameter or class field typed `Knex`, `Knex.Transaction`, `Kysely<DB>`,
  *   `Transaction<DB>`, `PrismaClient`, `Prisma.TransactionClient`, `NodePgDatabase`, `PgDatabase`, `Sql` …
  *   imported from the library is a client of that library;
- * - helpers: a function or getter whose every `return` is a client is one when called (`txClient()`).
+ * - helpers: a function or getter whose every `return` is a client is one when called (`txClient()`);
+ * - types (typed linting only): an expression whose type is, or whose class extends, one of the libraries' client
+ *   types (`Knex`, `Kysely`, `PrismaClient`, `PgDatabase`, `Sql`, …, declared by that library), asked only for the
+ *   candidate call sites the bindings leave undecided.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { propertyName, unwrap, type Node } from './estree.js';
 import type { ProgramScan } from './program.js';
+import type { TypeOrigin } from './types.js';
 
 export type ClientKind = 'knex' | 'kysely' | 'prisma' | 'drizzle' | 'postgres' | 'slonik' | 'pg' | 'objection' | 'typeorm';
 
@@ -27,7 +31,7 @@ const MODULES: Array<[RegExp, ClientKind]> = [
   [/^@prisma\/client(?:\/|$)|^\.prisma\/client|\/generated\/prisma|prisma\/client$/, 'prisma'],
   [/^drizzle-orm(?:\/|$)/, 'drizzle'],
   [/^postgres$/, 'postgres'],
-  [/^slonik(?:\/|$)/, 'slonik'],
+  [/^slonik(?:\/|$)|^@slonik\//, 'slonik'],
   [/^pg(?:-pool)?$/, 'pg'],
   [/^objection$/, 'objection'],
   [/^typeorm$/, 'typeorm'],
@@ -81,12 +85,26 @@ export interface Clients {
   helpers: Map<string, ClientKind>;
   /** Namespace imports of a library (`import * as k from 'kysely'`). */
   namespaces: Map<string, ClientKind>;
-  /** The kind of client an expression holds, when its binding says so. */
+  /**
+   * The kind of client an expression holds, when its binding says so — or, under typed linting, its type (asked
+   * only here, for the candidate call sites the front ends pass).
+   */
   kindOf(node: Node): ClientKind | null;
+  /** Is this tag a SQL tag by binding (a renamed `sql` import, a postgres.js instance) or by its type (`Sql`)? */
+  isSqlTag(node: Node): boolean;
 }
 
 export function moduleKind(source: string): ClientKind | null {
   for (const [pattern, kind] of MODULES) if (pattern.test(source)) return kind;
+  return null;
+}
+
+/** The client kind of a value whose type is (or extends) one of the libraries' client types. */
+export function kindOfTypes(origins: readonly TypeOrigin[]): ClientKind | null {
+  for (const { module, name } of origins) {
+    const kind = moduleKind(module);
+    if (kind && CLIENT_TYPES[kind].includes(name)) return kind;
+  }
   return null;
 }
 
@@ -272,7 +290,16 @@ export function clientsOf(scan: ProgramScan): Clients {
     return factoryKind(returns[0]!.argument);
   }
 
-  const result: Clients = { clients, factories, sqlTags, fields, helpers, namespaces, kindOf: (node) => kindOf(node) };
+  const typed = (node: Node): ClientKind | null => (scan.types ? kindOfTypes(scan.types.origins(unwrap(node))) : null);
+  const result: Clients = {
+    clients, factories, sqlTags, fields, helpers, namespaces,
+    kindOf: (node) => kindOf(node) ?? typed(node),
+    isSqlTag: (node) => {
+      const n = unwrap(node);
+      if (n.type === AST_NODE_TYPES.Identifier && sqlTags.has(n.name)) return true;
+      return typed(n) === 'postgres';
+    },
+  };
   cache.set(scan, result);
   return result;
 }

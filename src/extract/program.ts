@@ -8,6 +8,7 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { childNodes, patternNames, propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
+import type { TypeOracle } from './types.js';
 
 /** How a name is brought into the file from another module. */
 export interface ImportBinding {
@@ -48,6 +49,8 @@ export interface ProgramScan {
   constDeclarators: Map<string, TSESTree.VariableDeclarator>;
   /** `let`/`var`/`const` declarators of each name declared once (any kind). */
   declarators: Map<string, TSESTree.VariableDeclarator>;
+  /** The type checker, under typed linting (set by the engine after the walk); asked only about candidates. */
+  types?: TypeOracle;
 }
 
 /** Words without which a file cannot reach a database (checked case-insensitively, before any walk). */

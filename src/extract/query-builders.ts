@@ -89,6 +89,14 @@ type NameResolver = Pick<FileNames, 'stringOf' | 'isKnex' | 'isKnexField' | 'mod
 
 const NO_NAMES: NameResolver = { stringOf: () => null, isKnex: () => false, isKnexField: () => false, modelTable: () => null };
 
+/** Do these steps call a knex builder method (so `x('users')` before them is worth asking the types about)? */
+function builderAhead(steps: readonly Step[]): boolean {
+  return steps.some(
+    (s) => WHERE_METHOD.test(s.name) || PROJECTIONS.has(s.name) || AGGREGATES.has(s.name) || s.name in KNEX_JOINS || HARMLESS.has(s.name) ||
+      s.name === 'joinRaw' || s.name === 'from' || KNEX_TERMINALS.has(s.name),
+  );
+}
+
 /** A string the file spells out, with the source index of every character. */
 interface Str {
   value: string;
@@ -400,8 +408,8 @@ class Lowerer {
     const select = new Select();
     if (base.type === AST_NODE_TYPES.CallExpression) {
       const callee = unwrap(base.callee);
-      if (callee.type !== AST_NODE_TYPES.Identifier || !(KNEX_NAME.test(callee.name) || this.names.isKnex(callee))) return null;
-      if (base.arguments.length < 1) return null;
+      if (callee.type !== AST_NODE_TYPES.Identifier || base.arguments.length < 1) return null;
+      if (!(KNEX_NAME.test(callee.name) || (builderAhead(steps) && this.names.isKnex(callee)))) return null;
       select.from = this.table(base.arguments[0], null, base.range[0]);
       return { flavor: 'knex', select, rest: steps, bare: true };
     }
@@ -431,13 +439,15 @@ class Lowerer {
       select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, base.range) });
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
-    const knexField = KNEX_NAME.test(first.name) || this.names.isKnexField(first.name);
-    if (knexField && first.args.length >= 1 && (base.type === AST_NODE_TYPES.ThisExpression || object !== null)) {
+    const memberCall = first.args.length >= 1 && (base.type === AST_NODE_TYPES.ThisExpression || object !== null);
+    const knexField =
+      memberCall && (KNEX_NAME.test(first.name) || this.names.isKnexField(first.name) || (builderAhead(steps.slice(1)) && this.names.isKnex(first.call.callee)));
+    if (knexField) {
       // `this.knex('users')`, `ctx.db('users')`
       select.from = this.table(first.args[0], null, first.at);
       return { flavor: 'knex', select, rest: steps.slice(1), bare: true };
     }
-    if (object && (KNEX_NAME.test(object) || this.names.isKnex(base)) && KNEX_ROOT_METHODS.has(first.name)) {
+    if (object && KNEX_ROOT_METHODS.has(first.name) && (KNEX_NAME.test(object) || this.names.isKnex(base))) {
       return { flavor: 'knex', select, rest: steps, bare: false };
     }
     return null;

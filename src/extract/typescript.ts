@@ -221,6 +221,8 @@ class Extractor {
     options: ExtractOptions | undefined,
     /** Locals bound to a SQL tag (a renamed `sql` import, a postgres.js instance): read as `sql`. */
     private readonly sqlTags: ReadonlySet<string> = new Set(),
+    /** A tag the names do not settle: is it a SQL tag by its type (typed linting)? */
+    private readonly typedTag: (tag: Node) => boolean = () => false,
   ) {
     this.tags = new Set(options?.tags ?? []);
     this.functions = new Set(options?.functions ?? []);
@@ -385,7 +387,7 @@ class Extractor {
     const last = parts[parts.length - 1] ?? '?';
     const object = parts[parts.length - 2];
     if (this.tags.has(parts.join('.')) || this.tags.has(last)) return true;
-    if (!BUILTIN_TAGS.has(last)) return false;
+    if (!BUILTIN_TAGS.has(last)) return t.type === AST_NODE_TYPES.Identifier || t.type === AST_NODE_TYPES.MemberExpression ? this.typedTag(t) : false;
     if (SQL_OBJECT_ONLY_TAGS.has(last)) return object === 'sql';
     if (last === 'raw') return object !== 'String';
     return true;
@@ -674,7 +676,8 @@ export function extractSql(
 
 /** `extractSql` over the one walk of the file. */
 export function extractSqlFromScan(scan: ProgramScan, options?: ExtractOptions): ExtractedSql[] {
-  const extractor = new Extractor(scan.text, options, clientsOf(scan).sqlTags);
+  const clients = clientsOf(scan);
+  const extractor = new Extractor(scan.text, options, clients.sqlTags, scan.types ? clients.isSqlTag : undefined);
   try {
     for (const node of scan.declarations) extractor.declare(node, scan.parents);
   } catch {

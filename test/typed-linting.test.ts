@@ -1,0 +1,86 @@
+/**
+ * Typed linting: with `parserOptions.projectService`, clients are recognised by their type (a knex reached through
+ * an interface property, a client passed through a generic helper, a class that extends PrismaClient, a postgres.js
+ * instance exported by another module). The same project linted without types is the twin: what it still finds is
+ * what bindings alone can see. Both through the real ESLint class.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import { describe, expect, it } from 'vitest';
+import plugin from '../src/index.js';
+import { clearSchemaCache } from '../src/schema/load.js';
+import { moduleSpecifier } from '../src/extract/types.js';
+import { kindOfTypes } from '../src/extract/clients.js';
+
+const project = fileURLToPath(new URL('./fixtures/typed-project', import.meta.url));
+
+async function lint(typed: boolean): Promise<string[]> {
+  clearSchemaCache();
+  const eslint = new ESLint({
+    cwd: project,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ['**/*.ts'],
+        languageOptions: {
+          parser: tsParser,
+          parserOptions: typed ? { projectService: true, tsconfigRootDir: project } : {},
+        },
+      },
+      ...plugin.configs.recommended,
+    ],
+  });
+  const results = await eslint.lintFiles(['src']);
+  return results
+    .flatMap((r) => {
+      const lines = readFileSync(r.filePath, 'utf8').split('\n');
+      return r.messages.map((m) => {
+        const line = lines[m.line - 1] ?? '';
+        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
+        return `${relative(project, r.filePath)}:${m.line} ${m.ruleId ?? ''} ${m.messageId ?? m.message} ${squiggle}`;
+      });
+    })
+    .sort();
+}
+
+describe('typed linting (parserServices.program) and its untyped twin', () => {
+  it('with types: every client is known by its type, wherever it comes from', async () => {
+    expect(await lint(true)).toEqual([
+      'src/imported.ts:15 soft-delete/require-soft-delete-filter missing invoices',
+      'src/imported.ts:22 soft-delete/require-soft-delete-filter missing user',
+      'src/imported.ts:6 soft-delete/require-soft-delete-filter missing customers',
+      'src/imported.ts:11 soft-delete/require-soft-delete-filter missing customers',
+      'src/local.ts:7 soft-delete/require-soft-delete-filter missing users',
+      'src/typed-only.ts:15 soft-delete/require-soft-delete-filter missing customers',
+      'src/typed-only.ts:5 soft-delete/require-soft-delete-filter missing invoices',
+    ].sort());
+  }, 120_000);
+
+  it('without types: only what bindings in the file show (the difference is what types add)', async () => {
+    expect(await lint(false)).toEqual([
+      'src/local.ts:7 soft-delete/require-soft-delete-filter missing users',
+    ]);
+  }, 120_000);
+});
+
+describe('where a type is declared', () => {
+  it('names the package under node_modules, @types included, and keeps project paths', () => {
+    expect(moduleSpecifier('/p/node_modules/knex/types/index')).toBe('knex');
+    expect(moduleSpecifier('/p/node_modules/.prisma/client/index')).toBe('.prisma/client');
+    expect(moduleSpecifier('/p/node_modules/@types/pg/index')).toBe('pg');
+    expect(moduleSpecifier('/p/node_modules/@types/slonik__types/index')).toBe('@slonik/types');
+    expect(moduleSpecifier('/p/node_modules/.pnpm/kysely@0.27.0/node_modules/kysely/dist/esm/kysely')).toBe('kysely');
+    expect(moduleSpecifier('/p/src/generated/prisma/index')).toBe('/p/src/generated/prisma/index');
+  });
+
+  it('classifies a type as a client only when its name and its library agree', () => {
+    expect(kindOfTypes([{ module: 'knex', name: 'Knex' }])).toBe('knex');
+    expect(kindOfTypes([{ module: '/p/src/db', name: 'PrismaService' }, { module: '.prisma/client', name: 'PrismaClient' }])).toBe('prisma');
+    expect(kindOfTypes([{ module: 'postgres', name: 'Sql' }])).toBe('postgres');
+    expect(kindOfTypes([{ module: '/p/src/db', name: 'Knex' }])).toBeNull(); // a project type that happens to be called Knex
+    expect(kindOfTypes([{ module: 'kysely', name: 'Knex' }])).toBeNull();
+  });
+});
