@@ -42,7 +42,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const lookups = new Set(options.allowLookupsBy ?? []);
     return onFile(context, (analysis, report) => {
-      for (const f of checkTombstoneUpdates(analysis.statements, analysis.context)) {
+      for (const f of checkTombstoneUpdates(analysis.statements, analysis.context, (w) => analysis.reads.checkReturning(w))) {
         if (lookups.size && f.pinnedColumns.some((c) => lookups.has(c))) continue;
         const data = { table: f.table, filter: f.filter };
         report({

@@ -204,6 +204,30 @@ describe('a builder kept in a variable', () => {
   });
 });
 
+describe('writes', () => {
+  it.each([
+    ["await knex('users').where({ id }).update({ deleted_at: knex.fn.now() })", 'UPDATE users SET deleted_at = $2 WHERE id = $1'],
+    ["await knex('users').where({ id }).del()", 'DELETE FROM users WHERE id = $1'],
+    ["await knex('users').whereNotNull('deleted_at').delete().returning(['id', 'email'])", 'DELETE FROM users WHERE deleted_at IS NOT NULL RETURNING id, email'],
+    ["await knex('users').where('id', id).update('plan', null, ['id'])", 'UPDATE users SET plan = NULL WHERE id = $1 RETURNING id'],
+    ["await knex('users').where({ id }).increment({ logins: 1, score: n })", 'UPDATE users SET logins = logins + 1, score = score + $2 WHERE id = $1'],
+    ["await knex('users').where({ id }).decrement('credits')", 'UPDATE users SET credits = credits - 1 WHERE id = $1'],
+    ["await db.updateTable('users').set({ plan }).where('id', '=', id).execute()", 'UPDATE users SET plan = $1 WHERE id = $2'],
+    ["await db.deleteFrom('users as u').where('u.id', '=', id).returningAll().execute()", 'DELETE FROM users AS u WHERE u.id = $1 RETURNING *'],
+    ["class P extends Model { static tableName = 'users' }\nawait P.query().patchAndFetchById(id, { plan })", 'UPDATE users SET plan = $2 WHERE $1'],
+    ["class P extends Model { static tableName = 'users' }\nawait P.query().deleteById(id)", 'DELETE FROM users WHERE $1'],
+  ])('%s', (code, expected) => {
+    expect(sql(code)).toBe(expected);
+  });
+
+  it('the target maps onto the table name, the write keyword onto the write method', () => {
+    const code = "await knex('users').where({ id }).del()";
+    const fragment = only(code);
+    expect(sourceOf(code, fragment, 'users')).toEqual({ text: 'users', start: code.indexOf('users') });
+    expect(sourceOf(code, fragment, 'DELETE').start).toBe(code.indexOf('del()'));
+  });
+});
+
 describe('skipped shapes', () => {
   it.each([
     ['a builder not awaited', "const q = knex('users').where({ email });"],
@@ -211,14 +235,20 @@ describe('skipped shapes', () => {
     ['a call that is not a knex instance', "await foo('users').where({ email })"],
     ['a bare call without a builder method', "await db('users')"],
     ['an i18n-like call', "await t('users').then(show)"],
-    ['an update', "await knex('users').where({ id }).update({ deleted_at: knex.fn.now() })"],
-    ['a delete', "await knex('users').where({ id }).del()"],
     ['an insert', "await knex('users').insert({ email })"],
+    ['an update whose values cannot be read (they might set the soft-delete column)', "await knex('users').where({ id }).update(changes)"],
+    ['an update with a spread', "await knex('users').where({ id }).update({ ...changes, plan })"],
+    ['a write with a join', "await knex('users').join('orgs', 'orgs.id', 'users.org_id').where('orgs.name', n).del()"],
+    ['two writes in one chain', "await knex('users').where({ id }).update({ plan }).del()"],
+    ['first() after a delete', "await knex('users').where({ id }).del().first()"],
+    ['kysely delete using', "await db.deleteFrom('users').using('orgs').whereRef('orgs.id', '=', 'users.org_id').execute()"],
+    ['kysely set from a callback', "await db.updateTable('users').set((eb) => ({ plan: eb.ref('x') })).execute()"],
+    ['kysely write without execute', "const q = db.deleteFrom('users').where('id', '=', id);"],
+    ['returning on a read', "await knex('users').where({ id }).returning('id')"],
     ['a CTE', "await knex.with('live', knex.raw('select 1')).select('*').from('live')"],
     ['clearWhere', "await knex('users').where({ email }).clearWhere()"],
     ['withSchema after the table', "await knex('users').withSchema('app').where({ email })"],
     ['kysely without execute', "const q = db.selectFrom('users').selectAll();"],
-    ['kysely writes', "await db.updateTable('users').set({ plan }).where('id', '=', id).execute()"],
     ['a knex instance without a table', "await knex.select(knex.raw('1'))"],
     ['a raw query (the SQL front end takes it)', "await knex.raw('SELECT * FROM users')"],
     ['drizzle (a table object, not a name)', 'await db.select().from(users).where(eq(users.email, email))'],

@@ -1,6 +1,9 @@
 /**
- * The query-builder front end: knex (and objection's knex-style chains) and kysely read chains become SQL
- * fragments, so the one engine checks them like any other SQL.
+ * The query-builder front end: knex (and objection's knex-style chains) and kysely chains — reads and writes —
+ * become SQL fragments, so the one engine checks them like any other SQL. A chain that ends in a write
+ * (`.del()`, `.update({…})`, Objection `.patch({…})` / `.deleteById(id)`, kysely `deleteFrom` / `updateTable`)
+ * becomes `DELETE FROM …` / `UPDATE … SET …` with its WHERE and RETURNING; values it cannot read (`.update(changes)`,
+ * a spread) might set the soft-delete column, so that chain is not lowered.
  *
  * A chain is lowered where it runs (`await knex('users').where(…).first()`, `return db('users')…` in an async
  * function, `.then(…)`, kysely's `.execute()`). A builder kept in a variable (`const q = knex('posts')…`) is
@@ -62,8 +65,8 @@ const HARMLESS = new Set([
 ]);
 /** Writes and shapes this front end does not model: the whole chain is skipped. */
 const SKIP = new Set([
-  'insert', 'update', 'del', 'delete', 'upsert', 'increment', 'decrement', 'truncate', 'onConflict', 'merge',
-  'ignore', 'into', 'returning', 'with', 'withRecursive', 'withMaterialized', 'withNotMaterialized', 'clearWhere',
+  'insert', 'upsert', 'truncate', 'onConflict', 'merge', 'insertGraph', 'upsertGraph', 'relate', 'unrelate',
+  'ignore', 'into', 'with', 'withRecursive', 'withMaterialized', 'withNotMaterialized', 'clearWhere',
   'clear', 'fromRaw', 'from_', 'jsonExtract', 'jsonSet', 'jsonInsert', 'jsonRemove',
 ]);
 const KNEX_JOINS: Record<string, string> = {
@@ -129,7 +132,16 @@ class Select {
   projection: Piece[] = [];
   joins: Piece[] = [];
   where: Cond[] = [];
+  /** A chain that ends in a write (`.del()`, `.update({…})`, kysely `deleteFrom` / `updateTable`): lowered as one. */
+  write: { kind: 'delete' | 'update'; at: number; sets: Piece[] } | null = null;
+  returning: Piece[] = [];
 }
+
+/** knex / Objection methods that make a chain a write: `.del()`, `.update({…})`, `.patch({…})`, `.increment(…)`. */
+const WRITE_METHODS = new Set([
+  'del', 'delete', 'update', 'patch', 'increment', 'decrement', 'deleteById', 'patchAndFetchById', 'updateAndFetchById',
+  'patchAndFetch', 'updateAndFetch', 'returning',
+]);
 
 function lastName(node: Node): string | null {
   const n = unwrap(node);
@@ -415,6 +427,14 @@ class Lowerer {
     }
     const first = steps[0];
     if (!first) return null;
+    if (first.name === 'deleteFrom' || first.name === 'updateTable') {
+      // kysely writes: `db.deleteFrom('users')`, `db.updateTable('users')` (one table; a list is not guessed)
+      const arg = first.args[0] && unwrap(first.args[0]);
+      if (first.args.length !== 1 || !arg || arg.type === AST_NODE_TYPES.ArrayExpression) return null;
+      select.from = this.table(arg, null, first.at);
+      select.write = { kind: first.name === 'deleteFrom' ? 'delete' : 'update', at: first.at, sets: [] };
+      return { flavor: 'kysely', select, rest: steps.slice(1), bare: false };
+    }
     if (first.name === 'selectFrom') {
       const arg = first.args[0] && unwrap(first.args[0]);
       if (arg?.type === AST_NODE_TYPES.ArrayExpression) {
@@ -462,6 +482,8 @@ class Lowerer {
   }
 
   render(select: Select, pos: number): Piece {
+    if (select.write) return this.renderWrite(select, select.write);
+    if (select.returning.length > 0) throw new Skip('returning');
     const out = new Piece().syn('SELECT ', pos);
     if (select.projection.length === 0) out.syn('*', pos);
     select.projection.forEach((p, k) => {
@@ -472,6 +494,142 @@ class Lowerer {
     for (const join of select.joins) out.syn(' ', pos).add(join);
     if (select.where.length > 0) out.syn(' WHERE ', pos).add(this.conditions(select.where, pos));
     return out;
+  }
+
+  /** `DELETE FROM t WHERE …` / `UPDATE t SET a = $1 WHERE …`, with `RETURNING …`; keywords map to the write method. */
+  private renderWrite(select: Select, write: NonNullable<Select['write']>): Piece {
+    // a join in a write chain (knex ignores it, or it means UPDATE … FROM): not guessed
+    if (select.joins.length > 0) throw new Skip('join');
+    const { at } = write;
+    const out = new Piece();
+    if (write.kind === 'delete') out.syn('DELETE FROM ', at).add(select.from!);
+    else {
+      if (write.sets.length === 0) throw new Skip('update');
+      out.syn('UPDATE ', at).add(select.from!).syn(' SET ', at);
+      write.sets.forEach((set, k) => {
+        if (k > 0) out.syn(', ', at);
+        out.add(set);
+      });
+    }
+    if (select.where.length > 0) out.syn(' WHERE ', at).add(this.conditions(select.where, at));
+    select.returning.forEach((item, k) => {
+      out.syn(k === 0 ? ' RETURNING ' : ', ', at);
+      out.add(item);
+    });
+    return out;
+  }
+
+  /** Starts the write of a chain (once: a second write method abandons it). */
+  private startWrite(select: Select, kind: 'delete' | 'update', at: number): NonNullable<Select['write']> {
+    if (select.write) throw new Skip('write');
+    select.write = { kind, at, sets: [] };
+    return select.write;
+  }
+
+  /** `{ a: x, b: null }` → `a = $1`, `b = NULL`; throws Skip when a key cannot be read (it might be the soft-delete column). */
+  private sets(node: Node | undefined, at: number): Piece[] {
+    const object = node && unwrap(node);
+    if (object?.type !== AST_NODE_TYPES.ObjectExpression) throw new Skip('set');
+    return object.properties.map((property) => {
+      if (property.type !== AST_NODE_TYPES.Property || property.computed || property.kind !== 'init') throw new Skip('set');
+      const key = this.keyStr(property.key);
+      if (!key || dotted(key).length !== 1) throw new Skip('set');
+      return this.column(key)!.syn(' = ', at).add(this.value(property.value));
+    });
+  }
+
+  /** `SET a = $1` from `('a', value)`. */
+  private set(column: Node | undefined, value: Node | undefined, at: number): Piece {
+    const str = this.str(column);
+    if (!str || !value || dotted(str).length !== 1) throw new Skip('set');
+    return this.column(str)!.syn(' = ', at).add(this.value(value));
+  }
+
+  /** `.returning('id')`, `.returning(['id', 'email'])`, `.returningAll()`: what the write hands back. */
+  private returningList(select: Select, node: Node | undefined, at: number): void {
+    const e = node && unwrap(node);
+    const items = e?.type === AST_NODE_TYPES.ArrayExpression ? e.elements : e ? [e] : [];
+    for (const item of items) {
+      const str = item && item.type !== AST_NODE_TYPES.SpreadElement ? this.str(item) : null;
+      const column = str ? this.column(splitAlias(str).name) : null;
+      // a column we cannot read is still a column handed back
+      select.returning.push(column ?? new Piece().syn('*', at));
+    }
+    if (items.length === 0) select.returning.push(new Piece().syn('*', at));
+  }
+
+  /**
+   * knex and Objection write methods: `.del()` / `.delete()`, `.update({…})` / `.update('a', x)`, Objection
+   * `.patch({…})`, `.deleteById(id)`, `.patchAndFetchById(id, {…})`, `.increment('n', 1)`, and `.returning(…)`.
+   */
+  private knexWrite(select: Select, step: Step): void {
+    const { name, args, at } = step;
+    const byId = (): void => {
+      if (!args[0]) throw new Skip(name);
+      select.where.push({ bool: 'AND', not: false, text: this.value(args[0]) });
+    };
+    switch (name) {
+      case 'returning':
+        this.returningList(select, args[0], at);
+        return;
+      case 'del':
+      case 'delete':
+        this.startWrite(select, 'delete', at);
+        if (args[0]) this.returningList(select, args[0], at); // knex: del(returning)
+        return;
+      case 'deleteById':
+        this.startWrite(select, 'delete', at);
+        byId();
+        return;
+      case 'update':
+      case 'patch':
+      case 'updateAndFetch':
+      case 'patchAndFetch': {
+        const write = this.startWrite(select, 'update', at);
+        const first = args[0] && unwrap(args[0]);
+        if (name === 'update' && first && first.type !== AST_NODE_TYPES.ObjectExpression) {
+          write.sets.push(this.set(args[0], args[1], at)); // knex: update('a', value[, returning])
+          if (args[2]) this.returningList(select, args[2], at);
+          return;
+        }
+        write.sets.push(...this.sets(args[0], at));
+        if (name === 'update' && args[1]) this.returningList(select, args[1], at); // knex: update({…}, returning)
+        return;
+      }
+      case 'patchAndFetchById':
+      case 'updateAndFetchById': {
+        const write = this.startWrite(select, 'update', at);
+        byId();
+        write.sets.push(...this.sets(args[1], at));
+        return;
+      }
+      default: {
+        // increment / decrement: `('n', 1)` or `({ n: 1, m: 2 })`
+        const write = this.startWrite(select, 'update', at);
+        const op = name === 'increment' ? ' + ' : ' - ';
+        const first = args[0] && unwrap(args[0]);
+        const pairs: Array<[Str, Node | undefined]> = [];
+        if (first?.type === AST_NODE_TYPES.ObjectExpression) {
+          for (const property of first.properties) {
+            if (property.type !== AST_NODE_TYPES.Property || property.computed || property.kind !== 'init') throw new Skip(name);
+            const key = this.keyStr(property.key);
+            if (!key) throw new Skip(name);
+            pairs.push([key, property.value]);
+          }
+        } else {
+          const column = this.str(args[0]);
+          if (!column) throw new Skip(name);
+          pairs.push([column, args[1]]);
+        }
+        for (const [column, amount] of pairs) {
+          if (dotted(column).length !== 1) throw new Skip(name);
+          const set = this.column(column)!.syn(' = ', at).add(this.column(column)!).syn(op, at);
+          if (amount) set.add(this.value(amount));
+          else set.syn('1', at);
+          write.sets.push(set);
+        }
+      }
+    }
   }
 
   /** `c0 AND c1 OR c2`: the flat sequence both libraries emit (SQL precedence applies, as at run time). */
@@ -515,6 +673,12 @@ class Lowerer {
   private knexStep(select: Select, step: Step): void {
     const { name } = step;
     if (SKIP.has(name)) throw new Skip(name);
+    if (WRITE_METHODS.has(name)) {
+      this.knexWrite(select, step);
+      return;
+    }
+    // `.first()` after `.del()`: which one knex runs is not ours to guess
+    if (select.write && (PROJECTIONS.has(name) || AGGREGATES.has(name))) throw new Skip(name);
     if (HARMLESS.has(name) || name === 'queryBuilder') return;
     if (PROJECTIONS.has(name)) {
       this.projection(select, step);
@@ -720,7 +884,7 @@ class Lowerer {
         select = root.select;
         this.apply(select, root.rest, 'knex');
       }
-      if (!select?.from) return null;
+      if (!select?.from || select.write) return null;
       return new Piece().syn('(', e.range[0]).add(this.render(select, e.range[0])).syn(')', e.range[0]);
     } catch (error) {
       if (error instanceof Skip) return null;
@@ -867,6 +1031,18 @@ class Lowerer {
   private kyselyStep(select: Select, step: Step): void {
     const { name, args } = step;
     if (HARMLESS.has(name)) return;
+    if (select.write) {
+      // `updateTable('t').set({…})`, `.set('a', x)`, `.returning(…)`, `.returningAll()`; `using` / `from` are not guessed
+      if (name === 'set' && select.write.kind === 'update') {
+        select.write.sets.push(...(args.length === 2 ? [this.set(args[0], args[1], step.at)] : this.sets(args[0], step.at)));
+        return;
+      }
+      if (name === 'returning' || name === 'returningAll') {
+        this.returningList(select, args[0], step.at);
+        return;
+      }
+      if (name === 'using' || name === 'from' || name === 'set' || name.startsWith('output')) throw new Skip(name);
+    }
     if (PROJECTIONS.has(name)) {
       if (name === 'select') this.projection(select, step);
       return;
@@ -1094,16 +1270,17 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
   // `db('users')` alone could be anything: require a builder method after it
   const known = (name: string): boolean =>
     WHERE_METHOD.test(name) || PROJECTIONS.has(name) || AGGREGATES.has(name) || name in KNEX_JOINS || HARMLESS.has(name) ||
-    name === 'joinRaw' || name === 'from';
+    name === 'joinRaw' || name === 'from' || WRITE_METHODS.has(name);
   if (root.bare && !rest.some((s) => known(s.name))) return null;
+  let text: Piece;
   try {
     lowerer.apply(root.select, rest, root.flavor);
+    if (!root.select.from) return null;
+    text = lowerer.render(root.select, end.range[0]);
   } catch (error) {
     if (error instanceof Skip) return null;
     throw error;
   }
-  if (!root.select.from) return null;
-  const text = lowerer.render(root.select, end.range[0]);
   const fragment = text.toSynthesized();
   // raw pieces we inlined could make it unparsable: then it is not ours to report
   return parseCached(fragment.text).ok ? fragment : null;

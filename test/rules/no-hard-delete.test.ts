@@ -100,3 +100,38 @@ tsRuleTester().run('no-hard-delete (SQL in TypeScript)', rule as never, {
     },
   ],
 });
+
+// Builder and ORM writes are lowered into the same statement model: the same check, the squiggle on the table name.
+const objection = "class User extends Model {\n  static tableName = 'users';\n}\n";
+const hard = [{ messageId: 'hardDelete', suggestions: [] }];
+
+tsRuleTester().run('no-hard-delete (knex, Objection, kysely)', rule as never, {
+  valid: [
+    // Not a soft-delete table.
+    { code: "await knex('orders').where({ id }).del();" },
+    { code: "await db.deleteFrom('orders').where('id', '=', id).execute();" },
+    // Purges of rows already soft-deleted.
+    { code: "await knex('users').whereNotNull('deleted_at').del();" },
+    { code: "await knex('users').where('deleted_at', '<', cutoff).delete();" },
+    { code: "await db.deleteFrom('users').where('deleted_at', 'is not', null).execute();" },
+    { code: "await db.deleteFrom('users').where('deleted_at', '<', cutoff).execute();" },
+    { code: `${objection}await User.query().whereNotNull('deleted_at').delete();` },
+    // The soft delete itself.
+    { code: "await knex('users').where({ id }).update({ deleted_at: knex.fn.now() });" },
+    { code: "await db.updateTable('users').set({ deleted_at: new Date() }).where('id', '=', id).execute();" },
+    { code: `${objection}await User.query().findById(id).patch({ deleted_at: new Date().toISOString() });` },
+    // Not run: a builder that is never awaited or executed is not a statement.
+    { code: "const q = db.deleteFrom('users').where('id', '=', id);" },
+  ],
+  invalid: [
+    { code: "await knex('users').where({ id }).del();", errors: [{ ...hard[0], line: 1, column: 13, endColumn: 18 }] },
+    { code: "await knex('users').where('id', id).delete().returning('id');", errors: hard },
+    { code: "await this.knex('users').whereNull('deleted_at').where({ id }).del();", errors: hard },
+    { code: "await trx('users').del();", errors: hard },
+    { code: "const q = knex('users').where('org_id', org);\nif (all) q.orWhere('plan', 'free');\nawait q.del();", errors: [{ ...hard[0], line: 1, column: 17 }] },
+    { code: "await db.deleteFrom('users').where('id', '=', id).execute();", errors: [{ ...hard[0], line: 1, column: 22, endColumn: 27 }] },
+    { code: "await db.deleteFrom('users as u').where('u.id', '=', id).returningAll().executeTakeFirst();", errors: hard },
+    { code: `${objection}await User.query().deleteById(id);`, errors: [{ ...hard[0], line: 4, column: 7, endColumn: 11 }] },
+    { code: `${objection}await User.query().where('email', email).delete();`, errors: hard },
+  ],
+});

@@ -1,7 +1,9 @@
+import { Linter } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
 import rule from '../../rules/no-tombstone-update.js';
-import { sqlRuleTester, tsRuleTester } from '../helpers/rule-tester.js';
+import { SEED_SETTINGS, sqlRuleTester, tsRuleTester } from '../helpers/rule-tester.js';
 
 const filename = 'writes.sql';
 const add = (output: string) => [{ messageId: 'addFilter', output }];
@@ -18,6 +20,8 @@ sqlRuleTester().run('no-tombstone-update (.sql)', rule as never, {
     { filename, code: 'UPDATE orders SET total = 0 WHERE id = 1;' },
     { filename, code: 'UPDATE users SET email = $1 WHERE id = $2;', options: [{ allowLookupsBy: ['id'] }] },
     { filename, code: 'UPDATE users SET plan = $1 WHERE CURRENT OF c;' },
+    // RETURNING hands the touched tombstones back: require-soft-delete-filter reports it (once, with the same fix).
+    { filename, code: 'UPDATE users SET plan = $1 WHERE id = $2 OR email = $3 RETURNING id;' },
   ],
   invalid: [
     {
@@ -42,8 +46,8 @@ sqlRuleTester().run('no-tombstone-update (.sql)', rule as never, {
     },
     {
       filename,
-      code: 'UPDATE users SET plan = $1 WHERE id = $2 OR email = $3 RETURNING id;',
-      errors: [{ messageId: 'tombstoneUpdate', suggestions: add('UPDATE users SET plan = $1 WHERE (id = $2 OR email = $3) AND deleted_at IS NULL RETURNING id;') }],
+      code: 'UPDATE users SET plan = $1 WHERE id = $2 OR email = $3;',
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: add('UPDATE users SET plan = $1 WHERE (id = $2 OR email = $3) AND deleted_at IS NULL;') }],
     },
   ],
 });
@@ -65,5 +69,75 @@ describe('configs', () => {
     expect(rulesOf(plugin.configs.recommended)).not.toContain('soft-delete/no-tombstone-update');
     expect(rulesOf(plugin.configs.strict)).toEqual(expect.arrayContaining(['soft-delete/no-hard-delete', 'soft-delete/no-tombstone-update']));
     expect(plugin.configs.strict.map((c) => c.files)).toEqual(plugin.configs.recommended.map((c) => c.files));
+  });
+});
+
+// Builder and ORM writes are lowered into the same statement model: the same check, the squiggle on the table name.
+const objection = "class User extends Model {\n  static tableName = 'users';\n}\n";
+const tombstone = [{ messageId: 'tombstoneUpdate', suggestions: [] }];
+
+tsRuleTester().run('no-tombstone-update (knex, Objection, kysely)', rule as never, {
+  valid: [
+    { code: "await knex('users').where({ id }).whereNull('deleted_at').update({ email });" },
+    { code: "await knex('users').where({ id, deleted_at: null }).update('email', email);" },
+    { code: "await db.updateTable('users').set({ email }).where('id', '=', id).where('deleted_at', 'is', null).execute();" },
+    { code: `${objection}await User.query().findById(id).whereNull('deleted_at').patch({ email });` },
+    // The soft delete and the restore set the column: not a tombstone update.
+    { code: "await knex('users').where({ id }).update({ deleted_at: knex.fn.now() });" },
+    { code: "await knex('users').where({ id }).update({ deleted_at: null });" },
+    { code: "await db.updateTable('users').set('deleted_at', sql`now()`).where('id', '=', id).execute();" },
+    { code: `${objection}await User.query().patchAndFetchById(id, { deleted_at: new Date() });` },
+    // Deliberately on tombstones: anonymising deleted accounts.
+    { code: "await knex('users').whereNotNull('deleted_at').update({ email: null });" },
+    // Not a soft-delete table; lookups allowed by option.
+    { code: "await knex('orders').where({ id }).update({ total: 0 });" },
+    { code: "await knex('users').where({ id }).update({ email });", options: [{ allowLookupsBy: ['id'] }] },
+    // Values we cannot read might set the soft-delete column: not judged.
+    { code: "await knex('users').where({ id }).update(changes);" },
+  ],
+  invalid: [
+    { code: "await knex('users').where({ id }).update({ email });", errors: [{ ...tombstone[0], line: 1, column: 13, endColumn: 18 }] },
+    { code: "await knex('users').where('id', id).update('plan', plan);", errors: tombstone },
+    { code: "await knex('users').where({ id }).increment('logins', 1);", errors: tombstone },
+    { code: "await knex('users').where({ id }).orWhereNull('deleted_at').update({ plan });", errors: tombstone },
+    { code: "await db.updateTable('users').set({ email }).where('id', '=', id).execute();", errors: [{ ...tombstone[0], line: 1, column: 23, endColumn: 28 }] },
+    { code: "await db.updateTable('users').set('plan', plan).executeTakeFirst();", errors: tombstone },
+    { code: `${objection}await User.query().findById(id).patch({ email });`, errors: [{ ...tombstone[0], line: 4, column: 7, endColumn: 11 }] },
+    { code: `${objection}await User.query().patchAndFetchById(id, { email });`, errors: tombstone },
+  ],
+});
+
+describe('UPDATE … RETURNING is reported once', () => {
+  const lint = (code: string) =>
+    new Linter()
+      .verify(
+        code,
+        [
+          {
+            files: ['**/*.ts'],
+            plugins: { 'soft-delete': plugin as never },
+            languageOptions: { parser: tsParser },
+            settings: SEED_SETTINGS,
+            rules: { 'soft-delete/no-tombstone-update': 'error', 'soft-delete/require-soft-delete-filter': 'error' },
+          },
+        ],
+        'writes.ts',
+      )
+      .map((m) => [m.ruleId, m.line, m.column, m.endColumn]);
+
+  it.each([
+    ['SQL', 'await sql`UPDATE users SET plan = ${plan} WHERE id = ${id} RETURNING id`;', 18],
+    ['knex', "await knex('users').where({ id }).update({ plan }).returning('id');", 13],
+    ['kysely', "await db.updateTable('users').set({ plan }).where('id', '=', id).returningAll().execute();", 23],
+  ])('%s: by require-soft-delete-filter, not twice', (_name, code, column) => {
+    expect(lint(code)).toEqual([['soft-delete/require-soft-delete-filter', 1, column, column + 5]]);
+  });
+
+  it('without RETURNING, no-tombstone-update reports it', () => {
+    expect(lint('await sql`UPDATE users SET plan = ${plan} WHERE id = ${id}`;')).toEqual([['soft-delete/no-tombstone-update', 1, 18, 23]]);
+  });
+
+  it('without RETURNING, a builder UPDATE is reported by no-tombstone-update', () => {
+    expect(lint("await knex('users').where({ id }).update({ plan });")).toEqual([['soft-delete/no-tombstone-update', 1, 13, 18]]);
   });
 });
