@@ -2,7 +2,7 @@
  * require-soft-delete-filter: every read of a soft-delete table needs its own active-row filter
  * (`deleted_at IS NULL`), in every scope: one forgotten filter in a join is enough to show a deleted user's orders.
  */
-import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import { createRule, fixOf, locOf, onFile, sourceFixOf } from '../src/rule-support.js';
 import type { ReadFinding, ReportedVerdict } from '../src/analysis/reads.js';
 
 export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean; allowLookupsBy?: string[] }];
@@ -15,6 +15,7 @@ export type MessageIds =
   | 'notChecked'
   | 'addFilter'
   | 'addFilterToOn'
+  | 'addFilterInCode'
   | 'filterBeforeJoin';
 
 const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
@@ -84,6 +85,7 @@ export default createRule<Options, MessageIds>({
       notChecked: 'Not checked for soft-delete filters: {{message}}.',
       addFilter: 'Add `{{filter}}`.',
       addFilterToOn: "Add `{{filter}}` to the join's ON.",
+      addFilterInCode: 'Add `{{code}}` to the query.',
       filterBeforeJoin: 'Replace it with a subquery filtered by `{{filter}}`.',
     },
   },
@@ -105,7 +107,11 @@ export default createRule<Options, MessageIds>({
             loc: locOf(context, f.fragment, f.start, f.end),
             messageId,
             data,
-            suggest: f.fix ? [{ messageId: suggestion, data, fix: fixOf(context, f.fix) }] : [],
+            suggest: f.fix
+              ? [{ messageId: suggestion, data, fix: fixOf(context, f.fix) }]
+              : f.codeFix
+                ? [{ messageId: 'addFilterInCode', data: { code: f.codeFix.code }, fix: sourceFixOf(f.codeFix.edits) }]
+                : [],
           });
         }
       }

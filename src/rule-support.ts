@@ -6,7 +6,7 @@ import { rethrowWhenStrict } from './strict.js';
 import { ESLintUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { assertValidSettings } from './settings.js';
 import { analyzeFile, type FileAnalysis } from './engine.js';
-import type { SqlFragment } from './sql/fragment.js';
+import type { SourceEdit, SqlFragment } from './sql/fragment.js';
 import type { FragmentEdit } from './analysis/reads.js';
 import { HOMEPAGE } from './package-info.js';
 
@@ -164,4 +164,9 @@ export function fixOf(context: AnyContext, edits: FragmentEdit[]): TSESLint.Repo
       const sqlText = edit.fragment.escape ? edit.fragment.escape(edit.text) : edit.text;
       return fixer.replaceTextRange([start, end], escapeForHost(sourceCode, Math.max(0, start - 1), sqlText));
     });
+}
+
+/** A fix function applying edits of the file itself (a filter written in the code's idiom). */
+export function sourceFixOf(edits: readonly SourceEdit[]): TSESLint.ReportFixFunction {
+  return (fixer) => edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text));
 }

@@ -319,7 +319,7 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never
   invalid: [
     {
       code: `${H}await db.select().from(users).where(eq(users.email, e));`,
-      errors: [{ messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 3, column: 24, endColumn: 29, suggestions: [] }],
+      errors: [{ messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 3, column: 24, endColumn: 29, suggestions: [{ messageId: 'addFilterInCode', data: { code: 'isNull(users.deletedAt)' }, output: `${H}await db.select().from(users).where(and(eq(users.email, e), isNull(users.deletedAt)));` }] }],
     },
     {
       code: `${H}const rows = await db.select().from(users).where(or(isNull(users.deletedAt), eq(users.email, e)));`,
@@ -332,7 +332,7 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never
     },
     {
       code: `${H}await db.select().from(invoices);`,
-      errors: [{ messageId: 'missing', line: 3, column: 24, endColumn: 32 }],
+      errors: [{ messageId: 'missing', line: 3, column: 24, endColumn: 32, suggestions: [{ messageId: 'addFilterInCode', output: `${H}await db.select().from(invoices).where(isNull(invoices.deletedAt));` }] }],
     },
     {
       // relational: the table itself

@@ -71,31 +71,31 @@ tsRuleTester(settings).run('require-soft-delete-filter (clients by binding)', ru
     },
     {
       code: "import knexFactory from 'knex';\nconst store = knexFactory({});\nawait store('users').where({ email }).first();",
-      errors: [{ messageId: 'missing', line: 3, column: 14, endColumn: 19 }],
+      errors: [{ messageId: 'missing', line: 3, column: 14, endColumn: 19, suggestions: [{ messageId: 'addFilterInCode', output: "import knexFactory from 'knex';\nconst store = knexFactory({});\nawait store('users').whereNull('deleted_at').where({ email }).first();" }] }],
     },
     {
       code: "const knex = require('knex')({});\nawait knex('users').where({ email });",
-      errors: [{ messageId: 'missing', line: 2, column: 13, endColumn: 18 }],
+      errors: [{ messageId: 'missing', line: 2, column: 13, endColumn: 18, suggestions: [{ messageId: 'addFilterInCode', output: "const knex = require('knex')({});\nawait knex('users').whereNull('deleted_at').where({ email });" }] }],
     },
     {
       code: "import type { Knex } from 'knex';\nclass Repo {\n  constructor(private readonly store: Knex) {}\n  find(email: string) {\n    return this.store('users').where({ email }).then((r) => r);\n  }\n}",
-      errors: [{ messageId: 'missing', line: 5, column: 24, endColumn: 29 }],
+      errors: [{ messageId: 'missing', line: 5, column: 24, endColumn: 29, suggestions: [{ messageId: 'addFilterInCode', output: "import type { Knex } from 'knex';\nclass Repo {\n  constructor(private readonly store: Knex) {}\n  find(email: string) {\n    return this.store('users').whereNull('deleted_at').where({ email }).then((r) => r);\n  }\n}" }] }],
     },
     {
       code: "import knexFactory from 'knex';\nconst pool = knexFactory({});\nawait pool.transaction(async (t) => {\n  await t('users').where({ email });\n});",
-      errors: [{ messageId: 'missing', line: 4, column: 12, endColumn: 17 }],
+      errors: [{ messageId: 'missing', line: 4, column: 12, endColumn: 17, suggestions: [{ messageId: 'addFilterInCode', output: "import knexFactory from 'knex';\nconst pool = knexFactory({});\nawait pool.transaction(async (t) => {\n  await t('users').whereNull('deleted_at').where({ email });\n});" }] }],
     },
     {
       code: "class Person extends Model {\n  static tableName = 'persons';\n}\nawait Person.query().where('name', n);",
-      errors: [{ messageId: 'missing', line: 4, column: 7, endColumn: 13 }],
+      errors: [{ messageId: 'missing', line: 4, column: 7, endColumn: 13, suggestions: [{ messageId: 'addFilterInCode', output: "class Person extends Model {\n  static tableName = 'persons';\n}\nawait Person.query().whereNull('deleted_at').where('name', n);" }] }],
     },
     {
       code: "const T = { Users: 'users' } as const;\nawait knex(T.Users).where({ email });",
-      errors: [{ messageId: 'missing', line: 2, column: 12, endColumn: 19 }],
+      errors: [{ messageId: 'missing', line: 2, column: 12, endColumn: 19, suggestions: [{ messageId: 'addFilterInCode', output: "const T = { Users: 'users' } as const;\nawait knex(T.Users).whereNull('deleted_at').where({ email });" }] }],
     },
     {
       code: "enum T { Users = 'users' }\nawait knex(`${T.Users}`).where(`${T.Users}.email`, email);",
-      errors: [{ messageId: 'missing', line: 2, column: 15, endColumn: 22 }],
+      errors: [{ messageId: 'missing', line: 2, column: 15, endColumn: 22, suggestions: [{ messageId: 'addFilterInCode', output: "enum T { Users = 'users' }\nawait knex(`${T.Users}`).whereNull('deleted_at').where(`${T.Users}.email`, email);" }] }],
     },
     {
       code: "import { PrismaClient } from '@prisma/client';\nconst client = new PrismaClient();\nfunction txClient() {\n  return client.$extends({});\n}\nconst tx = txClient();\nawait tx.$queryRaw`select * from users`;",
@@ -146,16 +146,16 @@ tsRuleTester(settings).run('require-soft-delete-filter (builders kept in variabl
   invalid: [
     {
       code: "const q = knex('posts').leftJoin('users', 'users.id', 'posts.author_id').whereNull('posts.deleted_at');\nif (onlyMine) q.where('author_id', me);\nconst rows = await q;",
-      errors: [{ messageId: 'missing', line: 1, column: 35, endColumn: 40 }],
+      errors: [{ messageId: 'missing', line: 1, column: 35, endColumn: 40, suggestions: [] }],
     },
     {
       // ordering on some paths changes nothing: the read is still unfiltered
       code: "const q = knex('users').where({ email });\nif (x) q.orderBy('id');\nconst rows = await q.first();",
-      errors: [{ messageId: 'missing', line: 1, column: 17, endColumn: 22 }],
+      errors: [{ messageId: 'missing', line: 1, column: 17, endColumn: 22, suggestions: [{ messageId: 'addFilterInCode', output: "const q = knex('users').whereNull('deleted_at').where({ email });\nif (x) q.orderBy('id');\nconst rows = await q.first();" }] }],
     },
     {
       code: "let q = db.selectFrom('users').selectAll();\nq.where('deleted_at', 'is', null);\nawait q.execute();",
-      errors: [{ messageId: 'missing', line: 1, column: 24, endColumn: 29 }],
+      errors: [{ messageId: 'missing', line: 1, column: 24, endColumn: 29, suggestions: [{ messageId: 'addFilterInCode', output: "let q = db.selectFrom('users').where('deleted_at', 'is', null).selectAll();\nq.where('deleted_at', 'is', null);\nawait q.execute();" }] }],
     },
   ],
 });

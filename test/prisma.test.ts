@@ -318,7 +318,7 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
           line: 1,
           column: 27,
           endColumn: 31,
-          suggestions: [],
+          suggestions: [{ messageId: 'addFilterInCode', data: { code: 'deletedAt: null' }, output: 'const user = await prisma.user.findMany({ where: { email, deletedAt: null } });' }],
         },
       ],
     },
@@ -329,7 +329,7 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     {
       // soft-deleted posts leak through the include
       code: 'await prisma.user.findMany({\n  where: { deletedAt: null },\n  include: { posts: true },\n});',
-      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, line: 3, column: 14, endColumn: 19, suggestions: [] }],
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, line: 3, column: 14, endColumn: 19, suggestions: [{ messageId: 'addFilterInCode', output: 'await prisma.user.findMany({\n  where: { deletedAt: null },\n  include: { posts: { where: { deletedAt: null } } },\n});' }] }],
     },
     {
       // a deleted author is still returned with the post
@@ -338,7 +338,7 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     },
     {
       code: 'await prisma.user.findUnique({ where: { id } });',
-      errors: [{ messageId: 'missing', column: 14, endColumn: 18 }],
+      errors: [{ messageId: 'missing', column: 14, endColumn: 18, suggestions: [{ messageId: 'addFilterInCode', output: 'await prisma.user.findUnique({ where: { id, deletedAt: null } });' }] }],
     },
     {
       code: 'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { title } } } });',
@@ -361,7 +361,7 @@ tsRuleTester(WITH_MIGRATIONS).run('require-soft-delete-filter (Prisma client, sc
   invalid: [
     {
       code: 'await db.profile.findFirst({ where: { userId } });',
-      errors: [{ messageId: 'missing', data: { table: 'profiles', alias: '', filter: 'deleted_at IS NULL', via: '' }, column: 10, endColumn: 17 }],
+      errors: [{ messageId: 'missing', data: { table: 'profiles', alias: '', filter: 'deleted_at IS NULL', via: '' }, column: 10, endColumn: 17, suggestions: [{ messageId: 'addFilterInCode', output: 'await db.profile.findFirst({ where: { userId, deletedAt: null } });' }] }],
     },
   ],
 });

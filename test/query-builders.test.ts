@@ -318,13 +318,21 @@ tsRuleTester().run('require-soft-delete-filter (query builders)', rule as never,
           line: 1,
           column: 26,
           endColumn: 31,
-          suggestions: [],
+          suggestions: [{ messageId: 'addFilterInCode', data: { code: ".whereNull('deleted_at')" }, output: "const user = await knex('users').whereNull('deleted_at').where({ email }).first();" }],
         },
       ],
     },
     {
       code: "export async function byEmail(email: string) {\n  return this.knex('users').where('email', email).first();\n}",
-      errors: [{ messageId: 'missing', line: 2, column: 21, endColumn: 26, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'missing',
+          line: 2,
+          column: 21,
+          endColumn: 26,
+          suggestions: [{ messageId: 'addFilterInCode', output: "export async function byEmail(email: string) {\n  return this.knex('users').whereNull('deleted_at').where('email', email).first();\n}" }],
+        },
+      ],
     },
     {
       code: "await knex('users').where('deleted_at', null).orWhere('email', x);",
@@ -344,7 +352,13 @@ tsRuleTester().run('require-soft-delete-filter (query builders)', rule as never,
     },
     {
       code: "await knex('orders as o').join('users as u', 'u.id', 'o.user_id').where('o.total', '>', 100);",
-      errors: [{ messageId: 'missing', data: { table: 'users', alias: ' (as `u`)', filter: 'u.deleted_at IS NULL', via: '' }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'missing',
+          data: { table: 'users', alias: ' (as `u`)', filter: 'u.deleted_at IS NULL', via: '' },
+          suggestions: [{ messageId: 'addFilterInCode', data: { code: ".whereNull('u.deleted_at')" }, output: "await knex('orders as o').join('users as u', 'u.id', 'o.user_id').whereNull('u.deleted_at').where('o.total', '>', 100);" }],
+        },
+      ],
     },
     {
       // the orders-by-email incident, as a knex subquery
@@ -358,15 +372,28 @@ tsRuleTester().run('require-soft-delete-filter (query builders)', rule as never,
     },
     {
       code: "const USERS = 'users';\nawait knex(USERS).where({ email });",
-      errors: [{ messageId: 'missing', line: 2, column: 12, endColumn: 17, suggestions: [] }],
+      errors: [{ messageId: 'missing', line: 2, column: 12, endColumn: 17, suggestions: [{ messageId: 'addFilterInCode', output: "const USERS = 'users';\nawait knex(USERS).whereNull('deleted_at').where({ email });" }] }],
     },
     {
       code: "await db.selectFrom('users').where('email', '=', email).selectAll().executeTakeFirst();",
-      errors: [{ messageId: 'missing', column: 22, endColumn: 27, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'missing',
+          column: 22,
+          endColumn: 27,
+          suggestions: [{ messageId: 'addFilterInCode', data: { code: ".where('deleted_at', 'is', null)" }, output: "await db.selectFrom('users').where('deleted_at', 'is', null).where('email', '=', email).selectAll().executeTakeFirst();" }],
+        },
+      ],
     },
     {
       code: "await db.selectFrom('users as u').innerJoin('organizations as o', 'o.id', 'u.org_id').where('u.deleted_at', 'is', null).selectAll().execute();",
-      errors: [{ messageId: 'missing', data: { table: 'organizations', alias: ' (as `o`)', filter: 'o.deleted_at IS NULL', via: '' }, suggestions: [] }],
+      errors: [
+        {
+          messageId: 'missing',
+          data: { table: 'organizations', alias: ' (as `o`)', filter: 'o.deleted_at IS NULL', via: '' },
+          suggestions: [{ messageId: 'addFilterInCode', data: { code: ".where('o.deleted_at', 'is', null)" }, output: "await db.selectFrom('users as u').innerJoin('organizations as o', 'o.id', 'u.org_id').where('o.deleted_at', 'is', null).where('u.deleted_at', 'is', null).selectAll().execute();" }],
+        },
+      ],
     },
     {
       code: "await db.selectFrom('orders as o').leftJoin('users as u', 'u.id', 'o.user_id').where('u.deleted_at', 'is', null).selectAll().execute();",
@@ -392,7 +419,7 @@ tsRuleTester().run('require-soft-delete-filter (query builders)', rule as never,
       // each front end reports its own read: the chain's `users`, and the raw subquery's `organizations`
       code: "await knex('users').whereIn('org_id', knex.raw('SELECT id FROM organizations')).where({ email });",
       errors: [
-        { messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, column: 13, suggestions: [] },
+        { messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, column: 13, suggestions: [{ messageId: 'addFilterInCode', output: "await knex('users').whereNull('deleted_at').whereIn('org_id', knex.raw('SELECT id FROM organizations')).where({ email });" }] },
         { messageId: 'missing', data: { table: 'organizations', alias: '', filter: 'deleted_at IS NULL', via: '' }, suggestions: [{ messageId: 'addFilter', output: "await knex('users').whereIn('org_id', knex.raw('SELECT id FROM organizations WHERE deleted_at IS NULL')).where({ email });" }] },
       ],
     },

@@ -5,7 +5,7 @@
 import type { SchemaModel, RelationInfo } from '../schema/model.js';
 import { findRelation } from '../schema/model.js';
 import { tableSetting, type SoftDeleteSettings } from '../settings.js';
-import type { SqlFragment } from '../sql/fragment.js';
+import type { CodeFilter, FilterRequest, SqlFragment } from '../sql/fragment.js';
 import { wholeFileFragment } from '../sql/fragment.js';
 import { lowerStatement, type FromRef, type Query, type Scope, type TableRef, type Write } from '../sql/lower.js';
 import { atoms, atomColumns, conjuncts, pruneContradictions, rejectsNulls, type ColumnRef, type Predicate } from '../sql/predicate.js';
@@ -46,6 +46,8 @@ export interface ReadFinding {
   via: string | null;
   /** Edits that add the filter in the right place (null when no safe edit is known). */
   fix: FragmentEdit[] | null;
+  /** For SQL synthesized from builder / ORM code: the filter in the code's own idiom, when a safe edit is known. */
+  codeFix: CodeFilter | null;
   /** Columns of the reference pinned to values in its scope (`WHERE u.id = $1`, `u.id = ANY($1)`): a lookup. */
   pinnedColumns: string[];
   /**
@@ -471,11 +473,28 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     filter,
     via,
     fix: fixOfFinding(origin, verdict, filter),
+    codeFix: verdict === 'missing' && via === null ? codeFixOf(origin, qualifier) : null,
     pinnedColumns: pinnedColumns(ref, scope),
     displacing: false,
     returning: false,
     neverIn: verdict === 'never-true' ? whereIsNever(ref, scope, origin.requirement) : null,
   };
+}
+
+/**
+ * The filter of a finding on builder / ORM code, written by the front end in the code's idiom: only for a plain
+ * `col IS NULL` / `NOT col` requirement on a reference that is not on the nullable side of an outer join (there the
+ * filter belongs in the join's ON, which builders spell in too many ways to edit safely).
+ */
+function codeFixOf(origin: Origin, qualifier: string | null): CodeFilter | null {
+  const { ref, scope, requirement } = origin;
+  const fragment = scope.source.fragment;
+  if (!fragment.codeFilter || effectivelyNullable(ref, scope)) return null;
+  const p = requirement.predicate;
+  let request: FilterRequest | null = null;
+  if (p.kind === 'null-test' && p.isNull) request = { column: p.column.name, qualifier, test: 'is-null' };
+  else if (p.kind === 'bool-test' && !p.value) request = { column: p.column.name, qualifier, test: 'is-false' };
+  return request ? fragment.codeFilter(fragment.toSource(ref.span.start), request) : null;
 }
 
 /** The edits that fix a finding, when a safe one exists. SQL synthesized from builder code cannot be edited. */

@@ -21,7 +21,7 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
-import type { SqlFragment } from '../sql/fragment.js';
+import type { SourceEdit, SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
 import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
@@ -85,8 +85,28 @@ function isClient(node: Node): boolean {
   return namedLike(node, CLIENT_NAME);
 }
 
+/** A table of a select chain's own query that a filter may be added for (the FROM table, an inner join). */
+interface ChainTable {
+  /** Source range of the table's name (what the SQL's table reference maps onto). */
+  range: readonly [number, number];
+  /** The table expression as passed (`users`, `schema.users`). */
+  expression: Node;
+  table: DrizzleTable;
+}
+
+/** What `lowerChain` saw of the chain that a filter in the code's idiom needs. */
+interface ChainShape {
+  tables: ChainTable[];
+  /** The argument of the one `.where(…)` call, or null when there is none. */
+  where: Node | null;
+  /** Source index after the last `.from(…)` / join call: where a new `.where(…)` goes. */
+  insertAt: number;
+}
+
 class Lowerer {
   private counter: PlaceholderCounter = { param: 0, ident: 0 };
+  /** The shape of the chain `lowerChain` lowered last. */
+  shape: ChainShape | null = null;
 
   constructor(
     private readonly names: FileNames,
@@ -308,6 +328,8 @@ class Lowerer {
     let whereAt = 0;
     const extra: Text[] = [];
     let wheres = 0;
+    const shape: ChainShape = { tables: [], where: null, insertAt: -1 };
+    this.shape = null;
     for (const step of steps.slice(1)) {
       if (step.args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
       if (step.name === 'from') {
@@ -316,6 +338,8 @@ class Lowerer {
         if (!ref) return null;
         scope.tables.set(ref.name, ref);
         from = this.tableText(ref.table, ref.range);
+        shape.tables.push({ range: ref.range, expression: step.args[0] as Node, table: ref.table });
+        shape.insertAt = step.call.range[1];
       } else if (JOINS[step.name]) {
         if (!from) return null;
         const ref = step.args[0] ? this.resolveTable(step.args[0] as Node) : null;
@@ -323,11 +347,13 @@ class Lowerer {
         if (ref && !scope.tables.has(ref.name)) {
           scope.tables.set(ref.name, ref);
           table = this.tableText(ref.table, ref.range);
+          if (step.name === 'innerJoin') shape.tables.push({ range: ref.range, expression: step.args[0] as Node, table: ref.table });
         } else {
           table = new Text();
           table.push(nextIdent(this.counter), step.at, true); // a table we cannot see
         }
         joins.push({ kind: JOINS[step.name]!, table, on: step.name === 'crossJoin' ? null : ((step.args[1] as Node | undefined) ?? null), at: step.at });
+        shape.insertAt = step.call.range[1];
       } else if (step.name === 'where') {
         wheres++;
         where = (step.args[0] as Node | undefined) ?? null;
@@ -361,7 +387,9 @@ class Lowerer {
       });
     }
     const fragment = out.toSynthesized();
-    return parseCached(fragment.text).ok ? fragment : null;
+    if (!parseCached(fragment.text).ok) return null;
+    if (wheres <= 1) this.shape = { ...shape, where };
+    return fragment;
   }
 
   // ── relational queries ────────────────────────────────────────────────────────────────────────────────────
@@ -664,10 +692,96 @@ export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, D
       if (!terminated && !awaited(call, parents)) continue;
       lowerer.reset();
       const fragment = lowerer.lowerChain(steps, call.range[0]);
+      if (fragment && lowerer.shape) fragment.codeFilter = chainFilter(scan, names, lowerer.shape);
       if (fragment) fragments.push(fragment);
     } catch {
       // skip this read
     }
   }
   return fragments;
+}
+
+// ── filters in the code's idiom ─────────────────────────────────────────────────────────────────────────────────
+
+const PLAIN_PROPERTY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * `isNull(users.deletedAt)` added to a select chain: inside the existing `and(…)`, or as `and(<where>,
+ * isNull(…))`, or as a new `.where(…)` after the FROM / joins. The operators come from the file's drizzle-orm
+ * import (extended, or a new import after the last one); no suggestion when a name is taken by something else.
+ */
+function chainFilter(scan: ProgramScan, names: FileNames, shape: ChainShape): NonNullable<SqlFragment['codeFilter']> {
+  return (at, { column, test }) => {
+    const target = shape.tables.find((t) => at >= t.range[0] && at < t.range[1]);
+    if (!target) return null;
+    const property = [...target.table.columns].find(([, sqlName]) => sqlName === column)?.[0];
+    if (property === undefined || !PLAIN_PROPERTY.test(property)) return null;
+    const where = shape.where && unwrap(shape.where);
+    const andCall = where && where.type === AST_NODE_TYPES.CallExpression && operatorOf(where.callee, names) === 'and' && where.arguments.length > 0 ? where : null;
+    const needed = [test === 'is-null' ? 'isNull' : 'eq', ...(where && !andCall ? ['and'] : [])];
+    const ops = operatorNames(scan, names, needed);
+    if (!ops) return null;
+    const columnText = `${scan.text.slice(target.expression.range[0], target.expression.range[1])}.${property}`;
+    const filter = test === 'is-null' ? `${ops.names.isNull}(${columnText})` : `${ops.names.eq}(${columnText}, false)`;
+    const edits: SourceEdit[] = [...ops.edits];
+    if (andCall) {
+      const last = andCall.arguments[andCall.arguments.length - 1]!;
+      edits.push({ start: last.range[1], end: last.range[1], text: `, ${filter}` });
+    } else if (where) {
+      edits.push({ start: where.range[0], end: where.range[0], text: `${ops.names.and}(` }, { start: where.range[1], end: where.range[1], text: `, ${filter})` });
+    } else {
+      if (shape.insertAt < 0) return null;
+      edits.push({ start: shape.insertAt, end: shape.insertAt, text: `.where(${filter})` });
+    }
+    return { code: filter, edits: edits.sort((a, b) => a.start - b.start) };
+  };
+}
+
+/** The drizzle-orm operator a callee names (`and`, `d.and`), or null. */
+function operatorOf(callee: Node, names: FileNames): string | null {
+  const c = unwrap(callee);
+  if (c.type === AST_NODE_TYPES.Identifier) return names.ops.get(c.name) ?? null;
+  if (c.type === AST_NODE_TYPES.MemberExpression && !c.computed) {
+    const object = unwrap(c.object);
+    if (object.type === AST_NODE_TYPES.Identifier && names.opNamespaces.has(object.name)) return propertyName(c);
+  }
+  return null;
+}
+
+/**
+ * How the file can name drizzle-orm operators: an existing import (`import { isNull as isN }`, a namespace), or an
+ * edit adding them to the file's drizzle-orm import (or a new import after the last one). Null when a needed name
+ * is already declared for something else, or the file has no import to extend or follow.
+ */
+function operatorNames(scan: ProgramScan, names: FileNames, needed: string[]): { names: Record<string, string>; edits: SourceEdit[] } | null {
+  const out: Record<string, string> = {};
+  const missing: string[] = [];
+  const namespace = [...names.opNamespaces][0];
+  for (const op of needed) {
+    const local = [...names.ops].find(([, imported]) => imported === op)?.[0];
+    if (local !== undefined) out[op] = local;
+    else if (namespace !== undefined) out[op] = `${namespace}.${op}`;
+    else if (scan.declarationCounts.has(op)) return null;
+    else {
+      out[op] = op;
+      missing.push(op);
+    }
+  }
+  if (missing.length === 0) return { names: out, edits: [] };
+  missing.sort();
+  const imports = scan.program.body.filter((n): n is TSESTree.ImportDeclaration => n.type === AST_NODE_TYPES.ImportDeclaration);
+  const named = imports.find(
+    (d) =>
+      d.source.value === 'drizzle-orm' &&
+      d.importKind !== 'type' &&
+      d.specifiers.length > 0 &&
+      d.specifiers.every((sp) => sp.type === AST_NODE_TYPES.ImportSpecifier),
+  );
+  if (named) {
+    const last = named.specifiers[named.specifiers.length - 1]!;
+    return { names: out, edits: [{ start: last.range[1], end: last.range[1], text: `, ${missing.join(', ')}` }] };
+  }
+  const lastImport = imports[imports.length - 1];
+  if (!lastImport) return null;
+  return { names: out, edits: [{ start: lastImport.range[1], end: lastImport.range[1], text: `\nimport { ${missing.join(', ')} } from 'drizzle-orm';` }] };
 }

@@ -26,6 +26,7 @@ import { parseCached } from '../sql/source.js';
 import { propertyName, unwrap, type VisitorKeys } from './estree.js';
 import { isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
 import { scanProgram, type ProgramScan } from './program.js';
+import { prismaCallFilter } from './prisma-filter.js';
 import { clientsOf } from './clients.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
@@ -407,7 +408,10 @@ export function prismaClientFromScan(scan: ProgramScan, models: ReadonlyMap<stri
       if (!model || !(isClient(delegate.object) || clients.kindOf(delegate.object) === 'prisma')) continue;
       const arg = call.arguments[0];
       if (arg?.type === AST_NODE_TYPES.SpreadElement) continue;
-      fragments.push(...lowerer.lowerCall(model, delegate.property.range as [number, number], arg ?? null));
+      const range = delegate.property.range as [number, number];
+      const lowered = lowerer.lowerCall(model, range, arg ?? null);
+      for (const fragment of lowered) fragment.codeFilter = (at, request) => prismaCallFilter(call, range, model, models, at, request);
+      fragments.push(...lowered);
     } catch {
       // skip this call
     }

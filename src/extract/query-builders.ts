@@ -125,9 +125,20 @@ class Piece extends SynthText {
   }
 }
 
+/**
+ * Where a table of the chain's own query entered it: the source range of its name, the source index just after the
+ * call that brought it in (a filter chained there applies to it), and whether it is the FROM item or an inner join.
+ */
+interface Anchor {
+  range: readonly [number, number];
+  after: number;
+  kind: 'from' | 'join';
+}
+
 /** The SELECT being assembled from a chain. */
 class Select {
   from: Piece | null = null;
+  anchors: Anchor[] = [];
   schema: Str | null = null;
   projection: Piece[] = [];
   joins: Piece[] = [];
@@ -423,6 +434,7 @@ class Lowerer {
       if (callee.type !== AST_NODE_TYPES.Identifier || base.arguments.length < 1) return null;
       if (!(KNEX_NAME.test(callee.name) || (builderAhead(steps) && this.names.isKnex(callee)))) return null;
       select.from = this.table(base.arguments[0], null, base.range[0]);
+      select.anchors.push({ range: base.arguments[0]!.range, after: base.range[1], kind: 'from' });
       return { flavor: 'knex', select, rest: steps, bare: true };
     }
     const first = steps[0];
@@ -448,6 +460,7 @@ class Lowerer {
         select.from = from;
       } else {
         select.from = this.table(arg, null, first.at);
+        if (arg) select.anchors.push({ range: arg.range, after: first.call.range[1], kind: 'from' });
       }
       return { flavor: 'kysely', select, rest: steps.slice(1), bare: false };
     }
@@ -457,6 +470,7 @@ class Lowerer {
       const table = this.names.modelTable(base);
       if (table === null) return null;
       select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, base.range) });
+      select.anchors.push({ range: base.range, after: first.call.range[1], kind: 'from' });
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
     const memberCall = first.args.length >= 1 && (base.type === AST_NODE_TYPES.ThisExpression || object !== null);
@@ -465,6 +479,7 @@ class Lowerer {
     if (knexField) {
       // `this.knex('users')`, `ctx.db('users')`
       select.from = this.table(first.args[0], null, first.at);
+      select.anchors.push({ range: first.args[0]!.range, after: first.call.range[1], kind: 'from' });
       return { flavor: 'knex', select, rest: steps.slice(1), bare: true };
     }
     if (object && KNEX_ROOT_METHODS.has(first.name) && (KNEX_NAME.test(object) || this.names.isKnex(base))) {
@@ -690,6 +705,8 @@ class Lowerer {
     }
     if (name === 'from' || name === 'table') {
       select.from = this.table(step.args[0], select.schema, step.at);
+      select.anchors = select.anchors.filter((a) => a.kind !== 'from');
+      if (step.args[0]) select.anchors.push({ range: step.args[0].range, after: step.call.range[1], kind: 'from' });
       return;
     }
     if (name === 'withSchema') {
@@ -702,6 +719,7 @@ class Lowerer {
     const join = KNEX_JOINS[name];
     if (join) {
       const lowered = this.knexJoin(step, join, select.schema);
+      if (lowered && join === 'INNER JOIN') select.anchors.push({ range: step.args[0]!.range, after: step.call.range[1], kind: 'join' });
       if (lowered) select.joins.push(lowered);
       else select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
       return;
@@ -1050,6 +1068,7 @@ class Lowerer {
     const join = KYSELY_JOINS[name];
     if (join) {
       const lowered = this.kyselyJoin(step, join);
+      if (lowered && join === 'INNER JOIN') select.anchors.push({ range: step.args[0]!.range, after: step.call.range[1], kind: 'join' });
       if (lowered) select.joins.push(lowered);
       else select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
       return;
@@ -1283,7 +1302,27 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
   }
   const fragment = text.toSynthesized();
   // raw pieces we inlined could make it unparsable: then it is not ours to report
-  return parseCached(fragment.text).ok ? fragment : null;
+  if (!parseCached(fragment.text).ok) return null;
+  // A filter chained after the table's call is ANDed with every other where call, unless one of them is an
+  // `orWhere` (knex emits the flat `a AND b OR c`): then no edit is safe without regrouping the user's conditions.
+  if (!root.select.where.some((c) => c.bool === 'OR')) fragment.codeFilter = builderFilter(root.flavor, root.select.anchors);
+  return fragment;
+}
+
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** knex / Objection `.whereNull('users.deleted_at')`, kysely `.where('users.deleted_at', 'is', null)`. */
+function builderFilter(flavor: Flavor, anchors: readonly Anchor[]): NonNullable<SqlFragment['codeFilter']> {
+  return (at, { column, qualifier, test }) => {
+    const anchor = anchors.find((a) => at >= a.range[0] && at < a.range[1]);
+    if (!anchor || !PLAIN_NAME.test(column) || (qualifier !== null && !PLAIN_NAME.test(qualifier))) return null;
+    const name = `'${qualifier ? `${qualifier}.` : ''}${column}'`;
+    const code =
+      flavor === 'knex'
+        ? test === 'is-null' ? `.whereNull(${name})` : `.where(${name}, false)`
+        : test === 'is-null' ? `.where(${name}, 'is', null)` : `.where(${name}, '=', false)`;
+    return { code, edits: [{ start: anchor.after, end: anchor.after, text: code }] };
+  };
 }
 
 // ── builders kept in variables ──────────────────────────────────────────────────────────────────────────────────

@@ -21,6 +21,35 @@ export interface SqlFragment {
   fixable?: boolean;
   /** Escapes SQL text inserted by a fix for the quoting this fragment sits in (e.g. `'` → `''`). */
   escape?: (text: string) => string;
+  /**
+   * For synthesized SQL: the missing active-row filter of the table reference whose name sits at source index
+   * `at`, written in the code's own idiom (`.whereNull('deleted_at')`, `deletedAt: null`, …), or null when the
+   * front end knows no edit that is safe there.
+   */
+  codeFilter?: (at: number, filter: FilterRequest) => CodeFilter | null;
+}
+
+/** The active-row filter a finding asks for, in a form any front end can spell. */
+export interface FilterRequest {
+  /** The soft-delete column (SQL name). */
+  column: string;
+  /** The qualifier the SQL needs (an alias, or the table's name when several tables are read), else null. */
+  qualifier: string | null;
+  /** `column IS NULL` (a timestamp) or `NOT column` (a boolean flag). */
+  test: 'is-null' | 'is-false';
+}
+
+/** An edit of the linted file itself: replace source text [start, end) with `text`. */
+export interface SourceEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A filter written in the code's idiom: what to show (`.whereNull('deleted_at')`) and the edits that add it. */
+export interface CodeFilter {
+  code: string;
+  edits: SourceEdit[];
 }
 
 export type FragmentOrigin =
