@@ -61,6 +61,7 @@ function fragmentsOf(input: LintInput, context: ExtractContext): SqlFragment[] {
     // one walk, shared by every front end; a file that cannot reach a database is not walked at all
     const worth = context.isSchemaFile || mayHoldDatabaseAccess(input.text);
     file.scan = worth ? scanProgram(input.program, input.text, input.visitorKeys) : emptyScan(input.program, input.text, input.visitorKeys);
+    file.scan.filename = context.filename;
     // typed linting: the checker answers what bindings cannot (asked lazily, only about candidate call sites)
     if (worth && input.typeProgram) {
       const types = typeOracle(input.typeProgram, input.esTreeNodeToTSNodeMap);

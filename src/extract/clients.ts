@@ -19,7 +19,8 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { propertyName, unwrap, type Node } from './estree.js';
-import type { ProgramScan } from './program.js';
+import { exportedBinding, resolveModule } from './modules.js';
+import { scanProgram, type ProgramScan } from './program.js';
 import type { TypeOrigin } from './types.js';
 
 export type ClientKind = 'knex' | 'kysely' | 'prisma' | 'drizzle' | 'postgres' | 'slonik' | 'pg' | 'objection' | 'typeorm';
@@ -92,6 +93,18 @@ export interface Clients {
   kindOf(node: Node): ClientKind | null;
   /** Is this tag a SQL tag by binding (a renamed `sql` import, a postgres.js instance) or by its type (`Sql`)? */
   isSqlTag(node: Node): boolean;
+  /** What a top-level name of this file holds, for a module that imports it. */
+  exported(local: string): ExportedClient | null;
+  /** The kind of client an expression makes or holds (`knex({…})`, `new PrismaService()`), by binding. */
+  valueKind(node: Node): ClientKind | null;
+}
+
+/** What a name exported by a module holds: a client, a helper returning one, a client class, a SQL tag. */
+export interface ExportedClient {
+  client?: ClientKind;
+  helper?: ClientKind;
+  class?: ClientKind;
+  sqlTag?: boolean;
 }
 
 export function moduleKind(source: string): ClientKind | null {
@@ -110,6 +123,37 @@ export function kindOfTypes(origins: readonly TypeOrigin[]): ClientKind | null {
 
 const cache = new WeakMap<ProgramScan, Clients>();
 
+/** Modules being followed right now (a chain of imports is followed a few modules deep, cycles included). */
+let following = 0;
+const MAX_FOLLOW = 4;
+const moduleScans = new WeakMap<object, ProgramScan>();
+
+/**
+ * What `name`, imported from `source` into `fromFile`, holds — read from the module that defines it (a project
+ * file: relative, aliased or a workspace package), with the same recogniser. Its tree is parsed once per stamp.
+ */
+export function exportedClient(fromFile: string, source: string, name: string): ExportedClient | null {
+  if (following >= MAX_FOLLOW || moduleKind(source)) return null;
+  following++;
+  try {
+    const file = resolveModule(fromFile, source);
+    const binding = file ? exportedBinding(file, name) : null;
+    if (!binding) return null;
+    let scan = moduleScans.get(binding.program);
+    if (!scan) {
+      scan = scanProgram(binding.program, binding.text, undefined);
+      scan.filename = binding.file;
+      moduleScans.set(binding.program, scan);
+    }
+    const clients = clientsOf(scan);
+    if (binding.local !== null) return clients.exported(binding.local);
+    const kind = binding.expression ? clients.valueKind(binding.expression) : null;
+    return kind ? { client: kind, sqlTag: kind === 'postgres' } : null;
+  } finally {
+    following--;
+  }
+}
+
 /** The client bindings of a file (computed once per walk). */
 export function clientsOf(scan: ProgramScan): Clients {
   const hit = cache.get(scan);
@@ -122,6 +166,57 @@ export function clientsOf(scan: ProgramScan): Clients {
   const namespaces = new Map<string, ClientKind>();
   /** Local type names imported from a library. */
   const types = new Map<string, ClientKind>();
+  /** Classes of this file that extend a client class (`class PrismaService extends PrismaClient {}`). */
+  const classes = new Map<string, ClientKind>();
+  /**
+   * Names whose kind depends on another module (`const replica = readReplica()` with `readReplica` imported):
+   * settled only when a front end asks about them, so a file pays for other modules only at a candidate.
+   */
+  const lazyClients = new Map<string, () => ClientKind | null>();
+  const lazyFields = new Map<string, () => ClientKind | null>();
+  const lazyHelpers = new Map<string, () => ClientKind | null>();
+  const lazyClasses = new Map<string, () => ClientKind | null>();
+  /** Imports are followed only while answering a front end's question (see the lazy maps). */
+  let resolving = false;
+  /** An import was needed (and not followed) since this was last reset. */
+  let neededImport = false;
+  const importedRoles = new Map<string, ExportedClient | null>();
+  const importedRole = (local: string): ExportedClient | null => {
+    if (!scan.filename) return null;
+    const binding = scan.imports.find((i) => i.local === local);
+    if (!binding || binding.imported === null || moduleKind(binding.source) || !scan.once(local)) return null;
+    if (!resolving) {
+      neededImport = true;
+      return null;
+    }
+    if (importedRoles.has(local)) return importedRoles.get(local)!;
+    importedRoles.set(local, null); // a cycle reads as unknown
+    const role = exportedClient(scan.filename, binding.source, binding.imported);
+    importedRoles.set(local, role);
+    return role;
+  };
+  /** Runs `compute`; when it needed another module, keeps a thunk that follows it when asked. */
+  const settle = (compute: () => ClientKind | null, lazy: Map<string, () => ClientKind | null>, name: string): ClientKind | null => {
+    neededImport = false;
+    const kind = compute();
+    if (!kind && neededImport && !lazy.has(name)) {
+      let memo: ClientKind | null | undefined;
+      lazy.set(name, () => {
+        if (memo !== undefined) return memo;
+        memo = null;
+        const was = resolving;
+        resolving = true;
+        try {
+          memo = compute();
+        } finally {
+          resolving = was;
+        }
+        return memo;
+      });
+    }
+    return kind;
+  };
+  const lazy = (map: Map<string, () => ClientKind | null>, name: string): ClientKind | null => (resolving ? map.get(name)?.() ?? null : null);
 
   for (const { local, imported, source } of scan.imports) {
     const kind = moduleKind(source);
@@ -147,7 +242,11 @@ export function clientsOf(scan: ProgramScan): Clients {
     if (name.type !== AST_NODE_TYPES.Identifier) return null;
     const root = name.name;
     const kind = types.get(root) ?? namespaces.get(root);
-    if (!kind) return null;
+    if (!kind) {
+      // a client class of this file or of another module (`constructor(private people: PrismaService)`)
+      if (parts.length > 0) return null;
+      return classes.get(root) ?? lazy(lazyClasses, root) ?? importedRole(root)?.class ?? null;
+    }
     const last = parts[parts.length - 1] ?? root;
     const imported = scan.imports.find((i) => i.local === root)?.imported ?? null;
     if (parts.length === 0) return CLIENT_TYPES[kind].includes(imported ?? root) ? kind : null;
@@ -161,7 +260,11 @@ export function clientsOf(scan: ProgramScan): Clients {
     if (n.type === AST_NODE_TYPES.NewExpression || n.type === AST_NODE_TYPES.CallExpression) {
       const callee = unwrap(n.callee);
       if (callee.type === AST_NODE_TYPES.Identifier) {
-        const kind = factories.get(callee.name) ?? (n.type === AST_NODE_TYPES.CallExpression ? helpers.get(callee.name) : undefined);
+        const call = n.type === AST_NODE_TYPES.CallExpression;
+        const kind =
+          factories.get(callee.name) ??
+          (call ? helpers.get(callee.name) ?? lazy(lazyHelpers, callee.name) : classes.get(callee.name) ?? lazy(lazyClasses, callee.name)) ??
+          (call ? importedRole(callee.name)?.helper : importedRole(callee.name)?.class);
         if (kind) return kind;
       }
       if (callee.type === AST_NODE_TYPES.MemberExpression) {
@@ -183,18 +286,18 @@ export function clientsOf(scan: ProgramScan): Clients {
   const kindOf = (node: Node, depth = 0): ClientKind | null => {
     if (depth > 6) return null;
     const n = unwrap(node);
-    if (n.type === AST_NODE_TYPES.Identifier) return clients.get(n.name) ?? null;
+    if (n.type === AST_NODE_TYPES.Identifier) return clients.get(n.name) ?? lazy(lazyClients, n.name) ?? importedRole(n.name)?.client ?? null;
     if (n.type === AST_NODE_TYPES.MemberExpression) {
       const name = propertyName(n);
       const object = unwrap(n.object);
-      if (name !== null && object.type === AST_NODE_TYPES.ThisExpression) return fields.get(name) ?? null;
+      if (name !== null && object.type === AST_NODE_TYPES.ThisExpression) return fields.get(name) ?? lazy(lazyFields, name);
       // `this.prismaService.client`, `deps.db`: a field whose name we know from a class of this file
       if (name !== null && fields.has(name)) return fields.get(name)!;
       return null;
     }
     if (n.type === AST_NODE_TYPES.CallExpression) {
       const callee = unwrap(n.callee);
-      if (callee.type === AST_NODE_TYPES.Identifier) return helpers.get(callee.name) ?? null;
+      if (callee.type === AST_NODE_TYPES.Identifier) return helpers.get(callee.name) ?? lazy(lazyHelpers, callee.name) ?? importedRole(callee.name)?.helper ?? null;
       if (callee.type === AST_NODE_TYPES.MemberExpression) {
         const method = propertyName(callee);
         if (method && ['$extends', '$replica', '$primary'].includes(method)) return kindOf(callee.object, depth + 1);
@@ -209,14 +312,23 @@ export function clientsOf(scan: ProgramScan): Clients {
     const p = param.type === AST_NODE_TYPES.TSParameterProperty ? param.parameter : param;
     const id = p.type === AST_NODE_TYPES.AssignmentPattern ? p.left : p;
     if (id.type !== AST_NODE_TYPES.Identifier) return;
-    const kind = typeKind(id.typeAnnotation?.typeAnnotation);
+    const annotation = id.typeAnnotation?.typeAnnotation;
+    const kind = settle(() => typeKind(annotation), lazyClients, id.name);
+    if (param.type === AST_NODE_TYPES.TSParameterProperty && !kind && lazyClients.has(id.name)) lazyFields.set(id.name, lazyClients.get(id.name)!);
     if (!kind) return;
     clients.set(id.name, kind);
     if (param.type === AST_NODE_TYPES.TSParameterProperty) fields.set(id.name, kind);
   };
   for (const node of scan.declarations) {
-    if (node.type === AST_NODE_TYPES.VariableDeclarator && node.id.type === AST_NODE_TYPES.Identifier) {
-      const kind = typeKind(node.id.typeAnnotation?.typeAnnotation) ?? factoryKind(node.init);
+    if (node.type === AST_NODE_TYPES.ClassDeclaration && node.id && node.superClass) {
+      const superClass = unwrap(node.superClass);
+      if (superClass.type !== AST_NODE_TYPES.Identifier) continue;
+      const name = superClass.name;
+      const kind = settle(() => (factories.has(name) && /^[A-Z]/.test(name) ? factories.get(name)! : null) ?? classes.get(name) ?? importedRole(name)?.class ?? null, lazyClasses, node.id.name);
+      if (kind) classes.set(node.id.name, kind);
+    } else if (node.type === AST_NODE_TYPES.VariableDeclarator && node.id.type === AST_NODE_TYPES.Identifier) {
+      const { id, init: value } = node;
+      const kind = settle(() => typeKind(id.typeAnnotation?.typeAnnotation) ?? factoryKind(value), lazyClients, id.name);
       if (kind) clients.set(node.id.name, kind);
       if (kind === 'postgres') sqlTags.add(node.id.name);
       // `const sql = createSqlTag(…)` (slonik)
@@ -232,8 +344,12 @@ export function clientsOf(scan: ProgramScan): Clients {
     ) {
       for (const param of node.params) declareParam(param);
       transactionParam(node);
-      const kind = returnedKind(node);
       const name = functionName(node, scan.parents);
+      const kind = name ? settle(() => returnedKind(node), lazyHelpers, name) : null;
+      if (name && !kind && lazyHelpers.has(name) && scan.parents.get(node)?.type === AST_NODE_TYPES.MethodDefinition) {
+        const method = scan.parents.get(node) as TSESTree.MethodDefinition;
+        if (method.kind === 'get') lazyFields.set(name, lazyHelpers.get(name)!);
+      }
       if (kind && name) {
         helpers.set(name, kind);
         const method = scan.parents.get(node);
@@ -246,13 +362,15 @@ export function clientsOf(scan: ProgramScan): Clients {
     if (node.type === AST_NODE_TYPES.PropertyDefinition && !node.computed) {
       const key = node.key;
       const name = key.type === AST_NODE_TYPES.Identifier || key.type === AST_NODE_TYPES.PrivateIdentifier ? key.name : null;
-      const kind = typeKind(node.typeAnnotation?.typeAnnotation) ?? factoryKind(node.value);
+      const { typeAnnotation, value } = node;
+      const kind = name ? settle(() => typeKind(typeAnnotation?.typeAnnotation) ?? factoryKind(value), lazyFields, name) : null;
       if (name && kind) fields.set(name, kind);
     } else if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression) {
       const target = node.left;
       if (unwrap(target.object).type !== AST_NODE_TYPES.ThisExpression) continue;
       const name = propertyName(target);
-      const kind = factoryKind(node.right);
+      const right = node.right;
+      const kind = name ? settle(() => factoryKind(right), lazyFields, name) : null;
       if (name && kind) fields.set(name, kind);
     }
   }
@@ -291,14 +409,40 @@ export function clientsOf(scan: ProgramScan): Clients {
   }
 
   const typed = (node: Node): ClientKind | null => (scan.types ? kindOfTypes(scan.types.origins(unwrap(node))) : null);
+  /** Answers a front end's question, following other modules where the answer lives there. */
+  const asking = <T>(question: () => T): T => {
+    const was = resolving;
+    resolving = true;
+    try {
+      return question();
+    } finally {
+      resolving = was;
+    }
+  };
   const result: Clients = {
     clients, factories, sqlTags, fields, helpers, namespaces,
-    kindOf: (node) => kindOf(node) ?? typed(node),
+    kindOf: (node) => asking(() => kindOf(node)) ?? typed(node),
     isSqlTag: (node) => {
       const n = unwrap(node);
-      if (n.type === AST_NODE_TYPES.Identifier && sqlTags.has(n.name)) return true;
+      if (n.type === AST_NODE_TYPES.Identifier) {
+        const name = n.name;
+        if (sqlTags.has(name) || asking(() => importedRole(name)?.sqlTag === true || lazy(lazyClients, name) === 'postgres')) return true;
+      }
       return typed(n) === 'postgres';
     },
+    exported: (local) =>
+      asking(() => {
+        const role: ExportedClient = {};
+        const client = clients.get(local) ?? lazy(lazyClients, local) ?? importedRole(local)?.client;
+        const helper = helpers.get(local) ?? lazy(lazyHelpers, local) ?? importedRole(local)?.helper;
+        const klass = classes.get(local) ?? lazy(lazyClasses, local) ?? importedRole(local)?.class;
+        if (client) role.client = client;
+        if (helper) role.helper = helper;
+        if (klass) role.class = klass;
+        if (sqlTags.has(local) || importedRole(local)?.sqlTag) role.sqlTag = true;
+        return client || helper || klass || role.sqlTag ? role : null;
+      }),
+    valueKind: (node) => asking(() => factoryKind(node)),
   };
   cache.set(scan, result);
   return result;

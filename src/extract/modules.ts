@@ -2,9 +2,14 @@
  * Names imported from other modules of the project, read statically: string constants (`export const UsersTable =
  * 'users'`), members of `as const` objects and enums (`Tables.Users`), and the `static tableName` of model classes
  * (Objection). Each module is parsed once per process and re-read only when its stamp (mtime, size) changes.
- * Only relative imports are followed; a name that cannot be read stays unknown (the caller makes it opaque).
+ *
+ * Specifiers are resolved the way the project's tooling does: relative paths, tsconfig/jsconfig `paths` and
+ * `baseUrl` (nearest config above the importing file, relative `extends` followed), and workspace packages (a
+ * `node_modules` entry that links back into the project; its source is read, from `exports`/`types`/`main` mapped
+ * from `dist/` to `src/`, or `src/index`). Published packages are never read. A name that cannot be read stays
+ * unknown (the caller makes it opaque).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
@@ -33,6 +38,13 @@ function parse(text: string): TSESTree.Program | null {
 /** What a module exports that names can resolve to. */
 interface ModuleExports {
   stamp: string;
+  /** The module's tree and text (null when it did not parse). */
+  program: TSESTree.Program | null;
+  text: string;
+  /** Exported name → the local name it exports (`export const db`, `export { db as main }`, `export default db`). */
+  locals: Map<string, string>;
+  /** `export default <expression>` that is not a name. */
+  defaultExpression: Node | null;
   /** Exported name → the node it is bound to (a const initializer, an enum, a class). */
   values: Map<string, Node>;
   /** `export { x } from './y'` and `export * from './y'`: where else to look. */
@@ -45,10 +57,33 @@ const MAX_BYTES = 2_000_000;
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'];
 
-/** The file a relative specifier names, or null. */
+const resolved = new Map<string, string | null>();
+
+/** The project file a specifier names (relative, a tsconfig alias, a workspace package), or null. */
 export function resolveModule(fromFile: string, specifier: string): string | null {
-  if (!specifier.startsWith('.')) return null;
-  const base = path.resolve(path.dirname(fromFile), specifier);
+  if (specifier.startsWith('.')) return tryFile(path.resolve(path.dirname(fromFile), specifier));
+  if (specifier.startsWith('/') || specifier.startsWith('node:') || /^[a-z]+:/i.test(specifier)) return null;
+  const dir = path.dirname(fromFile);
+  const key = `${dir}\0${specifier}`;
+  if (resolved.has(key)) return resolved.get(key)!;
+  let file: string | null = null;
+  const aliases = aliasesFor(dir);
+  if (aliases) {
+    for (const target of aliasTargets(aliases, specifier)) {
+      file = tryFile(target);
+      if (file) break;
+    }
+    if (!file && aliases.baseUrl) file = tryFile(path.join(aliases.baseUrl, specifier));
+  }
+  file ??= workspaceModule(fromFile, specifier);
+  if (resolved.size > 5000) resolved.clear();
+  resolved.set(key, file);
+  return file;
+}
+// ── resolution of non-relative specifiers ──────────────────────────────────────────────────────────────────────
+
+/** A file that exists for a path written without (or with a JS) extension, or as a directory with an index. */
+function tryFile(base: string): string | null {
   const stem = base.replace(/\.(?:[mc]?js|jsx)$/, '');
   const candidates = [base, ...EXTENSIONS.map((e) => stem + e), ...EXTENSIONS.map((e) => path.join(base, `index${e}`))];
   for (const file of candidates) {
@@ -59,6 +94,200 @@ export function resolveModule(fromFile: string, specifier: string): string | nul
     }
   }
   return null;
+}
+
+interface PathAliases {
+  /** Directory bare specifiers resolve from (`baseUrl`), or null. */
+  baseUrl: string | null;
+  /** `paths` patterns, each with the directory its targets are relative to. */
+  paths: Array<{ pattern: string; targets: string[]; dir: string }>;
+}
+
+const aliasCache = new Map<string, PathAliases | null>();
+
+/** JSON with comments and trailing commas (tsconfig's dialect), or null. */
+function readJsonc(file: string): Record<string, unknown> | null {
+  try {
+    const text = readFileSync(file, 'utf8');
+    let out = '';
+    for (let k = 0; k < text.length; k++) {
+      const ch = text[k]!;
+      if (ch === '"') {
+        const end = /"(?:[^"\\]|\\.)*"/y;
+        end.lastIndex = k;
+        const m = end.exec(text);
+        if (!m) return null;
+        out += m[0];
+        k += m[0].length - 1;
+      } else if (ch === '/' && text[k + 1] === '/') {
+        while (k < text.length && text[k] !== '\n') k++;
+        out += '\n';
+      } else if (ch === '/' && text[k + 1] === '*') {
+        const close = text.indexOf('*/', k + 2);
+        k = close < 0 ? text.length : close + 1;
+      } else {
+        out += ch;
+      }
+    }
+    const value: unknown = JSON.parse(out.replace(/,(\s*[}\]])/g, '$1'));
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `compilerOptions.baseUrl` and `paths` of a tsconfig, following relative `extends` (a few levels). */
+function tsconfigAliases(file: string, depth = 0): PathAliases | null {
+  const json = readJsonc(file);
+  if (!json) return null;
+  const dir = path.dirname(file);
+  let inherited: PathAliases | null = null;
+  const extendsValue = json.extends;
+  const parents = typeof extendsValue === 'string' ? [extendsValue] : Array.isArray(extendsValue) ? extendsValue : [];
+  for (const parent of parents) {
+    if (typeof parent !== 'string' || !parent.startsWith('.') || depth > 3) continue;
+    const target = path.resolve(dir, parent.endsWith('.json') ? parent : `${parent}.json`);
+    inherited = tsconfigAliases(target, depth + 1) ?? inherited;
+  }
+  const options = (json.compilerOptions ?? {}) as Record<string, unknown>;
+  const baseUrl = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : inherited?.baseUrl ?? null;
+  let paths = inherited?.paths ?? [];
+  if (options.paths && typeof options.paths === 'object') {
+    paths = [];
+    for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
+      if (!Array.isArray(targets)) continue;
+      paths.push({ pattern, targets: targets.filter((t): t is string => typeof t === 'string'), dir: baseUrl ?? dir });
+    }
+  }
+  return { baseUrl, paths };
+}
+
+/** The aliases of the nearest tsconfig.json (or jsconfig.json) above a directory, cached per directory. */
+function aliasesFor(dir: string): PathAliases | null {
+  if (aliasCache.has(dir)) return aliasCache.get(dir)!;
+  let found: PathAliases | null = null;
+  for (const name of ['tsconfig.json', 'jsconfig.json']) {
+    const file = path.join(dir, name);
+    try {
+      if (statSync(file).isFile()) {
+        found = tsconfigAliases(file);
+        break;
+      }
+    } catch {
+      // next
+    }
+  }
+  if (!found) {
+    const parent = path.dirname(dir);
+    found = parent === dir ? null : aliasesFor(parent);
+  }
+  if (aliasCache.size > 1000) aliasCache.clear();
+  aliasCache.set(dir, found);
+  return found;
+}
+
+/** `pkg` and `sub/path` of a bare specifier (`@acme/db/tables` → `@acme/db`, `tables`). */
+function splitSpecifier(specifier: string): { name: string; sub: string } | null {
+  const parts = specifier.split('/');
+  const size = specifier.startsWith('@') ? 2 : 1;
+  if (parts.length < size || parts.slice(0, size).some((p) => p === '' || p === '.' || p === '..')) return null;
+  return { name: parts.slice(0, size).join('/'), sub: parts.slice(size).join('/') };
+}
+
+/** The entry an `exports` value names for source reading (types first, then import/default/require). */
+function exportTarget(value: unknown, depth = 0): string | null {
+  if (typeof value === 'string') return value;
+  if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 4) return null;
+  const record = value as Record<string, unknown>;
+  for (const key of ['source', 'types', 'import', 'default', 'require', 'node']) {
+    const found = exportTarget(record[key], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The source file a built entry (`dist/index.js`, `dist/index.d.ts`) was compiled from, when it is there. */
+function sourceOf(pkgDir: string, entry: string): string | null {
+  const relativeEntry = entry.replace(/^\.\//, '');
+  const candidates = [relativeEntry.replace(/\.d\.([mc]?ts)$/, '.$1')];
+  const src = relativeEntry.replace(/^(?:dist|lib|build|out)\//, 'src/').replace(/\.d\.([mc]?ts)$/, '.$1');
+  if (src !== relativeEntry) candidates.unshift(src);
+  for (const c of candidates) {
+    const file = tryFile(path.join(pkgDir, c));
+    if (file && !file.endsWith('.d.ts')) return file;
+  }
+  return null;
+}
+
+/**
+ * A workspace package (a `node_modules` entry that links back into the project, as npm, pnpm and yarn workspaces
+ * make): its source file for the specifier. Published packages (really under `node_modules`) are not read.
+ */
+function workspaceModule(fromFile: string, specifier: string): string | null {
+  const split = splitSpecifier(specifier);
+  if (!split) return null;
+  for (let dir = path.dirname(fromFile); ; ) {
+    const candidate = path.join(dir, 'node_modules', split.name);
+    if (existsSync(candidate)) {
+      let real: string;
+      try {
+        real = realpathSync(candidate);
+      } catch {
+        return null;
+      }
+      if (/[\\/]node_modules[\\/]/.test(real)) return null; // a published package
+      return packageEntry(real, split.sub);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+function packageEntry(pkgDir: string, sub: string): string | null {
+  const manifest = readJsonc(path.join(pkgDir, 'package.json')) ?? {};
+  const exportsField = manifest.exports as unknown;
+  const key = sub ? `./${sub}` : '.';
+  let entry: string | null = null;
+  if (exportsField && typeof exportsField === 'object' && !Array.isArray(exportsField)) {
+    const record = exportsField as Record<string, unknown>;
+    entry = key in record ? exportTarget(record[key]) : !sub && !Object.keys(record).some((k) => k.startsWith('.')) ? exportTarget(record) : null;
+  } else if (!sub && typeof exportsField === 'string') {
+    entry = exportsField;
+  }
+  if (!entry && !sub) {
+    for (const field of ['source', 'types', 'typings', 'module', 'main']) {
+      if (typeof manifest[field] === 'string') {
+        entry = manifest[field] as string;
+        break;
+      }
+    }
+  }
+  if (entry) {
+    const file = sourceOf(pkgDir, entry);
+    if (file) return file;
+  }
+  return tryFile(path.join(pkgDir, sub || 'src/index')) ?? (sub ? tryFile(path.join(pkgDir, 'src', sub)) : tryFile(path.join(pkgDir, 'index')));
+}
+
+/** A `paths` pattern's targets for a specifier, in order (`@/*` + `@/db` → `src/db`). */
+function aliasTargets(aliases: PathAliases, specifier: string): string[] {
+  const out: string[] = [];
+  for (const { pattern, targets, dir } of aliases.paths) {
+    const star = pattern.indexOf('*');
+    let matched: string | null = null;
+    if (star < 0) matched = pattern === specifier ? '' : null;
+    else {
+      const prefix = pattern.slice(0, star);
+      const suffix = pattern.slice(star + 1);
+      if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+        matched = specifier.slice(prefix.length, specifier.length - suffix.length);
+      }
+    }
+    if (matched === null) continue;
+    for (const target of targets) out.push(path.resolve(dir, target.replace('*', matched)));
+  }
+  return out;
 }
 
 function load(file: string): ModuleExports | null {
@@ -79,7 +308,7 @@ function load(file: string): ModuleExports | null {
     return null;
   }
   const program = parse(text);
-  const exports: ModuleExports = { stamp, values: new Map(), reexports: [] };
+  const exports: ModuleExports = { stamp, program, text, locals: new Map(), defaultExpression: null, values: new Map(), reexports: [] };
   if (program) collect(program, exports);
   if (cache.size >= MAX_MODULES) cache.clear();
   cache.set(file, exports);
@@ -103,9 +332,15 @@ function collect(program: TSESTree.Program, out: ModuleExports): void {
         bind(statement.declaration);
         const d = statement.declaration;
         if (d.type === AST_NODE_TYPES.VariableDeclaration) {
-          for (const v of d.declarations) if (v.id.type === AST_NODE_TYPES.Identifier && v.init) out.values.set(v.id.name, v.init);
+          for (const v of d.declarations) {
+            if (v.id.type === AST_NODE_TYPES.Identifier) out.locals.set(v.id.name, v.id.name);
+            if (v.id.type === AST_NODE_TYPES.Identifier && v.init) out.values.set(v.id.name, v.init);
+          }
         } else if ((d.type === AST_NODE_TYPES.TSEnumDeclaration || d.type === AST_NODE_TYPES.ClassDeclaration) && d.id) {
           out.values.set(d.id.name, d);
+          out.locals.set(d.id.name, d.id.name);
+        } else if (d.type === AST_NODE_TYPES.FunctionDeclaration && d.id) {
+          out.locals.set(d.id.name, d.id.name);
         }
       }
       for (const specifier of statement.specifiers) {
@@ -113,6 +348,7 @@ function collect(program: TSESTree.Program, out: ModuleExports): void {
         const exported = specifier.exported.type === AST_NODE_TYPES.Identifier ? specifier.exported.name : String(specifier.exported.value);
         if (statement.source) out.reexports.push({ name: exported, imported: local, source: String(statement.source.value) });
         else {
+          out.locals.set(exported, local);
           const value = locals.get(local);
           if (value) out.values.set(exported, value);
           else out.values.set(exported, specifier.local as Node); // declared later: resolved below
@@ -123,6 +359,11 @@ function collect(program: TSESTree.Program, out: ModuleExports): void {
     } else if (statement.type === AST_NODE_TYPES.ExportDefaultDeclaration) {
       const d = statement.declaration;
       if (d.type === AST_NODE_TYPES.ClassDeclaration || d.type === AST_NODE_TYPES.Identifier) out.values.set('default', d as Node);
+      if (d.type === AST_NODE_TYPES.Identifier) out.locals.set('default', d.name);
+      else if ((d.type === AST_NODE_TYPES.ClassDeclaration || d.type === AST_NODE_TYPES.FunctionDeclaration) && d.id) out.locals.set('default', d.id.name);
+      else if (d.type !== AST_NODE_TYPES.ClassDeclaration && d.type !== AST_NODE_TYPES.FunctionDeclaration && d.type !== AST_NODE_TYPES.TSDeclareFunction) {
+        out.defaultExpression = d as Node;
+      }
     } else {
       bind(statement);
     }
@@ -149,6 +390,36 @@ export function exportedValue(file: string, name: string, depth = 0): { node: No
     const target = resolveModule(file, r.source);
     if (!target) continue;
     const found = exportedValue(target, r.imported ?? name, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Where an exported name of `file` is bound, following re-exports: its module and its local name there. */
+export interface ExportedBinding {
+  file: string;
+  program: TSESTree.Program;
+  text: string;
+  /** The local name exported (null for `export default <expression>`). */
+  local: string | null;
+  /** The exported expression of `export default <expression>`. */
+  expression: Node | null;
+}
+
+export function exportedBinding(file: string, name: string, depth = 0): ExportedBinding | null {
+  if (depth > 5) return null;
+  const exports = load(file);
+  if (!exports?.program) return null;
+  const local = exports.locals.get(name);
+  if (local !== undefined) return { file, program: exports.program, text: exports.text, local, expression: null };
+  if (name === 'default' && exports.defaultExpression) {
+    return { file, program: exports.program, text: exports.text, local: null, expression: exports.defaultExpression };
+  }
+  for (const r of exports.reexports) {
+    if (r.name !== null && r.name !== name) continue;
+    const target = resolveModule(file, r.source);
+    if (!target) continue;
+    const found = exportedBinding(target, r.imported ?? name, depth + 1);
     if (found) return found;
   }
   return null;

@@ -51,6 +51,8 @@ export interface ProgramScan {
   declarators: Map<string, TSESTree.VariableDeclarator>;
   /** The type checker, under typed linting (set by the engine after the walk); asked only about candidates. */
   types?: TypeOracle;
+  /** Absolute path of the file (set by the engine): imports are followed from here. */
+  filename?: string;
 }
 
 /** Words without which a file cannot reach a database (checked case-insensitively, before any walk). */

@@ -221,7 +221,7 @@ class Extractor {
     options: ExtractOptions | undefined,
     /** Locals bound to a SQL tag (a renamed `sql` import, a postgres.js instance): read as `sql`. */
     private readonly sqlTags: ReadonlySet<string> = new Set(),
-    /** A tag the names do not settle: is it a SQL tag by its type (typed linting)? */
+    /** A tag the names do not settle: is it a SQL tag by another module's binding or by its type (typed linting)? */
     private readonly typedTag: (tag: Node) => boolean = () => false,
   ) {
     this.tags = new Set(options?.tags ?? []);
@@ -677,7 +677,7 @@ export function extractSql(
 /** `extractSql` over the one walk of the file. */
 export function extractSqlFromScan(scan: ProgramScan, options?: ExtractOptions): ExtractedSql[] {
   const clients = clientsOf(scan);
-  const extractor = new Extractor(scan.text, options, clients.sqlTags, scan.types ? clients.isSqlTag : undefined);
+  const extractor = new Extractor(scan.text, options, clients.sqlTags, clients.isSqlTag);
   try {
     for (const node of scan.declarations) extractor.declare(node, scan.parents);
   } catch {

@@ -1,0 +1,65 @@
+/**
+ * Names and clients imported through non-relative specifiers: tsconfig `paths` aliases (with `extends` and the
+ * JSONC dialect) and a workspace package linked into `node_modules` (npm/pnpm/yarn workspaces), whose source is
+ * read from `src/` when its manifest points at `dist/`. Linted through the real ESLint class.
+ */
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import plugin from '../src/index.js';
+import { clearSchemaCache } from '../src/schema/load.js';
+import { resolveModule } from '../src/extract/modules.js';
+
+const project = fileURLToPath(new URL('./fixtures/imports-project', import.meta.url));
+const link = join(project, 'node_modules/@acme/db');
+
+beforeAll(() => {
+  // the link a workspace install makes (node_modules is not committed)
+  rmSync(join(project, 'node_modules'), { recursive: true, force: true });
+  mkdirSync(join(project, 'node_modules/@acme'), { recursive: true });
+  symlinkSync(join(project, 'packages/db'), link, 'dir');
+});
+afterAll(() => rmSync(join(project, 'node_modules'), { recursive: true, force: true }));
+
+async function lint(): Promise<string[]> {
+  clearSchemaCache();
+  const eslint = new ESLint({
+    cwd: project,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
+  });
+  const results = await eslint.lintFiles(['src']);
+  return results
+    .flatMap((r) => {
+      const lines = readFileSync(r.filePath, 'utf8').split('\n');
+      return r.messages.map((m) => {
+        const line = lines[m.line - 1] ?? '';
+        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
+        return `${relative(project, r.filePath)}:${m.line} ${m.messageId ?? m.message} ${squiggle}`;
+      });
+    })
+    .sort();
+}
+
+describe('non-relative imports', () => {
+  it('resolves tsconfig paths (through extends), baseUrl and workspace packages to project files', () => {
+    const from = join(project, 'src/invoices.ts');
+    expect(resolveModule(from, '@/lib/tables')).toBe(join(project, 'src/lib/tables.ts'));
+    expect(resolveModule(from, '#tables')).toBe(join(project, 'src/lib/tables.ts'));
+    expect(resolveModule(from, 'src/lib/tables')).toBe(join(project, 'src/lib/tables.ts')); // baseUrl
+    expect(resolveModule(from, '@acme/db')).toBe(join(project, 'packages/db/src/index.ts')); // dist/ → src/
+    expect(resolveModule(from, '@acme/missing')).toBeNull();
+    expect(resolveModule(from, 'node:fs')).toBeNull();
+  });
+
+  it('reads table names and clients across aliases and workspace packages, squiggle on the name', async () => {
+    expect(await lint()).toEqual([
+      'src/invoices.ts:11 missing Tables.Orders',
+      'src/invoices.ts:15 missing Table.Customers',
+      'src/invoices.ts:7 missing InvoicesTable',
+    ]);
+  }, 120_000);
+});
