@@ -65,6 +65,7 @@ export function historyModel(
     model.relations.set(key, {
       ...r,
       columns: [...r.columns],
+      ...(r.columnOrigins ? { columnOrigins: new Map(r.columnOrigins) } : {}),
       uniques: r.uniques.map((u) => ({ ...u, columns: [...u.columns] })),
       policies: r.policies.map((p) => ({ ...p })),
       ...(r.foreignKeys ? { foreignKeys: r.foreignKeys.map((f) => ({ ...f })) } : {}),

@@ -326,6 +326,10 @@ class UniqueChecker {
   ): { edits: FragmentEdit[]; suggestion: UniqueSuggestion } | null {
     const fragment = d.source.fragment;
     const filter = target.requirement.text;
+    // An in-place edit runs where the declaration stands: the columns of the filter must exist there already (a
+    // migration that runs before `deleted_at` is added would fail with "column does not exist"); else only the
+    // follow-up migration of the message applies.
+    if (!this.existsAt(target, d)) return null;
     const edit = (start: number, end: number, text: string): FragmentEdit => ({ fragment, start, end, text });
     if (d.kind === 'index' || d.kind === 'exclusion') {
       if (verdict === 'full-unique' && d.whereAt !== null) {
@@ -357,6 +361,27 @@ class UniqueChecker {
     if (!d.removal) return null;
     const append = d.after.semicolon ? edit(d.after.at, d.after.at, `\n${index};`) : edit(d.after.at, d.after.at, `;\n${index}`);
     return { edits: mergeTouching([edit(d.removal.start, d.removal.end, ''), append]), suggestion: 'rewrite-as-index' };
+  }
+
+  /**
+   * Do the columns of the table's active-row filter exist at the end of the statement declaring `d`? Known from
+   * where the DDL last added each column (a later file, or later in this file, is too late). A table not built
+   * from DDL (no column origins) is not judged here.
+   */
+  private existsAt(target: Target, d: UniqueDeclaration): boolean {
+    const origins = target.relation.columnOrigins;
+    if (!origins) return true;
+    const fragment = d.source.fragment;
+    const end = fragment.toSource(Math.max(d.statementSpan.start, d.statementSpan.end - 1));
+    const files = this.schema.files;
+    return target.requirement.columns.every((column) => {
+      const origin = origins.get(column);
+      if (!origin) return false;
+      if (origin.file === this.file) return origin.index !== undefined && origin.index <= end;
+      if (!this.isSchemaFile) return true;
+      const at = files.indexOf(origin.file);
+      return at >= 0 && at < files.indexOf(this.file);
+    });
   }
 
   checkAddedColumns(): void {

@@ -451,8 +451,11 @@ function createTable(place: Place, event: Extract<DdlEvent, { type: 'create-tabl
   if (existing && !existing.incomplete && event.ifNotExists) return;
 
   const relation = newRelation(target.schema, target.name, 'table', originAt(place, event.at));
-  const addColumn = (name: string): void => {
-    if (!relation.columns.includes(name)) relation.columns.push(name);
+  const created = originAt(place, event.at);
+  const addColumn = (name: string, origin: SourceOrigin = created): void => {
+    if (relation.columns.includes(name)) return;
+    relation.columns.push(name);
+    (relation.columnOrigins ??= new Map()).set(name, origin);
   };
   for (const parent of event.inherits) for (const column of lookup(session, parent)?.columns ?? []) addColumn(column);
   session.model.relations.delete(key);
@@ -479,7 +482,7 @@ function createTable(place: Place, event: Extract<DdlEvent, { type: 'create-tabl
   for (const fk of event.foreignKeys) addForeignKey(place, relation, fk);
 
   if (existing?.incomplete) {
-    for (const column of existing.columns) addColumn(column);
+    for (const column of existing.columns) addColumn(column, existing.columnOrigins?.get(column));
     for (const u of existing.uniques) {
       if (relation.uniques.some((r) => r.name === u.name)) continue;
       relation.uniques.push(u);
@@ -503,8 +506,10 @@ function alterTable(place: Place, event: Extract<DdlEvent, { type: 'alter-table'
       case 'add-column': {
         const rel = target();
         if (!rel) break;
-        if (!rel.columns.includes(action.column)) rel.columns.push(action.column);
-        else if (action.ifNotExists) break; // ADD COLUMN IF NOT EXISTS on an existing column: nothing happens
+        if (!rel.columns.includes(action.column)) {
+          rel.columns.push(action.column);
+          (rel.columnOrigins ??= new Map()).set(action.column, originAt(place, event.at));
+        } else if (action.ifNotExists) break; // ADD COLUMN IF NOT EXISTS on an existing column: nothing happens
         if (action.primaryKey) rel.primaryKey = [action.column];
         for (const u of action.uniques) addUnique(place, rel, u);
         for (const fk of action.foreignKeys) addForeignKey(place, rel, fk);
@@ -585,6 +590,7 @@ function dropColumn(relation: RelationInfo, column: string): void {
       !(u.where !== null && mentionsColumn(u.where, column)),
   );
   relation.columns = relation.columns.filter((c) => c !== column);
+  relation.columnOrigins?.delete(column);
   if (relation.primaryKey?.includes(column)) delete relation.primaryKey;
 }
 
@@ -607,6 +613,11 @@ function renameColumn(relation: RelationInfo, from: string, to: string): void {
   }
   for (const fk of relation.foreignKeys ?? []) fk.columns = fk.columns.map((c) => (c === from ? to : c));
   relation.columns = relation.columns.map((c) => (c === from ? to : c));
+  const origin = relation.columnOrigins?.get(from);
+  if (origin) {
+    relation.columnOrigins!.delete(from);
+    relation.columnOrigins!.set(to, origin);
+  }
   if (relation.primaryKey) relation.primaryKey = relation.primaryKey.map((c) => (c === from ? to : c));
 }
 

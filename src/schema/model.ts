@@ -34,6 +34,11 @@ export interface RelationInfo {
   kind: RelationKind;
   /** Column names in order, lower-cased unless quoted. Empty when unknown (a view defined by `SELECT *`). */
   columns: string[];
+  /**
+   * For tables built from DDL: where each column was last added (its CREATE TABLE or ALTER TABLE … ADD COLUMN), so
+   * an edit can tell whether a column exists at an earlier point of the migration history.
+   */
+  columnOrigins?: Map<string, SourceOrigin>;
   uniques: UniqueInfo[];
   /**
    * For views, materialized views and stream tables: the defining query's text, where it starts in its file
