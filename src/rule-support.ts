@@ -9,6 +9,8 @@ import { analyzeFile, type FileAnalysis } from './engine.js';
 import type { SourceEdit, SqlFragment } from './sql/fragment.js';
 import type { FragmentEdit } from './analysis/reads.js';
 import { HOMEPAGE } from './package-info.js';
+import { tokenize } from './sql/parser.js';
+import { directiveOfComment, disabledBy, type SqlCommentDirective } from './language/directives.js';
 
 export const REPOSITORY_URL = HOMEPAGE;
 
@@ -87,11 +89,18 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
       ...(program ? typedLinting(sourceCode) : {}),
     });
     const seen = new Set<string>();
+    let directives: SqlCommentDirective[] | undefined;
     const report: Report = (descriptor) => {
-      const d = descriptor as { loc?: unknown; messageId?: string; data?: unknown };
+      const d = descriptor as { loc?: { start?: { line: number; column: number } }; messageId?: string; data?: unknown };
       const key = JSON.stringify([d.loc, d.messageId, d.data]);
       if (seen.has(key)) return;
       seen.add(key);
+      // SQL comments inside a JS/TS template or string: ESLint sees a string there, so the rule reads the
+      // `-- eslint-disable…` directives itself (a `.sql` file's are ESLint's own, through the SQL language).
+      if (program && d.loc?.start) {
+        directives ??= sqlCommentDirectives(analysis, sourceCode);
+        if (directives.length && disabledBy(directives, context.id, d.loc.start)) return;
+      }
       context.report(descriptor);
     };
     try {
@@ -113,6 +122,29 @@ function typedLinting(sourceCode: MinimalSourceCode): { typeProgram?: unknown; e
   const services = sourceCode.parserServices;
   if (!services?.program || !services.esTreeNodeToTSNodeMap) return {};
   return { typeProgram: services.program, esTreeNodeToTSNodeMap: services.esTreeNodeToTSNodeMap };
+}
+
+/**
+ * `eslint-disable…` directives written as SQL comments in the SQL text of a JS/TS file (templates and strings; not
+ * SQL synthesized from builder code), with their file positions, in source order.
+ */
+function sqlCommentDirectives(analysis: FileAnalysis, sourceCode: MinimalSourceCode): SqlCommentDirective[] {
+  const fragments = new Set<SqlFragment>();
+  for (const statement of analysis.statements) fragments.add(statement.source.fragment);
+  for (const { fragment } of analysis.parseErrors) fragments.add(fragment);
+  for (const { fragment } of analysis.unchecked) fragments.add(fragment);
+  const out: SqlCommentDirective[] = [];
+  for (const fragment of fragments) {
+    if (fragment.fixable === false || !fragment.text.includes('eslint')) continue;
+    for (const token of tokenize(fragment.text)) {
+      if (token.kind !== 'comment') continue;
+      const start = sourceCode.getLocFromIndex(fragment.toSource(token.start));
+      const end = sourceCode.getLocFromIndex(fragment.toSource(token.end - 1) + 1);
+      const directive = directiveOfComment(token.text, start, end);
+      if (directive) out.push(directive);
+    }
+  }
+  return out.sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column);
 }
 
 /** The file location of a span of a fragment. */

@@ -3,7 +3,8 @@
  * and `/* eslint rule: … *\/` comments) read from SQL comments.
  */
 import type { FileProblem, LanguageOptions, RulesConfig, SourceLocation, TraversalStep } from '@eslint/core';
-import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
+import { Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
+import { commentParser, DIRECTIVE_TYPES, INLINE_CONFIG } from './directives.js';
 import type { ParsedSql } from '../sql/parser.js';
 import type { SqlComment, SqlDocument, SqlNode, SqlSyntaxElement } from './sql-ast.js';
 import { SQL_LINE_ENDING } from './line-index.js';
@@ -16,19 +17,6 @@ export interface SqlSourceCodeTypeOptions {
   SyntaxElementWithLoc: SqlSyntaxElement;
   ConfigNode: SqlComment;
 }
-
-/** A comment whose text starts with one of ESLint's directive labels (`eslint`, `eslint-disable`, …). */
-const INLINE_CONFIG = /^\s*eslint(?:-enable|-disable(?:(?:-next)?-line)?)?(?:\s|$)/u;
-
-const commentParser = new ConfigCommentParser();
-
-type DisableDirectiveType = 'disable' | 'enable' | 'disable-line' | 'disable-next-line';
-const DIRECTIVE_TYPES: ReadonlyMap<string, DisableDirectiveType> = new Map([
-  ['eslint-disable', 'disable'],
-  ['eslint-enable', 'enable'],
-  ['eslint-disable-line', 'disable-line'],
-  ['eslint-disable-next-line', 'disable-next-line'],
-]);
 
 export interface SqlInlineConfig {
   config: { rules: RulesConfig };
