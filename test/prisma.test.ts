@@ -9,6 +9,7 @@ import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/require-soft-delete-filter.js';
+import uncheckedRule from '../rules/no-unchecked-query.js';
 import plugin from '../src/index.js';
 import { extractPrismaClient } from '../src/extract/prisma-client.js';
 import { clearSchemaCache, findSchemaFiles, loadSchema } from '../src/schema/load.js';
@@ -210,7 +211,57 @@ describe('Prisma client: synthesized SQL', () => {
       ['SELECT * FROM users WHERE deleted_at IS NULL AND $1 AND $2', 'SELECT * FROM "Post" WHERE title = $1', 'SELECT * FROM profiles WHERE bio = $1'],
     ],
     ['await prisma.post.findMany({ where: { author: { email } } })', ['SELECT * FROM "Post" WHERE $1', 'SELECT * FROM users WHERE email = $1']],
-    ['await prisma.user.findMany({ where: { posts: { none: { title } }, NOT: { posts: { some: {} } } } })', ['SELECT * FROM users WHERE $1 AND NOT ($2)']],
+    [
+      // `none` and a negated `some` examine the related rows too: a soft-deleted post still counts
+      'await prisma.user.findMany({ where: { posts: { none: { title } }, NOT: { posts: { some: {} } } } })',
+      ['SELECT * FROM users WHERE $1 AND NOT ($2)', 'SELECT * FROM "Post" WHERE title = $1', 'SELECT * FROM "Post"'],
+    ],
+    [
+      // `every: X` examines the related rows that are not X
+      'await prisma.user.findMany({ where: { posts: { every: { OR: [{ deletedAt: { not: null } }, { title }] } } } })',
+      ['SELECT * FROM users WHERE $1', 'SELECT * FROM "Post" WHERE NOT (("deletedAt" IS NOT NULL OR title = $1))'],
+    ],
+    ['await prisma.user.findMany({ where: { posts: { every: {} } } })', ['SELECT * FROM users WHERE $1']],
+    [
+      // a to-one include whose rows the parent's where already constrains
+      'await prisma.post.findMany({ where: { author: { deletedAt: null } }, include: { author: true } })',
+      ['SELECT * FROM "Post" WHERE $1', 'SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM users WHERE id = ANY($1) AND deleted_at IS NULL'],
+    ],
+    [
+      'await prisma.user.findMany({ where: { AND: [{ profile: { is: { deletedAt: null } } }], posts: { every: { deletedAt: null } } }, include: { profile: true, posts: true } })',
+      [
+        'SELECT * FROM users WHERE $1 AND $2',
+        'SELECT * FROM profiles WHERE deleted_at IS NULL',
+        'SELECT * FROM "Post" WHERE NOT ("deletedAt" IS NULL)',
+        'SELECT * FROM profiles WHERE user_id = ANY($1) AND deleted_at IS NULL',
+        'SELECT * FROM "Post" WHERE author_id = ANY($1) AND "deletedAt" IS NULL',
+      ],
+    ],
+    [
+      // `some` constrains one related row, not the ones the include loads
+      'await prisma.user.findMany({ where: { posts: { some: { deletedAt: null } } }, include: { posts: true } })',
+      ['SELECT * FROM users WHERE $1', 'SELECT * FROM "Post" WHERE "deletedAt" IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)'],
+    ],
+    [
+      // `_count` reads the related table
+      'await prisma.user.findMany({ where: { deletedAt: null }, include: { _count: { select: { posts: true, tags: { where: { label } } } } } })',
+      ['SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)', 'SELECT * FROM tags WHERE owner_id = ANY($1) AND label = $2'],
+    ],
+    [
+      'await prisma.user.findFirst({ where: { deletedAt: null }, select: { _count: true } })',
+      ['SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)', 'SELECT * FROM tags WHERE owner_id = ANY($1)'],
+    ],
+    [
+      // conditional spreads: every branch is a path
+      'await prisma.user.findMany({ where: { deletedAt: null, ...(q ? { email: { contains: q } } : {}) } })',
+      ['SELECT * FROM users WHERE deleted_at IS NULL AND ((email LIKE $1) OR TRUE)'],
+    ],
+    [
+      'await prisma.user.findMany({ where: { ...(mine ? { id: me, deletedAt: null } : { deletedAt: null }), email } })',
+      ['SELECT * FROM users WHERE ((id = $1 AND deleted_at IS NULL) OR (deleted_at IS NULL)) AND email = $2'],
+    ],
+    ['await prisma.user.findMany({ where: { ...(q && { email: q }) } })', ['SELECT * FROM users WHERE ((email = $1) OR TRUE)']],
+    ['await prisma.user.findMany({ where: { email, ...(all ? {} : undefined) } })', ['SELECT * FROM users WHERE email = $1']],
     ['const where = { email, deletedAt: null };\nawait prisma.user.findMany({ where })', ['SELECT * FROM users WHERE email = $1 AND deleted_at IS NULL']],
     ['const args = { where: { email } };\nawait prisma.user.findMany(args)', ['SELECT * FROM users WHERE email = $1']],
   ])('%s', (code, expected) => {
@@ -233,6 +284,9 @@ describe('Prisma client: synthesized SQL', () => {
     ['an unknown field (a compound unique)', 'await prisma.user.findUnique({ where: { email_name: { email, name } } })', 'SELECT * FROM users WHERE $1'],
     ['a NOT with nothing inside', 'await prisma.user.findMany({ where: { NOT: {} } })', 'SELECT * FROM users WHERE $1'],
     ['an OR held in a variable', 'await prisma.user.findMany({ where: { OR: branches } })', 'SELECT * FROM users WHERE $1'],
+    ['a filter toggled by a conditional spread', 'await prisma.user.findMany({ where: { ...(withDeleted ? {} : { deletedAt: null }) } })', 'SELECT * FROM users WHERE $1'],
+    ['a spread of something else', 'await prisma.user.findMany({ where: { ...(cond ? filters : {}) } })', 'SELECT * FROM users WHERE $1'],
+    ['a key a conditional spread may replace', 'await prisma.user.findMany({ where: { email, ...(cond ? { email: other } : {}) } })', 'SELECT * FROM users WHERE $1 AND ((email = $2) OR TRUE)'],
   ])('opaque: %s', (_name, code, expected) => {
     const found = fragments(code);
     expect(found.map((f) => f.text)).toEqual([expected]);
@@ -302,6 +356,22 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     'await prisma.user.update({ where: { id }, data: { deletedAt: new Date() } });',
     // a lookup by id, with allowLookupsBy
     { code: 'await prisma.user.findUnique({ where: { id } });', options: [{ allowLookupsBy: ['id'] }] },
+    // a to-one relation the parent's where constrains to live rows is loaded live
+    'await prisma.post.findMany({ where: { deletedAt: null, author: { deletedAt: null } }, include: { author: true } });',
+    'await prisma.user.findMany({ where: { deletedAt: null, profile: { is: { deletedAt: null } } }, select: { profile: true } });',
+    'await prisma.post.findMany({ where: { deletedAt: null, author: { isNot: { deletedAt: { not: null } } } }, include: { author: true } });',
+    // every post of these users is live, so the included posts are
+    'await prisma.user.findMany({ where: { deletedAt: null, posts: { every: { deletedAt: null } } }, include: { posts: true } });',
+    // relation filters with the filter inside
+    'await prisma.user.findMany({ where: { deletedAt: null, posts: { none: { deletedAt: null } } } });',
+    'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { deletedAt: null } } } });',
+    'await prisma.user.findMany({ where: { deletedAt: null, posts: { every: { OR: [{ deletedAt: { not: null } }, { title }] } } } });',
+    // _count of live children
+    'await prisma.user.findMany({ where: { deletedAt: null }, include: { _count: { select: { posts: { where: { deletedAt: null } }, tags: true } } } });',
+    // conditional spreads: the filter on every path, or toggled by a flag (unknown: `no-unchecked-query` lists it)
+    'await prisma.user.findMany({ where: { ...(mine ? { id: me, deletedAt: null } : { deletedAt: null }), email } });',
+    'await prisma.user.findMany({ where: { email, ...(withDeleted ? {} : { deletedAt: null }) } });',
+    'await prisma.user.findMany({ where: { deletedAt: null, ...(q ? { email: { contains: q } } : {}) } });',
     // turned off (a client extension filters soft-deleted rows globally)
     {
       code: 'await prisma.user.findMany({ where: { email } });',
@@ -349,9 +419,61 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
       errors: [{ messageId: 'missing', line: 2, column: 14, endColumn: 18 }],
     },
     {
+      // `some` constrains one of the user's posts, not the ones the include loads
+      code: 'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { deletedAt: null } } }, include: { posts: true } });',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 107, endColumn: 112 }],
+    },
+    {
+      // the parent constrains the author under OR only: not every loaded author is live
+      code: 'await prisma.post.findMany({ where: { deletedAt: null, OR: [{ author: { deletedAt: null } }, { title }] }, include: { author: true } });',
+      errors: [{ messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, column: 119, endColumn: 125 }],
+    },
+    {
+      // "users without posts" leaves out a user whose only post was deleted
+      code: 'await prisma.user.findMany({ where: { deletedAt: null, posts: { none: {} } } });',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 56, endColumn: 61 }],
+    },
+    {
+      code: 'await prisma.user.findMany({ where: { deletedAt: null, NOT: { posts: { some: { title } } } } });',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 63, endColumn: 68 }],
+    },
+    {
+      // "users whose every post is published": a deleted draft still excludes them
+      code: 'await prisma.user.findMany({ where: { deletedAt: null, posts: { every: { title } } } });',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 56, endColumn: 61 }],
+    },
+    {
+      // deleted posts are counted
+      code: 'await prisma.user.findMany({ where: { deletedAt: null }, include: { _count: { select: { posts: true } } } });',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 89, endColumn: 94 }],
+    },
+    {
+      code: 'await prisma.user.findMany({ where: { deletedAt: null }, select: { id: true, _count: true } });',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 78, endColumn: 84 }],
+    },
+    {
+      // no path of the conditional spread filters
+      code: 'await prisma.user.findMany({ where: { ...(q ? { email: { contains: q } } : {}) } });',
+      errors: [{ messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, column: 14, endColumn: 18 }],
+    },
+    {
       // one const include used by two queries: the same squiggle once, not twice
       code: 'const withPosts = { posts: true };\nawait prisma.user.findMany({ where: { deletedAt: null }, include: withPosts });\nawait prisma.user.findFirst({ where: { deletedAt: null, email }, include: withPosts });',
       errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, line: 1, column: 21, endColumn: 26 }],
+    },
+  ],
+});
+
+tsRuleTester(PRISMA_ONLY).run('no-unchecked-query (Prisma client)', uncheckedRule as never, {
+  valid: [
+    'await prisma.user.findMany({ where: { ...(mine ? { id: me, deletedAt: null } : { deletedAt: null }), email } });',
+    'await prisma.user.findMany({ where: { deletedAt: null, ...(q ? { email: { contains: q } } : {}) } });',
+  ],
+  invalid: [
+    {
+      // a filter toggled by a flag is not guessed: it is listed as unchecked, not passed silently
+      code: 'await prisma.user.findMany({ where: { email, ...(withDeleted ? {} : { deletedAt: null }) } });',
+      errors: [{ messageId: 'unknownFilter', data: { table: 'users' } }],
     },
   ],
 });

@@ -11,8 +11,14 @@
  * - Each relation loaded by `include` / `select` (`posts: true`, `posts: { where }`) is its own query in Prisma,
  *   and its own read here: `SELECT * FROM "Post" WHERE "authorId" = ANY($1) AND <nested where>`, squiggled at the
  *   `posts` key. Soft-deleted children leak through includes more often than anywhere else.
- * - A positive relation filter (`posts: { some: {…} }`, `author: { is: {…} }`) reads the related table too: its
- *   nested where is checked as a read of that table. In the outer predicate it is a condition on other rows.
+ * - `_count` of a relation (`_count: { select: { posts: true } }`, `_count: true`) reads the related table the same way.
+ * - A condition the parent's where puts on every related row (`author: { deletedAt: null }`, `posts: { every: … }`)
+ *   is part of the include's read of that relation: Prisma loads the related rows of the rows returned.
+ * - A list relation filter (`some` / `none` / `every`, at any polarity) and a positive to-one one (`author: { is }`)
+ *   read the related table too: the rows they examine (`NOT X` for `every: X`) are a read of that table. In the
+ *   outer predicate it is a condition on other rows.
+ * - A conditional spread of object literals (`...(q ? { email: q } : {})`) is an OR of its branches, unless only
+ *   some branches mention the soft-delete column (a switch: unknown).
  *
  * Whatever cannot be seen into — a `where` held in a variable that is not a `const` object literal of this file, a
  * spread, a computed key, an operator we do not model — becomes an opaque placeholder: the verdict is unknown,
@@ -29,6 +35,7 @@ import { scanProgram, type ProgramScan } from './program.js';
 import { prismaCallFilter } from './prisma-filter.js';
 import { clientsOf } from './clients.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
+import { DEFAULT_COLUMNS } from '../settings.js';
 
 type Node = TSESTree.Node;
 
@@ -50,6 +57,10 @@ interface Task {
   args: Node | null;
   /** A bare `where` (a relation filter's nested where), instead of `args`. */
   where?: Node;
+  /** Read the rows the bare `where` does NOT match (`every: {…}` examines the related rows outside it). */
+  negate?: boolean;
+  /** What the parent query's `where` already requires of these related rows (see `relationConstraints`). */
+  constraints?: Constraint[];
   /** Columns of the related table Prisma matches against the parent rows' keys. */
   key: string[];
 }
@@ -80,6 +91,15 @@ function joinKey(models: ReadonlyMap<string, PrismaModel>, model: PrismaModel, f
   return columns.every((c): c is string => c !== undefined) ? columns : [];
 }
 
+/**
+ * A condition the parent's `where` puts on every related row an include loads: `author: { deletedAt: null }` (or
+ * `is`) on a to-one relation, `every: {…}` on a list; `isNot` / `none` require the opposite of their where.
+ */
+interface Constraint {
+  where: Node;
+  negate: boolean;
+}
+
 /** A conjunction being built: an empty list is TRUE. */
 type Conds = Text[];
 
@@ -90,6 +110,7 @@ class Lowerer {
   constructor(
     private readonly consts: ReadonlyMap<string, Node>,
     private readonly models: ReadonlyMap<string, PrismaModel>,
+    private readonly softColumns: readonly string[] = DEFAULT_COLUMNS,
   ) {}
 
   /** An object literal for `node`, following a `const` of this file; null when it is not one we can see. */
@@ -161,11 +182,21 @@ class Lowerer {
     for (const column of task.key) {
       conds.push(new Text().add(this.column(column, task.name)).syn(' = ANY(', at).add(this.param(at)).syn(')', at));
     }
-    if (task.where) conds.push(...this.where(task.where, task.model, true));
-    else if (task.args) {
+    for (const constraint of task.constraints ?? []) conds.push(...this.required(constraint, task.model));
+    if (task.where) {
+      if (!task.negate) conds.push(...this.where(task.where, task.model, true));
+      else {
+        // `every: { X }` examines the related rows that are not X: none of them may exist
+        const inner = this.where(task.where, task.model, false);
+        if (inner.length === 0) return null; // `every: {}`: no row is examined
+        conds.push(new Text().syn('NOT ', at).add(this.group(inner, 'AND', at, true)));
+      }
+    } else if (task.args) {
       const args = this.object(task.args);
       if (!args) conds.push(this.opaque(task.args.range[0]));
       else {
+        const where = args.properties.find((p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && keyName(p) === 'where');
+        const constraints = where ? this.relationConstraints(where.value as Node, task.model) : new Map<string, Constraint[]>();
         for (const property of args.properties) {
           if (property.type !== AST_NODE_TYPES.Property) {
             conds.push(this.opaque(property.range[0])); // `...args`: a where we cannot see
@@ -173,7 +204,7 @@ class Lowerer {
           }
           const key = keyName(property);
           if (key === 'where') conds.push(...this.where(property.value as Node, task.model, true));
-          else if (key === 'include' || key === 'select') this.includes(property.value as Node, task.model);
+          else if (key === 'include' || key === 'select') this.includes(property.value as Node, task.model, constraints);
           else if (key === null) conds.push(this.opaque(property.range[0]));
         }
       }
@@ -191,24 +222,179 @@ class Lowerer {
   }
 
   /** `include: { posts: true, author: { where } }` / `select: { …, posts: true }`: one more read per relation. */
-  private includes(node: Node, model: PrismaModel): void {
+  private includes(node: Node, model: PrismaModel, constraints: ReadonlyMap<string, Constraint[]>): void {
     const object = this.object(node);
     if (!object) return; // which relations a variable loads is unknown: nothing to check
     for (const property of object.properties) {
       if (property.type !== AST_NODE_TYPES.Property) continue;
       const key = keyName(property);
+      const value = property.value as Node;
+      if (key === '_count') {
+        this.counts(property, model, constraints);
+        continue;
+      }
       const field = key === null ? undefined : model.fields.get(key);
       const related = field?.relation ? this.models.get(field.relation) : undefined;
       if (!field || !related || key === null) continue;
-      const value = property.value as Node;
       if (isLiteral(value, false) || isUndefined(value)) continue;
       this.tasks.push({
         model: related,
         name: keyRange(property),
         args: isLiteral(value, true) ? null : value,
         key: joinKey(this.models, model, key, field),
+        constraints: constraints.get(key),
       });
     }
+  }
+
+  /**
+   * `_count: true` counts every list relation; `_count: { select: { posts: true, tags: { where } } }` the ones named.
+   * Each count reads the related table (deleted children are counted unless filtered): a read of its own, squiggled
+   * at the relation's key (or at `_count` for `true`).
+   */
+  private counts(property: TSESTree.Property, model: PrismaModel, constraints: ReadonlyMap<string, Constraint[]>): void {
+    const value = property.value as Node;
+    const push = (fieldName: string, name: [number, number], where: Node | undefined): void => {
+      const field = model.fields.get(fieldName);
+      const related = field?.relation && field.list ? this.models.get(field.relation) : undefined;
+      if (!field || !related) return;
+      this.tasks.push({
+        model: related,
+        name,
+        args: null,
+        where,
+        key: joinKey(this.models, model, fieldName, field),
+        constraints: constraints.get(fieldName),
+      });
+    };
+    if (isLiteral(value, true)) {
+      for (const [name, field] of model.fields) if (field.list) push(name, keyRange(property), undefined);
+      return;
+    }
+    const select = this.object(value)?.properties.find((p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && keyName(p) === 'select');
+    const relations = select ? this.object(select.value as Node) : null;
+    for (const relation of relations?.properties ?? []) {
+      if (relation.type !== AST_NODE_TYPES.Property) continue;
+      const name = keyName(relation);
+      const v = relation.value as Node;
+      if (name === null || isLiteral(v, false) || isUndefined(v)) continue;
+      let where: Node | undefined;
+      if (!isLiteral(v, true)) {
+        const options = this.object(v);
+        const w = options?.properties.find((p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && keyName(p) === 'where');
+        where = w ? (w.value as Node) : options ? undefined : v; // a variable: its where is unknown (opaque)
+      }
+      push(name, keyRange(relation), where);
+    }
+  }
+
+  /**
+   * What the parent `where` requires of the related rows of each relation, read from its top-level conjuncts (and
+   * `AND`): `author: { deletedAt: null }` / `author: { is: {…} }` on a to-one relation, and `every: {…}` on a list,
+   * hold for every related row an include of that relation loads; `isNot: {…}` / `none: {…}` hold their negation.
+   * `some` does not (other related rows are loaded too), nor anything under `OR` / `NOT`.
+   */
+  private relationConstraints(node: Node, model: PrismaModel, depth = 0): Map<string, Constraint[]> {
+    const out = new Map<string, Constraint[]>();
+    const object = depth < 8 ? this.object(node) : null;
+    if (!object) return out;
+    const add = (name: string, where: Node, negate: boolean): void => {
+      if (isLiteral(where, null) || isUndefined(where) || !this.object(where)) return;
+      out.set(name, [...(out.get(name) ?? []), { where, negate }]);
+    };
+    for (const [index, property] of object.properties.entries()) {
+      if (property.type !== AST_NODE_TYPES.Property || this.replacedLater(object, index)) continue;
+      const key = keyName(property);
+      const value = property.value as Node;
+      if (key === 'AND') {
+        const v = unwrap(value);
+        const items = v.type === AST_NODE_TYPES.ArrayExpression ? v.elements : [v];
+        for (const item of items) {
+          if (!item || item.type === AST_NODE_TYPES.SpreadElement) continue;
+          for (const [name, list] of this.relationConstraints(item, model, depth + 1)) out.set(name, [...(out.get(name) ?? []), ...list]);
+        }
+        continue;
+      }
+      const field = key === null ? undefined : model.fields.get(key);
+      if (!field?.relation || key === null) continue;
+      const filter = this.object(value);
+      if (!filter) continue;
+      const keys = filter.properties.map((p) => (p.type === AST_NODE_TYPES.Property ? keyName(p) : null));
+      const wrapped = field.list || keys.some((k) => k === 'is' || k === 'isNot');
+      if (!wrapped) {
+        add(key, value, false); // to-one shorthand
+        continue;
+      }
+      for (const p of filter.properties) {
+        if (p.type !== AST_NODE_TYPES.Property) continue;
+        const k = keyName(p);
+        if (k === (field.list ? 'every' : 'is')) add(key, p.value as Node, false);
+        else if (k === (field.list ? 'none' : 'isNot')) add(key, p.value as Node, true);
+      }
+    }
+    return out;
+  }
+
+  /** A parent's requirement on the related rows, as conjuncts of their read. */
+  private required(constraint: Constraint, model: PrismaModel): Conds {
+    const inner = this.where(constraint.where, model, !constraint.negate);
+    if (!constraint.negate || inner.length === 0) return inner;
+    const at = constraint.where.range[0];
+    return [new Text().syn('NOT ', at).add(this.group(inner, 'AND', at, true))];
+  }
+
+  /** Can a spread after `index` replace that property? (Any spread we cannot see into can.) */
+  private replacedLater(object: TSESTree.ObjectExpression, index: number): boolean {
+    const property = object.properties[index]!;
+    const key = property.type === AST_NODE_TYPES.Property ? keyName(property) : null;
+    for (const later of object.properties.slice(index + 1)) {
+      if (later.type !== AST_NODE_TYPES.SpreadElement) continue;
+      const branches = this.spreadBranches(later);
+      if (!branches || key === null) return true;
+      if (branches.some((b) => b.properties.some((p) => p.type !== AST_NODE_TYPES.Property || keyName(p) === null || keyName(p) === key))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The objects a conditional spread may add: `...(cond ? { a } : {})`, `...(cond && { a })`; a branch that adds
+   * nothing (`{}`, `undefined`, `null`, `false`) is an empty object. Null when a branch cannot be seen into.
+   */
+  private spreadBranches(spread: TSESTree.SpreadElement): TSESTree.ObjectExpression[] | null {
+    const empty = { type: AST_NODE_TYPES.ObjectExpression, properties: [], range: spread.range } as unknown as TSESTree.ObjectExpression;
+    const branch = (node: Node, depth: number): TSESTree.ObjectExpression[] | null => {
+      const n = unwrap(node);
+      if (depth > 4) return null;
+      if (n.type === AST_NODE_TYPES.ConditionalExpression) {
+        const a = branch(n.consequent, depth + 1);
+        const b = branch(n.alternate, depth + 1);
+        return a && b ? [...a, ...b] : null;
+      }
+      if (n.type === AST_NODE_TYPES.LogicalExpression && n.operator === '&&') {
+        const a = branch(n.right, depth + 1);
+        return a ? [...a, empty] : null;
+      }
+      if (isUndefined(n) || isLiteral(n, null) || isLiteral(n, false)) return [empty];
+      const object = this.object(n);
+      return object ? [object] : null;
+    };
+    return branch(spread.argument, 0);
+  }
+
+  /** Does a `where` object mention a soft-delete field, at any depth (`deletedAt`, `AND: [{ deletedAt }]`)? */
+  private mentionsSoft(node: Node, model: PrismaModel, depth = 0): boolean {
+    const object = depth < 8 ? this.object(node) : null;
+    if (!object) return false;
+    return object.properties.some((p) => {
+      if (p.type !== AST_NODE_TYPES.Property) return false;
+      const key = keyName(p);
+      const field = key === null ? undefined : model.fields.get(key);
+      if (field && field.relation === undefined && (this.softColumns.includes(field.column) || this.softColumns.includes(key!))) return true;
+      if (key !== 'AND' && key !== 'OR' && key !== 'NOT') return false;
+      const v = unwrap(p.value as Node);
+      const items = v.type === AST_NODE_TYPES.ArrayExpression ? v.elements : [v];
+      return items.some((item) => item !== null && item.type !== AST_NODE_TYPES.SpreadElement && this.mentionsSoft(item, model, depth + 1));
+    });
   }
 
   /** A `where` as conjuncts (empty: no condition). `positive`: not under NOT (relation filters read rows then). */
@@ -217,10 +403,13 @@ class Lowerer {
     const object = this.object(node);
     if (!object) return [this.opaque(node.range[0])];
     const conds: Conds = [];
-    // A spread may replace any key written before it: those keys are unknown (and start no relation read).
-    const lastSpread = object.properties.map((p) => p.type).lastIndexOf(AST_NODE_TYPES.SpreadElement);
     for (const [index, property] of object.properties.entries()) {
-      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init' || index < lastSpread) {
+      // A spread may replace a key written before it: that key is unknown (and starts no relation read).
+      if (property.type === AST_NODE_TYPES.SpreadElement && !this.replacedLater(object, index)) {
+        conds.push(...this.conditionalSpread(property, model, positive));
+        continue;
+      }
+      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init' || this.replacedLater(object, index)) {
         conds.push(this.opaque(property.range[0]));
         continue;
       }
@@ -249,14 +438,35 @@ class Lowerer {
     return conds;
   }
 
-  private group(conds: Conds, bool: 'AND' | 'OR', at: number): Text {
-    if (conds.length === 1) return conds[0]!;
+  private group(conds: Conds, bool: 'AND' | 'OR', at: number, parens = false): Text {
+    if (conds.length === 1 && !parens) return conds[0]!;
+    if (conds.length === 1) return new Text().syn('(', at).add(conds[0]!).syn(')', at);
     const out = new Text().syn('(', at);
     conds.forEach((c, k) => {
       if (k > 0) out.syn(` ${bool} `, at);
       out.add(c);
     });
     return out.syn(')', at);
+  }
+
+  /**
+   * `...(cond ? { deletedAt: null } : {})`: every branch is a path the query can take. When the branches agree on
+   * the soft-delete column — none mentions it, or each does — they are one OR and the checks decide (a filter on
+   * every path is a filter; on none, it is missing). When only some branches mention it, the filter is toggled by
+   * a flag (usually a deliberate "with deleted" option): unknown, reported by `no-unchecked-query`, never guessed.
+   */
+  private conditionalSpread(spread: TSESTree.SpreadElement, model: PrismaModel, positive: boolean): Conds {
+    const at = spread.range[0];
+    const branches = this.spreadBranches(spread);
+    if (!branches) return [this.opaque(at)];
+    const soft = branches.map((b) => this.mentionsSoft(b, model));
+    if (soft.some((m) => m !== soft[0])) return [this.opaque(at)];
+    const lowered = branches.map((b) => {
+      const inner = this.where(b, model, positive);
+      return inner.length === 0 ? new Text().syn('TRUE', b.range[0]) : this.group(inner, 'AND', b.range[0], true);
+    });
+    if (lowered.every((t) => t.text === 'TRUE')) return [];
+    return [this.group(lowered, 'OR', at, true)];
   }
 
   private logical(key: 'AND' | 'OR' | 'NOT', value: Node, model: PrismaModel, positive: boolean, at: number): Conds {
@@ -347,18 +557,29 @@ class Lowerer {
     const cond = this.param(keyRange(property)[0]);
     const related = field.relation ? this.models.get(field.relation) : undefined;
     const object = this.object(property.value as Node);
-    if (!related || !object || !positive) return [cond];
+    if (!related || !object) return [cond];
     const keys = object.properties.map((p) => (p.type === AST_NODE_TYPES.Property ? keyName(p) : null));
-    const filterKeys = field.list ? ['some', 'every', 'none'] : ['is', 'isNot'];
-    const wrapped = keys.some((k) => k !== null && filterKeys.includes(k));
+    if (field.list) {
+      // `some` / `none` test whether a related row matches, `every` whether one does not: a soft-deleted child
+      // counts in either, whatever the polarity of the filter (`none: {}` is "has no posts", deleted ones included).
+      for (const p of object.properties) {
+        if (p.type !== AST_NODE_TYPES.Property) continue;
+        const k = keyName(p);
+        const v = p.value as Node;
+        if ((k !== 'some' && k !== 'none' && k !== 'every') || isLiteral(v, null) || isUndefined(v)) continue;
+        this.tasks.push({ model: related, name: keyRange(property), args: null, where: v, negate: k === 'every', key: [] });
+      }
+      return [cond];
+    }
+    if (!positive) return [cond];
+    const wrapped = keys.some((k) => k === 'is' || k === 'isNot');
     const nested: Node[] = [];
     if (wrapped) {
       for (const p of object.properties) {
         if (p.type !== AST_NODE_TYPES.Property) continue;
-        const k = keyName(p);
-        if ((k === 'some' || k === 'is') && !isLiteral(p.value as Node, null)) nested.push(p.value as Node);
+        if (keyName(p) === 'is' && !isLiteral(p.value as Node, null)) nested.push(p.value as Node);
       }
-    } else if (!field.list && keys.length > 0) {
+    } else if (keys.length > 0) {
       nested.push(object); // to-one shorthand: `author: { email }`
     }
     for (const where of nested) this.tasks.push({ model: related, name: keyRange(property), args: null, where, key: [] });
@@ -385,7 +606,11 @@ export function extractPrismaClient(
 }
 
 /** `extractPrismaClient` over the one walk of the file. */
-export function prismaClientFromScan(scan: ProgramScan, models: ReadonlyMap<string, PrismaModel> | undefined): SqlFragment[] {
+export function prismaClientFromScan(
+  scan: ProgramScan,
+  models: ReadonlyMap<string, PrismaModel> | undefined,
+  softColumns: readonly string[] = DEFAULT_COLUMNS,
+): SqlFragment[] {
   if (!models || models.size === 0) return [];
   const delegates = new Map<string, PrismaModel>();
   for (const model of models.values()) delegates.set(delegateName(model.name), model);
@@ -393,7 +618,7 @@ export function prismaClientFromScan(scan: ProgramScan, models: ReadonlyMap<stri
   const { calls, consts } = scan;
   const clients = clientsOf(scan);
 
-  const lowerer = new Lowerer(consts, models);
+  const lowerer = new Lowerer(consts, models, softColumns);
   const fragments: SqlFragment[] = [];
   for (const call of calls) {
     try {
