@@ -36,6 +36,7 @@ import { prismaCallFilter } from './prisma-filter.js';
 import { clientsOf } from './clients.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 import { DEFAULT_COLUMNS } from '../settings.js';
+import { ClientFilters, filteredBy } from './prisma-extensions.js';
 
 type Node = TSESTree.Node;
 
@@ -63,6 +64,8 @@ interface Task {
   constraints?: Constraint[];
   /** Columns of the related table Prisma matches against the parent rows' keys. */
   key: string[];
+  /** The client adds the soft-delete condition to this read itself (a query extension or middleware). */
+  global?: 'null' | 'false' | null;
 }
 
 /**
@@ -161,8 +164,8 @@ class Lowerer {
   }
 
   /** Every read a client call makes; the first is the call's own. */
-  lowerCall(model: PrismaModel, delegate: [number, number], args: Node | null): SqlFragment[] {
-    this.tasks = [{ model, name: delegate, args, key: [] }];
+  lowerCall(model: PrismaModel, delegate: [number, number], args: Node | null, global: 'null' | 'false' | null = null): SqlFragment[] {
+    this.tasks = [{ model, name: delegate, args, key: [], global }];
     const out: SqlFragment[] = [];
     for (let i = 0; i < this.tasks.length && i < 64; i++) {
       try {
@@ -183,6 +186,7 @@ class Lowerer {
       conds.push(new Text().add(this.column(column, task.name)).syn(' = ANY(', at).add(this.param(at)).syn(')', at));
     }
     for (const constraint of task.constraints ?? []) conds.push(...this.required(constraint, task.model));
+    if (task.global) conds.push(...this.globalFilter(task));
     if (task.where) {
       if (!task.negate) conds.push(...this.where(task.where, task.model, true));
       else {
@@ -333,6 +337,20 @@ class Lowerer {
       }
     }
     return out;
+  }
+
+  /**
+   * The condition a client extension adds to the call's own read (`deletedAt: null`), unless the call's `where`
+   * names the soft-delete field itself (a trash view through the same client decides for itself).
+   */
+  private globalFilter(task: Task): Conds {
+    const args = task.args ? this.object(task.args) : null;
+    const where = args?.properties.find((p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && keyName(p) === 'where');
+    if (where && this.mentionsSoft(where.value as Node, task.model)) return [];
+    const field = [...task.model.fields.entries()].find(([name, f]) => f.relation === undefined && (this.softColumns.includes(f.column) || this.softColumns.includes(name)));
+    if (!field) return [];
+    const at = task.name[0];
+    return [this.column(field[1].column, task.name).syn(task.global === 'false' ? ' = false' : ' IS NULL', at)];
   }
 
   /** A parent's requirement on the related rows, as conjuncts of their read. */
@@ -610,6 +628,7 @@ export function prismaClientFromScan(
   scan: ProgramScan,
   models: ReadonlyMap<string, PrismaModel> | undefined,
   softColumns: readonly string[] = DEFAULT_COLUMNS,
+  filename?: string,
 ): SqlFragment[] {
   if (!models || models.size === 0) return [];
   const delegates = new Map<string, PrismaModel>();
@@ -620,6 +639,7 @@ export function prismaClientFromScan(
 
   const lowerer = new Lowerer(consts, models, softColumns);
   const fragments: SqlFragment[] = [];
+  let filters: ClientFilters | undefined;
   for (const call of calls) {
     try {
       const callee = unwrap(call.callee);
@@ -634,7 +654,9 @@ export function prismaClientFromScan(
       const arg = call.arguments[0];
       if (arg?.type === AST_NODE_TYPES.SpreadElement) continue;
       const range = delegate.property.range as [number, number];
-      const lowered = lowerer.lowerCall(model, range, arg ?? null);
+      filters ??= new ClientFilters(scan, filename, models, softNames(models, softColumns));
+      const global = filteredBy(filters.of(delegate.object), model.name, op);
+      const lowered = lowerer.lowerCall(model, range, arg ?? null, global);
       for (const fragment of lowered) fragment.codeFilter = (at, request) => prismaCallFilter(call, range, model, models, at, request);
       fragments.push(...lowered);
     } catch {
@@ -642,4 +664,13 @@ export function prismaClientFromScan(
     }
   }
   return fragments;
+}
+
+/** Names of the soft-delete fields of the models (and the soft-delete column names themselves). */
+function softNames(models: ReadonlyMap<string, PrismaModel>, softColumns: readonly string[]): Set<string> {
+  const out = new Set(softColumns);
+  for (const model of models.values()) {
+    for (const [name, field] of model.fields) if (field.relation === undefined && softColumns.includes(field.column)) out.add(name);
+  }
+  return out;
 }

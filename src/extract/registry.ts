@@ -43,7 +43,7 @@ export const prismaClient: FrontEnd = {
   id: 'prisma-client',
   appliesTo: (context) =>
     context.language === 'program' && context.settings.prismaClient && (context.schema.prismaModels?.size ?? 0) > 0,
-  extract: (file, context) => (file.scan ? prismaClientFromScan(file.scan, context.schema.prismaModels, softDeleteColumns(context)) : []),
+  extract: (file, context) => (file.scan ? prismaClientFromScan(file.scan, context.schema.prismaModels, softDeleteColumns(context), context.filename) : []),
 };
 
 /** drizzle query-builder and relational reads, against the project's drizzle tables. */
