@@ -9,6 +9,8 @@ export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean;
 export type MessageIds =
   | ReportedVerdict
   | 'missingVia'
+  | 'antiJoin'
+  | 'antiJoinWhere'
   | 'missingDisplacing'
   | 'returning'
   | 'parseError'
@@ -73,6 +75,10 @@ export default createRule<Options, MessageIds>({
         'RETURNING hands the rows this statement touches in `{{table}}`{{alias}} back to the application, soft-deleted ones included: its WHERE lacks `{{filter}}`.',
       missingVia:
         '`{{table}}`{{alias}} is read without `{{filter}}`, and its rows reach the result through `{{via}}` unfiltered: soft-deleted rows leak.',
+      antiJoin:
+        '`{{table}}`{{alias}} is the side of an anti-join that must have no match (WHERE keeps the rows without one), and its ON lacks `{{filter}}`: a soft-deleted row still counts as a match, so rows whose only match was deleted are left out. Put `{{filter}}` in the join\'s ON, not in WHERE.',
+      antiJoinWhere:
+        '`{{table}}`{{alias}} is the side of an anti-join that must have no match (WHERE keeps the rows without one): `{{filter}}` in WHERE changes nothing there, and a soft-deleted row still counts as a match. Move `{{filter}}` into the join\'s ON.',
       'or-defeated':
         'The filter `{{filter}}` on `{{table}}`{{alias}} sits inside an OR whose other branch lets soft-deleted rows through. Put it outside the OR: `(… OR …) AND {{filter}}`.',
       'outer-where':
@@ -99,9 +105,11 @@ export default createRule<Options, MessageIds>({
         for (const f of findings) {
           if (f.verdict === 'missing' && f.pinnedColumns.some((c) => lookupColumns.has(c))) continue;
           const useVia = f.verdict === 'missing' && f.via !== null;
-          const messageId =
-            f.verdict === 'missing' && f.returning ? 'returning' : f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
-          const suggestion = f.verdict === 'outer-where' ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';
+          const antiJoin = f.antiJoin && (f.verdict === 'missing' || f.verdict === 'outer-where');
+          const messageId = antiJoin
+            ? f.verdict === 'missing' ? 'antiJoin' : 'antiJoinWhere'
+            : f.verdict === 'missing' && f.returning ? 'returning' : f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
+          const suggestion = f.verdict === 'outer-where' || antiJoin ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';
           const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '', effect: NEVER_EFFECT[f.neverIn ?? 'conjunct'] };
           report({
             loc: locOf(context, f.fragment, f.start, f.end),

@@ -62,6 +62,11 @@ export interface ReadFinding {
    * of an OR matches nothing (the other branches decide alone); in an outer join's ON the join never matches.
    */
   neverIn: 'conjunct' | 'or' | 'outer-on' | null;
+  /**
+   * The reference is the nullable side of a LEFT/RIGHT JOIN that WHERE turns into an anti-join (`WHERE o.id IS
+   * NULL`: rows without a match): a soft-deleted match still counts as a match, so the filter belongs in ON.
+   */
+  antiJoin: boolean;
 }
 
 export interface AnalysisContext {
@@ -73,6 +78,8 @@ interface Origin {
   ref: TableRef;
   scope: Scope;
   requirement: Requirement;
+  /** The relation's primary key, when known (an anti-join tests it for NULL). */
+  primaryKey?: readonly string[];
 }
 
 interface Pending {
@@ -223,7 +230,7 @@ export class ReadAnalyzer {
       const isView = !!relation && relation.kind !== 'table';
       return this.requirementsOfRelation(ref.schema, ref.name, relation).map((requirement) => ({
         requirement,
-        origin: { ref, scope, requirement },
+        origin: { ref, scope, requirement, primaryKey: relation?.kind === 'table' ? relation.primaryKey : undefined },
         via: isView ? ref.name : null,
       }));
     }
@@ -478,6 +485,7 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     displacing: false,
     returning: false,
     neverIn: verdict === 'never-true' ? whereIsNever(ref, scope, origin.requirement) : null,
+    antiJoin: isAntiJoin(origin),
   };
 }
 
@@ -495,6 +503,25 @@ function codeFixOf(origin: Origin, qualifier: string | null): CodeFilter | null 
   if (p.kind === 'null-test' && p.isNull) request = { column: p.column.name, qualifier, test: 'is-null' };
   else if (p.kind === 'bool-test' && !p.value) request = { column: p.column.name, qualifier, test: 'is-false' };
   return request ? fragment.codeFilter(fragment.toSource(ref.span.start), request) : null;
+}
+
+/**
+ * `LEFT JOIN orders o ON o.user_id = u.id … WHERE o.id IS NULL`: WHERE keeps only the rows without a match, by
+ * testing a column of the nullable side that a match never leaves NULL (its primary key, or a column its ON
+ * compares with `=`).
+ */
+function isAntiJoin(origin: Origin): boolean {
+  const { ref, scope, requirement } = origin;
+  if (!ref.nullable || ref.fullJoin) return false;
+  const bound = (c: { qualifier: string | null }) => c.qualifier === ref.exposed;
+  const matched = new Set(origin.primaryKey ?? []);
+  for (const a of ref.on.flatMap((p) => atoms(p))) {
+    if (a.kind === 'column-eq') for (const c of [a.left, a.right]) if (bound(c)) matched.add(c.name);
+    if (a.kind === 'compare' && a.op === '=' && bound(a.column)) matched.add(a.column.name);
+  }
+  return conjuncts(scope.where).some(
+    (c) => c.kind === 'null-test' && c.isNull && bound(c.column) && matched.has(c.column.name) && !requirement.columns.includes(c.column.name),
+  );
 }
 
 /** The edits that fix a finding, when a safe one exists. SQL synthesized from builder code cannot be edited. */
