@@ -63,7 +63,7 @@ interface SoftDeletePlugin {
   meta: { name: string; version: string; namespace: string };
   rules: typeof rules;
   languages: { sql: typeof sqlLanguage };
-  configs: { recommended: RecommendedConfig; strict: RecommendedConfig };
+  configs: { recommended: RecommendedConfig; strict: RecommendedConfig; tests: RecommendedConfig };
 }
 
 const plugin = {
@@ -71,7 +71,7 @@ const plugin = {
   meta: { name, version, namespace: 'soft-delete' },
   rules,
   languages: { sql: sqlLanguage },
-  configs: { recommended: [] as RecommendedConfig, strict: [] as RecommendedConfig },
+  configs: { recommended: [] as RecommendedConfig, strict: [] as RecommendedConfig, tests: [] as RecommendedConfig },
 } satisfies SoftDeletePlugin;
 
 const strictLevels = Object.fromEntries(Object.keys(rules).map((rule) => [`soft-delete/${rule}`, RECOMMENDED_LEVEL[rule as keyof typeof rules] ?? 'error'])) as Linter.RulesRecord;
@@ -110,6 +110,21 @@ plugin.configs.strict.push(
     rules: strictLevels,
   })),
 );
+
+/**
+ * Where reads are test set-up rather than product code — tests, fixtures, seeds, mocks — and most of the noise on
+ * real projects: `configs.tests`, placed after `recommended` / `strict`, turns the plugin's rules off there.
+ */
+const TEST_FILES = [
+  '**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**', '**/e2e/**',
+  '**/fixtures/**', '**/__fixtures__/**', '**/seeds/**', '**/seeders/**', '**/seed.*', '**/*.seed.*',
+];
+plugin.configs.tests.push({
+  name: 'soft-delete/tests',
+  files: TEST_FILES,
+  plugins: { 'soft-delete': plugin as unknown as ESLint.Plugin },
+  rules: Object.fromEntries(Object.keys(strictLevels).map((rule) => [rule, 'off'])),
+});
 
 export default plugin;
 export { sqlLanguage };
