@@ -53,7 +53,15 @@ prisma.$use(async (params, next) => {
 });
 `;
 
-const missing = (table: string, filter: string) => ({ messageId: 'missing', data: { table, alias: '', filter, via: '' } });
+const TAKE_TEN = 'const prisma = new PrismaClient().$extends({ query: { user: { findMany({ args, query }) { args.take = 10; return query(args); } } } });\n';
+
+const missing = (table: string, filter: string, output?: string) => ({
+  messageId: 'missing',
+  data: { table, alias: '', filter, via: '' },
+  suggestions: output === undefined ? [] : [{ messageId: 'addFilterInCode', output }],
+});
+/** `code` with `deletedAt: null` merged into the `where` of its last call (the suggestion's edit). */
+const withFilter = (code: string, where: string) => code.replace(`where: { ${where} } });`, `where: { ${where}, deletedAt: null } });`);
 
 tsRuleTester(SCHEMA).run('require-soft-delete-filter (Prisma client extensions)', rule as never, {
   valid: [
@@ -69,23 +77,42 @@ tsRuleTester(SCHEMA).run('require-soft-delete-filter (Prisma client extensions)'
   ],
   invalid: [
     // an operation the extension does not intercept
-    { code: `${EXTENDED}await prisma.user.findFirst({ where: { email } });`, errors: [missing('users', 'deleted_at IS NULL')] },
+    {
+      code: `${EXTENDED}await prisma.user.findFirst({ where: { email } });`,
+      errors: [missing('users', 'deleted_at IS NULL', withFilter(`${EXTENDED}await prisma.user.findFirst({ where: { email } });`, 'email'))],
+    },
     // a model it does not intercept
-    { code: `${MIDDLEWARE}await prisma.user.findMany({ where: { email } });`, errors: [missing('users', 'deleted_at IS NULL')] },
-    { code: `${ALL_OPERATIONS}await prisma.user.findUnique({ where: { id } });`, errors: [missing('users', 'deleted_at IS NULL')] },
+    {
+      code: `${MIDDLEWARE}await prisma.user.findMany({ where: { email } });`,
+      errors: [missing('users', 'deleted_at IS NULL', withFilter(`${MIDDLEWARE}await prisma.user.findMany({ where: { email } });`, 'email'))],
+    },
+    {
+      code: `${ALL_OPERATIONS}await prisma.user.findUnique({ where: { id } });`,
+      errors: [missing('users', 'deleted_at IS NULL', withFilter(`${ALL_OPERATIONS}await prisma.user.findUnique({ where: { id } });`, 'id'))],
+    },
     // what extensions never reach: included relations, _count, relation filters
     {
       code: `${EXTENDED}await prisma.user.findMany({ include: { posts: true, _count: { select: { posts: true } } }, where: { posts: { some: { title } } } });`,
-      errors: [missing('Post', '"deletedAt" IS NULL'), missing('Post', '"deletedAt" IS NULL'), missing('Post', '"deletedAt" IS NULL')],
+      errors: [
+        missing(
+          'Post',
+          '"deletedAt" IS NULL',
+          `${EXTENDED}await prisma.user.findMany({ include: { posts: { where: { deletedAt: null } }, _count: { select: { posts: true } } }, where: { posts: { some: { title } } } });`,
+        ),
+        missing('Post', '"deletedAt" IS NULL'),
+        missing('Post', '"deletedAt" IS NULL'),
+      ],
     },
     // an extension that adds something else
     {
-      code: `const prisma = new PrismaClient().$extends({ query: { user: { findMany({ args, query }) { args.take = 10; return query(args); } } } });
-await prisma.user.findMany({ where: { email } });`,
-      errors: [missing('users', 'deleted_at IS NULL')],
+      code: `${TAKE_TEN}await prisma.user.findMany({ where: { email } });`,
+      errors: [missing('users', 'deleted_at IS NULL', withFilter(`${TAKE_TEN}await prisma.user.findMany({ where: { email } });`, 'email'))],
     },
     // a plain client
-    { code: `const prisma = new PrismaClient();\nawait prisma.user.findMany({ where: { email } });`, errors: [missing('users', 'deleted_at IS NULL')] },
+    {
+      code: `const prisma = new PrismaClient();\nawait prisma.user.findMany({ where: { email } });`,
+      errors: [missing('users', 'deleted_at IS NULL', 'const prisma = new PrismaClient();\nawait prisma.user.findMany({ where: { email, deletedAt: null } });')],
+    },
   ],
 });
 

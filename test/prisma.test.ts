@@ -421,7 +421,20 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     {
       // `some` constrains one of the user's posts, not the ones the include loads
       code: 'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { deletedAt: null } } }, include: { posts: true } });',
-      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 107, endColumn: 112 }],
+      errors: [
+        {
+          messageId: 'missing',
+          data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' },
+          column: 107,
+          endColumn: 112,
+          suggestions: [
+            {
+              messageId: 'addFilterInCode',
+              output: 'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { deletedAt: null } } }, include: { posts: { where: { deletedAt: null } } } });',
+            },
+          ],
+        },
+      ],
     },
     {
       // the parent constrains the author under OR only: not every loaded author is live
@@ -454,7 +467,17 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     {
       // no path of the conditional spread filters
       code: 'await prisma.user.findMany({ where: { ...(q ? { email: { contains: q } } : {}) } });',
-      errors: [{ messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, column: 14, endColumn: 18 }],
+      errors: [
+        {
+          messageId: 'missing',
+          data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' },
+          column: 14,
+          endColumn: 18,
+          suggestions: [
+            { messageId: 'addFilterInCode', output: 'await prisma.user.findMany({ where: { ...(q ? { email: { contains: q } } : {}), deletedAt: null } });' },
+          ],
+        },
+      ],
     },
     {
       // one const include used by two queries: the same squiggle once, not twice
