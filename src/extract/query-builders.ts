@@ -43,7 +43,8 @@ const KNEX_NAME = /^(?:knex|db|trx|tx|k|conn|connection|database|transaction)$|(
 /** Methods of a knex instance that start a builder. */
 const KNEX_ROOT_METHODS = new Set([
   'from', 'table', 'select', 'queryBuilder', 'withSchema', 'first', 'column', 'columns', 'distinct', 'distinctOn',
-  'count', 'countDistinct', 'min', 'max', 'sum', 'sumDistinct', 'avg', 'avgDistinct', 'pluck',
+  'count', 'countDistinct', 'min', 'max', 'sum', 'sumDistinct', 'avg', 'avgDistinct', 'pluck', 'with',
+  'withMaterialized', 'withNotMaterialized',
 ]);
 const KNEX_TERMINALS = new Set(['then', 'catch', 'finally', 'asCallback', 'stream', 'pipe']);
 const KYSELY_TERMINALS = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream']);
@@ -66,7 +67,7 @@ const HARMLESS = new Set([
 /** Writes and shapes this front end does not model: the whole chain is skipped. */
 const SKIP = new Set([
   'insert', 'upsert', 'truncate', 'onConflict', 'merge', 'insertGraph', 'upsertGraph', 'relate', 'unrelate',
-  'ignore', 'into', 'with', 'withRecursive', 'withMaterialized', 'withNotMaterialized', 'clearWhere',
+  'ignore', 'into', 'withRecursive', 'clearWhere',
   'clear', 'fromRaw', 'from_', 'jsonExtract', 'jsonSet', 'jsonInsert', 'jsonRemove',
 ]);
 const KNEX_JOINS: Record<string, string> = {
@@ -143,10 +144,32 @@ class Select {
   projection: Piece[] = [];
   joins: Piece[] = [];
   where: Cond[] = [];
+  /** `WITH name AS (…)` items (`.with('name', q)`). */
+  ctes: Piece[] = [];
+  /** ` UNION ALL (SELECT …)` branches (`.union(q)`, `.unionAll([q1, q2])`). */
+  unions: Piece[] = [];
   /** A chain that ends in a write (`.del()`, `.update({…})`, kysely `deleteFrom` / `updateTable`): lowered as one. */
   write: { kind: 'delete' | 'update'; at: number; sets: Piece[] } | null = null;
   returning: Piece[] = [];
 }
+
+
+/** Set operations a chain can add branches with, and their SQL. */
+const SET_OPERATIONS: Record<string, string> = {
+  union: 'UNION', unionAll: 'UNION ALL', intersect: 'INTERSECT', intersectAll: 'INTERSECT ALL', except: 'EXCEPT', exceptAll: 'EXCEPT ALL',
+};
+
+/** A chain to lower: where it starts and the steps after it. */
+interface Chain {
+  base: Node;
+  steps: Step[];
+}
+
+/**
+ * The chain a call to a builder-returning function of the file stands for (`activeUsers().where(…)` with
+ * `function activeUsers() { return knex('users')… }`, `this.base().where(…)` with a method `base()`), or null.
+ */
+type ReturnedBuilder = (base: Node, steps: Step[]) => Chain | null;
 
 /** knex / Objection methods that make a chain a write: `.del()`, `.update({…})`, `.patch({…})`, `.increment(…)`. */
 const WRITE_METHODS = new Set([
@@ -207,10 +230,14 @@ function splitAlias(str: Str): { name: Str; alias: Str | null } {
 class Lowerer {
   private counter: PlaceholderCounter = { param: 0, ident: 0 };
 
+  /** Builder variables used as a subquery, a union branch or a CTE (`whereIn('id', q)`), with their steps there. */
+  readonly embedded = new Map<Node, Chain>();
+
   constructor(
     private readonly source: string,
     private readonly consts: ReadonlyMap<string, Node>,
     private readonly names: NameResolver = NO_NAMES,
+    private readonly returned: ReturnedBuilder = () => null,
   ) {}
 
   resetCounter(): void {
@@ -427,7 +454,10 @@ class Lowerer {
    * The builder a chain starts from: `knex('users')`, `this.knex('users')`, `knex.from(…)`, `knex.select(…)`,
    * `db.selectFrom('users')`. Returns the steps left to apply, or null when the chain is not a builder.
    */
-  root(base: Node, steps: Step[]): { flavor: Flavor; select: Select; rest: Step[]; bare: boolean } | null {
+  root(base: Node, steps: Step[], depth = 0): { flavor: Flavor; select: Select; rest: Step[]; bare: boolean } | null {
+    // a builder returned by a function or method of this file, extended and run here
+    const expanded = depth < 3 ? this.returned(base, steps) : null;
+    if (expanded) return this.root(expanded.base, expanded.steps, depth + 1);
     const select = new Select();
     if (base.type === AST_NODE_TYPES.CallExpression) {
       const callee = unwrap(base.callee);
@@ -439,6 +469,20 @@ class Lowerer {
     }
     const first = steps[0];
     if (!first) return null;
+    if (first.name === 'with' && steps.some((s) => s.name === 'selectFrom')) {
+      // kysely `db.with('name', (db) => db.selectFrom(…)).selectFrom('name')`
+      const at = steps.findIndex((s) => s.name === 'selectFrom');
+      const ctes: Piece[] = [];
+      for (const step of steps.slice(0, at)) {
+        const cte = step.name === 'with' ? this.cte(step) : null;
+        if (!cte) return null;
+        ctes.push(cte);
+      }
+      const rooted = this.root(base, steps.slice(at), depth);
+      if (!rooted || rooted.flavor !== 'kysely') return null;
+      rooted.select.ctes.unshift(...ctes);
+      return rooted;
+    }
     if (first.name === 'deleteFrom' || first.name === 'updateTable') {
       // kysely writes: `db.deleteFrom('users')`, `db.updateTable('users')` (one table; a list is not guessed)
       const arg = first.args[0] && unwrap(first.args[0]);
@@ -499,7 +543,12 @@ class Lowerer {
   render(select: Select, pos: number): Piece {
     if (select.write) return this.renderWrite(select, select.write);
     if (select.returning.length > 0) throw new Skip('returning');
-    const out = new Piece().syn('SELECT ', pos);
+    const out = new Piece();
+    select.ctes.forEach((cte, k) => {
+      out.syn(k === 0 ? 'WITH ' : ', ', pos).add(cte);
+      if (k === select.ctes.length - 1) out.syn(' ', pos);
+    });
+    out.syn('SELECT ', pos);
     if (select.projection.length === 0) out.syn('*', pos);
     select.projection.forEach((p, k) => {
       if (k > 0) out.syn(', ', pos);
@@ -508,13 +557,46 @@ class Lowerer {
     out.syn(' FROM ', pos).add(select.from!);
     for (const join of select.joins) out.syn(' ', pos).add(join);
     if (select.where.length > 0) out.syn(' WHERE ', pos).add(this.conditions(select.where, pos));
+    for (const branch of select.unions) out.add(branch);
     return out;
+  }
+
+  /** `.with('name', q)`: `name AS (SELECT …)`, or null when the body cannot be lowered. */
+  private cte(step: Step): Piece | null {
+    const [nameArg, body] = step.args;
+    if (step.args.length !== 2 || !body) return null;
+    const name = this.str(nameArg);
+    if (!name || dotted(name).length !== 1 || /[\s(]/.test(name.value)) return null;
+    const sub = this.subquery(body) ?? this.rawCall(body);
+    if (!sub) return null;
+    const out = new Piece();
+    this.identPart(out, name);
+    return out.syn(' AS ', step.at).add(sub);
+  }
+
+  /** `.union(q)`, `.unionAll([q1, q2])`, `.union(function () { … })`: the branches we can lower. */
+  private setOperation(select: Select, step: Step): void {
+    const op = SET_OPERATIONS[step.name]!;
+    const items: Node[] = [];
+    for (const arg of step.args) {
+      const e = unwrap(arg);
+      if (e.type === AST_NODE_TYPES.ArrayExpression) {
+        for (const el of e.elements) if (el && el.type !== AST_NODE_TYPES.SpreadElement) items.push(el);
+      } else if (!(e.type === AST_NODE_TYPES.Literal && typeof e.value === 'boolean')) {
+        items.push(e);
+      }
+    }
+    for (const item of items) {
+      // a branch we cannot see into stays unseen (its reads unjudged); the branches we lowered keep their verdicts
+      const sub = this.subquery(item);
+      if (sub) select.unions.push(new Piece().syn(` ${op} `, step.at).add(sub));
+    }
   }
 
   /** `DELETE FROM t WHERE …` / `UPDATE t SET a = $1 WHERE …`, with `RETURNING …`; keywords map to the write method. */
   private renderWrite(select: Select, write: NonNullable<Select['write']>): Piece {
-    // a join in a write chain (knex ignores it, or it means UPDATE … FROM): not guessed
-    if (select.joins.length > 0) throw new Skip('join');
+    // a join in a write chain (knex ignores it, or it means UPDATE … FROM), a CTE or a set operation: not guessed
+    if (select.joins.length > 0 || select.ctes.length > 0 || select.unions.length > 0) throw new Skip('join');
     const { at } = write;
     const out = new Piece();
     if (write.kind === 'delete') out.syn('DELETE FROM ', at).add(select.from!);
@@ -688,6 +770,16 @@ class Lowerer {
   private knexStep(select: Select, step: Step): void {
     const { name } = step;
     if (SKIP.has(name)) throw new Skip(name);
+    if (name === 'with' || name === 'withMaterialized' || name === 'withNotMaterialized') {
+      const cte = this.cte(step);
+      if (!cte) throw new Skip(name);
+      select.ctes.push(cte);
+      return;
+    }
+    if (name in SET_OPERATIONS) {
+      this.setOperation(select, step);
+      return;
+    }
     if (WRITE_METHODS.has(name)) {
       this.knexWrite(select, step);
       return;
@@ -867,7 +959,7 @@ class Lowerer {
       }
       return out.syn(')', at);
     }
-    if (e.type === AST_NODE_TYPES.CallExpression || isFunction(e)) {
+    if (e.type === AST_NODE_TYPES.CallExpression || isFunction(e) || this.embedded.has(e)) {
       const sub = this.subquery(e);
       if (sub) return sub;
       if (isFunction(e) || this.isChain(e)) {
@@ -881,8 +973,25 @@ class Lowerer {
   }
 
   private isChain(e: Node): boolean {
+    if (this.embedded.has(e)) return true;
     const { base, steps } = decompose(e);
     return this.root(base, steps) !== null;
+  }
+
+  /** The chain an expression is: a call chain, a builder variable used here, a kysely `(db) => db.selectFrom(…)`. */
+  private chainOf(e: Node): Chain | null {
+    const embedded = this.embedded.get(e);
+    if (embedded) return embedded;
+    if (e.type === AST_NODE_TYPES.CallExpression) return decompose(e);
+    if (e.type === AST_NODE_TYPES.ArrowFunctionExpression && e.body.type !== AST_NODE_TYPES.BlockStatement) {
+      const param = e.params[0];
+      const chain = decompose(e.body);
+      const base = unwrap(chain.base);
+      if (param?.type === AST_NODE_TYPES.Identifier && base.type === AST_NODE_TYPES.Identifier && base.name === param.name && chain.steps[0]?.name === 'selectFrom') {
+        return chain;
+      }
+    }
+    return null;
   }
 
   /** `(SELECT …)` for a nested knex chain or a `function () { this.select(…).from(…) }` callback. */
@@ -890,17 +999,18 @@ class Lowerer {
     const e = unwrap(node);
     try {
       let select: Select | null = null;
-      if (isFunction(e)) {
+      const chain = this.chainOf(e);
+      if (chain) {
+        const root = this.root(chain.base, chain.steps);
+        if (!root) return null;
+        select = root.select;
+        const terminals = root.flavor === 'knex' ? KNEX_TERMINALS : KYSELY_TERMINALS;
+        this.apply(select, root.rest.filter((s) => !terminals.has(s.name) && s.name !== 'as'), root.flavor);
+      } else if (isFunction(e)) {
         select = new Select();
         const chains = this.callbackChains(e);
         if (!chains) return null;
         for (const steps of chains) this.apply(select, steps, 'knex');
-      } else if (e.type === AST_NODE_TYPES.CallExpression) {
-        const { base, steps } = decompose(e);
-        const root = this.root(base, steps);
-        if (!root || root.flavor !== 'knex') return null;
-        select = root.select;
-        this.apply(select, root.rest, 'knex');
       }
       if (!select?.from || select.write) return null;
       return new Piece().syn('(', e.range[0]).add(this.render(select, e.range[0])).syn(')', e.range[0]);
@@ -1048,6 +1158,10 @@ class Lowerer {
 
   private kyselyStep(select: Select, step: Step): void {
     const { name, args } = step;
+    if (name in SET_OPERATIONS) {
+      this.setOperation(select, step);
+      return;
+    }
     if (HARMLESS.has(name)) return;
     if (select.write) {
       // `updateTable('t').set({…})`, `.set('a', x)`, `.returning(…)`, `.returningAll()`; `using` / `from` are not guessed
@@ -1247,8 +1361,9 @@ export function extractQueryBuilders(program: TSESTree.Program, sourceText: stri
 /** `extractQueryBuilders` over the one walk of the file. */
 export function queryBuildersFromScan(scan: ProgramScan, filename?: string, softColumns: readonly string[] = DEFAULT_COLUMNS): SqlFragment[] {
   const { calls, parents, consts } = scan;
-  const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename));
-  const fragments: SqlFragment[] = [];
+  const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename), returnedBuilders(scan));
+  // builder variables first: those used inside another chain (`whereIn('id', q)`, `.union(q)`) are lowered there
+  const fragments: SqlFragment[] = lowerBuilderVariables(lowerer, scan, softColumns);
   for (const call of calls) {
     try {
       if (continued(call, parents)) continue;
@@ -1258,8 +1373,57 @@ export function queryBuildersFromScan(scan: ProgramScan, filename?: string, soft
       rethrowWhenStrict(error); // else skip this chain
     }
   }
-  fragments.push(...lowerBuilderVariables(lowerer, scan, softColumns));
   return fragments;
+}
+
+/**
+ * Functions and methods of the file that return a builder without running it (not `async`, one `return` of a
+ * chain): a call to one, extended and run elsewhere in the file, is lowered as the returned chain plus the steps
+ * added at the call.
+ */
+function returnedBuilders(scan: ProgramScan): ReturnedBuilder {
+  const { parents } = scan;
+  const returnedChain = (fn: Node | undefined): Chain | null => {
+    if (!fn || !(isFunction(fn) || fn.type === AST_NODE_TYPES.FunctionDeclaration) || fn.async || fn.generator) return null;
+    let body: Node | null = fn.body;
+    if (body.type === AST_NODE_TYPES.BlockStatement) {
+      const returns = body.body.filter((s): s is TSESTree.ReturnStatement => s.type === AST_NODE_TYPES.ReturnStatement);
+      body = returns.length === 1 && returns[0] === body.body[body.body.length - 1] ? returns[0]!.argument : null;
+    }
+    if (!body) return null;
+    const chain = decompose(body);
+    return chain.steps.length > 0 || unwrap(chain.base).type === AST_NODE_TYPES.CallExpression ? chain : null;
+  };
+  const localFunction = (name: string): Node | undefined => {
+    if (!scan.once(name)) return undefined;
+    const init = scan.consts.get(name);
+    if (init) return unwrap(init);
+    return scan.declarations.find((d) => d.type === AST_NODE_TYPES.FunctionDeclaration && d.id?.name === name);
+  };
+  const method = (at: Node, name: string): Node | undefined => {
+    let p = parents.get(at);
+    while (p && p.type !== AST_NODE_TYPES.ClassBody) p = parents.get(p);
+    if (!p || p.type !== AST_NODE_TYPES.ClassBody) return undefined;
+    const found = p.body.filter(
+      (m): m is TSESTree.MethodDefinition =>
+        m.type === AST_NODE_TYPES.MethodDefinition && m.kind === 'method' && !m.static && !m.computed && m.key.type === AST_NODE_TYPES.Identifier && m.key.name === name,
+    );
+    return found.length === 1 ? found[0]!.value : undefined;
+  };
+  return (base, steps) => {
+    const b = unwrap(base);
+    if (b.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrap(b.callee);
+      if (callee.type !== AST_NODE_TYPES.Identifier) return null;
+      const inner = returnedChain(localFunction(callee.name));
+      return inner ? { base: inner.base, steps: [...inner.steps, ...steps] } : null;
+    }
+    if (b.type === AST_NODE_TYPES.ThisExpression && steps[0]) {
+      const inner = returnedChain(method(b, steps[0].name));
+      return inner ? { base: inner.base, steps: [...inner.steps, ...steps.slice(1)] } : null;
+    }
+    return null;
+  };
 }
 
 function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Map<Node, Node>): SqlFragment | null {
@@ -1406,7 +1570,7 @@ function lowerBuilderVariables(lowerer: Lowerer, scan: ProgramScan, softColumns:
       if (!scope) continue;
       const kind = declaration.type === AST_NODE_TYPES.VariableDeclaration ? declaration.kind : 'const';
       /** Steps in source order: applied ones, and markers for what we cannot follow. */
-      const events: Array<{ at: number; steps: Step[] } | { at: number; run: Node; steps: Step[] }> = [];
+      const events: Array<{ at: number; steps: Step[] } | { at: number; run: Node; steps: Step[] } | { at: number; embed: Node; steps: Step[] }> = [];
       let abandon = false;
       for (const ref of references(scope, name, scan.visitorKeys, parents)) {
         if (ref === declarator.id) continue;
@@ -1441,12 +1605,21 @@ function lowerBuilderVariables(lowerer: Lowerer, scan: ProgramScan, softColumns:
           continue;
         }
         if (topParent?.type === AST_NODE_TYPES.AssignmentExpression && topParent.right === top) continue; // handled above
-        // anything else (passed to a function, returned unrun, `.union(q)`): what happens to it is unknown
+        // inside another chain (`whereIn('id', q)`, `.union(q)`, `.with('name', q)`): lowered there, as it is here
+        const holder = topParent?.type === AST_NODE_TYPES.ArrayExpression ? parents.get(topParent) : topParent;
+        if (holder?.type === AST_NODE_TYPES.CallExpression && holder.callee !== top && unwrap(holder.callee).type === AST_NODE_TYPES.MemberExpression) {
+          events.push({ at: ref.range[0], embed: ref, steps: [] });
+        }
+        // anything else (passed to a function, returned unrun): what happens to it is unknown
         events.push({ at: ref.range[0], steps: [unknownStep(ref)] });
       }
       if (abandon) continue;
       const applied: Step[] = [];
       for (const event of events) {
+        if ('embed' in event) {
+          lowerer.embedded.set(event.embed, { base: head.base, steps: [...head.steps, ...applied] });
+          continue;
+        }
         if (!('run' in event)) {
           applied.push(...event.steps);
           continue;

@@ -1,0 +1,75 @@
+/**
+ * Builders across expressions: a builder variable or a builder-returning function of the file used inside another
+ * chain (`whereIn('id', q)`, `.union(q)`, `.with('name', q)`), and builders returned from functions and methods
+ * then extended and run. Each branch keeps its own verdict, squiggle on its table name.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import rule from '../rules/require-soft-delete-filter.js';
+import { tsRuleTester } from './helpers/rule-tester.js';
+
+const project = fileURLToPath(new URL('./fixtures/clients-project', import.meta.url));
+const settings = { 'soft-delete': { schema: [join(project, 'migrations/*.sql')] } };
+
+tsRuleTester(settings).run('require-soft-delete-filter (builders across expressions)', rule as never, {
+  valid: [
+    "const live = knex('users').select('id').whereNull('deleted_at');\nawait knex('posts').whereIn('author_id', live).whereNull('deleted_at');",
+    "const live = knex('users').select('id').whereNull('deleted_at');\nawait knex('posts').select('id').whereNull('deleted_at').union(live);",
+    "await knex('posts').select('id').whereNull('deleted_at').unionAll([knex('users').select('id').whereNull('deleted_at')]);",
+    "await knex.with('live', knex('users').whereNull('deleted_at')).select('*').from('live');",
+    "await db.with('live', (qc) => qc.selectFrom('users').where('deleted_at', 'is', null).select('id')).selectFrom('live').selectAll().execute();",
+    "function liveUsers() {\n  return knex('users').whereNull('deleted_at');\n}\nawait liveUsers().where({ email });",
+    "class Repo {\n  base() {\n    return this.knex('posts');\n  }\n  async list() {\n    return this.base().where({ author_id: 1 }).whereNull('deleted_at');\n  }\n}",
+    // filtered on some paths only: the subquery's verdict is unknown, not a report
+    "const authors = knex('users').select('id');\nif (live) authors.whereNull('deleted_at');\nawait knex('posts').whereIn('author_id', authors).whereNull('deleted_at');",
+    // a recursive CTE is not lowered
+    "await knex.withRecursive('t', knex('users').select('id')).select('*').from('t');",
+    // an async function runs its builder itself: what its caller does with the rows is not a read
+    "async function posts() {\n  return knex('posts').whereNull('deleted_at');\n}\nconst rows = await posts();",
+  ],
+  invalid: [
+    {
+      code: "const authors = knex('users').select('id');\nawait knex('posts').whereIn('author_id', authors).whereNull('deleted_at');",
+      errors: [{ messageId: 'missing', line: 1, column: 23, endColumn: 28 }],
+    },
+    {
+      code: "const old = knex('users').select('id');\nawait knex('posts').select('id').whereNull('deleted_at').union(old);",
+      errors: [{ messageId: 'missing', line: 1, column: 19, endColumn: 24 }],
+    },
+    {
+      code: "await knex('posts').select('id').union(function () {\n  this.select('id').from('users');\n});",
+      errors: [
+        {
+          messageId: 'missing', line: 1, column: 13, endColumn: 18,
+          suggestions: [{ messageId: 'addFilterInCode', output: "await knex('posts').whereNull('deleted_at').select('id').union(function () {\n  this.select('id').from('users');\n});" }],
+        },
+        { messageId: 'missing', line: 2, column: 27, endColumn: 32 },
+      ],
+    },
+    {
+      code: "await knex.with('u', knex('users').select('id')).select('*').from('u');",
+      errors: [{ messageId: 'missing', line: 1, column: 28, endColumn: 33 }],
+    },
+    {
+      code: "await knex.with('u', (qb) => qb.select('id').from('users')).select('*').from('u');",
+      errors: [{ messageId: 'missing', line: 1, column: 52, endColumn: 57 }],
+    },
+    {
+      code: "await db.with('u', (qc) => qc.selectFrom('users').select('id')).selectFrom('u').selectAll().execute();",
+      errors: [{ messageId: 'missing', line: 1, column: 43, endColumn: 48 }],
+    },
+    {
+      code: "function base() {\n  return knex('users').where({ email: 'a' });\n}\nawait base().where({ id: 1 });",
+      // the filter goes where the builder is made: every caller of base() gets it
+      errors: [{ messageId: 'missing', line: 2, column: 16, endColumn: 21, suggestions: [{ messageId: 'addFilterInCode', output: "function base() {\n  return knex('users').whereNull('deleted_at').where({ email: 'a' });\n}\nawait base().where({ id: 1 });" }] }],
+    },
+    {
+      code: "function base() {\n  return knex('users');\n}\nconst q = base();\nq.where({ id: 1 });\nawait q;",
+      errors: [{ messageId: 'missing', line: 2, column: 16, endColumn: 21, suggestions: [{ messageId: 'addFilterInCode', output: "function base() {\n  return knex('users').whereNull('deleted_at');\n}\nconst q = base();\nq.where({ id: 1 });\nawait q;" }] }],
+    },
+    {
+      code: "class Repo {\n  base() {\n    return this.knex('posts');\n  }\n  async list() {\n    return this.base().where({ author_id: 1 });\n  }\n}",
+      errors: [{ messageId: 'missing', line: 3, column: 23, endColumn: 28, suggestions: [{ messageId: 'addFilterInCode', output: "class Repo {\n  base() {\n    return this.knex('posts').whereNull('deleted_at');\n  }\n  async list() {\n    return this.base().where({ author_id: 1 });\n  }\n}" }] }],
+    },
+  ],
+});
