@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { createRule, onFile } from '../src/rule-support.js';
 import { schemaStatus, type SchemaStatusKind } from '../src/analysis/schema-status.js';
+import { locateSchema } from '../src/schema/load.js';
 
 export type MessageIds = 'noSchema' | 'noSoftDeleteTable' | 'unreadable';
 
@@ -37,7 +38,7 @@ export default createRule<[], MessageIds>({
     schema: [],
     messages: {
       noSchema:
-        'eslint-plugin-soft-delete found no schema: it looked in {{where}} under {{cwd}}. No table is known to be soft-deletable, so no read is checked. Point settings["soft-delete"].schema at your migrations or schema files (globs relative to the ESLint working directory), or declare soft-delete tables in settings["soft-delete"].tables.',
+        'eslint-plugin-soft-delete found no schema: it looked in {{where}} under {{cwd}}. No table is known to be soft-deletable, so no read is checked. Point settings["soft-delete"].schema at your migrations or schema files (globs relative to the ESLint working directory or to the folder of the ESLint config), or declare soft-delete tables in settings["soft-delete"].tables.',
       noSoftDeleteTable:
         'eslint-plugin-soft-delete read the schema ({{files}} file(s) from {{where}}, {{tables}} table(s){{sample}}) but no table has a soft-delete column ({{columns}}), so no read is checked. If your tables mark deletion with another column, list it in settings["soft-delete"].columns, or declare tables in settings["soft-delete"].tables.',
       unreadable:
@@ -49,11 +50,13 @@ export default createRule<[], MessageIds>({
     const file = path.resolve(context.cwd, context.physicalFilename);
     return onFile(context, (analysis, report) => {
       const { schema, settings } = analysis.context;
-      const key = JSON.stringify([path.resolve(context.cwd), settings.schema]);
+      // one owner per place the schema comes from (packages of a monorepo may each have their own)
+      const location = locateSchema(context.cwd, settings, file);
+      const key = JSON.stringify([location.root, location.bases, settings.schema]);
       const owner = owners.get(key);
       if (owner === undefined) owners.set(key, file);
       else if (owner !== file) return;
-      for (const status of schemaStatus(schema, settings, context.cwd)) {
+      for (const status of schemaStatus(schema, settings, location.root)) {
         report({ loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, messageId: MESSAGE[status.kind], data: status.data });
       }
     });

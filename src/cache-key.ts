@@ -8,14 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { findSchemaFiles } from './schema/load.js';
+import { listSchemaFiles, locateSchema } from './schema/load.js';
 import { normalizeSettings } from './settings.js';
 
 /** Paths, sizes and mtimes of the schema files `settings` name (or the conventional places), hashed. */
 export function schemaFingerprint(cwd: string, rawSettings: unknown): string {
   const settings = normalizeSettings(rawSettings);
   const hash = createHash('sha256');
-  for (const file of findSchemaFiles(cwd, settings.schema)) {
+  for (const file of listSchemaFiles(locateSchema(cwd, settings))) {
     let stamp = 'missing';
     try {
       const stat = statSync(file);

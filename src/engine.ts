@@ -120,8 +120,8 @@ export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'st
 
 let warnedMissing = new Set<string>();
 
-function schemaFor(cwd: string, settings: SoftDeleteSettings): SchemaModel {
-  const schema = loadSchema(cwd, settings);
+function schemaFor(cwd: string, filename: string, settings: SoftDeleteSettings): SchemaModel {
+  const schema = loadSchema(cwd, settings, filename);
   const missing = schema.files.length === 0 && settings.tables.size === 0;
   if (missing && !warnedMissing.has(cwd)) {
     warnedMissing.add(cwd);
@@ -162,7 +162,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const hit = cache.get(key);
   if (hit) return hit;
   const settings = normalizeSettings(input.settings?.['soft-delete']);
-  const schema = schemaFor(input.cwd, settings);
+  const schema = schemaFor(input.cwd, path.resolve(input.cwd, input.filename), settings);
   const context: AnalysisContext = { schema, settings };
   const filename = path.resolve(input.cwd, input.filename);
   const isSchemaFile = schema.files.includes(filename);

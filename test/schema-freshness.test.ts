@@ -11,6 +11,8 @@ import {
   SCHEMA_BATCH_RECHECK_MS,
   SCHEMA_RECHECK_MS,
   setSchemaClock,
+  locateSchema,
+  schemaKey,
 } from '../src/schema/load.js';
 import { findRelation } from '../src/schema/model.js';
 import { normalizeSettings } from '../src/settings.js';
@@ -153,7 +155,7 @@ describe('the on-disk schema cache', () => {
     return existsSync(at) ? readdirSync(at).map((f) => join(at, f)) : [];
   };
   /** The loader's key for (project, settings). */
-  const key = (dir: string, s: ReturnType<typeof normalizeSettings>) => JSON.stringify([dir, s.schema, s.columns, s.searchPath, s.tags, s.functions]);
+  const key = (dir: string, s: ReturnType<typeof normalizeSettings>) => schemaKey(locateSchema(dir, s), s);
 
   it('is written inside node_modules, and a new process (a cleared in-memory cache) reads the model back', () => {
     const dir = project({ 'migrations/1.sql': TABLE('users') + TABLE('plain'), 'node_modules/.keep': '' });

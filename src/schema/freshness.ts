@@ -74,7 +74,7 @@ export function watchListing(root: string, patterns: readonly string[]): Listing
     const firstMagic = segments.findIndex((s) => MAGIC.test(s));
     // A literal pattern names one file: its directory (and the way there) decides whether it is listed.
     const baseSegments = firstMagic === -1 ? segments.slice(0, -1) : segments.slice(0, firstMagic);
-    const chain = [path.resolve(root)];
+    const chain = [path.isAbsolute(pattern) ? path.parse(pattern).root : path.resolve(root)];
     for (const s of baseSegments) chain.push(path.resolve(chain[chain.length - 1]!, s));
     let missing = false;
     for (const d of chain) {

@@ -20,6 +20,7 @@ import { looksLikeOrmModels, ormModels } from './orm-models.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 import { listingUnchanged, watchListing, type ListingWatch } from './freshness.js';
 import { readCachedSchema, writeCachedSchema } from './disk-cache.js';
+import { configDirs, dependencyNames, isInside, isPackageDir, knexfileIn, knexMigrationPatterns, upward, workspacePackages, workspaceRoot, clearDiscoveryCache } from './discover.js';
 
 export { applySql, schemaFromSql } from './apply.js';
 
@@ -113,6 +114,8 @@ let clock: () => number = () => Date.now();
 /** Forgets every cached model (tests; a long-lived process that knows the files changed). */
 export function clearSchemaCache(): void {
   cache.clear();
+  located.clear();
+  clearDiscoveryCache();
 }
 
 /** Test hook: replaces the clock that paces the stamp re-check (`undefined` restores `Date.now`). */
@@ -121,20 +124,146 @@ export function setSchemaClock(now?: () => number): void {
 }
 
 /**
- * The schema model for the project at `cwd`. Cached per (cwd, settings); while the set of files and each
+ * Where the schema files are looked for: glob patterns relative to `root`. `discovered` when they are the
+ * conventional places (not settings globs); `bases` are the package folders (relative to `root`, '' for `root`
+ * itself) the conventional patterns were laid over; files must lie under `guard`.
+ */
+export interface SchemaLocation {
+  root: string;
+  patterns: string[];
+  discovered: boolean;
+  bases: string[];
+  guard: string;
+}
+
+/**
+ * The schema model for the file `file` (absolute or relative to `cwd`; without it, for `cwd` itself), found as
+ * `locateSchema` says and loaded by `loadSchemaAt`.
+ */
+export function loadSchema(cwd: string, settings: SoftDeleteSettings, file?: string): SchemaModel {
+  return loadSchemaAt(locateSchema(cwd, settings, file), settings);
+}
+
+/** Resolved locations per (start directory, cwd, settings), re-resolved at the schema re-check pace. */
+const located = new Map<string, { location: SchemaLocation; at: number }>();
+
+/**
+ * Where the schema for a file lives.
+ * - Settings globs: relative to `cwd`; when they match nothing there, relative to the directory of the nearest
+ *   ESLint config at or above the file (where ESLint 10 finds it) or above `cwd` (where ESLint 9 does). Absolute
+ *   globs (`${import.meta.dirname}/…`) are taken as they are.
+ * - Otherwise the conventional places, looked for upward from the file: in each package folder (a `package.json`)
+ *   on the way, in `cwd` and in the workspace root (`pnpm-workspace.yaml`, `workspaces`); the first that holds a
+ *   schema wins. A knexfile's `migrations.directory` counts as a conventional place of its folder. When none does,
+ *   the workspace's packages that hold one: those the file's package depends on, else all of them.
+ */
+export function locateSchema(cwd: string, settings: SoftDeleteSettings, file?: string): SchemaLocation {
+  const root = path.resolve(cwd);
+  const start = file === undefined ? root : path.dirname(path.resolve(root, file));
+  const key = JSON.stringify([start, root, ...settingsKeyParts(settings)]);
+  const now = clock();
+  const hit = located.get(key);
+  if (hit && now - hit.at < SCHEMA_RECHECK_MS) return hit.location;
+  const location = settings.schema !== null ? locateGlobs(root, start, settings) : locateConventional(root, start, settings);
+  if (located.size > 10_000) located.clear();
+  located.set(key, { location, at: now });
+  return location;
+}
+
+function holdsSchema(location: SchemaLocation, settings: SoftDeleteSettings): boolean {
+  const model = loadSchemaAt(location, settings);
+  return model.files.length > 0 || model.problems.length > 0;
+}
+
+function globLocation(root: string, globs: readonly string[]): SchemaLocation {
+  // A glob reaching out of `root` (`../db/*.sql`, an absolute path) was written on purpose: its folder is allowed.
+  let guard = root;
+  for (const glob of globs) {
+    if (glob.startsWith('!')) continue;
+    const segments = glob.split('/');
+    const literal = segments.findIndex((s) => /[*?[\]{}()!+@]/.test(s));
+    const base = path.resolve(root, segments.slice(0, literal === -1 ? -1 : literal).join('/') || '.');
+    while (!isInside(guard, base)) guard = path.dirname(guard);
+  }
+  return { root, patterns: [...globs], discovered: false, bases: [''], guard };
+}
+
+function locateGlobs(root: string, start: string, settings: SoftDeleteSettings): SchemaLocation {
+  const globs = settings.schema ?? [];
+  const atCwd = globLocation(root, globs);
+  if (globs.length === 0 || holdsSchema(atCwd, settings)) return atCwd;
+  for (const dir of new Set([...configDirs(start), ...configDirs(root)])) {
+    if (dir === root) continue;
+    const there = globLocation(dir, globs);
+    if (holdsSchema(there, settings)) return there;
+  }
+  return atCwd;
+}
+
+/** The conventional places of the packages at `bases` (relative to `root`), with what their knexfiles name. */
+function conventionalLocation(root: string, bases: string[]): SchemaLocation {
+  const patterns: string[] = [];
+  for (const base of bases) {
+    const dir = path.join(root, base);
+    const own = [...CONVENTIONAL_SCHEMA_GLOBS, ...knexfilePatterns(dir)];
+    patterns.push(...(base === '' ? own : own.map((g) => `${base}/${g}`)));
+  }
+  return { root, patterns, discovered: true, bases, guard: root };
+}
+
+function locateConventional(root: string, start: string, settings: SoftDeleteSettings): SchemaLocation {
+  const workspace = workspaceRoot(root) ?? (isInside(root, start) ? null : workspaceRoot(start));
+  const top = workspace ?? root;
+  const from = isInside(top, start) ? start : root;
+  for (const dir of upward(from, top)) {
+    if (dir !== root && dir !== top && !isPackageDir(dir) && !knexfileIn(dir)) continue;
+    const here = conventionalLocation(dir, ['']);
+    if (holdsSchema(here, settings)) return here;
+  }
+  if (workspace) {
+    const holding = workspacePackages(workspace).filter((p) => holdsSchema(conventionalLocation(p.dir, ['']), settings));
+    const own = upward(from, top).find((d) => isPackageDir(d));
+    const deps = own ? dependencyNames(own) : new Set<string>();
+    const wanted = holding.filter((p) => p.name !== undefined && deps.has(p.name));
+    const chosen = wanted.length > 0 ? wanted : holding;
+    if (chosen.length === 1) return conventionalLocation(chosen[0]!.dir, ['']);
+    if (chosen.length > 1) {
+      return conventionalLocation(workspace, chosen.map((p) => path.relative(workspace, p.dir).split(path.sep).join('/')));
+    }
+  }
+  return conventionalLocation(root, ['']);
+}
+
+/** Migration patterns named by the knexfile in `dir` (none without one, or when it does not parse). */
+function knexfilePatterns(dir: string): string[] {
+  const file = knexfileIn(dir);
+  if (!file) return [];
+  const read = readSchemaFile(file, realRoot(dir));
+  if ('problem' in read) return [];
+  try {
+    return knexMigrationPatterns(loadEstree().parse(read.text, { range: true, jsx: false }));
+  } catch {
+    return []; // a knexfile that does not parse names no folder; the conventional ones still apply
+  }
+}
+
+function settingsKeyParts(settings: SoftDeleteSettings): unknown[] {
+  return [settings.schema, settings.columns, settings.searchPath, settings.tags, settings.functions];
+}
+
+/** The cache key of the schema at a location under some settings (in memory and on disk). */
+export function schemaKey(location: SchemaLocation, settings: SoftDeleteSettings): string {
+  return JSON.stringify([location.root, location.patterns, location.discovered, location.bases, location.guard, ...settingsKeyParts(settings)]);
+}
+
+/**
+ * The schema model for a location. Cached per (location, settings); while the set of files and each
  * file's mtime and size are unchanged the same object is returned, and the files are not even listed again
  * until SCHEMA_RECHECK_MS has passed since the last check (SCHEMA_BATCH_RECHECK_MS while calls come without a pause).
  */
-export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaModel {
-  const root = path.resolve(cwd);
-  const key = JSON.stringify([
-    root,
-    settings.schema,
-    settings.columns,
-    settings.searchPath,
-    settings.tags,
-    settings.functions,
-  ]);
+export function loadSchemaAt(location: SchemaLocation, settings: SoftDeleteSettings): SchemaModel {
+  const root = location.root;
+  const key = schemaKey(location, settings);
   const now = clock();
   const entry = cache.get(key);
   if (entry) {
@@ -157,32 +286,34 @@ export function loadSchema(cwd: string, settings: SoftDeleteSettings): SchemaMod
   // Re-check: stat the directories the listing depends on, and list again only when one of them changed.
   const reuse = entry !== undefined && listingUnchanged(entry.watch);
   // (A watch that cannot be exact — symlinks, a huge tree — is not taken again: the files are listed each time.)
-  const watch = reuse || (entry && !entry.watch.exact) ? entry.watch : watchListing(root, schemaPatterns(settings.schema));
+  const watch = reuse || (entry && !entry.watch.exact) ? entry.watch : watchListing(root, location.patterns);
   const notes: SchemaFileNote[] = [];
-  const files = reuse ? [...entry.stamps.keys()] : findSchemaFiles(root, settings.schema, notes);
+  const files = reuse ? [...entry.stamps.keys()] : listSchemaFiles(location, notes);
   const stamps = new Map(files.map((file) => [file, stampOf(file)]));
   if (entry && sameStamps(entry.stamps, stamps)) {
     entry.checkedAt = now;
     entry.watch = watch;
     return entry.model;
   }
-  const model = buildModel(files, settings, root);
+  const model = buildModel(files, settings, location);
   // What the listing left out (links out of the project, unlistable directories) is said with the model.
-  if (reuse) findSchemaFiles(root, settings.schema, notes);
+  if (reuse) listSchemaFiles(location, notes);
   model.problems.unshift(...notes);
   cache.set(key, { model, stamps, watch, checkedAt: now, calledAt: now });
   writeCachedSchema(root, key, { watch, stamps: [...stamps], model });
   return model;
 }
 
-function schemaPatterns(globs: readonly string[] | null): string[] {
-  return globs === null ? [...CONVENTIONAL_SCHEMA_GLOBS] : [...globs];
-}
-
 /** Absolute paths of the schema files for `cwd`, in the order they are applied. */
 export function findSchemaFiles(cwd: string, globs: readonly string[] | null, notes: SchemaFileNote[] = []): string[] {
   const root = path.resolve(cwd);
-  const patterns = schemaPatterns(globs);
+  return listSchemaFiles(globs === null ? conventionalLocation(root, ['']) : globLocation(root, globs), notes);
+}
+
+/** Absolute paths of the schema files at `location`, in the order they are applied. */
+export function listSchemaFiles(location: SchemaLocation, notes: SchemaFileNote[] = []): string[] {
+  const root = location.root;
+  const patterns = location.patterns;
   if (!patterns.length) return [];
   let found: string[];
   try {
@@ -192,7 +323,7 @@ export function findSchemaFiles(cwd: string, globs: readonly string[] | null, no
       onlyFiles: true,
       ignore: ['**/node_modules/**'],
       // links out of the project are not followed; unlistable directories leave a note
-      fs: guardedGlobFs(realRoot(root), notes),
+      fs: guardedGlobFs(realRoot(location.guard), notes),
     });
   } catch {
     return [];
@@ -274,7 +405,8 @@ export function naturalCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildModel(files: string[], settings: SoftDeleteSettings, root: string): SchemaModel {
+function buildModel(files: string[], settings: SoftDeleteSettings, location: SchemaLocation): SchemaModel {
+  const root = location.root;
   const model = emptySchema();
   // Prisma schema files are read after the migrations (which win for columns), together (one schema may span files).
   const prisma: PrismaSchemaFile[] = [];
@@ -282,7 +414,7 @@ function buildModel(files: string[], settings: SoftDeleteSettings, root: string)
   const drizzle: DrizzleSchemaFile[] = [];
   // ORM models (TypeORM / MikroORM entities, Sequelize models) likewise: a table only when no migration made it.
   const orm: Array<{ file: string; text: string; program: TSESTree.Program }> = [];
-  const realRootOfProject = realRoot(root);
+  const realRootOfProject = realRoot(location.guard);
   for (const file of files) {
     const read = readSchemaFile(file, realRootOfProject);
     if ('problem' in read) {
@@ -294,9 +426,9 @@ function buildModel(files: string[], settings: SoftDeleteSettings, root: string)
     if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
     const isScript = !SQL_FILE.test(file) && !PRISMA_FILE.test(file);
     const drizzleSchema = isScript && looksLikeDrizzleSchema(text);
-    const relative = path.relative(root, file).split(path.sep).join('/');
+    const relative = relativeToBase(path.relative(root, file).split(path.sep).join('/'), location.bases);
     const ormModel = isScript && !drizzleSchema && !/migrat/i.test(relative) && looksLikeOrmModels(text);
-    if (isScript && !drizzleSchema && !ormModel && settings.schema === null) {
+    if (isScript && !drizzleSchema && !ormModel && location.discovered) {
       if (DRIZZLE_DISCOVERED.test(relative)) continue; // a `schema.ts` that is not drizzle's: not a schema file
       if (ORM_DISCOVERED.test(relative)) continue; // a file under models/ that defines no ORM model
     }
@@ -317,6 +449,12 @@ function buildModel(files: string[], settings: SoftDeleteSettings, root: string)
   if (prisma.length > 0) applyPrismaSchema(model, prisma, settings.searchPath);
   if (drizzle.length > 0) applyDrizzleSchema(model, drizzle, settings.searchPath);
   return model;
+}
+
+/** A path relative to the package folder (of `bases`) it lies in. */
+function relativeToBase(relative: string, bases: string[]): string {
+  const base = bases.filter((b) => b !== '' && relative.startsWith(`${b}/`)).sort((a, b) => b.length - a.length)[0];
+  return base ? relative.slice(base.length + 1) : relative;
 }
 
 /** ORM model tables, each applied unless a migration already created it. */
