@@ -1,11 +1,13 @@
 /**
- * no-unchecked-query: database access the plugin recognised but could not check — SQL that did not parse, a read
- * of a soft-delete table whose filter hides behind an interpolated fragment. A clean run then means "checked and
+ * no-unchecked-query: database access the plugin recognised but could not check — SQL that did not parse, a
+ * query-running call whose SQL is built at run time, a table named by an interpolated value, a read of a soft-delete
+ * table whose filter hides behind an interpolated fragment. A clean run then means "checked and
  * clean" for every query it lists nothing for. Off in `recommended`, on in `strict`.
  */
 import { createRule, locOf, onFile } from '../src/rule-support.js';
+import { hiddenTables } from '../src/analysis/coverage.js';
 
-export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed';
+export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed' | 'unreadableCall' | 'hiddenTable';
 
 export default createRule<[], MessageIds>({
   name: 'no-unchecked-query',
@@ -23,6 +25,10 @@ export default createRule<[], MessageIds>({
       unknownFilter:
         'Cannot tell whether `{{table}}` is filtered for soft-deleted rows: its WHERE / ON contains an interpolated fragment the plugin cannot see into. Write the `deleted_at` condition literally in this query (the fragment can stay for the rest).',
       notAnalysed: 'Not checked for soft-delete filters: {{message}}.',
+      unreadableCall:
+        '`{{callee}}` runs SQL, but not checked for soft-delete filters: {{reason}}. Pass the SQL as a string, template or constant this file (or a module it imports) spells out; a wrapper whose callers pass the SQL can disable this line, since those calls are checked.',
+      hiddenTable:
+        'The table read here is an interpolated value, so whether it is soft-deletable (and filtered) is not checked. Write the table name in the SQL, or a constant the plugin can read, or disable this line if every table it can be is checked elsewhere.',
     },
   },
   defaultOptions: [],
@@ -34,7 +40,18 @@ export default createRule<[], MessageIds>({
           report({ loc: locOf(context, fragment, error.index, error.index + 1), messageId: 'parseError', data: { message: error.message } });
         }
       }
+      for (const call of analysis.notUnderstood) {
+        const loc = { start: context.sourceCode.getLocFromIndex(call.start), end: context.sourceCode.getLocFromIndex(call.end) };
+        report({ loc, messageId: 'unreadableCall', data: { callee: call.callee, reason: call.reason } });
+      }
       if (analysis.isMigration) return;
+      for (const statement of analysis.statements) {
+        for (const query of statement.reads) {
+          for (const { ref, scope } of hiddenTables(query)) {
+            report({ loc: locOf(context, scope.source.fragment, ref.span.start, ref.span.end), messageId: 'hiddenTable', data: {} });
+          }
+        }
+      }
       for (const statement of analysis.statements) for (const query of statement.reads) analysis.reads.checkQuery(query);
       for (const u of analysis.reads.unknown) {
         report({ loc: locOf(context, u.fragment, u.start, u.end), messageId: 'unknownFilter', data: { table: u.table } });

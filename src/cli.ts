@@ -21,6 +21,7 @@ import { HOMEPAGE, ruleDocs } from './package-info.js';
 import { ESLint } from 'eslint';
 import { findFlatConfig } from './review/lint.js';
 import { explainSchema } from './analysis/explain.js';
+import { coverageLine, startCoverage, stopCoverage } from './analysis/coverage.js';
 import { loadSchema } from './schema/load.js';
 import { normalizeSettings } from './settings.js';
 
@@ -181,7 +182,15 @@ async function review(args: Args, io: CliIo): Promise<number> {
   }
 
   const baseline = args.baseline === undefined ? undefined : readBaseline(resolve(cwd, args.baseline), args.baseline);
-  const { results, docsUrl, rule } = await lint({ cwd, config: args.config, targets, all: args.all, note });
+  // what the checks saw, counted while linting: printed last, so a clean run says what "clean" covered
+  const coverage = startCoverage();
+  let outcome: Awaited<ReturnType<typeof lint>>;
+  try {
+    outcome = await lint({ cwd, config: args.config, targets, all: args.all, note });
+  } finally {
+    stopCoverage();
+  }
+  const { results, docsUrl, rule } = outcome;
   let findings: Finding[] = findingsOf(results, root, (file) => readFileSync(file, 'utf8'), { keep: (id) => id.startsWith('soft-delete/') });
 
   if (args.writeBaseline !== undefined) {
@@ -255,6 +264,7 @@ async function review(args: Args, io: CliIo): Promise<number> {
       io.stdout(`${JSON.stringify(toCodeQuality(findings), null, 2)}\n`);
       break;
   }
+  note(`coverage: ${coverageLine(coverage)}`);
   return findings.length > 0 ? 1 : 0;
 }
 

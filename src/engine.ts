@@ -6,7 +6,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { rethrowWhenStrict } from './strict.js';
 import { claimWarning } from './warn-once.js';
 import type { SqlFragment } from './sql/fragment.js';
-import type { ExtractContext, SourceFile } from './extract/frontend.js';
+import type { ExtractContext, NotUnderstoodCall, SourceFile } from './extract/frontend.js';
 import { FRONT_ENDS } from './extract/registry.js';
 import { emptyScan, mayHoldDatabaseAccess, scanProgram } from './extract/program.js';
 import { typeOracle } from './extract/types.js';
@@ -19,6 +19,7 @@ import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema/schema-builder
 import path from 'node:path';
 import type { SchemaModel } from './schema/model.js';
 import { ReadAnalyzer, type AnalysisContext } from './analysis/reads.js';
+import { countFile } from './analysis/coverage.js';
 
 export interface FileAnalysis {
   statements: StatementModel[];
@@ -28,6 +29,8 @@ export interface FileAnalysis {
   unchecked: Array<{ fragment: SqlFragment; index: number; message: string }>;
   context: AnalysisContext;
   reads: ReadAnalyzer;
+  /** Recognised database calls a front end could not read (their SQL is built at run time). */
+  notUnderstood: NotUnderstoodCall[];
   /** The file is one of the schema sources (a migration or a dump). */
   isSchemaFile: boolean;
   /**
@@ -173,6 +176,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
     isSchemaFile,
     filename,
     language: input.program ? 'program' : 'sql',
+    notUnderstood: [],
     ...(input.typeProgram ? { typeProgram: input.typeProgram } : {}),
     ...(input.esTreeNodeToTSNodeMap ? { esTreeNodeToTSNodeMap: input.esTreeNodeToTSNodeMap } : {}),
   };
@@ -186,8 +190,15 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
     isSchemaFile &&
     !schema.modelFiles?.has(filename) &&
     (SCRIPT_FILE.test(filename) || /migrat/i.test(path.relative(input.cwd, filename)) || lowered.statements.some((s) => DDL_STATEMENTS.has(s.type)));
-  const analysis: FileAnalysis = { ...lowered, context, reads: new ReadAnalyzer(context), isSchemaFile, isMigration };
+  const notUnderstood = extractContext.notUnderstood ?? [];
+  const analysis: FileAnalysis = { ...lowered, notUnderstood, context, reads: new ReadAnalyzer(context), isSchemaFile, isMigration };
   cache.set(key, analysis);
+  try {
+    // only while a run counts (soft-delete-review); plain eslint runs skip this
+    countFile({ ...analysis, notUnderstood: (isSchemaFile ? 0 : lowered.parseErrors.length) + lowered.unchecked.length + notUnderstood.length }, context);
+  } catch (error) {
+    rethrowWhenStrict(error); // counting never fails a lint
+  }
   return analysis;
 }
 

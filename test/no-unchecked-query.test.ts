@@ -25,6 +25,8 @@ describe('soft-delete/no-unchecked-query', () => {
 
   it('lists the queries that could not be checked in a fixture project (strict), and nothing in recommended', async () => {
     expect(await lint(plugin.configs.strict)).toEqual([
+      'src/calls.ts:4:61 soft-delete/no-unchecked-query unreadableCall',
+      'src/calls.ts:7:86 soft-delete/no-unchecked-query hiddenTable',
       'src/users.ts:3:67 soft-delete/no-unchecked-query parseError',
       'src/users.ts:5:61 soft-delete/no-unchecked-query unknownFilter',
     ]);
@@ -37,6 +39,11 @@ tsRuleTester({ 'soft-delete': { tables: { users: { column: 'deleted_at' } } } })
     'sql`SELECT id FROM users WHERE deleted_at IS NULL AND ${cond}`;',
     'sql`SELECT id FROM orders WHERE ${cond}`;',
     "pool.query('SELECT 1');",
+    "const Q = 'SELECT id FROM users WHERE deleted_at IS NULL'; pool.query(Q);",
+    "pool.query({ text: 'SELECT id FROM users WHERE deleted_at IS NULL', values: [] });",
+    'cache.get(key); map.query(text);',
+    'db.transaction(async (trx) => trx.commit());',
+    'db.select(fields);',
   ],
   invalid: [
     {
@@ -46,6 +53,18 @@ tsRuleTester({ 'soft-delete': { tables: { users: { column: 'deleted_at' } } } })
     {
       code: "pool.query('SELECT * FROM users WHERE (');",
       errors: [{ messageId: 'parseError' }],
+    },
+    {
+      code: 'async function run(pool, text) { await pool.query(text); }',
+      errors: [{ messageId: 'unreadableCall', data: { callee: 'pool.query', reason: 'its SQL is built at run time or comes from a value this file does not spell out' }, line: 1, column: 51, endColumn: 55 }],
+    },
+    {
+      code: 'db.query(buildSql(filters), params);',
+      errors: [{ messageId: 'unreadableCall', column: 10, endColumn: 27 }],
+    },
+    {
+      code: 'pool.query(`SELECT id FROM ${table} WHERE deleted_at IS NULL`);',
+      errors: [{ messageId: 'hiddenTable', line: 1, column: 28 }],
     },
   ],
 });

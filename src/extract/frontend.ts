@@ -25,6 +25,17 @@ export interface ExtractContext {
   typeProgram?: unknown;
   /** ESTree node → TS node map of typed linting, when present. */
   esTreeNodeToTSNodeMap?: { get(node: object): unknown };
+  /** Where front ends note recognised database calls they could not read (no-unchecked-query reports them). */
+  notUnderstood?: NotUnderstoodCall[];
+}
+
+/** A recognised database call a front end could not read: its source range and why. */
+export interface NotUnderstoodCall {
+  start: number;
+  end: number;
+  /** The call as written (`pool.query`). */
+  callee: string;
+  reason: string;
 }
 
 /** The file as a front end sees it. */

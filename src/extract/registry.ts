@@ -27,6 +27,7 @@ export const sqlInCode: FrontEnd = {
           functions: context.settings.functions,
           // in a migration, DDL kept in arrays and constants is SQL too (the view the schema loader has)
           ddlStrings: context.isSchemaFile,
+          ...(context.notUnderstood && !context.isSchemaFile ? { notUnderstood: context.notUnderstood } : {}),
         }).map((e) => e.fragment)
       : [],
 };

@@ -13,6 +13,7 @@
  * at run time. It is inlined only where a value cannot be (an identifier position). In untagged templates and
  * concatenations — plain JS string building — consts are always inlined.
  */
+import type { NotUnderstoodCall } from './frontend.js';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
 import { patternNames, propertyName, unwrap } from './estree.js';
@@ -43,7 +44,13 @@ export interface ExtractOptions {
    * migrations keep their SQL in arrays and constants run in a loop. For schema loading only.
    */
   ddlStrings?: boolean;
+  /**
+   * Where to note query-running calls whose SQL cannot be read (built at run time, from a value the file does not
+   * spell out): recognised database access that goes unchecked, for no-unchecked-query.
+   */
+  notUnderstood?: NotUnderstoodCall[];
 }
+
 
 export interface ExtractedSql {
   fragment: SqlFragment;
@@ -72,6 +79,11 @@ const PG_PROMISE_STYLE = new Set([...PG_PROMISE_METHODS, 'query']);
  * `db.fetchAll('SELECT …')`): any method on them is a candidate, kept only when its text looks like SQL.
  */
 const DB_OBJECT = /^(db|database|pool|client|conn|connection|sql|pg|knex|trx|tx|transaction|queryRunner|manager|em)$/i;
+/** Arguments that may hold SQL the extractor cannot read (a function or an object literal is another call shape). */
+const UNREADABLE_SQL = new Set<string>([
+  AST_NODE_TYPES.Identifier, AST_NODE_TYPES.MemberExpression, AST_NODE_TYPES.CallExpression, AST_NODE_TYPES.ConditionalExpression,
+  AST_NODE_TYPES.LogicalExpression, AST_NODE_TYPES.AwaitExpression, AST_NODE_TYPES.BinaryExpression,
+]);
 const DDL_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(CREATE|ALTER|DROP|COMMENT\s+ON)\b/i;
 
 /** Keywords after which an interpolation names a relation (or alias) rather than a value. */
@@ -226,7 +238,10 @@ class Extractor {
   ) {
     this.tags = new Set(options?.tags ?? []);
     this.functions = new Set(options?.functions ?? []);
+    this.notUnderstood = options?.notUnderstood;
   }
+
+  private readonly notUnderstood: NotUnderstoodCall[] | undefined;
 
   /** `nameParts`, with a local bound to a SQL tag read as `sql`. */
   private parts(node: Node): string[] {
@@ -631,7 +646,16 @@ class Extractor {
       const value = findProperty(source, ['text', 'sql', 'query']);
       source = deref(value ? unwrap(value) : null);
     }
-    if (!source || this.extractedNodes.has(source)) return;
+    const recognised = named || (onDbObject && (BUILTIN_FUNCTIONS.has(last) || KNEX_RAW_METHOD.test(last)));
+    // a query-running call whose SQL is a value the file does not spell out (a parameter, a call's result) is
+    // recognised database access that goes unchecked: say so (tagged templates are extracted as such)
+    const unreadable = (node: Node | null): void => {
+      if (recognised && node && UNREADABLE_SQL.has(node.type)) {
+        this.notUnderstood?.push({ start: first.range[0], end: first.range[1], callee: parts.join('.'), reason: 'its SQL is built at run time or comes from a value this file does not spell out' });
+      }
+    };
+    if (!source) return unreadable(unwrap(first));
+    if (this.extractedNodes.has(source)) return;
 
     let items: Item[] | null = null;
     if (source.type === AST_NODE_TYPES.Literal && typeof source.value === 'string') {
@@ -641,7 +665,7 @@ class Extractor {
     } else if (source.type === AST_NODE_TYPES.BinaryExpression && source.operator === '+') {
       items = this.concatenationItems(source, 0);
     }
-    if (!items) return; // tagged templates (drizzle `db.execute(sql`…`)`) are extracted as such
+    if (!items) return unreadable(source);
 
     const rendered = render(items);
     const style = this.placeholderStyle(node, last, object);
