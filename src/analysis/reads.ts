@@ -14,6 +14,7 @@ import { quoteIdent } from '../sql/ident.js';
 import {
   columnRequirement,
   implies,
+  markerRequirement,
   renameRequirement,
   renderRequirement,
   requirementFromSql,
@@ -288,9 +289,8 @@ export class ReadAnalyzer {
     if (setting?.column) return [columnRequirement(setting.column)];
     if (!relation) return [];
     if (relation.kind !== 'table') return this.viewRequirements(relation);
-    const column = settings.columns.find((c) => relation.columns.includes(c));
-    if (!column) return [];
-    const requirement = columnRequirement(column);
+    const requirement = markerRequirement(settings.columns, relation);
+    if (!requirement) return [];
     if (settings.trustRls && relation.rlsEnabled && this.policyFilters(relation, requirement)) return [];
     return [requirement];
   }
@@ -630,3 +630,4 @@ function outputNames(query: Query): Array<string | null> | null {
   if (query.kind !== 'select' || query.scope.outputs.some((o) => o.star)) return null;
   return query.scope.outputs.map((o) => o.name);
 }
+

@@ -7,6 +7,7 @@ import { tokenize } from '../sql/parser.js';
 import { quoteIdent } from '../sql/ident.js';
 import { fieldsOf } from '../sql/ast.js';
 import { atoms, atomColumns, lowerPredicate, type Atom, type ColumnRef, type Predicate } from '../sql/predicate.js';
+import type { RelationInfo } from '../schema/model.js';
 
 export interface Requirement {
   /** Over unqualified column names of the relation. */
@@ -134,4 +135,22 @@ export function implies(guard: Predicate, required: Predicate, binds: Binder): b
   if (required.kind === 'or') return required.args.some((r) => implies(guard, r, binds));
   if (guard.kind === 'and') return false;
   return atomImplies(guard, required, binds);
+}
+
+/**
+ * The active-row requirement of a table from the configured marker columns it has. A timestamp declared NOT NULL
+ * cannot mark deleted rows by being set (`deleted_time timestamptz NOT NULL` on a trash table records *when*), so it
+ * is no marker; a boolean flag is NOT NULL by nature. A table with several markers (a flag and a timestamp kept
+ * together) accepts a filter on any one of them; the first configured is the one suggested.
+ */
+export function markerRequirement(columns: readonly string[], relation: RelationInfo): Requirement | undefined {
+  const markers = markerColumns(columns, relation);
+  if (markers.length <= 1) return markers[0] === undefined ? undefined : columnRequirement(markers[0]);
+  const each = markers.map(columnRequirement);
+  return { predicate: { kind: 'or', args: each.map((r) => r.predicate), location: -1 }, text: each[0]!.text, columns: each[0]!.columns };
+}
+
+/** The configured marker columns a table has, in settings order (a NOT NULL timestamp is no marker). */
+export function markerColumns(columns: readonly string[], relation: Pick<RelationInfo, 'columns' | 'notNull'>): string[] {
+  return columns.filter((c) => relation.columns.includes(c) && (isFlagColumn(c) || !relation.notNull?.includes(c)));
 }

@@ -14,6 +14,7 @@ import {
   columnRequirement,
   implies,
   isFlagColumn,
+  markerColumns,
   quoteIdent,
   renderRequirement,
   requirementFromSql,
@@ -57,7 +58,7 @@ export function softDeleteRequirement(context: AnalysisContext, relation: Relati
     const requirement = requirementFromSql(setting.active);
     return requirement ? { requirement, column: null } : null;
   }
-  const column = setting?.column ?? settings.columns.find((c) => relation.columns.includes(c));
+  const column = setting?.column ?? markerColumns(settings.columns, relation)[0];
   return column ? { requirement: columnRequirement(column), column } : null;
 }
 

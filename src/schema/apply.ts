@@ -465,6 +465,7 @@ function createTable(place: Place, event: Extract<DdlEvent, { type: 'create-tabl
   for (const element of event.elements) {
     if ('column' in element) {
       addColumn(element.column);
+      if (element.notNull) setNotNull(relation, element.column, true);
       continue;
     }
     const source = lookup(session, element.like);
@@ -511,12 +512,16 @@ function alterTable(place: Place, event: Extract<DdlEvent, { type: 'alter-table'
           (rel.columnOrigins ??= new Map()).set(action.column, originAt(place, event.at));
         } else if (action.ifNotExists) break; // ADD COLUMN IF NOT EXISTS on an existing column: nothing happens
         if (action.primaryKey) rel.primaryKey = [action.column];
+        setNotNull(rel, action.column, action.notNull === true);
         for (const u of action.uniques) addUnique(place, rel, u);
         for (const fk of action.foreignKeys) addForeignKey(place, rel, fk);
         break;
       }
       case 'drop-column':
         if (relation) dropColumn(relation, action.column);
+        break;
+      case 'not-null':
+        if (relation) setNotNull(relation, action.column, action.notNull);
         break;
       case 'add-unique': {
         const rel = target();
@@ -582,6 +587,14 @@ function isExpressionKey(relation: RelationInfo, entry: string): boolean {
   return !relation.columns.includes(entry) && /[()\s]/.test(entry);
 }
 
+/** Records whether a column is declared NOT NULL. */
+function setNotNull(relation: RelationInfo, column: string, notNull: boolean): void {
+  const rest = (relation.notNull ?? []).filter((c) => c !== column);
+  if (notNull) rest.push(column);
+  if (rest.length > 0) relation.notNull = rest;
+  else delete relation.notNull;
+}
+
 /** DROP COLUMN: the column goes, and so does every unique whose key or predicate uses it (as in PostgreSQL). */
 function dropColumn(relation: RelationInfo, column: string): void {
   relation.uniques = relation.uniques.filter(
@@ -591,6 +604,7 @@ function dropColumn(relation: RelationInfo, column: string): void {
   );
   relation.columns = relation.columns.filter((c) => c !== column);
   relation.columnOrigins?.delete(column);
+  setNotNull(relation, column, false);
   if (relation.primaryKey?.includes(column)) delete relation.primaryKey;
 }
 
@@ -618,6 +632,7 @@ function renameColumn(relation: RelationInfo, from: string, to: string): void {
     relation.columnOrigins!.delete(from);
     relation.columnOrigins!.set(to, origin);
   }
+  if (relation.notNull) relation.notNull = relation.notNull.map((c) => (c === from ? to : c));
   if (relation.primaryKey) relation.primaryKey = relation.primaryKey.map((c) => (c === from ? to : c));
 }
 

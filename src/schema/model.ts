@@ -52,6 +52,8 @@ export interface RelationInfo {
   definedAt?: SourceOrigin;
   /** Primary-key columns, when declared. */
   primaryKey?: string[];
+  /** Columns declared `NOT NULL` (or primary key): such a column cannot mark deleted rows by being set. */
+  notNull?: string[];
   /** Row-level security is enabled and some policy's USING predicate (SQL text) is recorded here. */
   rlsEnabled: boolean;
   /** `FORCE ROW LEVEL SECURITY`: the table's owner is subject to its policies too. */

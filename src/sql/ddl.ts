@@ -68,10 +68,12 @@ export interface DdlQuery {
 }
 
 /** What `CREATE TABLE` lists, in order: columns, and `LIKE other` (whose columns are copied when applied). */
-export type DdlTableElement = { column: string } | { like: QualifiedName; includingIndexes: boolean };
+export type DdlTableElement = { column: string; notNull?: boolean } | { like: QualifiedName; includingIndexes: boolean };
 
 export type DdlAlterAction =
-  | { op: 'add-column'; column: string; ifNotExists: boolean; primaryKey: boolean; uniques: DdlUnique[]; foreignKeys: DdlForeignKey[] }
+  | { op: 'add-column'; column: string; ifNotExists: boolean; primaryKey: boolean; notNull?: boolean; uniques: DdlUnique[]; foreignKeys: DdlForeignKey[] }
+  /** `ALTER COLUMN … SET / DROP NOT NULL`. */
+  | { op: 'not-null'; column: string; notNull: boolean }
   | { op: 'drop-column'; column: string }
   | { op: 'add-unique'; unique: DdlUnique }
   /** `ADD [CONSTRAINT name] UNIQUE USING INDEX index`: the index becomes the constraint. */
@@ -375,9 +377,11 @@ class DdlReader {
       if (column) {
         const name = str(column.colname);
         if (name === undefined) continue;
-        event.elements.push({ column: name });
+        const element: DdlTableElement = { column: name };
+        event.elements.push(element);
         for (const c of list(column.constraints)) {
           const cf = fieldsOf(c, 'Constraint');
+          if (cf?.contype === 'CONSTR_NOTNULL' || cf?.contype === 'CONSTR_PRIMARY') element.notNull = true;
           if (cf) constraint(cf, name);
         }
         continue;
@@ -419,6 +423,7 @@ class DdlReader {
           };
           for (const c of list(column?.constraints)) {
             const cf = fieldsOf(c, 'Constraint');
+            if (cf?.contype === 'CONSTR_NOTNULL' || cf?.contype === 'CONSTR_PRIMARY') action.notNull = true;
             if (cf?.contype === 'CONSTR_PRIMARY') action.primaryKey = true;
             else if (cf?.contype === 'CONSTR_FOREIGN') {
               const fk = this.foreignKey(cf, name);
@@ -429,6 +434,12 @@ class DdlReader {
             }
           }
           actions.push(action);
+          break;
+        }
+        case 'AT_SetNotNull':
+        case 'AT_DropNotNull': {
+          const name = str(cmd.name);
+          if (name !== undefined) actions.push({ op: 'not-null', column: name, notNull: cmd.subtype === 'AT_SetNotNull' });
           break;
         }
         case 'AT_DropColumn': {
