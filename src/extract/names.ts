@@ -6,7 +6,8 @@
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { clientsOf, type Clients } from './clients.js';
 import { propertyName, unwrap, type Node } from './estree.js';
-import { importedMemberString, importedString, importedTableName, memberString, staticTableName } from './modules.js';
+import { exportedValue, importedMemberString, importedString, importedTableName, memberString, resolveModule, staticTableName } from './modules.js';
+import { relationOf, type RelationInfo } from './objection.js';
 import type { ProgramScan } from './program.js';
 
 export interface FileNames {
@@ -19,6 +20,13 @@ export interface FileNames {
   isKnexField(name: string): boolean;
   /** The table of an Objection model class (`static tableName`) named by this expression, or null. */
   modelTable(node: Node): string | null;
+  /** The class an expression names (declared here or imported from a project module), or null. */
+  modelClass(node: Node): Node | null;
+  /**
+   * A relation named so by the model classes this file declares or imports, when they agree on its table
+   * (`person.$relatedQuery('pets')`: the instance's class is not known without types). null otherwise.
+   */
+  relationAnywhere(name: string): RelationInfo | null;
 }
 
 const cache = new WeakMap<ProgramScan, FileNames>();
@@ -74,12 +82,46 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
     return importedTableName(filename, imported.source, imported.imported);
   };
 
+  const modelClass = (node: Node): Node | null => {
+    const n = unwrap(node);
+    return n.type === AST_NODE_TYPES.Identifier ? classNamed(n.name) : null;
+  };
+  const classNamed = (name: string): Node | null => {
+    const local = declared.get(name);
+    if (local) return local.type === AST_NODE_TYPES.ClassDeclaration ? local : null;
+    const imported = imports.get(name);
+    if (!imported || imported.imported === null || !filename) return null;
+    const file = resolveModule(filename, imported.source);
+    const found = file ? exportedValue(file, imported.imported) : null;
+    return found && (found.node.type === AST_NODE_TYPES.ClassDeclaration || found.node.type === AST_NODE_TYPES.ClassExpression) ? found.node : null;
+  };
+
+  const relationAnywhere = (name: string): RelationInfo | null => {
+    const classes: Node[] = [];
+    for (const node of declared.values()) if (node.type === AST_NODE_TYPES.ClassDeclaration) classes.push(node);
+    for (const [local, i] of imports) {
+      if (i.imported === null || !/^[A-Z]/.test(local)) continue;
+      const cls = classNamed(local);
+      if (cls) classes.push(cls);
+    }
+    let found: RelationInfo | null = null;
+    for (const cls of classes) {
+      const info = relationOf(cls, name, modelClass);
+      if (!info) continue;
+      if (found && found.table !== info.table) return null; // two models disagree: not guessed
+      found ??= info;
+    }
+    return found;
+  };
+
   const names: FileNames = {
     clients,
     stringOf,
     isKnex: (node) => clients.kindOf(node) === 'knex',
     isKnexField: (name) => clients.fields.get(name) === 'knex',
     modelTable,
+    modelClass,
+    relationAnywhere,
   };
   cache.set(scan, names);
   return names;

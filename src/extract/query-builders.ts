@@ -32,6 +32,7 @@ import { MappedText } from './mapped-text.js';
 import { awaited, continued, decompose, SynthText, type Step } from './synth.js';
 import { scanProgram, type ProgramScan } from './program.js';
 import { namesOf, type FileNames } from './names.js';
+import { graphRelations, modelModifier, modifiersArgument, relatedQueryName, relationOf, type RelationInfo } from './objection.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
 import { isOpaqueIdentText, nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
@@ -57,7 +58,7 @@ const HARMLESS = new Set([
   'forKeyShare', 'noWait', 'skipLocked', 'timeout', 'transacting', 'connection', 'debug', 'options', 'as',
   'comment', 'hintComment', 'clearOrder',
   // Objection: loading relations runs other reads; the model's own read keeps its filter
-  'withGraphFetched', 'withGraphJoined', 'throwIfNotFound', 'castTo', 'skipUndefined', 'clearSelect', 'clearGroup', 'clearHaving', 'clearCounters', 'clone',
+  'withGraphFetched', 'withGraphJoined', 'modifiers', 'for', 'throwIfNotFound', 'castTo', 'skipUndefined', 'clearSelect', 'clearGroup', 'clearHaving', 'clearCounters', 'clone',
   // a set operation adds branches we do not see; the branch we lowered keeps its own verdict
   'union', 'unionAll', 'intersect', 'except',
   // kysely
@@ -89,9 +90,11 @@ function spread(n: number, [from, to]: readonly [number, number]): number[] {
   return Array.from({ length: n }, (_, k) => (k === n - 1 ? to - 1 : Math.min(from + k, to - 2)));
 }
 
-type NameResolver = Pick<FileNames, 'stringOf' | 'isKnex' | 'isKnexField' | 'modelTable'>;
+type NameResolver = Pick<FileNames, 'stringOf' | 'isKnex' | 'isKnexField' | 'modelTable' | 'modelClass' | 'relationAnywhere'>;
 
-const NO_NAMES: NameResolver = { stringOf: () => null, isKnex: () => false, isKnexField: () => false, modelTable: () => null };
+const NO_NAMES: NameResolver = {
+  stringOf: () => null, isKnex: () => false, isKnexField: () => false, modelTable: () => null, modelClass: () => null, relationAnywhere: () => null,
+};
 
 /** Do these steps call a knex builder method (so `x('users')` before them is worth asking the types about)? */
 function builderAhead(steps: readonly Step[]): boolean {
@@ -140,6 +143,10 @@ interface Anchor {
 class Select {
   from: Piece | null = null;
   anchors: Anchor[] = [];
+  /** Objection: the model class the chain reads (for its relations), relations to load, named modifiers. */
+  model: Node | null = null;
+  graphs: Step[] = [];
+  modifiers = new Map<string, Node>();
   schema: Str | null = null;
   projection: Piece[] = [];
   joins: Piece[] = [];
@@ -232,6 +239,8 @@ class Lowerer {
 
   /** Builder variables used as a subquery, a union branch or a CTE (`whereIn('id', q)`), with their steps there. */
   readonly embedded = new Map<Node, Chain>();
+  /** Reads a chain makes besides its own (Objection relations loaded by `withGraphFetched`), in lowering order. */
+  readonly extra: SqlFragment[] = [];
 
   constructor(
     private readonly source: string,
@@ -515,6 +524,17 @@ class Lowerer {
       if (table === null) return null;
       select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, base.range) });
       select.anchors.push({ range: base.range, after: first.call.range[1], kind: 'from' });
+      select.model = this.names.modelClass(base);
+      return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
+    }
+    // Objection: `person.$relatedQuery('pets')`, `Person.relatedQuery('pets')` read the related model's table
+    const relatedName = relatedQueryName(first);
+    if (relatedName !== null) {
+      const model = first.name === 'relatedQuery' && base.type === AST_NODE_TYPES.Identifier ? this.names.modelClass(base) : null;
+      const found = model ? this.relation(model, relatedName) : this.names.relationAnywhere(relatedName);
+      const name = this.str(first.args[0]);
+      if (!found || !name || name.src.length === 0) return null;
+      this.relatedSelect(select, found, name, 0, name.value.length, first.at);
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
     const memberCall = first.args.length >= 1 && (base.type === AST_NODE_TYPES.ThisExpression || object !== null);
@@ -530,6 +550,53 @@ class Lowerer {
       return { flavor: 'knex', select, rest: steps, bare: false };
     }
     return null;
+  }
+
+  /** A relation of an Objection model class, with the class it loads (when this file can name it). */
+  private relation(model: Node, name: string): RelationInfo | null {
+    return relationOf(model, name, (node) => this.names.modelClass(node));
+  }
+
+  /**
+   * The read of a related table: `FROM <table>` mapped onto the relation's name in the code, with the relation's
+   * own `modify`/`filter` and the modifiers named in the expression. The key condition Objection adds (the
+   * parent's ids) is left out: it does not decide whether deleted rows are read.
+   */
+  private relatedSelect(select: Select, info: RelationInfo, name: Str, start: number, end: number, at: number, modifiers: string[] = [], named = new Map<string, Node>()): void {
+    const src = name.src.slice(start, end);
+    select.from = this.table(null, null, at, { value: info.table, src: spread(info.table.length, [src[0]!, src[src.length - 1]! + 1]) });
+    select.model = info.target;
+    const functions: Array<Node | null> = [];
+    for (const m of [...info.modify, ...modifiers]) {
+      if (typeof m !== 'string') functions.push(m);
+      else functions.push(named.get(m) ?? (info.target ? modelModifier(info.target, m) : null));
+    }
+    for (const fn of functions) {
+      const conds = fn && isFunction(fn) ? this.whereCallback(fn) : null;
+      if (conds && conds.length === 0) continue;
+      // a modifier we cannot read may hold the filter: the read is unknown, not reported
+      select.where.push({ bool: 'AND', not: false, text: conds ? this.group(conds, at) : this.opaque(at) });
+    }
+  }
+
+  /** The reads `withGraphFetched('[pets(alive), owner]')` adds: one per first-level relation we can resolve. */
+  graphReads(select: Select): Piece[] {
+    const out: Piece[] = [];
+    if (!select.model || select.write) return out;
+    for (const step of select.graphs) {
+      const expression = this.str(step.args[0]);
+      const relations = expression ? graphRelations(expression.value) : null;
+      if (!expression || !relations) continue;
+      for (const rel of relations) {
+        const info = this.relation(select.model, rel.name);
+        if (!info || expression.src.length < rel.end) continue;
+        this.resetCounter();
+        const related = new Select();
+        this.relatedSelect(related, info, expression, rel.start, rel.end, step.at, rel.modifiers, select.modifiers);
+        out.push(this.render(related, step.at));
+      }
+    }
+    return out;
   }
 
   /** Applies steps to a SELECT; throws Skip when the chain must be abandoned. */
@@ -770,6 +837,24 @@ class Lowerer {
   private knexStep(select: Select, step: Step): void {
     const { name } = step;
     if (SKIP.has(name)) throw new Skip(name);
+    // Objection: relations loaded with the rows are reads of their own (lowered after the chain)
+    if (name === 'withGraphFetched' || name === 'withGraphJoined') {
+      select.graphs.push(step);
+      return;
+    }
+    if (name === 'modifiers') {
+      for (const [key, fn] of modifiersArgument(step.args[0])) select.modifiers.set(key, fn);
+      return;
+    }
+    // `.modify('alive')`: a modifier of the query or of the model, read when it is a where-only function
+    if (name === 'modify' && step.args.length === 1) {
+      const modifier = this.str(step.args[0])?.value;
+      const fn = modifier === undefined ? null : select.modifiers.get(modifier) ?? (select.model ? modelModifier(select.model, modifier) : null);
+      const conds = fn && isFunction(fn) ? this.whereCallback(fn) : null;
+      if (conds && conds.length > 0) select.where.push({ bool: 'AND', not: false, text: this.group(conds, step.at) });
+      else if (!conds) select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
+      return;
+    }
     if (name === 'with' || name === 'withMaterialized' || name === 'withNotMaterialized') {
       const cte = this.cte(step);
       if (!cte) throw new Skip(name);
@@ -1373,6 +1458,7 @@ export function queryBuildersFromScan(scan: ProgramScan, filename?: string, soft
       rethrowWhenStrict(error); // else skip this chain
     }
   }
+  fragments.push(...lowerer.extra);
   return fragments;
 }
 
@@ -1470,6 +1556,10 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
   // A filter chained after the table's call is ANDed with every other where call, unless one of them is an
   // `orWhere` (knex emits the flat `a AND b OR c`): then no edit is safe without regrouping the user's conditions.
   if (!root.select.where.some((c) => c.bool === 'OR')) fragment.codeFilter = builderFilter(root.flavor, root.select.anchors);
+  for (const read of lowerer.graphReads(root.select)) {
+    const extra = read.toSynthesized();
+    if (parseCached(extra.text).ok) lowerer.extra.push(extra);
+  }
   return fragment;
 }
 
