@@ -16,6 +16,8 @@ const RUNS = Number(process.env.SOFT_DELETE_FUZZ_RUNS ?? 60);
 const SEED = Number(process.env.SOFT_DELETE_FUZZ_SEED ?? 20261129);
 /** CPU milliseconds one input may cost (a lint takes milliseconds; the point is catching blow-ups, not timing). */
 const CPU_BUDGET_MS = 3000;
+/** Per-property timeout: ten minutes for the suite in npm test, none to speak of for a long `npm run fuzz`. */
+const LONG_TIMEOUT = RUNS > 1000 ? 24 * 3_600_000 : 600_000;
 
 beforeAll(() => {
   process.env.SOFT_DELETE_STRICT = '1';
@@ -290,7 +292,7 @@ describe('properties', () => {
     fc.assert(fc.property(hostArbitrary(), (host) => checkHost(host)), params);
     expect(seen.reports).toBeGreaterThan(RUNS / 2);
     expect(seen.suggestions).toBeGreaterThan(RUNS / 4);
-  }, 600_000);
+  }, LONG_TIMEOUT);
 
   it('schema histories: applied without problems, and the end state is what the history says', () => {
     fc.assert(
@@ -307,5 +309,5 @@ describe('properties', () => {
       }),
       params,
     );
-  }, 600_000);
+  }, LONG_TIMEOUT);
 });

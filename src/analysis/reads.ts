@@ -7,9 +7,10 @@ import { findRelation } from '../schema/model.js';
 import { tableSetting, type SoftDeleteSettings } from '../settings.js';
 import type { CodeFilter, FilterRequest, SqlFragment } from '../sql/fragment.js';
 import { wholeFileFragment } from '../sql/fragment.js';
-import { lowerStatement, type FromRef, type Query, type Scope, type TableRef, type Write } from '../sql/lower.js';
+import { lowerStatement, type FromRef, type OutputColumn, type Query, type Scope, type TableRef, type Write } from '../sql/lower.js';
 import { atoms, atomColumns, conjuncts, pruneContradictions, rejectsNulls, type ColumnRef, type Predicate } from '../sql/predicate.js';
 import { parseFragment } from '../sql/source.js';
+import { columnUses, fieldsOf, list } from '../sql/ast.js';
 import { quoteIdent } from '../sql/ident.js';
 import {
   columnRequirement,
@@ -100,6 +101,9 @@ type ViewStatus = { requirements: Requirement[] } | 'computing';
 
 export class ReadAnalyzer {
   private readonly memo = new Map<Query, Map<boolean, QueryResult>>();
+  /** References whose soft-deleted rows another branch of their set operation makes irrelevant (see analyzeSet). */
+  private readonly covered = new WeakSet<FromRef>();
+  private readonly viewQueries = new Map<RelationInfo, Query | null>();
   /** View statuses per schema model and per settings that shape requirements (shared by every file linted). */
   private static readonly viewStatus = new WeakMap<SchemaModel, Map<string, Map<RelationInfo, ViewStatus>>>();
   private readonly settingsKey: string;
@@ -133,7 +137,7 @@ export class ReadAnalyzer {
     if (relation && relation.kind !== 'table') return [];
     return this.requirementsOfRelation(target.schema, target.name, relation).flatMap((requirement) => {
       if (write.sets.some((s) => requirement.columns.includes(s.column))) return [];
-      const verdict = judge(target, scope, requirement);
+      const verdict = this.verdict(target, scope, requirement);
       if (verdict !== 'missing' && verdict !== 'or-defeated' && verdict !== 'never-true') return [];
       return [{ ...finding({ ref: target, scope, requirement }, verdict, null), returning: true }];
     });
@@ -173,6 +177,7 @@ export class ReadAnalyzer {
    * the first branch's names. INTERSECT, EXCEPT and a LIMIT on the union do not commute with a filter outside.
    */
   private analyzeSet(query: Extract<Query, { kind: 'set' }>, passThrough: boolean, result: QueryResult): void {
+    this.markCovered(query);
     const names = outputNames(query);
     const canPass = passThrough && (query.op === 'union' || query.op === 'union-all') && !query.nonMonotone && names !== null;
     for (const branch of query.branches) {
@@ -196,6 +201,62 @@ export class ReadAnalyzer {
     }
   }
 
+  /**
+   * References of a set operation's branches whose soft-deleted rows cannot change its result, because another
+   * branch decides their fate: in an INTERSECT, or on the right of an EXCEPT, when the other side returns keys of
+   * live rows of the same table at the position where this branch returns the reference's key (a deleted row's key
+   * never matches a live row's); in a UNION, or on the left of an EXCEPT, when another branch returns the same
+   * columns of every soft-deleted row of the table (`… UNION SELECT id FROM users WHERE deleted_at IS NOT NULL`).
+   */
+  private markCovered(query: Extract<Query, { kind: 'set' }>): void {
+    const { op, branches } = query;
+    branches.forEach((branch, i) => {
+      if (branch.kind !== 'select' || !monotone(branch.scope)) return;
+      for (const ref of branch.scope.refs) {
+        if (ref.kind !== 'table') continue;
+        const relation = findRelation(this.context.schema, ref.schema, ref.name, this.context.settings.searchPath);
+        if (relation?.kind !== 'table') continue;
+        const requirements = this.requirementsOfRelation(ref.schema, ref.name, relation);
+        if (requirements.length !== 1) continue;
+        const requirement = requirements[0]!;
+        const key = relation.primaryKey?.length === 1 ? relation.primaryKey[0]! : null;
+        const bound = (c: OutputColumn['column']) => !!c && (c.qualifier === ref.exposed || (c.qualifier === null && branch.scope.refs.length === 1));
+        const keyAt = key ? branch.scope.outputs.findIndex((o) => o.column?.name === key && bound(o.column)) : -1;
+        const liveKeyThere = (other: Query) => keyAt >= 0 && this.liveKeyOutputs(other, relation, key!, requirement).positions.has(keyAt);
+        const others = branches.filter((_, j) => j !== i);
+        let covered = false;
+        if (op === 'intersect' || op === 'intersect-all') covered = others.some(liveKeyThere);
+        else if ((op === 'except' || op === 'except-all') && i > 0) covered = liveKeyThere(branches[0]!);
+        else if (op === 'union' || (op === 'except' && i === 0)) {
+          const columns = branch.scope.outputs.map((o) => (bound(o.column) ? o.column!.name : null));
+          if (columns.every((c) => c !== null)) {
+            covered = (op === 'union' ? others : branches.slice(1)).some((other) => this.returnsEveryDeletedRow(other, relation, requirement, columns as string[]));
+          }
+        }
+        if (covered) this.covered.add(ref);
+      }
+    });
+  }
+
+  /**
+   * Does `query` read soft-deleted rows of `relation` on purpose, returning the given columns of every one of them
+   * (`SELECT id FROM users WHERE deleted_at IS NOT NULL`)?
+   */
+  private returnsEveryDeletedRow(query: Query, relation: RelationInfo, requirement: Requirement, columns: string[]): boolean {
+    if (query.kind !== 'select') return false;
+    const { scope } = query;
+    const only = scope.refs[0];
+    if (scope.refs.length !== 1 || only?.kind !== 'table' || !monotone(scope) || scope.raw?.groupClause) return false;
+    if (findRelation(this.context.schema, only.schema, only.name, this.context.settings.searchPath) !== relation) return false;
+    const outputs = scope.outputs.map((o) => (o.column && (o.column.qualifier === null || o.column.qualifier === only.exposed) ? o.column.name : null));
+    if (outputs.length !== columns.length || outputs.some((c, i) => c !== columns[i])) return false;
+    const deleted = negateAtom(requirement.predicate);
+    if (!deleted) return false;
+    // On purpose: a branch that reads every row unfiltered is itself reported, and once fixed covers nothing.
+    const where = conjuncts(scope.where);
+    return where.some((c) => mentions(c, requirement, binderFor(only))) && where.every((c) => implies(deleted, c, binderFor(only)));
+  }
+
   /** A query nothing outside can filter: its pendings become findings. */
   private closed(query: Query, into: QueryResult): void {
     const inner = this.analyze(query, false);
@@ -205,13 +266,13 @@ export class ReadAnalyzer {
   private analyzeScope(scope: Scope, passThrough: boolean, result: QueryResult): void {
     for (const ref of scope.refs) {
       for (const { requirement, origin, via } of this.requirementsOf(ref, scope, result)) {
-        const verdict = judge(ref, scope, requirement);
+        const verdict = this.verdict(ref, scope, requirement);
         if (verdict === 'unknown') {
           const at = origin.ref;
           this.unknown.push({ fragment: origin.scope.source.fragment, start: at.span.start, end: at.span.end, table: at.schema ? `${at.schema}.${at.name}` : at.name });
         }
         if (verdict === 'filtered' || verdict === 'deliberate' || verdict === 'unknown') continue;
-        if (verdict === 'missing' && this.tiedToFiltered(ref, scope, requirement)) continue;
+        if (verdict === 'missing' && (this.covered.has(ref) || this.tiedToFiltered(ref, scope, requirement) || this.unusedOuterJoin(ref, scope))) continue;
         // After LIMIT, DISTINCT ON or a window function, a filter outside no longer restores what the input lost.
         const passed = passThrough ? passThroughRequirement(scope, ref, requirement) : null;
         if (passed && !scope.nonMonotone) result.pendings.push({ origin, requirement: passed, verdict });
@@ -265,7 +326,9 @@ export class ReadAnalyzer {
       if (c.kind === 'column-eq' && c.left.qualifier && c.right.qualifier) parent.set(find(name(c.left)), find(name(c.right)));
     }
     const mine = find(`${ref.exposed}.${key}`);
-    return scope.refs.some(
+    const table = relation!;
+    return (
+      scope.refs.some(
       (other) =>
         other !== ref &&
         other.kind === 'table' &&
@@ -273,8 +336,129 @@ export class ReadAnalyzer {
         other.schema === ref.schema &&
         !effectivelyNullable(other, scope) &&
         find(`${other.exposed}.${key}`) === mine &&
-        judge(other, scope, requirement) === 'filtered',
+        this.verdict(other, scope, requirement) === 'filtered',
+    ) ||
+      // Tied to the key of a live row another way: `JOIN active_users a USING (id)` (a view or subquery whose
+      // rows are filtered rows of the same table), `u.id IN (SELECT id FROM users WHERE deleted_at IS NULL)`.
+      scope.refs.some(
+        (other) =>
+          other !== ref &&
+          !effectivelyNullable(other, scope) &&
+          [...this.liveKeys(other, table, key, requirement).names].some((column) => find(`${other.exposed}.${column}`) === mine),
+      ) ||
+      scope.sublinks.some(
+        (link) =>
+          link.kind === 'in' &&
+          link.column !== null &&
+          (link.column.qualifier !== null || scope.refs.length === 1) &&
+          find(name({ ...link.column, qualifier: link.column.qualifier ?? ref.exposed })) === mine &&
+          outputCount(link.query) === 1 &&
+          this.liveKeyOutputs(link.query, table, key, requirement).positions.has(0),
+      )
     );
+  }
+
+  /**
+   * Output columns of a FROM item that carry the primary key of a live row of `relation`: a plain view (not a
+   * materialized one, whose rows may predate the soft delete) or a subquery over that table, filtered.
+   */
+  private liveKeys(ref: FromRef, relation: RelationInfo, key: string, requirement: Requirement): { names: Set<string> } {
+    if (ref.kind === 'derived') return this.liveKeyOutputs(ref.query, relation, key, requirement);
+    const view = findRelation(this.context.schema, ref.schema, ref.name, this.context.settings.searchPath);
+    if (view?.kind !== 'view' || !view.query) return { names: new Set() };
+    let byView = this.viewQueries.get(view);
+    if (byView === undefined) {
+      const outcome = parseFragment(wholeFileFragment(view.query.text));
+      const model = outcome.ok ? lowerStatement(outcome.source, 0) : null;
+      byView = model?.reads[0] ?? null;
+      this.viewQueries.set(view, byView);
+    }
+    if (!byView) return { names: new Set() };
+    const outputs = this.liveKeyOutputs(byView, relation, key, requirement);
+    // `CREATE VIEW v (a, b) AS …` renames the outputs by position.
+    const names = outputNames(byView);
+    if (!names || view.columns.length !== names.length) return outputs;
+    return { names: new Set([...outputs.positions].map((p) => view.columns[p]!)) };
+  }
+
+  /** Positions and names of a query's outputs that are the key of a filtered reference of `relation`. */
+  private liveKeyOutputs(query: Query, relation: RelationInfo, key: string, requirement: Requirement): { names: Set<string>; positions: Set<number> } {
+    const found = { names: new Set<string>(), positions: new Set<number>() };
+    if (query.kind !== 'select') return found;
+    const { scope } = query;
+    scope.outputs.forEach((o, position) => {
+      if (!o.column || o.column.name !== key || !o.name) return;
+      const { qualifier } = o.column;
+      const source = scope.refs.find((r) => (qualifier === null ? scope.refs.length === 1 : r.exposed === qualifier));
+      if (source?.kind !== 'table' || findRelation(this.context.schema, source.schema, source.name, this.context.settings.searchPath) !== relation) return;
+      if (this.verdict(source, scope, requirement) !== 'filtered') return;
+      found.names.add(o.name);
+      found.positions.add(position);
+    });
+    return found;
+  }
+
+  /**
+   * A LEFT JOIN on the key of the joined table whose columns are used nowhere but in its own ON: it matches at
+   * most one row and adds nothing to the result, so its soft-deleted rows cannot reach the application.
+   */
+  private unusedOuterJoin(ref: FromRef, scope: Scope): boolean {
+    if (ref.kind !== 'table' || !ref.outerJoin || !ref.onClause || ref.fullJoin || !scope.raw) return false;
+    const relation = findRelation(this.context.schema, ref.schema, ref.name, this.context.settings.searchPath);
+    const key = relation?.kind === 'table' && relation.primaryKey?.length === 1 ? relation.primaryKey[0]! : null;
+    if (!relation || !key) return false;
+    const onKey = (c: ColumnRef) => c.qualifier === ref.exposed && c.name === key;
+    const unique = conjuncts(ref.onClause.predicate).some(
+      (c) =>
+        (c.kind === 'column-eq' &&
+          ((onKey(c.left) && c.right.qualifier !== null && c.right.qualifier !== ref.exposed) ||
+            (onKey(c.right) && c.left.qualifier !== null && c.left.qualifier !== ref.exposed))) ||
+        (c.kind === 'compare' && c.op === '=' && onKey(c.column)),
+    );
+    if (!unique) return false;
+    return !columnUses(scope.raw, ref.outerJoin.quals).some((use) =>
+      use.qualifier === null
+        ? use.name === null || use.name === ref.exposed || relation.columns.length === 0 || relation.columns.includes(use.name)
+        : use.qualifier === ref.exposed,
+    );
+  }
+
+  /**
+   * The verdict for a reference, with the conjuncts of a correlated `EXISTS` in WHERE that constrain the outer
+   * row (`WHERE EXISTS (SELECT 1 FROM tags t WHERE t.user_id = o.user_id AND deleted_at IS NULL)`, where
+   * `deleted_at` is not a column of `tags` and so is the outer `o`'s): they filter it as a WHERE conjunct would.
+   */
+  private verdict(ref: FromRef, scope: Scope, requirement: Requirement): ReadVerdict {
+    // `… WHERE x IN (SELECT … WHERE plan = 'pro' AND plan = 'free')`: the subquery returns nothing, nor does the scope.
+    if (scope.sublinks.some((link) => link.query.kind === 'select' && neverReturns(link.query.scope))) return 'filtered';
+    return judge(ref, scope, requirement, this.outwardConjuncts(ref, scope));
+  }
+
+  private outwardConjuncts(ref: FromRef, scope: Scope): Predicate[] {
+    const found: Predicate[] = [];
+    for (const link of scope.sublinks) {
+      if (link.kind !== 'exists' || link.query.kind !== 'select') continue;
+      const inner = link.query.scope;
+      const exposed = new Set(inner.refs.map((r) => r.exposed));
+      const innerColumns = inner.refs.map((r) =>
+        r.kind === 'table' ? (findRelation(this.context.schema, r.schema, r.name, this.context.settings.searchPath)?.columns ?? []) : [],
+      );
+      const outerOthers = scope.refs.filter((r) => r !== ref);
+      const bindsOutward = (c: ColumnRef): boolean => {
+        if (c.qualifier !== null) return c.qualifier === ref.exposed && !exposed.has(c.qualifier);
+        // Unqualified: no inner relation may have the column (their columns must be known), and no other outer one.
+        const absent = (r: FromRef, columns: string[]) => r.kind === 'table' && columns.length > 0 && !columns.includes(c.name);
+        return (
+          inner.refs.every((r, i) => absent(r, innerColumns[i]!)) &&
+          outerOthers.every((r) => r.kind === 'table' && absent(r, findRelation(this.context.schema, r.schema, r.name, this.context.settings.searchPath)?.columns ?? []))
+        );
+      };
+      for (const c of conjuncts(inner.where)) {
+        const columns = atoms(c).flatMap(atomColumns);
+        if (columns.length > 0 && columns.every(bindsOutward)) found.push(c);
+      }
+    }
+    return found;
   }
 
   /** The active-row requirements a read of this relation must satisfy (empty: not soft-delete, or safe). */
@@ -420,12 +604,12 @@ function filteringOn(ref: FromRef, scope: Scope): Predicate[] {
 }
 
 /** The verdict for one reference of a soft-delete relation and one requirement. */
-export function judge(ref: FromRef, scope: Scope, requirement: Requirement): ReadVerdict {
+export function judge(ref: FromRef, scope: Scope, requirement: Requirement, extraWhere: Predicate[] = []): ReadVerdict {
   const binds = binderFor(ref);
   const req = requirement.predicate;
   // `SELECT count(*) FILTER (WHERE deleted_at IS NULL) FROM t`: every output counts live rows only.
   if (scope.aggregateFilters?.every((f) => implies(f, req, binds)) && scope.refs.length === 1) return 'filtered';
-  const whereConjuncts = conjuncts(scope.where);
+  const whereConjuncts = [...conjuncts(scope.where), ...extraWhere];
   const nullable = effectivelyNullable(ref, scope);
   const on = filteringOn(ref, scope);
   const guard = pruneContradictions({ kind: 'and', args: nullable ? on : [...on, ...whereConjuncts] });
@@ -609,7 +793,8 @@ function moveToOn(origin: Origin, filter: string): FragmentEdit[] | null {
   const isAnd = (i: number) => tokens.isKeyword(i, 'AND') && tokens.depth(i) === depth;
   const exprEndIndex = tokens.indexAt(layout.exprEnd);
   let next = first;
-  while (next < exprEndIndex && !isAnd(next)) next++;
+  // Up to the next AND of the same level, or the `)` closing a parenthesised WHERE (`WHERE (a AND deleted_at IS NULL)`).
+  while (next < exprEndIndex && !isAnd(next) && tokens.depth(next) >= depth) next++;
   const conjunctEnd = tokens.endBefore(next);
   const fragment = scope.source.fragment;
   const cut = (start: number, end: number): FragmentEdit => ({ fragment, start, end, text: '' });
@@ -622,6 +807,37 @@ function moveToOn(origin: Origin, filter: string): FragmentEdit[] | null {
   const touching = add.find((e) => e.start === removal.start);
   if (touching) return add.map((e) => (e === touching ? { ...e, end: removal.end } : e));
   return [...add, removal];
+}
+
+/**
+ * Does removing input rows only remove output rows (no LIMIT / DISTINCT ON / window function, no HAVING, no
+ * aggregate over everything)? Then the rows a soft-deleted row produces are all it changes.
+ */
+function monotone(scope: Scope): boolean {
+  return !scope.nonMonotone && !scope.raw?.havingClause && scope.outputs.every((o) => o.star || o.column !== null);
+}
+
+/** A scope whose WHERE can never hold (conjuncts that contradict each other) returns no row. */
+function neverReturns(scope: Scope): boolean {
+  const where = pruneContradictions(scope.where);
+  if (where.kind !== 'const' || where.value || !scope.raw || scope.raw.havingClause) return false;
+  // An aggregate over no rows still returns one (`SELECT count(*) … WHERE false`): only columns and constants.
+  return list(scope.raw.targetList).every((t) => {
+    const value = fieldsOf(t, 'ResTarget')?.val;
+    return !!(fieldsOf(value, 'ColumnRef') ?? fieldsOf(value, 'A_Const'));
+  });
+}
+
+/** The negation of a one-atom requirement (`deleted_at IS NOT NULL`, `is_deleted`); null for anything else. */
+function negateAtom(predicate: Predicate): Predicate | null {
+  if (predicate.kind === 'null-test') return { ...predicate, isNull: !predicate.isNull };
+  if (predicate.kind === 'bool-test') return { ...predicate, value: !predicate.value };
+  return null;
+}
+
+/** The number of output columns, when known (no `*`). */
+function outputCount(query: Query): number | null {
+  return outputNames(query)?.length ?? null;
 }
 
 /** Output column names by position (null for an unnamed expression); null when a `*` hides the positions. */

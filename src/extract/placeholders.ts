@@ -21,7 +21,8 @@ export { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholde
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 const PGP_OPEN: Record<string, string> = { '{': '}', '(': ')', '<': '>', '[': ']', '/': '/' };
-const PGP_NAME = /^\s*[\w$.]+\s*(?::(\w+)|([~^#]))?\s*$/;
+/** The inside of `${name}` / `${name:type}` / `${name^}`, trimmed first (two `\s*` in a row would be quadratic). */
+const PGP_NAME = /^[\w$.]+\s*(?::(\w+)|([~^#]))?$/;
 
 /** Index one past the end of a skipped region starting at `i` (string, quoted identifier, comment), or -1. */
 function skipRegion(text: string, i: number): number {
@@ -58,7 +59,7 @@ export function normalizePlaceholders(input: MappedText, style: PlaceholderStyle
       const close = PGP_OPEN[text[i + 1] ?? ''];
       if (close !== undefined) {
         const end = text.indexOf(close, i + 2);
-        const inner = end < 0 ? null : PGP_NAME.exec(text.slice(i + 2, end));
+        const inner = end < 0 ? null : PGP_NAME.exec(text.slice(i + 2, end).trim());
         if (inner && end >= 0) {
           const modifier = inner[1] ?? inner[2] ?? '';
           const ident = modifier === 'name' || modifier === 'alias' || modifier === '~';

@@ -226,12 +226,33 @@ function dotted(str: Str): Str[] {
   return parts;
 }
 
-/** `users as u` → name and alias (case-insensitive `as`, as both libraries accept). */
+/**
+ * `users as u` → name and alias (case-insensitive `as`, as both libraries accept): the first white-space run
+ * followed by `as`, white space and more, with no line break in the name or the alias. One linear pass (a regex
+ * such as `^(.*?\S)\s+as\s+(\S.*)$` is quadratic on text like `a as a as a …`).
+ */
 function splitAlias(str: Str): { name: Str; alias: Str | null } {
-  const m = /^(.*?\S)\s+as\s+(\S.*)$/i.exec(str.value);
-  if (!m) return { name: trim(str), alias: null };
-  const aliasStart = str.value.length - m[2]!.length;
-  return { name: trim(slice(str, 0, m[1]!.length)), alias: trim(slice(str, aliasStart, str.value.length)) };
+  const value = str.value;
+  const breaks = /[\n\r\u2028\u2029]/g;
+  let firstBreak = value.length;
+  let lastBreak = -1;
+  for (let m = breaks.exec(value); m; m = breaks.exec(value)) {
+    firstBreak = Math.min(firstBreak, m.index);
+    lastBreak = m.index;
+  }
+  const space = /\s+/g;
+  for (let run = space.exec(value); run; run = space.exec(value)) {
+    const start = run.index;
+    const after = start + run[0].length;
+    if (start === 0 || start > firstBreak || value.slice(after, after + 2).toLowerCase() !== 'as') continue;
+    const next = /\s+/y;
+    next.lastIndex = after + 2;
+    if (!next.exec(value)) continue;
+    const aliasStart = next.lastIndex;
+    if (aliasStart >= value.length || aliasStart <= lastBreak) continue;
+    return { name: trim(slice(str, 0, start)), alias: trim(slice(str, aliasStart, value.length)) };
+  }
+  return { name: trim(str), alias: null };
 }
 
 class Lowerer {

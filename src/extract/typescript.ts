@@ -22,6 +22,7 @@ import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
 import { STAND_IN } from '../sql/placeholder.js';
 import { quoteIdent } from '../sql/ident.js';
+import { skipSpaceAndComments } from '../sql/lexical.js';
 import { scanProgram, type ProgramScan } from './program.js';
 import { clientsOf } from './clients.js';
 import {
@@ -84,7 +85,13 @@ const UNREADABLE_SQL = new Set<string>([
   AST_NODE_TYPES.Identifier, AST_NODE_TYPES.MemberExpression, AST_NODE_TYPES.CallExpression, AST_NODE_TYPES.ConditionalExpression,
   AST_NODE_TYPES.LogicalExpression, AST_NODE_TYPES.AwaitExpression, AST_NODE_TYPES.BinaryExpression,
 ]);
-const DDL_START = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(CREATE|ALTER|DROP|COMMENT\s+ON)\b/i;
+/** A DDL keyword, tried (sticky) where the text's code starts: comments are skipped by a linear scan first. */
+const DDL_KEYWORD = /(?:CREATE|ALTER|DROP|COMMENT\s+ON)\b/iy;
+
+function startsWithDdl(text: string): boolean {
+  DDL_KEYWORD.lastIndex = skipSpaceAndComments(text, 0);
+  return DDL_KEYWORD.test(text);
+}
 
 /** Keywords after which an interpolation names a relation (or alias) rather than a value. */
 const IDENTIFIER_KEYWORDS = new Set(['FROM', 'JOIN', 'UPDATE', 'INTO', 'TABLE', 'ONLY', 'AS', 'TRUNCATE', 'REFERENCES']);
@@ -680,7 +687,7 @@ class Extractor {
     if (this.extractedNodes.has(node) || this.consumed.has(node)) return;
     const items = node.type === AST_NODE_TYPES.Literal ? [this.stringItems(node)] : this.templateItems(node, false, 0);
     const { text } = render(items);
-    if (!DDL_START.test(text.text) || !looksLikeSql(text.text)) return;
+    if (!startsWithDdl(text.text) || !looksLikeSql(text.text)) return;
     this.keep({ fragment: text.toFragment('call-argument'), node, kind: 'ddl-string' });
   }
 }

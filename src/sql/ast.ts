@@ -84,3 +84,31 @@ export function firstLocation(node: unknown): number {
 export function structuralKey(node: unknown): string {
   return JSON.stringify(node, (key, value) => (key === 'location' ? undefined : value));
 }
+
+/**
+ * Every column reference under `root` (through subqueries too), except under `skip` (compared by identity):
+ * the qualifier and name as written, `name: null` for a `*`. Iterative: the depth of the tree does not matter.
+ */
+export function columnUses(root: unknown, skip: unknown): Array<{ qualifier: string | null; name: string | null }> {
+  const found: Array<{ qualifier: string | null; name: string | null }> = [];
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (!value || typeof value !== 'object' || value === skip) continue;
+    if (Array.isArray(value)) {
+      pending.push(...value);
+      continue;
+    }
+    const column = fieldsOf(value, 'ColumnRef');
+    if (column) {
+      const parts = list(column.fields);
+      const names = nameList(parts);
+      const star = parts.length > 0 && 'A_Star' in (parts[parts.length - 1] as object);
+      if (star) found.push({ qualifier: names[names.length - 1] ?? null, name: null });
+      else found.push({ qualifier: names.length >= 2 ? names[names.length - 2]! : null, name: names[names.length - 1] ?? null });
+      continue;
+    }
+    for (const child of Object.values(value as Fields)) if (child && typeof child === 'object') pending.push(child);
+  }
+  return found;
+}

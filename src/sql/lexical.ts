@@ -34,3 +34,16 @@ export function skipBlockComment(text: string, i: number): number {
   }
   return j;
 }
+
+/** Index of the first character at or after `i` that is neither white space nor inside a comment. */
+export function skipSpaceAndComments(text: string, i: number): number {
+  let j = i;
+  while (j < text.length) {
+    const c = text[j]!;
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f' || c === '\v') j++;
+    else if (c === '-' && text[j + 1] === '-') j = skipLineComment(text, j);
+    else if (c === '/' && text[j + 1] === '*') j = skipBlockComment(text, j);
+    else break;
+  }
+  return j;
+}

@@ -8,7 +8,7 @@ import type { SqlFragment } from './fragment.js';
 import { sourceFromFragmentString } from './source.js';
 import { fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
 import { lowerDdl, queryNodeOf, type DdlEvent } from './ddl.js';
-import { columnRef, conjuncts, lowerPredicate, type Predicate } from './predicate.js';
+import { columnRef, conjuncts, lowerPredicate, type ColumnRef, type Predicate } from './predicate.js';
 import { lazyProperty, nameSpanInText, onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
 import {
   lowerAddedColumns,
@@ -48,6 +48,11 @@ interface RefBase {
    * names exposing the other side's references.
    */
   conditionalOn: Array<{ on: Predicate[]; other: string[] }>;
+  /**
+   * When this reference alone is the nullable side of a LEFT / RIGHT join (the innermost one): that join's ON
+   * clause as parsed, so the uses of the reference outside its own ON can be told apart.
+   */
+  outerJoin: { quals: unknown } | null;
 }
 
 export interface TableRef extends RefBase {
@@ -102,6 +107,13 @@ export interface Scope {
    * `count(*) FILTER (WHERE deleted_at IS NULL)` counts live rows only. Null otherwise.
    */
   aggregateFilters: Predicate[] | null;
+  /**
+   * Subqueries that are top-level conjuncts of WHERE (not negated, not under an OR): `EXISTS (…)` and
+   * `col IN (…)` / `col = ANY (…)` / `col = ANY (ARRAY(…))`. Each query is the same object as in `subqueries`.
+   */
+  sublinks: Array<{ kind: 'exists' | 'in'; column: ColumnRef | null; query: Query }>;
+  /** The statement's parsed fields (a SELECT's), to find every use of a reference's columns; null for writes. */
+  raw: Fields | null;
 }
 
 export type SetOperation = 'union' | 'union-all' | 'intersect' | 'intersect-all' | 'except' | 'except-all';
@@ -182,6 +194,8 @@ export interface StatementModel {
 class Lowerer {
   private readonly cteStack: Array<Map<string, Cte | 'self'>> = [];
   readonly writes: Write[] = [];
+  /** The query lowered for each SubLink (by its parsed fields), to tie WHERE conjuncts to their subqueries. */
+  private readonly sublinkQueries = new Map<unknown, Query>();
 
   constructor(private readonly source: SqlSource) {}
 
@@ -252,6 +266,8 @@ class Lowerer {
       scope.subqueries.push(
         ...this.collectSubqueries([fields.targetList, fields.whereClause, fields.havingClause, fields.groupClause, fields.sortClause, fields.limitCount, fields.limitOffset]),
       );
+      scope.sublinks = this.sublinks(fields.whereClause);
+      scope.raw = fields;
       return { kind: 'select', scope, ctes };
     });
   }
@@ -298,6 +314,7 @@ class Lowerer {
       const from = type === 'UpdateStmt' ? fields.fromClause : fields.usingClause;
       const scope = this.buildScope(kind, from, fields.whereClause, returning, start);
       scope.subqueries.push(...this.collectSubqueries([fields.targetList, fields.whereClause, returning]));
+      scope.sublinks = this.sublinks(fields.whereClause);
       record(kind, scope);
       return { query: { kind: 'select', scope, ctes } as Query, target };
     });
@@ -337,6 +354,7 @@ class Lowerer {
       fullJoin: false,
       rejecting: [],
       conditionalOn: [],
+      outerJoin: null,
     };
   }
 
@@ -362,6 +380,8 @@ class Lowerer {
       layout: null,
       nonMonotone: false,
       aggregateFilters: null,
+      sublinks: [],
+      raw: null,
     };
     // Token layout only when a fix needs it.
     return lazyProperty(scope, 'layout', () => {
@@ -384,7 +404,7 @@ class Lowerer {
     rejecting: Predicate[] = [],
     fullJoin = false,
   ): void {
-    const joinFields = { nullable, on: [...on], onClause: null, fullJoin, rejecting: [...rejecting], conditionalOn: [] };
+    const joinFields = { nullable, on: [...on], onClause: null, fullJoin, rejecting: [...rejecting], conditionalOn: [], outerJoin: null };
     const n = unwrap(item);
     if (!n) return;
     const { type, fields } = n;
@@ -411,7 +431,10 @@ class Lowerer {
       const jointype = str(fields.jointype) ?? 'JOIN_INNER';
       const quals = fields.quals as RawNode | undefined;
       const predicate = lowerPredicate(quals, this.opaque);
-      const qualConjuncts = conjuncts(predicate);
+      // `a JOIN b USING (id)` is `ON a.id = b.id` when each side is one relation (a side that is itself a join
+      // takes each column from whichever of its relations has it, which only the schema knows).
+      const using = usingEqualities(fields);
+      const qualConjuncts = [...conjuncts(predicate), ...using];
       const clause = quals
         ? lazyProperty({ span: null as ClauseSpan | null, predicate }, 'span', () => onClauseSpan(this.source.layout, firstLocation(quals)))
         : null;
@@ -441,6 +464,7 @@ class Lowerer {
           const ref = refs[i]!;
           // The innermost outer join wins; a FULL join's ON is no place for a filter.
           if (isNullable && clause && !full) ref.onClause ??= clause;
+          if (isNullable && !full && to - from === 1 && quals && !ref.outerJoin) ref.outerJoin = { quals };
           const preserved = jointype !== 'JOIN_INNER' && (!isNullable || full);
           if (preserved && qualConjuncts.length) ref.conditionalOn.push({ on: qualConjuncts, other });
         }
@@ -451,6 +475,40 @@ class Lowerer {
     const alias = str((fields.alias as Fields | undefined)?.aliasname);
     if (alias && type === 'RangeFunction') valueAliases.push(alias);
     subqueries.push(...this.collectSubqueries(fields));
+  }
+
+  /** The EXISTS and IN subqueries among the top-level conjuncts of a WHERE already lowered by collectSubqueries. */
+  private sublinks(whereClause: unknown): Scope['sublinks'] {
+    const found: Scope['sublinks'] = [];
+    const pending: unknown[] = [whereClause];
+    while (pending.length > 0) {
+      const node = pending.pop();
+      const bool = fieldsOf(node, 'BoolExpr');
+      if (bool) {
+        if (str(bool.boolop) === 'AND_EXPR') pending.push(...list(bool.args));
+        continue;
+      }
+      // `col = ANY (ARRAY(SELECT …))` is `col IN (SELECT …)`.
+      const any = fieldsOf(node, 'A_Expr');
+      if (any && str(any.kind) === 'AEXPR_OP_ANY' && nameList(any.name).join() === '=') {
+        const array = fieldsOf(any.rexpr, 'SubLink');
+        const column = columnRef(any.lexpr);
+        const query = array && str(array.subLinkType) === 'ARRAY_SUBLINK' ? this.sublinkQueries.get(array) : undefined;
+        if (column && query) found.push({ kind: 'in', column, query });
+        continue;
+      }
+      const link = fieldsOf(node, 'SubLink');
+      const query = link && this.sublinkQueries.get(link);
+      if (!link || !query) continue;
+      const type = str(link.subLinkType);
+      const operator = nameList(link.operName);
+      if (type === 'EXISTS_SUBLINK') found.push({ kind: 'exists', column: null, query });
+      else if (type === 'ANY_SUBLINK' && (operator.length === 0 || (operator.length === 1 && operator[0] === '='))) {
+        const column = columnRef(link.testexpr);
+        if (column) found.push({ kind: 'in', column, query });
+      }
+    }
+    return found;
   }
 
   /** Every subquery (SubLink) inside expressions, each lowered as its own query. */
@@ -465,7 +523,9 @@ class Lowerer {
       const n = unwrap(value);
       if (n?.type === 'SubLink') {
         visit(n.fields.testexpr);
-        found.push(this.lowerQuery(n.fields.subselect));
+        const query = this.lowerQuery(n.fields.subselect);
+        this.sublinkQueries.set(n.fields, query);
+        found.push(query);
         return;
       }
       if (n && (n.type === 'SelectStmt' || n.type === 'RangeSubselect')) return; // owned by their own scope
@@ -505,6 +565,29 @@ class Lowerer {
     }
     return found;
   }
+}
+
+/** The exposed name of a FROM item that is one relation (a table, a CTE, an aliased subquery), else null. */
+function exposedName(item: unknown): string | null {
+  const rv = fieldsOf(item, 'RangeVar');
+  if (rv) return str((rv.alias as Fields | undefined)?.aliasname) ?? str(rv.relname) ?? null;
+  const sub = fieldsOf(item, 'RangeSubselect');
+  return sub ? (str((sub.alias as Fields | undefined)?.aliasname) ?? null) : null;
+}
+
+/** `USING (a, b)` between two single relations, as column equalities. */
+function usingEqualities(join: Fields): Predicate[] {
+  const names = nameList(join.usingClause);
+  if (names.length === 0) return [];
+  const left = exposedName(join.larg);
+  const right = exposedName(join.rarg);
+  if (!left || !right) return [];
+  return names.map((name) => ({
+    kind: 'column-eq' as const,
+    left: { qualifier: left, name, location: -1 },
+    right: { qualifier: right, name, location: -1 },
+    location: -1,
+  }));
 }
 
 /** `larg`/`rarg` of a set operation are bare SelectStmt field objects. */

@@ -285,11 +285,15 @@ function contradicts(a: Atom, b: Atom): boolean {
 
 /**
  * Drops the OR branches that contradict a sibling conjunct: in `(deleted_at IS NULL OR plan = 'a') AND plan = 'b'`
- * the second branch can never hold, so the OR is `deleted_at IS NULL`.
+ * the second branch can never hold, so the OR is `deleted_at IS NULL`. Conjuncts that contradict each other make
+ * the whole predicate false.
  */
 export function pruneContradictions(predicate: Predicate): Predicate {
   if (predicate.kind !== 'and') return predicate;
   const facts = predicate.args.filter((p): p is Atom => p.kind !== 'and' && p.kind !== 'or');
+  // Two conjuncts that cannot hold together (`plan = 'pro' AND plan = 'free'`): no row passes at all. (Pairs are
+  // compared only among a few dozen conjuncts: generated WHEREs of thousands of terms are left as they are.)
+  if (facts.length <= 64 && facts.some((a, i) => facts.some((b, j) => j > i && contradicts(a, b)))) return { kind: 'const', value: false };
   let changed = false;
   const args = predicate.args.flatMap((c): Predicate[] => {
     if (c.kind !== 'or') return [c];

@@ -247,8 +247,16 @@ const SHAPES: Record<string, Shape> = {
     return b.done(`subquery/${form}`, sql!);
   },
   'correlated-outer-filter'(b) {
+    const form = pick(b.r, ['unqualified', 'unqualified', 'qualified', 'inner-binds', 'not-exists']);
     const o = b.ref('orders');
-    return b.done('correlated-outer-filter', `SELECT o.id FROM ${o.marker} o WHERE EXISTS (SELECT 1 FROM tags t WHERE t.user_id = o.user_id AND deleted_at IS NULL)`);
+    if (form === 'inner-binds') {
+      // `deleted_at` is a column of the inner users: it filters them, not the outer orders.
+      const u = b.ref('users');
+      return b.done(`correlated-outer-filter/${form}`, `SELECT o.id FROM ${o.marker} o WHERE EXISTS (SELECT 1 FROM ${u.marker} u WHERE u.id = o.user_id AND deleted_at IS NULL)`);
+    }
+    const exists = form === 'not-exists' ? 'NOT EXISTS' : 'EXISTS';
+    const filter = form === 'qualified' ? 'o.deleted_at IS NULL' : 'deleted_at IS NULL';
+    return b.done(`correlated-outer-filter/${form}`, `SELECT o.id FROM ${o.marker} o WHERE ${exists} (SELECT 1 FROM tags t WHERE t.user_id = o.user_id AND ${filter})`);
   },
   'pass-through'(b) {
     const op = pick(b.r, ['plain', 'limit', 'distinct-on', 'window', 'group-by']);
@@ -281,7 +289,7 @@ const SHAPES: Record<string, Shape> = {
     const op = pick(b.r, ['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT']);
     const a = b.filtered('users', '', ['filter', 'filter', 'none', 'deliberate']);
     const rel = pick(b.r, ['users', 'orders']);
-    const c = b.filtered(rel, '', ['filter', 'none', 'none']);
+    const c = b.filtered(rel, '', ['filter', 'none', 'none', 'deliberate']);
     const col = rel === 'orders' ? 'user_id' : 'id';
     return b.done(`set/${op.toLowerCase().replace(' ', '-')}`, `SELECT id FROM ${a.marker}${where([a.cond])} ${op} SELECT ${col} FROM ${c.marker}${where([c.cond])}`);
   },
@@ -313,7 +321,7 @@ const SHAPES: Record<string, Shape> = {
     );
   },
   'key-tied'(b) {
-    const form = pick(b.r, ['join', 'in', 'using']);
+    const form = pick(b.r, ['join', 'in', 'in', 'using', 'using', 'on-view', 'in-unfiltered', 'in-other-column', 'not-in', 'using-left', 'derived-using']);
     if (form === 'join') {
       const o = b.ref('orders');
       const u = b.ref('users');
@@ -323,23 +331,35 @@ const SHAPES: Record<string, Shape> = {
         `SELECT o.id, u2.email FROM ${o.marker} o JOIN ${u.marker} u ON u.id = o.user_id AND u.deleted_at IS NULL JOIN ${u2.marker} u2 ON u2.id = o.user_id WHERE o.deleted_at IS NULL`,
       );
     }
-    if (form === 'in') {
-      const u = b.ref('users');
-      const inner = b.ref('users');
-      return b.done('key-tied/in', `SELECT u.email FROM ${u.marker} u WHERE u.id IN (SELECT id FROM ${inner.marker} WHERE deleted_at IS NULL)`);
-    }
     const u = b.ref('users');
+    if (form === 'in' || form === 'in-unfiltered' || form === 'in-other-column' || form === 'not-in') {
+      const inner = b.ref('users');
+      const filter = form === 'in-unfiltered' ? '' : ' WHERE deleted_at IS NULL';
+      const [outerCol, innerCol] = form === 'in-other-column' ? ['org_id', 'org_id'] : ['id', 'id'];
+      const op = form === 'not-in' ? 'NOT IN' : 'IN';
+      return b.done(`key-tied/${form}`, `SELECT u.email FROM ${u.marker} u WHERE u.${outerCol} ${op} (SELECT ${innerCol} FROM ${inner.marker}${filter})`);
+    }
+    if (form === 'derived-using') {
+      const inner = b.ref('users');
+      return b.done('key-tied/derived-using', `SELECT u.email FROM ${u.marker} u JOIN (SELECT id FROM ${inner.marker} WHERE deleted_at IS NULL) a USING (id)`);
+    }
     const a = b.ref('active_users');
-    return b.done('key-tied/using', `SELECT u.email FROM ${u.marker} u JOIN ${a.marker} a USING (id)`);
+    if (form === 'on-view') return b.done('key-tied/on-view', `SELECT u.email FROM ${u.marker} u JOIN ${a.marker} a ON a.id = u.id`);
+    const join = form === 'using-left' ? 'LEFT JOIN' : 'JOIN';
+    return b.done(`key-tied/${form}`, `SELECT u.email FROM ${u.marker} u ${join} ${a.marker} a USING (id)`);
   },
   'computed-filter'(b) {
     const u = b.ref('users');
     return b.done('computed-filter', `SELECT s.id FROM (SELECT u.id, u.deleted_at IS NULL AS live FROM ${u.marker} u) s WHERE s.live`);
   },
   'unused-left-join'(b) {
+    const form = pick(b.r, ['unused', 'unused', 'used-column', 'non-key']);
     const o = b.ref('orders');
     const u = b.ref('users');
-    return b.done('unused-left-join', `SELECT o.id FROM ${o.marker} o LEFT JOIN ${u.marker} u ON u.id = o.user_id WHERE o.deleted_at IS NULL`);
+    const cols = form === 'used-column' ? 'o.id, u.email' : 'o.id';
+    // Joined on a column that is not the key, a deleted match multiplies the row.
+    const on = form === 'non-key' ? 'u.manager_id = o.user_id' : 'u.id = o.user_id';
+    return b.done(`unused-left-join/${form}`, `SELECT ${cols} FROM ${o.marker} o LEFT JOIN ${u.marker} u ON ${on} WHERE o.deleted_at IS NULL`);
   },
   write(b) {
     const form = pick(b.r, ['insert-select', 'update-from', 'delete-using', 'update-returning', 'delete-returning']);
@@ -375,15 +395,15 @@ const WEIGHTS: Array<[string, number]> = [
   ['inner-join', 5],
   ['outer-join', 8],
   ['subquery', 6],
-  ['correlated-outer-filter', 1],
+  ['correlated-outer-filter', 2],
   ['pass-through', 8],
   ['set-operation', 4],
   ['set-in-cte', 1],
   ['aggregate', 2],
   ['recursive', 2],
-  ['key-tied', 2],
+  ['key-tied', 4],
   ['computed-filter', 1],
-  ['unused-left-join', 1],
+  ['unused-left-join', 2],
   ['write', 4],
 ];
 
@@ -452,7 +472,8 @@ export function generateState(r: Random, name: string, pDeleted: number, adversa
 const D = DELETED[0]!;
 /**
  * Hand-picked states: one organisation whose users form a management chain, with deleted rows in the middle of
- * the chain and at the top of each ordering (what LIMIT, DISTINCT ON, row_number() and recursion pick first).
+ * the chain and at the top of each ordering (what LIMIT, DISTINCT ON, row_number() and recursion pick first), and
+ * a manager with both live and deleted reports (a join on `manager_id` multiplies rows by them).
  */
 const DENSE: State[] = [
   {
@@ -465,7 +486,7 @@ const DENSE: State[] = [
       [4, 1, 3, 'b', 'pro', null],
       [5, 1, 4, 'b', 'pro', D],
       [6, 2, 3, 'a', 'pro', null],
-      [7, 1, 6, 'a', null, D],
+      [7, 1, 3, 'a', null, D],
     ],
     orders: [[1, 1, 'paid', 1, null], [2, 1, 'paid', 2, D], [3, 3, 'new', 1, null], [4, 4, 'paid', null, D], [5, 2, 'new', 1, null], [6, 7, 'paid', 2, D]],
     tags: [[1, 2, 'x'], [2, 3, 'y'], [3, 7, 'x']],

@@ -122,46 +122,69 @@ interface Check {
   error: string | null;
 }
 
+/** References that read deleted rows on purpose stay as written in every world the oracle compares. */
+const KEPT_AS_WRITTEN = ['deliberate', 'never-true'];
+
+/**
+ * The statements whose results decide whether `p.ref` leaks: [as written, with the reference reading live rows],
+ * and — when the statement has other references — [the others reading live rows, all of them reading live rows].
+ * The second pair asks whether the reference still leaks once the others are fixed: two references that each
+ * return the rows the other one leaks (`SELECT id FROM users UNION SELECT user_id FROM orders`) hide each
+ * other's leak in the first pair only.
+ */
+function worlds(p: Check): Array<[string, string]> {
+  const one = new Set([p.ref.id]);
+  const pairs: Array<[string, string]> = [[render(p.c).sql, render(p.c, one).sql]];
+  const others = p.c.refs.filter((r) => r.id !== p.ref.id && !r.tags.some((t) => KEPT_AS_WRITTEN.includes(t))).map((r) => r.id);
+  if (others.length > 0) pairs.push([render(p.c, new Set(others)).sql, render(p.c, new Set([...others, p.ref.id])).sql]);
+  return pairs;
+}
+
 /**
  * Does each (case, reference) leak in some state? Stops testing a pair once it leaked. Each state's statements go to
  * PostgreSQL in one batch (writes wrapped in a transaction that is rolled back); when the batch fails, one by one.
  */
 async function groundTruth(db: PGlite, pairs: Check[], states: State[]): Promise<void> {
   const canonical = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort().join('\n');
+  const plans = new Map(pairs.map((p) => [p, worlds(p)]));
   for (const state of states) {
     await db.exec(stateSql(state));
     const open = pairs.filter((p) => !p.leaks && !p.error);
     const items: Array<{ c: Case; sql: string }> = [];
-    const index = new Map<Check, [number, number]>();
-    const baseIndex = new Map<Case, number>();
-    for (const p of open) {
-      if (!baseIndex.has(p.c)) baseIndex.set(p.c, items.push({ c: p.c, sql: render(p.c).sql }) - 1);
-      index.set(p, [baseIndex.get(p.c)!, items.push({ c: p.c, sql: render(p.c, new Set([p.ref.id])).sql }) - 1]);
-    }
+    const at = new Map<string, number>();
+    const slot = (c: Case, sql: string) => {
+      let i = at.get(sql);
+      if (i === undefined) at.set(sql, (i = items.push({ c, sql }) - 1));
+      return i;
+    };
+    const index = new Map<Check, Array<[number, number]>>();
+    for (const p of open) index.set(p, plans.get(p)!.map(([a, b]) => [slot(p.c, a), slot(p.c, b)]));
     let results: string[];
     try {
       const batch = items.map(({ c, sql }) => (c.writeTarget ? `BEGIN; ${sql}; SELECT * FROM ${c.writeTarget}; ROLLBACK;` : `${sql};`));
       const raw = await db.exec(batch.join('\n'), { rowMode: 'array' });
       results = [];
-      let at = 0;
+      let k = 0;
       for (const { c } of items) {
         if (c.writeTarget) {
-          results.push(canonical(raw[at + (c.returning ? 1 : 2)]!.rows));
-          at += 4;
-        } else results.push(canonical(raw[at++]!.rows));
+          results.push(canonical(raw[k + (c.returning ? 1 : 2)]!.rows));
+          k += 4;
+        } else results.push(canonical(raw[k++]!.rows));
       }
-      if (at !== raw.length) throw new Error('batch results out of step');
+      if (k !== raw.length) throw new Error('batch results out of step');
     } catch {
       await db.exec('ROLLBACK').catch(() => undefined);
       results = [];
       for (const { c, sql } of items) results.push(await run(db, c, sql));
     }
-    for (const [p, [b, l]] of index) {
-      const full = results[b]!;
-      const live = results[l]!;
-      if (full.startsWith('ERROR')) p.error = full;
-      else if (live.startsWith('ERROR')) p.error = live;
-      else if (live !== full) p.leaks = true;
+    for (const [p, compared] of index) {
+      for (const [a, b] of compared) {
+        const before = results[a]!;
+        const after = results[b]!;
+        if (before.startsWith('ERROR')) p.error = before;
+        else if (after.startsWith('ERROR')) p.error = after;
+        else if (after !== before) p.leaks = true;
+      }
     }
   }
 }
