@@ -335,15 +335,119 @@ function tooDeep(start: number, end: number, index: number): SkippedStatement {
   };
 }
 
-/** `text` with [start, end) replaced by spaces (line breaks kept), so every offset stays where it was. */
+/**
+ * `text` with [start, end) replaced by spaces (line breaks kept), so every offset stays where it was: each character
+ * becomes as many spaces as its UTF-8 bytes, as the parser's byte offsets are mapped with the original text.
+ */
 function blank(text: string, ranges: Array<{ start: number; end: number }>): string {
   let out = '';
   let at = 0;
   for (const { start, end } of ranges) {
-    out += text.slice(at, start) + text.slice(start, end).replace(/[^\n]/g, ' ');
+    out += text.slice(at, start) + blankRun(text.slice(start, end));
     at = end;
   }
   return out + text.slice(at);
+}
+
+function blankRun(run: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(run)) return run.replace(/[^\n]/g, ' ');
+  let out = '';
+  for (const ch of run) {
+    const code = ch.codePointAt(0)!;
+    out += ch === '\n' ? '\n' : ' '.repeat(code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4);
+  }
+  return out;
+}
+
+/** Branches per piece when an over-deep UNION chain is parsed piece by piece (each piece stays far from the limits). */
+const UNION_PIECE = 100;
+
+/**
+ * An over-deep statement that is a chain of `UNION [ALL]` branches at its top level (no `WITH`, no INTERSECT /
+ * EXCEPT there): the ranges of consecutive branches, UNION_PIECE at a time, each a statement of its own. A UNION's
+ * branches are read independently, so checking the pieces checks the whole. Null for any other shape.
+ */
+function unionPieces(text: string, start: number, end: number): Array<{ start: number; end: number }> | null {
+  // A linear pass with PostgreSQL's lexical skips (strings, quoted identifiers, dollar quotes, comments).
+  const cuts: number[] = [];
+  let depth = 0;
+  let first = true;
+  let i = start;
+  while (i < end) {
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (c === '-' && next === '-') i = skipLineComment(text, i);
+    else if (c === '/' && next === '*') i = skipBlockComment(text, i);
+    else if (c === "'" || c === '"') i = skipQuoted(text, i, c, false);
+    else if ((c === 'e' || c === 'E') && next === "'") i = skipQuoted(text, i + 1, "'", true);
+    else if (c === '$' && next !== undefined && /[A-Za-z_$]/.test(next)) {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        i = close < 0 ? end : close + tag[0].length;
+      } else i++;
+    } else if (WORD_START.test(c)) {
+      let j = i + 1;
+      while (j < end && WORD_PART.test(text[j]!)) j++;
+      const word = text.slice(i, j).toUpperCase();
+      if (first && word === 'WITH') return null;
+      first = false;
+      if (depth === 0 && (word === 'INTERSECT' || word === 'EXCEPT')) return null;
+      if (depth === 0 && word === 'UNION') cuts.push(i);
+      i = j;
+    } else {
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      if (c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r') first = false;
+      i++;
+    }
+  }
+  if (cuts.length < UNION_PIECE) return null;
+  const pieces: Array<{ start: number; end: number }> = [];
+  let from = start;
+  for (let k = UNION_PIECE - 1; k < cuts.length; k += UNION_PIECE) {
+    pieces.push({ start: from, end: cuts[k]! });
+    // The next piece starts after `UNION [ALL | DISTINCT]`.
+    const after = /UNION(?:\s+(?:ALL|DISTINCT)\b)?/iy;
+    after.lastIndex = cuts[k]!;
+    from = after.exec(text) ? after.lastIndex : cuts[k]! + 5;
+  }
+  pieces.push({ start: from, end });
+  return pieces;
+}
+
+/**
+ * Parses the pieces of an over-deep UNION chain one by one, each alone, its offsets moved to the original text. Returns the pieces' statements, and the pieces that are still too deep; null when a piece
+ * does not parse on its own (then the statement stays unchecked as a whole).
+ */
+function parsePieces(
+  text: string,
+  pieces: Array<{ start: number; end: number }>,
+  toIndex: (b: number) => number,
+): { statements: ParsedStatement[]; deep: Array<{ start: number; end: number }> } | null {
+  const statements: ParsedStatement[] = [];
+  const deep: Array<{ start: number; end: number }> = [];
+  for (const piece of pieces) {
+    // Parsed alone; its byte offsets are then shifted to where the piece sits in the text.
+    const own = text.slice(piece.start, piece.end);
+    if (overDeepStatements(own).length > 0) {
+      deep.push(piece);
+      continue;
+    }
+    let result;
+    try {
+      result = parseSync(own) as unknown as { stmts?: Array<{ stmt: RawNode }> };
+    } catch {
+      return null;
+    }
+    const stmt = result.stmts?.[0]?.stmt;
+    if (!stmt || (result.stmts?.length ?? 0) !== 1) return null;
+    const base = Buffer.byteLength(text.slice(0, piece.start), 'utf8');
+    if (remapLocations(stmt, (b) => toIndex(b + base)) > MAX_TREE_DEPTH) deep.push(piece);
+    else statements.push({ node: stmt, start: firstCodeIndex(text, piece.start, piece.end), end: trimEnd(text, piece.start, piece.end) });
+  }
+  return { statements, deep };
 }
 
 /**
@@ -362,17 +466,26 @@ export function parseSql(text: string): ParseOutcome {
     };
   }
   const skipped: SkippedStatement[] = [];
+  const pieces: ParsedStatement[] = [];
+  const toIndex = byteOffsetMapper(text);
+  /** An over-deep statement: checked piece by piece when it is a UNION chain, else one "not checked" entry. */
+  const overDeep = (start: number, end: number): void => {
+    const split = unionPieces(text, start, end);
+    const parsed = split ? parsePieces(text, split, toIndex) : null;
+    const unchecked = parsed ? parsed.deep : [{ start, end }];
+    if (parsed) pieces.push(...parsed.statements);
+    for (const r of unchecked) {
+      const at = firstCodeIndex(text, r.start, r.end);
+      skipped.push(tooDeep(at, trimEnd(text, r.start, r.end), at));
+    }
+  };
   let parseText = text;
   const risky = overDeepStatements(text);
   if (risky.length > 0) {
-    for (const r of risky) {
-      const at = firstCodeIndex(text, r.start, r.end);
-      skipped.push(tooDeep(at, r.end, at));
-    }
+    for (const r of risky) overDeep(r.start, r.end);
     parseText = blank(text, risky);
-    if (parseText.trim() === '') return { ok: true, parsed: { text, statements: [], tokens: [], skipped } };
+    if (parseText.trim() === '') return { ok: true, parsed: finish(text, pieces, skipped) };
   }
-  const toIndex = byteOffsetMapper(text);
   let result;
   try {
     result = parseSync(parseText) as unknown as { stmts?: Array<{ stmt: RawNode; stmt_location?: number; stmt_len?: number }> };
@@ -386,14 +499,19 @@ export function parseSql(text: string): ParseOutcome {
     const start = toIndex(byteStart);
     const end = trimEnd(text, start, raw.stmt_len ? toIndex(byteStart + raw.stmt_len) : text.length);
     const depth = remapLocations(raw.stmt, toIndex);
-    if (depth > MAX_TREE_DEPTH) skipped.push(tooDeep(firstCodeIndex(text, start, end), end, firstCodeIndex(text, start, end)));
+    if (depth > MAX_TREE_DEPTH) overDeep(start, end);
     else statements.push({ node: raw.stmt, start, end });
   }
+  return { ok: true, parsed: finish(text, [...statements, ...pieces], skipped) };
+}
+
+function finish(text: string, statements: ParsedStatement[], skipped: SkippedStatement[]): ParsedSql {
+  statements.sort((a, b) => a.start - b.start);
   skipped.sort((a, b) => a.start - b.start);
   // Tokens are only needed for fixes and DDL details; most statements never ask, and scanning costs more than
   // parsing. So they are produced on first use.
   let tokens: SqlToken[] | undefined;
-  const parsed: ParsedSql = {
+  return {
     text,
     statements,
     get tokens(): SqlToken[] {
@@ -401,7 +519,6 @@ export function parseSql(text: string): ParseOutcome {
     },
     ...(skipped.length > 0 ? { skipped } : {}),
   };
-  return { ok: true, parsed };
 }
 
 /** Index of the first character of [start, end) that is not white space (start when there is none). */
