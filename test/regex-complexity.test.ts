@@ -63,10 +63,19 @@ describe('regular expressions over user text backtrack linearly', () => {
     ]);
   }, 300_000);
 
+  /**
+   * Super-linear expressions that never see user text of any length, each with the reason (exact: an entry the
+   * checker no longer flags must go).
+   */
+  const BOUNDED: Record<string, string> = {
+    '^(.+)__(.+)$': 'src/extract/types.ts: one directory name of a declaration file path (`@types/scope__name`), at most 255 characters',
+  };
+
   it('every regex literal in the front ends', () => {
     const literals = DIRECTORIES.flatMap(regexLiterals);
     expect(literals.length).toBeGreaterThan(40);
     const superLinear = literals.map((r) => ({ ...r, complexity: analyse(r.source, r.flags) })).filter((r) => r.complexity !== 'linear');
-    expect(superLinear.map((r) => `${r.where} /${r.source}/${r.flags}: ${r.complexity}`)).toEqual([]);
+    expect(superLinear.filter((r) => !(r.source in BOUNDED)).map((r) => `${r.where} /${r.source}/${r.flags}: ${r.complexity}`)).toEqual([]);
+    expect(Object.keys(BOUNDED).filter((source) => !superLinear.some((r) => r.source === source))).toEqual([]);
   }, 900_000);
 });
