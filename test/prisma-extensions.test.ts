@@ -55,6 +55,13 @@ prisma.$use(async (params, next) => {
 
 const TAKE_TEN = 'const prisma = new PrismaClient().$extends({ query: { user: { findMany({ args, query }) { args.take = 10; return query(args); } } } });\n';
 
+const RESTORE = `const prisma = new PrismaClient();
+prisma.$use(async (params, next) => {
+  if (params.action === 'update' && params.args.data.restore) params.args.data = { deletedAt: null };
+  return next(params);
+});
+`;
+
 const missing = (table: string, filter: string, output?: string) => ({
   messageId: 'missing',
   data: { table, alias: '', filter, via: '' },
@@ -107,6 +114,11 @@ tsRuleTester(SCHEMA).run('require-soft-delete-filter (Prisma client extensions)'
     {
       code: `${TAKE_TEN}await prisma.user.findMany({ where: { email } });`,
       errors: [missing('users', 'deleted_at IS NULL', withFilter(`${TAKE_TEN}await prisma.user.findMany({ where: { email } });`, 'email'))],
+    },
+    // a middleware that touches writes only (a restore sets deletedAt: null in the data)
+    {
+      code: `${RESTORE}await prisma.user.findMany({ where: { email } });`,
+      errors: [missing('users', 'deleted_at IS NULL', withFilter(`${RESTORE}await prisma.user.findMany({ where: { email } });`, 'email'))],
     },
     // a plain client
     {

@@ -34,6 +34,7 @@ export interface GlobalFilter {
   rules: Array<{ model: string; ops: ReadonlySet<string> | '*'; value: 'null' | 'false' }>;
 }
 
+const WRITE_OPS = ['create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany'];
 const READ_OPS = ['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'aggregate', 'groupBy'];
 
 /** What `filter` says about `op` on `model`: the value the soft-delete field is set to, or null (not filtered). */
@@ -82,15 +83,17 @@ function addsFilter(fn: Node, ctx: Context): 'null' | 'false' | null {
 }
 
 /** Read operations and model names an interceptor's code names as string literals. */
-function named(fn: Node, ctx: Context): { ops: Set<string>; models: Set<string> } {
+function named(fn: Node, ctx: Context): { ops: Set<string>; models: Set<string>; writes: boolean } {
   const ops = new Set<string>();
   const models = new Set<string>();
+  let writes = false;
   for (const n of walk(fn, ctx.visitorKeys)) {
     if (n.type !== AST_NODE_TYPES.Literal || typeof n.value !== 'string') continue;
     if (READ_OPS.includes(n.value)) ops.add(n.value);
+    if (WRITE_OPS.includes(n.value)) writes = true;
     if (ctx.models.has(n.value)) models.add(n.value);
   }
-  return { ops, models };
+  return { ops, models, writes };
 }
 
 function objectOf(node: Node, ctx: Context): TSESTree.ObjectExpression | null {
@@ -119,6 +122,8 @@ function interceptor(fn: Node, model: string, ops: ReadonlySet<string> | '*', ct
   const value = addsFilter(fn, ctx);
   if (!value) return;
   const names = named(fn, ctx);
+  // an interceptor that names write operations only (`params.action === 'update'`: a restore) filters no read
+  if (ops === '*' && names.ops.size === 0 && names.writes) return;
   const opSet = ops === '*' ? (names.ops.size > 0 ? names.ops : '*') : ops;
   if (model === '*' && names.models.size > 0) for (const m of names.models) out.push({ model: m, ops: opSet, value });
   else out.push({ model, ops: opSet, value });
