@@ -3,9 +3,10 @@
  * soft-delete-review: lints the files a pull request changes and reports the soft-delete findings on its changed
  * lines, as text, JSON, or the body of a GitHub pull-request review. See docs/review-bot.md.
  */
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import plugin from './index.js';
 import { intersects, visibleRanges, type LineRange } from './review/diff.js';
@@ -23,6 +24,7 @@ import { findFlatConfig } from './review/lint.js';
 import { explainSchema } from './analysis/explain.js';
 import { coverageLine, startCoverage, stopCoverage } from './analysis/coverage.js';
 import { loadSchema } from './schema/load.js';
+import { describePullError, pullSchema, redactUrl } from './schema/pull.js';
 import { normalizeSettings } from './settings.js';
 
 export { parseUnifiedDiff, intersects, visibleRanges, type LineRange } from './review/diff.js';
@@ -272,13 +274,19 @@ async function review(args: Args, io: CliIo): Promise<number> {
 const SCHEMA_STATUS_RULE = 'soft-delete/schema-status';
 
 const SCHEMA_USAGE = `Usage: soft-delete-review schema [--cwd <dir>] [--config <file>]
+       soft-delete-review schema pull [--database-url <url>] [--output <file>] [--cwd <dir>]
 
 Prints what eslint-plugin-soft-delete believes about the schema: each soft-delete table with its active-row
 predicate, each unique with its verdict, views and stream tables, the statements it could not read, and where each
-fact came from (file:line). Settings come from the project's ESLint config (settings["soft-delete"]).`;
+fact came from (file:line). Settings come from the project's ESLint config (settings["soft-delete"]).
+
+"schema pull" reads a live PostgreSQL database's schema from pg_catalog, in a read-only transaction, and writes it
+as SQL (default: schema.sql, a conventional place) for the plugin to read like a pg_dump --schema-only. The URL is
+--database-url, else DATABASE_URL. It needs the \`pg\` package (npm install --save-dev pg). Linting never connects.`;
 
 /** \`soft-delete-review schema\`: the schema model explained. */
 async function schemaCommand(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'pull') return pullCommand(argv.slice(1), io);
   let values;
   try {
     ({ values } = parseArgs({ args: argv, strict: true, options: { cwd: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
@@ -305,6 +313,80 @@ async function schemaCommand(argv: string[], io: CliIo): Promise<number> {
   const normalized = normalizeSettings(settings['soft-delete']);
   io.stdout(explainSchema(loadSchema(cwd, normalized), normalized, cwd));
   return 0;
+}
+
+/** \`soft-delete-review schema pull\`: a live database's schema into a snapshot file. */
+async function pullCommand(argv: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { 'database-url': { type: 'string' }, output: { type: 'string' }, cwd: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    throw new ReviewError(`${(error as Error).message.split(/\.( |$)/)[0]} (see schema --help)`);
+  }
+  if (values.help) {
+    io.stdout(`${SCHEMA_USAGE}\n`);
+    return 0;
+  }
+  const url = values['database-url'] ?? process.env.DATABASE_URL;
+  if (!url) throw new ReviewError('schema pull needs --database-url (or DATABASE_URL)');
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = '';
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new ReviewError(`--database-url must be a postgres:// or postgresql:// URL, got '${redactUrl(url)}'`);
+  }
+  const cwd = resolve(io.cwd, values.cwd ?? '.');
+  if (!existsSync(cwd)) throw new ReviewError(`no such directory: ${values.cwd}`);
+  const output = values.output ?? 'schema.sql';
+  const { Client } = await loadPg(cwd);
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 30_000 });
+  let pulled;
+  try {
+    await client.connect();
+    pulled = await pullSchema(client);
+  } catch (error) {
+    throw new ReviewError(describePullError(error, url));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const header = `-- Schema of ${redactUrl(url)}, read from pg_catalog by soft-delete-review schema pull.\n-- eslint-plugin-soft-delete reads it like a pg_dump --schema-only. Pull again when the database changes.\n\n`;
+  const file = resolve(cwd, output);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, header + pulled.sql);
+  } catch (error) {
+    throw new ReviewError(`cannot write ${output}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  io.stdout(`wrote ${output}: ${pulled.tables} table(s), ${pulled.views} view(s) from ${redactUrl(url)}\n`);
+  return 0;
+}
+
+interface PgClient {
+  connect(): Promise<void>;
+  end(): Promise<void>;
+  query(text: string): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** node-postgres, from the project first, then from wherever this package can resolve it. */
+async function loadPg(cwd: string): Promise<{ Client: new (config: { connectionString: string; connectionTimeoutMillis: number }) => PgClient }> {
+  for (const base of [join(cwd, 'package.json'), import.meta.url]) {
+    try {
+      const path = createRequire(base).resolve('pg');
+      const mod = (await import(pathToFileURL(path).href)) as { default?: { Client?: unknown }; Client?: unknown };
+      const Client = mod.Client ?? mod.default?.Client;
+      if (typeof Client === 'function') return { Client: Client as never };
+    } catch {
+      // try the next place
+    }
+  }
+  throw new ReviewError('schema pull needs the `pg` package: npm install --save-dev pg');
 }
 
 function realpathOr(path: string): string {

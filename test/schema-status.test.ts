@@ -7,6 +7,7 @@ import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 import { main } from '../src/cli.js';
+import sarifFormatter from '../src/formatters/sarif.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'soft-delete-status-'));
@@ -112,6 +113,20 @@ describe('soft-delete/schema-status', () => {
     const stylish = await (await eslint.loadFormatter('stylish')).format(await eslint.lintFiles(['src']));
     expect(stylish).toContain('found no schema');
     expect(stylish).toContain('soft-delete/schema-status');
+  });
+
+  it('reaches SARIF: the review command and the eslint -f formatter', async () => {
+    type Sarif = { runs: Array<{ results: Array<{ ruleId: string; level: string; message: { text: string } }> }> };
+    const cwd = project(QUERIES);
+    let stdout = '';
+    await main(['--all', '--format', 'sarif', 'src'], { cwd, stdout: (t) => (stdout += t), stderr: () => {}, isTTY: false });
+    const fromReview = (JSON.parse(stdout) as Sarif).runs[0]!.results.filter((r) => r.ruleId === 'soft-delete/schema-status');
+    expect(fromReview).toHaveLength(1);
+    expect(fromReview[0]!.message.text).toContain('found no schema');
+    const eslint = eslintIn(cwd);
+    const results = await eslint.lintFiles(['src']);
+    const fromFormatter = (JSON.parse(sarifFormatter(results, { cwd, rulesMeta: eslint.getRulesMetaForResults(results) })) as Sarif).runs[0]!.results;
+    expect(fromFormatter.filter((r) => r.ruleId === 'soft-delete/schema-status').map((r) => r.level)).toEqual(['warning']);
   });
 
   it('reaches the review bot even though it is not on a changed line', async () => {

@@ -1,0 +1,130 @@
+/**
+ * `soft-delete-review schema pull` against a real PostgreSQL server (PGlite on a TCP port): the snapshot it writes is
+ * read back as a schema source — soft-delete tables, uniques with their verdicts, views, RLS — and used to lint.
+ * Bad URLs and refused connections are one-line errors.
+ */
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import plugin from '../src/index.js';
+import { clearSchemaCache, loadSchema } from '../src/schema/load.js';
+import { findRelation } from '../src/schema/model.js';
+import { normalizeSettings } from '../src/settings.js';
+import { review } from './helpers/git-repo.js';
+import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
+import { servePGlite, type PgServer } from './helpers/pg-server.js';
+
+const DATABASE = `
+CREATE SCHEMA billing;
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, handle text UNIQUE, deleted_at timestamptz);
+CREATE UNIQUE INDEX users_email_live ON users (email) WHERE deleted_at IS NULL;
+CREATE TABLE trash (id bigint PRIMARY KEY, payload jsonb, deleted_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE billing.invoices (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id), "deletedAt" timestamptz);
+CREATE VIEW live_users AS SELECT id, email FROM users WHERE deleted_at IS NULL;
+CREATE VIEW all_users AS SELECT id, email, deleted_at FROM users;
+CREATE MATERIALIZED VIEW user_count AS SELECT count(*) AS n FROM users;
+ALTER TABLE users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY live_only ON users FOR SELECT USING (deleted_at IS NULL);
+`;
+
+function project(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), 'soft-delete-pull-')));
+}
+
+describe('schema pull from a live PostgreSQL server', { timeout: PGLITE_TIMEOUT }, () => {
+  const db = usePGlite(async (instance) => {
+    await instance.exec(DATABASE);
+  });
+  let server: PgServer;
+  beforeAll(async () => {
+    server = await servePGlite(db());
+  }, PGLITE_TIMEOUT);
+  afterAll(async () => {
+    await server?.close();
+  }, PGLITE_TIMEOUT);
+
+  it('writes a snapshot the plugin reads as the schema, and lints against it', async () => {
+    const dir = project();
+    const { code, stdout, stderr } = await review(dir, 'schema', 'pull', '--database-url', server.url);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^wrote schema\.sql: 3 table\(s\), 3 view\(s\) from postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\n$/);
+    const snapshot = readFileSync(join(dir, 'schema.sql'), 'utf8');
+    expect(snapshot).toContain('CREATE UNIQUE INDEX users_email_live ON public.users USING btree (email) WHERE (deleted_at IS NULL);');
+    expect(snapshot).not.toContain('secret');
+
+    clearSchemaCache();
+    const settings = normalizeSettings({});
+    const model = loadSchema(dir, settings);
+    expect(model.problems).toEqual([]);
+    expect(model.files).toEqual([join(dir, 'schema.sql')]);
+    const users = findRelation(model, null, 'users')!;
+    expect(users.columns).toEqual(['id', 'email', 'handle', 'deleted_at']);
+    expect(users.primaryKey).toEqual(['id']);
+    expect(users.notNull).toEqual(['id', 'email']);
+    expect(users.uniques.map((u) => [u.name, u.where])).toEqual([
+      ['users_handle_key', null],
+      ['users_email_live', '(deleted_at IS NULL)'], // as pg_get_indexdef writes it
+    ]);
+    expect(users.rlsEnabled).toBe(true);
+    expect(users.policies.map((p) => [p.name, p.using])).toEqual([['live_only', '(deleted_at IS NULL)']]);
+    expect(findRelation(model, 'billing', 'invoices')?.foreignKeys?.map((f) => f.references)).toEqual([{ schema: 'public', name: 'users' }]);
+    expect(findRelation(model, null, 'live_users')?.kind).toBe('view');
+    expect(findRelation(model, null, 'user_count')?.kind).toBe('materialized-view');
+
+    // the snapshot as the schema source of a lint: the leak, the trash table (NOT NULL: no marker), the safe view
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(
+      join(dir, 'src/q.js'),
+      [
+        "export const a = (db) => db.query('SELECT id FROM users WHERE email = $1', [e]);",
+        "export const b = (db) => db.query('SELECT id FROM trash');",
+        "export const c = (db) => db.query('SELECT id FROM live_users');",
+        "export const d = (db) => db.query('SELECT id FROM all_users');",
+        '',
+      ].join('\n'),
+    );
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.recommended });
+    const results = await eslint.lintFiles(['src/q.js', 'schema.sql']);
+    const byFile = Object.fromEntries(results.map((r) => [r.filePath.slice(dir.length + 1), r.messages.map((m) => `${m.line} ${m.ruleId}`)]));
+    expect(byFile['src/q.js']).toEqual(['1 soft-delete/require-soft-delete-filter', '4 soft-delete/require-soft-delete-filter']);
+    // the full unique on users.handle is reported in the snapshot, like in any dump
+    expect(byFile['schema.sql']).toContain(`${readFileSync(join(dir, 'schema.sql'), 'utf8').split('\n').findIndex((l) => l.includes('users_handle_key')) + 1} soft-delete/require-partial-unique-index`);
+  });
+
+  it('--output names the file; the URL may come from DATABASE_URL', async () => {
+    const dir = project();
+    const previous = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = server.url;
+    try {
+      const { code, stdout } = await review(dir, 'schema', 'pull', '--output', 'db/snapshot.sql');
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^wrote db\/snapshot\.sql: /);
+    } finally {
+      if (previous === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previous;
+    }
+    expect(readFileSync(join(dir, 'db/snapshot.sql'), 'utf8')).toContain('CREATE TABLE public.users (');
+  });
+
+  it('a refused connection, a bad URL and a missing URL are one-line errors (exit 2), with the password hidden', async () => {
+    const dir = project();
+    const closed = await servePGlite(db());
+    await closed.close();
+    const refused = await review(dir, 'schema', 'pull', '--database-url', closed.url);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^soft-delete-review: cannot connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres: connection refused[^\n]*\n$/);
+    const bad = await review(dir, 'schema', 'pull', '--database-url', 'mysql://x@y/z');
+    expect(bad).toMatchObject({ code: 2, stderr: "soft-delete-review: --database-url must be a postgres:// or postgresql:// URL, got 'mysql://x@y/z'\n" });
+    const previous = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+    try {
+      const missing = await review(dir, 'schema', 'pull');
+      expect(missing).toMatchObject({ code: 2, stderr: 'soft-delete-review: schema pull needs --database-url (or DATABASE_URL)\n' });
+    } finally {
+      if (previous !== undefined) process.env.DATABASE_URL = previous;
+    }
+  });
+});
