@@ -9,7 +9,72 @@ import { ESLint } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
-import { clearSchemaCache } from '../src/schema/load.js';
+import { parse } from '@typescript-eslint/typescript-estree';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import { clearSchemaCache, loadSchema } from '../src/schema/load.js';
+import { normalizeSettings } from '../src/settings.js';
+import { extractPrismaClient } from '../src/extract/prisma-client.js';
+import { extractDrizzle } from '../src/extract/drizzle.js';
+
+const root = join(fileURLToPath(new URL('..', import.meta.url)));
+const program = (code: string) => parse(code, { range: true, loc: true }) as unknown as TSESTree.Program;
+
+describe('Prisma client writes', () => {
+  const models = loadSchema(root, normalizeSettings({ schema: ['test/fixtures/prisma-project/prisma/schema.prisma'] })).prismaModels;
+  const sql = (code: string) => extractPrismaClient(program(code), visitorKeys, models).map((f) => f.text);
+
+  it.each([
+    ['await prisma.user.delete({ where: { id } })', ['DELETE FROM users WHERE id = $1']],
+    ['await prisma.post.deleteMany()', ['DELETE FROM "Post"']],
+    ['await prisma.user.deleteMany({ where: { deletedAt: { not: null } } })', ['DELETE FROM users WHERE deleted_at IS NOT NULL']],
+    ['await prisma.user.update({ where: { id, deletedAt: null }, data: { email, name: null } })', ['UPDATE users SET email = $2, name = NULL WHERE id = $1 AND deleted_at IS NULL']],
+    ['await prisma.user.update({ where: { id }, data: { deletedAt: new Date() } })', ['UPDATE users SET deleted_at = $2 WHERE id = $1']],
+    // a relation filter reads the related table: its own read, checked by require-soft-delete-filter
+    [
+      'await prisma.user.updateMany({ where: { posts: { some: { title } } }, data: { name } })',
+      ['UPDATE users SET name = $2 WHERE $1', 'SELECT * FROM "Post" WHERE title = $1'],
+    ],
+    // nested writes of other tables are theirs; the scalar sets stay
+    ['await prisma.user.update({ where: { id }, data: { posts: { create: { title } }, name } })', ['UPDATE users SET name = $2 WHERE id = $1']],
+    // not lowered: values we cannot see, keys that are not fields, a spread of the arguments
+    ['await prisma.user.update({ where: { id }, data })', []],
+    ['await prisma.user.update({ where: { id }, data: { ...changes } })', []],
+    ['await prisma.user.update({ where: { id }, data: { nope: 1 } })', []],
+    ['await prisma.user.delete({ ...args })', []],
+    ['await prisma.user.upsert({ where: { id }, create: {}, update: {} })', []],
+  ])('%s', (code, expected) => {
+    expect(sql(code)).toEqual(expected);
+  });
+
+  it('the table maps onto the delegate', () => {
+    const code = 'await prisma.user.delete({ where: { id } })';
+    const [fragment] = extractPrismaClient(program(code), visitorKeys, models);
+    const at = fragment!.text.indexOf('users');
+    expect(code.slice(fragment!.toSource(at), fragment!.toSource(at + 4) + 1)).toBe('user');
+  });
+});
+
+describe('drizzle writes', () => {
+  const tables = loadSchema(root, normalizeSettings({ schema: ['test/fixtures/drizzle-project/src/db/schema.ts'] })).drizzleTables;
+  const H = "import { and, eq, isNull } from 'drizzle-orm';\nimport { users } from './db/schema';\n";
+  const sql = (code: string) => extractDrizzle(program(H + code), visitorKeys, tables).map((f) => f.text);
+
+  it.each([
+    ['await db.delete(users).where(eq(users.id, id))', ['DELETE FROM users WHERE users.id = $1']],
+    ['await db.delete(users).returning()', ['DELETE FROM users RETURNING *']],
+    [
+      'await db.update(users).set({ email, orgId: null }).where(and(eq(users.id, id), isNull(users.deletedAt))).execute()',
+      ['UPDATE users SET email = $1, org_id = NULL WHERE (users.id = $2 AND users.deleted_at IS NULL)'],
+    ],
+    ['await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, id))', ['UPDATE users SET deleted_at = $1 WHERE users.id = $2']],
+    ['await db.update(users).set(changes).where(eq(users.id, id))', []],
+    ['await db.update(users).set({ nope: 1 })', []],
+    ['db.delete(users).where(eq(users.id, id))', []],
+  ])('%s', (code, expected) => {
+    expect(sql(code)).toEqual(expected);
+  });
+});
 
 const project = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'builder-writes');
 
@@ -18,7 +83,14 @@ async function lintProject(): Promise<string[]> {
   const eslint = new ESLint({
     cwd: project,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.strict],
+    overrideConfig: [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tsParser },
+        settings: { 'soft-delete': { schema: ['migrations/*.sql', 'prisma/schema.prisma', 'src/db/schema.ts'] } },
+      },
+      ...plugin.configs.strict,
+    ],
   });
   const results = await eslint.lintFiles(['src']);
   return results
@@ -36,6 +108,8 @@ async function lintProject(): Promise<string[]> {
 describe('builder and ORM writes, linted end to end', () => {
   it('reports hard deletes and tombstone updates at the table name; soft deletes, purges and filtered updates pass', async () => {
     expect(await lintProject()).toEqual([
+      'src/drizzle-writes.ts:12 soft-delete/no-tombstone-update users',
+      'src/drizzle-writes.ts:8 soft-delete/no-hard-delete users',
       'src/knex-writes.ts:10 soft-delete/no-tombstone-update users',
       'src/knex-writes.ts:6 soft-delete/no-hard-delete users',
       'src/kysely-writes.ts:10 soft-delete/no-tombstone-update users',
@@ -44,6 +118,8 @@ describe('builder and ORM writes, linted end to end', () => {
       'src/kysely-writes.ts:6 soft-delete/no-hard-delete users',
       'src/objection-writes.ts:12 soft-delete/no-tombstone-update User',
       'src/objection-writes.ts:8 soft-delete/no-hard-delete User',
+      'src/prisma-writes.ts:10 soft-delete/no-tombstone-update user',
+      'src/prisma-writes.ts:6 soft-delete/no-hard-delete user',
     ]);
   });
 });

@@ -11,6 +11,8 @@
  * - A builder chain is lowered only when it is seen whole and run: awaited, returned from an async function, in
  *   `Promise.all([...])`, or ended by `.execute()` / `.then()` / `.prepare()`. `.from(users)` becomes
  *   `FROM "users"` mapped onto the identifier; joins keep their `ON`; `where` is lowered condition by condition.
+ * - A write (`db.delete(users).where(…)`, `db.update(users).set({…}).where(…)`) becomes `DELETE FROM` / `UPDATE … SET`
+ *   with the table mapped onto its identifier; a `set` we cannot read (a variable, a spread) is not lowered.
  * - A relational query reads its table (squiggled at `users` in `db.query.users`) and every relation loaded by
  *   `with` (`posts: true` / `posts: { where }`, squiggled at the `posts` key) as a read of its own, when
  *   `relations()` / `defineRelations()` say which table it is.
@@ -35,6 +37,8 @@ type Node = TSESTree.Node;
 /** Names of objects that hold a drizzle database (or a transaction). */
 const CLIENT_NAME = /^(?:db|tx|trx|database|conn|client|orm|drizzle|transaction)$|(?:Db|DB)$|^db[A-Z_]/;
 const SELECTS = new Set(['select', 'selectDistinct', 'selectDistinctOn']);
+/** Writes lowered for no-hard-delete / no-tombstone-update: `db.delete(t)…`, `db.update(t).set({…})…`. */
+const WRITES = new Set(['delete', 'update']);
 const JOINS: Record<string, string> = {
   innerJoin: 'INNER JOIN', leftJoin: 'LEFT JOIN', rightJoin: 'RIGHT JOIN', fullJoin: 'FULL JOIN', crossJoin: 'CROSS JOIN',
 };
@@ -392,6 +396,61 @@ class Lowerer {
     return fragment;
   }
 
+  /**
+   * `db.delete(users).where(…)` / `db.update(users).set({…}).where(…)`, with `.returning(…)`: the write as SQL, or
+   * null. `set` must be an object whose keys are the table's columns (anything else might set the soft-delete column).
+   */
+  lowerWrite(steps: Step[], endAt: number): SqlFragment | null {
+    const [head, ...rest] = steps;
+    if (!head || head.args.length !== 1) return null;
+    const ref = this.resolveTable(head.args[0] as Node);
+    if (!ref) return null;
+    const scope: Scope = { tables: new Map([[ref.name, ref]]), params: new Map(), ops: new Map(), opsObject: null };
+    const update = head.name === 'update';
+    const sets: Text[] = [];
+    let where: Node | null = null;
+    let whereAt = head.at;
+    let returning = false;
+    for (const step of rest) {
+      if (step.args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
+      if (step.name === 'set' && update && sets.length === 0) {
+        const object = step.args.length === 1 ? this.follow(step.args[0] as Node) : null;
+        if (object?.type !== AST_NODE_TYPES.ObjectExpression) return null;
+        for (const property of object.properties) {
+          if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return null;
+          const key = keyName(property);
+          const column = key === null ? undefined : ref.table.columns.get(key);
+          if (column === undefined) return null;
+          const value = property.value as Node;
+          if (isUndefined(value)) continue;
+          const set = new Text();
+          pushIdent(set, column, keyRange(property));
+          set.syn(' = ', property.range[0]);
+          sets.push(isLiteral(value, null) ? set.syn('NULL', property.range[0]) : set.add(this.value(value, scope)));
+        }
+        if (sets.length === 0) return null;
+      } else if (step.name === 'where' && where === null) {
+        where = (step.args[0] as Node | undefined) ?? null;
+        whereAt = step.at;
+      } else if (step.name === 'returning') {
+        returning = true;
+      } else if (!TERMINALS.has(step.name) && step.name !== '$dynamic') {
+        return null; // `from` / joins in an update, `using`, a second `where`, a method we do not model
+      }
+    }
+    if (update && sets.length === 0) return null;
+    const out = new Text().syn(update ? 'UPDATE ' : 'DELETE FROM ', head.at).add(this.tableText(ref.table, ref.range));
+    sets.forEach((set, k) => {
+      out.syn(k === 0 ? ' SET ' : ', ', head.at);
+      out.add(set);
+    });
+    const condition = where ? this.condition(where, scope) : null;
+    if (condition) out.syn(' WHERE ', whereAt).add(condition);
+    if (returning) out.syn(' RETURNING *', endAt);
+    const fragment = out.toSynthesized();
+    return parseCached(fragment.text).ok ? fragment : null;
+  }
+
   // ── relational queries ────────────────────────────────────────────────────────────────────────────────────
 
   /** `db.query.users.findMany(args)`: its own read, and one per relation loaded by `with`. */
@@ -687,12 +746,13 @@ export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, D
         fragments.push(...lowerer.lowerRelational(name, base.property.range as [number, number], (arg as Node | undefined) ?? null));
         continue;
       }
-      if (!SELECTS.has(steps[0]!.name) || !(isClient(base) || clients.kindOf(base) === 'drizzle')) continue;
+      const write = WRITES.has(steps[0]!.name);
+      if (!(SELECTS.has(steps[0]!.name) || write) || !(isClient(base) || clients.kindOf(base) === 'drizzle')) continue;
       const terminated = steps.some((s) => TERMINALS.has(s.name));
       if (!terminated && !awaited(call, parents)) continue;
       lowerer.reset();
-      const fragment = lowerer.lowerChain(steps, call.range[0]);
-      if (fragment && lowerer.shape) fragment.codeFilter = chainFilter(scan, names, lowerer.shape);
+      const fragment = write ? lowerer.lowerWrite(steps, call.range[0]) : lowerer.lowerChain(steps, call.range[0]);
+      if (fragment && !write && lowerer.shape) fragment.codeFilter = chainFilter(scan, names, lowerer.shape);
       if (fragment) fragments.push(fragment);
     } catch {
       // skip this read

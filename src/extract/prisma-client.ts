@@ -4,7 +4,8 @@
  *
  * A call is lowered when its object is named like a Prisma client (`prisma`, `this.prisma`, `ctx.db`, `tx`, …),
  * its delegate is a model of the project's Prisma schema (`user` for `model User`) and its operation is a read
- * (`findMany`, `findFirst`, `findUnique`, `count`, `aggregate`, `groupBy`, …). Writes are skipped.
+ * (`findMany`, `findFirst`, `findUnique`, `count`, `aggregate`, `groupBy`, …) or a write (`delete`, `deleteMany`,
+ * `update`, `updateMany`: `DELETE FROM "User" WHERE …`, `UPDATE "User" SET … WHERE …`).
  *
  * - The read itself: `SELECT * FROM "User" WHERE <where>`; the table's characters map onto the delegate name, so
  *   a report squiggles `user` in `prisma.user.findMany`.
@@ -46,6 +47,8 @@ const CLIENT_NAME = /[Pp]risma|PRISMA|^(?:db|tx|trx|client|database|conn|transac
 export const PRISMA_READS = new Set([
   'findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'aggregate', 'groupBy',
 ]);
+/** Client operations that delete or update rows (lowered as writes: no-hard-delete, no-tombstone-update). */
+const PRISMA_WRITES = new Set(['delete', 'deleteMany', 'update', 'updateMany']);
 const COMPARISONS: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=' };
 const TEXT_MATCH = new Set(['contains', 'startsWith', 'endsWith']);
 
@@ -176,6 +179,65 @@ class Lowerer {
       }
     }
     return out;
+  }
+
+  /**
+   * A write (`delete`, `deleteMany`, `update`, `updateMany`): `DELETE FROM "User" WHERE …` / `UPDATE "User" SET … WHERE …`
+   * (the table mapped onto the delegate), then the reads its relation filters make. `data` must be an object whose
+   * keys are the model's fields: anything else might set the soft-delete column, and the write is not lowered.
+   */
+  lowerWriteCall(model: PrismaModel, delegate: [number, number], op: string, args: Node | null, opAt: number): SqlFragment[] {
+    this.tasks = [];
+    this.counter = { param: 0, ident: 0 };
+    const object = args ? this.object(args) : null;
+    if (args && !object) return [];
+    const conds: Conds = [];
+    const sets: Text[] = [];
+    let data: TSESTree.ObjectExpression | null = null;
+    for (const property of object?.properties ?? []) {
+      if (property.type !== AST_NODE_TYPES.Property) return []; // `...args`: which rows, which values: unknown
+      const key = keyName(property);
+      if (key === 'where') conds.push(...this.where(property.value as Node, model, true));
+      else if (key === 'data') data = this.object(property.value as Node);
+      else if (key === null) return [];
+    }
+    const update = op === 'update' || op === 'updateMany';
+    if (update) {
+      if (!data) return [];
+      for (const property of data.properties) {
+        if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return [];
+        const key = keyName(property);
+        const field = key === null ? undefined : model.fields.get(key);
+        if (!field) return [];
+        if (field.relation !== undefined) continue; // a nested write of another table
+        const value = property.value as Node;
+        if (isUndefined(value)) continue;
+        const set = this.column(field.column, keyRange(property)).syn(' = ', property.range[0]);
+        sets.push(isLiteral(value, null) ? set.syn('NULL', property.range[0]) : set.add(this.value(value)));
+      }
+      if (sets.length === 0) return [];
+    }
+    const out = new Text().syn(update ? 'UPDATE ' : 'DELETE FROM ', opAt).add(this.table(model, delegate));
+    sets.forEach((set, k) => {
+      out.syn(k === 0 ? ' SET ' : ', ', opAt);
+      out.add(set);
+    });
+    conds.forEach((c, k) => {
+      out.syn(k === 0 ? ' WHERE ' : ' AND ', opAt);
+      out.add(c);
+    });
+    const fragment = out.toSynthesized();
+    const fragments = parseCached(fragment.text).ok ? [fragment] : [];
+    // the reads of related tables its relation filters make
+    for (let i = 0; i < this.tasks.length && i < 64; i++) {
+      try {
+        const read = this.lowerTask(this.tasks[i]!);
+        if (read) fragments.push(read);
+      } catch {
+        // skip this read
+      }
+    }
+    return fragments;
   }
 
   private lowerTask(task: Task): SqlFragment | null {
@@ -645,7 +707,7 @@ export function prismaClientFromScan(
       const callee = unwrap(call.callee);
       if (callee.type !== AST_NODE_TYPES.MemberExpression) continue;
       const op = propertyName(callee);
-      if (op === null || !PRISMA_READS.has(op)) continue;
+      if (op === null || !(PRISMA_READS.has(op) || PRISMA_WRITES.has(op))) continue;
       const delegate = unwrap(callee.object);
       if (delegate.type !== AST_NODE_TYPES.MemberExpression || delegate.computed) continue;
       const name = propertyName(delegate);
@@ -655,7 +717,14 @@ export function prismaClientFromScan(
       if (arg?.type === AST_NODE_TYPES.SpreadElement) continue;
       const range = delegate.property.range as [number, number];
       filters ??= new ClientFilters(scan, filename, models, softNames(models, softColumns));
-      const global = filteredBy(filters.of(delegate.object), model.name, op);
+      const clientFilter = filters.of(delegate.object);
+      if (PRISMA_WRITES.has(op)) {
+        // a client whose extension or middleware handles soft delete may also turn a delete into an update: not judged
+        if (clientFilter && clientFilter.rules.length > 0) continue;
+        fragments.push(...lowerer.lowerWriteCall(model, range, op, arg ?? null, callee.property.range[0]));
+        continue;
+      }
+      const global = filteredBy(clientFilter, model.name, op);
       const lowered = lowerer.lowerCall(model, range, arg ?? null, global);
       for (const fragment of lowered) fragment.codeFilter = (at, request) => prismaCallFilter(call, range, model, models, at, request);
       fragments.push(...lowered);

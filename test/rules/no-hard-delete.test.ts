@@ -135,3 +135,43 @@ tsRuleTester().run('no-hard-delete (knex, Objection, kysely)', rule as never, {
     { code: `${objection}await User.query().where('email', email).delete();`, errors: hard },
   ],
 });
+
+const PRISMA = { 'soft-delete': { schema: ['test/fixtures/prisma-project/prisma/schema.prisma'] } };
+
+tsRuleTester(PRISMA).run('no-hard-delete (Prisma client)', rule as never, {
+  valid: [
+    // Not a soft-delete model.
+    { code: 'await prisma.tag.delete({ where: { id } });' },
+    // The soft delete, and purges of rows already soft-deleted.
+    { code: 'await prisma.user.update({ where: { id }, data: { deletedAt: new Date() } });' },
+    { code: 'await prisma.user.deleteMany({ where: { deletedAt: { not: null } } });' },
+    { code: 'await prisma.user.deleteMany({ where: { deletedAt: { lt: cutoff } } });' },
+    // Reads are another rule's business.
+    { code: 'await prisma.user.findMany({ where: { deletedAt: null } });' },
+  ],
+  invalid: [
+    { code: 'await prisma.user.delete({ where: { id } });', errors: [{ ...hard[0], line: 1, column: 14, endColumn: 18 }] },
+    { code: 'await prisma.user.deleteMany({ where: { email: { endsWith: domain } } });', errors: hard },
+    { code: 'await prisma.post.deleteMany();', errors: hard },
+    { code: 'await this.prisma.user.delete({ where: { id, deletedAt: null } });', errors: hard },
+  ],
+});
+
+const DRIZZLE = { 'soft-delete': { schema: ['test/fixtures/drizzle-project/src/db/schema.ts'] } };
+const D = "import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';\nimport { tags, users } from './db/schema';\n";
+
+tsRuleTester(DRIZZLE).run('no-hard-delete (drizzle)', rule as never, {
+  valid: [
+    { code: `${D}await db.delete(tags).where(eq(tags.id, id));` },
+    { code: `${D}await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, id));` },
+    { code: `${D}await db.delete(users).where(isNotNull(users.deletedAt));` },
+    { code: `${D}await db.delete(users).where(lt(users.deletedAt, cutoff));` },
+    // not run
+    { code: `${D}const q = db.delete(users).where(eq(users.id, id));` },
+  ],
+  invalid: [
+    { code: `${D}await db.delete(users).where(eq(users.id, id));`, errors: [{ ...hard[0], line: 3, column: 17, endColumn: 22 }] },
+    { code: `${D}await db.delete(users).where(and(eq(users.id, id), isNull(users.deletedAt))).returning();`, errors: hard },
+    { code: `${D}await tx.delete(users);`, errors: hard },
+  ],
+});

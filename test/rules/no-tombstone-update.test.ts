@@ -141,3 +141,49 @@ describe('UPDATE … RETURNING is reported once', () => {
     expect(lint("await knex('users').where({ id }).update({ plan });")).toEqual([['soft-delete/no-tombstone-update', 1, 13, 18]]);
   });
 });
+
+const PRISMA = { 'soft-delete': { schema: ['test/fixtures/prisma-project/prisma/schema.prisma'] } };
+
+tsRuleTester(PRISMA).run('no-tombstone-update (Prisma client)', rule as never, {
+  valid: [
+    { code: 'await prisma.user.update({ where: { id, deletedAt: null }, data: { email } });' },
+    { code: 'await prisma.user.updateMany({ where: { AND: [{ email }, { deletedAt: null }] }, data: { name } });' },
+    // The soft delete and the restore.
+    { code: 'await prisma.user.update({ where: { id }, data: { deletedAt: new Date() } });' },
+    { code: 'await prisma.user.update({ where: { id }, data: { deletedAt: null } });' },
+    // Deliberately on tombstones.
+    { code: 'await prisma.user.updateMany({ where: { deletedAt: { not: null } }, data: { email: null } });' },
+    { code: 'await prisma.tag.update({ where: { id }, data: { label } });' },
+    // Values we cannot read (a variable, a spread) might set the soft-delete column: not judged.
+    { code: 'await prisma.user.update({ where: { id }, data });' },
+    { code: 'await prisma.user.update({ where: { id }, data: { ...changes, name } });' },
+    { code: 'await prisma.user.update({ where: { id }, data: { email } });', options: [{ allowLookupsBy: ['id'] }] },
+  ],
+  invalid: [
+    { code: 'await prisma.user.update({ where: { id }, data: { email } });', errors: [{ ...tombstone[0], line: 1, column: 14, endColumn: 18 }] },
+    { code: 'await prisma.user.updateMany({ where: { email: { contains: x } }, data: { name: null } });', errors: tombstone },
+    { code: 'await prisma.post.updateMany({ data: { title } });', errors: tombstone },
+    { code: 'await tx.user.update({ where: { id }, data: { posts: { create: { title } }, name } });', errors: tombstone },
+  ],
+});
+
+const DRIZZLE = { 'soft-delete': { schema: ['test/fixtures/drizzle-project/src/db/schema.ts'] } };
+const D = "import { and, eq, isNotNull, isNull, or } from 'drizzle-orm';\nimport { tags, users } from './db/schema';\n";
+
+tsRuleTester(DRIZZLE).run('no-tombstone-update (drizzle)', rule as never, {
+  valid: [
+    { code: `${D}await db.update(users).set({ email }).where(and(eq(users.id, id), isNull(users.deletedAt)));` },
+    { code: `${D}await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, id));` },
+    { code: `${D}await db.update(users).set({ deletedAt: null }).where(eq(users.id, id));` },
+    { code: `${D}await db.update(users).set({ email: null }).where(isNotNull(users.deletedAt));` },
+    { code: `${D}await db.update(tags).set({ label }).where(eq(tags.id, id));` },
+    // values we cannot read might set the soft-delete column
+    { code: `${D}await db.update(users).set(changes).where(eq(users.id, id));` },
+    { code: `${D}await db.update(users).set({ ...changes }).where(eq(users.id, id));` },
+  ],
+  invalid: [
+    { code: `${D}await db.update(users).set({ email }).where(eq(users.id, id));`, errors: [{ ...tombstone[0], line: 3, column: 17, endColumn: 22 }] },
+    { code: `${D}await db.update(users).set({ email }).where(or(eq(users.id, id), isNull(users.deletedAt))).execute();`, errors: tombstone },
+    { code: `${D}await db.update(users).set({ orgId: null });`, errors: tombstone },
+  ],
+});
