@@ -16,6 +16,7 @@ import { clearSchemaCache, loadSchema } from '../src/schema/load.js';
 import { normalizeSettings } from '../src/settings.js';
 import { extractPrismaClient } from '../src/extract/prisma-client.js';
 import { extractDrizzle } from '../src/extract/drizzle.js';
+import { mayHoldDatabaseAccess } from '../src/extract/program.js';
 
 const root = join(fileURLToPath(new URL('..', import.meta.url)));
 const program = (code: string) => parse(code, { range: true, loc: true }) as unknown as TSESTree.Program;
@@ -87,7 +88,9 @@ async function lintProject(): Promise<string[]> {
       {
         files: ['**/*.ts'],
         languageOptions: { parser: tsParser },
-        settings: { 'soft-delete': { schema: ['migrations/*.sql', 'prisma/schema.prisma', 'src/db/schema.ts'] } },
+        settings: {
+          'soft-delete': { schema: ['migrations/*.sql', 'prisma/schema.prisma', 'src/db/schema.ts', 'src/entities/*.ts', 'models/*.js'] },
+        },
       },
       ...plugin.configs.strict,
     ],
@@ -120,6 +123,18 @@ describe('builder and ORM writes, linted end to end', () => {
       'src/objection-writes.ts:8 soft-delete/no-hard-delete User',
       'src/prisma-writes.ts:10 soft-delete/no-tombstone-update user',
       'src/prisma-writes.ts:6 soft-delete/no-hard-delete user',
+      'src/sequelize-writes.ts:9 soft-delete/no-hard-delete Session',
+      'src/typeorm-writes.ts:10 soft-delete/no-hard-delete delete',
+      'src/typeorm-writes.ts:23 soft-delete/no-hard-delete Account',
     ]);
+  });
+});
+
+describe('the file pre-check', () => {
+  it('lets through files whose only database access is a write without other database words', () => {
+    expect(mayHoldDatabaseAccess("await trx('users').del();")).toBe(true);
+    expect(mayHoldDatabaseAccess('await this.accounts.remove(account);')).toBe(true);
+    expect(mayHoldDatabaseAccess('await Session.destroy({ force: true });')).toBe(true);
+    expect(mayHoldDatabaseAccess('button.remove();\nnode.parentNode.removeChild(node);')).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import { sqlFileFragment } from '../sql/sql-file.js';
 import { drizzleFromScan } from './drizzle.js';
 import type { ExtractContext, FrontEnd } from './frontend.js';
+import { ormWritesFromScan } from './orm-writes.js';
 import { prismaClientFromScan } from './prisma-client.js';
 import { queryBuildersFromScan } from './query-builders.js';
 import { extractSqlFromScan } from './typescript.js';
@@ -55,6 +56,13 @@ export const drizzleOrm: FrontEnd = {
   extract: (file, context) => (file.scan ? drizzleFromScan(file.scan, context.schema.drizzleTables) : []),
 };
 
+/** TypeORM and Sequelize deletes (repositories, managers, `BaseEntity`, `Model.destroy`), against the project's entities. */
+export const ormWrites: FrontEnd = {
+  id: 'orm-writes',
+  appliesTo: (context) => context.language === 'program' && (context.schema.ormEntities?.size ?? 0) > 0,
+  extract: (file, context) => (file.scan ? ormWritesFromScan(file.scan, context.schema.ormEntities) : []),
+};
+
 /** Column names that may carry the soft-delete state (settings and per-table declarations). */
 function softDeleteColumns(context: ExtractContext): string[] {
   const columns = [...context.settings.columns];
@@ -62,4 +70,4 @@ function softDeleteColumns(context: ExtractContext): string[] {
   return columns;
 }
 
-export const FRONT_ENDS: readonly FrontEnd[] = [sqlText, sqlInCode, queryBuilders, prismaClient, drizzleOrm];
+export const FRONT_ENDS: readonly FrontEnd[] = [sqlText, sqlInCode, queryBuilders, prismaClient, drizzleOrm, ormWrites];

@@ -474,6 +474,10 @@ function applyOrmModels(model: SchemaModel, files: Array<{ file: string; text: s
       model.problems.push({ file, message: `${file}:${where.line}:${where.column}: ${p.message}` });
     }
     for (const table of result.tables) {
+      if (table.model) {
+        const { name, ...entity } = table.model;
+        (model.ormEntities ??= new Map()).set(name, entity);
+      }
       if (findRelation(model, table.schema ?? null, table.table, settings.searchPath)) continue;
       model.modelDdl ??= new Map();
       model.modelDdl.set(file, [...(model.modelDdl.get(file) ?? []), table.fragment]);

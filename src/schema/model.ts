@@ -140,6 +140,21 @@ export interface SchemaModel {
   prismaModels?: Map<string, PrismaModel>;
   /** Tables of the project's drizzle schema (`pgTable(…)`), by exported TS name; absent when there is none. */
   drizzleTables?: Map<string, DrizzleTable>;
+  /** TypeORM entities and Sequelize models, by class (or model) name; absent when there is none. */
+  ormEntities?: Map<string, OrmEntity>;
+}
+
+/** A TypeORM entity or a Sequelize model and how it maps to the database (for the ORM write front end). */
+export interface OrmEntity {
+  dialect: 'typeorm' | 'mikro-orm' | 'sequelize';
+  table: string;
+  schema?: string;
+  /** Property → column. */
+  columns: Record<string, string>;
+  /** Primary-key columns. */
+  primaryKey: string[];
+  /** Sequelize `paranoid`: `destroy()` without `force` sets `deletedAt` instead of deleting. */
+  paranoid: boolean;
 }
 
 /** A drizzle `pgTable` and how it maps to the database. */

@@ -28,6 +28,8 @@ import {
   type Context,
 } from './schema-builders.js';
 
+import type { OrmEntity } from './model.js';
+
 /** Does this file define ORM models (cheap test before parsing)? */
 export function looksLikeOrmModels(text: string): boolean {
   return (
@@ -41,6 +43,8 @@ export interface OrmTable {
   table: string;
   /** The CREATE TABLE and its indexes. */
   fragment: SqlFragment;
+  /** The class or model name code refers to it by, and its mapping (for the ORM write front end). */
+  model?: { name: string } & OrmEntity;
 }
 
 export interface OrmModels {
@@ -313,14 +317,24 @@ function entityTable(cx: Context, model: ClassModel, classes: Map<string, ClassM
   const list = [...columns.values()];
   const indexes = [...model.indexes];
   for (let b = model.base ? classes.get(model.base) : undefined, n = 0; b && n < 10; b = b.base ? classes.get(b.base) : undefined, n++) indexes.push(...b.indexes);
-  if (model.dialect === 'sequelize') addSequelizeTimestamps(cx, list, options, entity.pos);
+  const byKey = new Map([...columns].map(([property, column]) => [property, column.name]));
+  if (model.dialect === 'sequelize') addSequelizeTimestamps(cx, list, options, entity.pos, byKey);
   const ddl = new Ddl();
   writeTable(ddl, entity.schema, table, list, entity.pos);
   for (const index of indexes) {
     const cols = index.properties.map((p) => columns.get(p)?.name ?? p);
     writeIndex(ddl, entity.schema, table, cols, index);
   }
-  return { ...(entity.schema ? { schema: entity.schema } : {}), table, fragment: ddl.fragment() };
+  const mapping: OrmTable['model'] = {
+    name: model.name,
+    dialect: model.dialect,
+    table,
+    ...(entity.schema ? { schema: entity.schema } : {}),
+    columns: Object.fromEntries(byKey),
+    primaryKey: list.filter((c) => c.primary).map((c) => c.name),
+    paranoid: model.dialect === 'sequelize' && boolOf(prop(options, 'paranoid')) === true,
+  };
+  return { ...(entity.schema ? { schema: entity.schema } : {}), table, fragment: ddl.fragment(), model: mapping };
 }
 
 function writeTable(ddl: Ddl, schema: string | undefined, table: string, columns: Column[], pos: number): void {
@@ -439,7 +453,26 @@ function sequelizeModels(cx: Context): OrmTable[] {
       const cols = index.properties.map((k) => byKey.get(k) ?? k);
       writeIndex(ddl, schema, table, cols, { ...index, name: index.name ?? `${table}_${cols.join('_')}` });
     }
-    tables.push({ ...(schema ? { schema } : {}), table, fragment: ddl.fragment() });
+    // the name code calls it by: `User.init(…)`'s class, `const User = sequelize.define('User', …)`'s binding
+    const declarator = cx.scan.parents.get(call);
+    const binding =
+      last.name === 'init'
+        ? (unwrap(base) as TSESTree.Identifier).name
+        : declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier
+          ? declarator.id.name
+          : modelName;
+    const primaryKey = columns.filter((c) => c.primary).map((c) => c.name);
+    const model: OrmTable['model'] = {
+      name: binding,
+      dialect: 'sequelize',
+      table,
+      ...(schema ? { schema } : {}),
+      // Sequelize adds an `id` primary key when none is declared
+      columns: { ...(primaryKey.length > 0 ? {} : { id: 'id' }), ...Object.fromEntries(byKey) },
+      primaryKey: primaryKey.length > 0 ? primaryKey : ['id'],
+      paranoid: boolOf(prop(options, 'paranoid')) === true,
+    };
+    tables.push({ ...(schema ? { schema } : {}), table, fragment: ddl.fragment(), model });
   }
   return tables;
 }

@@ -175,3 +175,54 @@ tsRuleTester(DRIZZLE).run('no-hard-delete (drizzle)', rule as never, {
     { code: `${D}await tx.delete(users);`, errors: hard },
   ],
 });
+
+const TYPEORM = { 'soft-delete': { schema: ['test/fixtures/typeorm-project/src/entities/*.ts'] } };
+const E = "import { User } from '../entities/user.entity';\n";
+
+tsRuleTester(TYPEORM).run('no-hard-delete (TypeORM, on an entity with @DeleteDateColumn)', rule as never, {
+  valid: [
+    // softDelete / softRemove set the @DeleteDateColumn: the soft delete itself
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.softDelete(id);\nawait repo.softRemove(user);` },
+    // purges of rows already soft-deleted
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.delete({ deletedAt: Not(IsNull()) });` },
+    { code: `${E}await dataSource.manager.delete(User, { deletedAt: LessThan(cutoff) });` },
+    // not a repository we know of
+    { code: `${E}await cache.delete(id);\nawait list.remove(user);` },
+  ],
+  invalid: [
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.delete(id);`, errors: [{ ...hard[0], line: 3, column: 12, endColumn: 18 }] },
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.delete({ email });`, errors: hard },
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.remove(user);`, errors: hard },
+    {
+      code: `${E}class Users {\n  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}\n  async rm(id: number) {\n    await this.users.delete(id);\n  }\n}`,
+      errors: [{ ...hard[0], line: 5, column: 22, endColumn: 28 }],
+    },
+    { code: `${E}class Users {\n  private repo: Repository<User>;\n  rm(id: number) {\n    return this.repo.delete({ id });\n  }\n}`, errors: hard },
+    { code: `${E}await dataSource.manager.delete(User, { id });`, errors: [{ ...hard[0], line: 2, column: 33, endColumn: 37 }] },
+    { code: `${E}await dataSource.transaction((manager) => manager.remove(User, user));`, errors: hard },
+    // BaseEntity statics
+    { code: `${E}await User.delete({ id });`, errors: [{ ...hard[0], line: 2, column: 7, endColumn: 11 }] },
+  ],
+});
+
+const SEQUELIZE = { 'soft-delete': { schema: ['test/fixtures/sequelize-project/models/*.js'] } };
+const M = "const { User } = require('../models');\n";
+
+tsRuleTester(SEQUELIZE).run('no-hard-delete (Sequelize, on a paranoid model)', rule as never, {
+  valid: [
+    // on a paranoid model, destroy() sets deletedAt: the soft delete itself
+    { code: `${M}await User.destroy({ where: { id } });` },
+    { code: `${M}await User.destroy({ where: { id }, force: false });` },
+    // purges of rows already soft-deleted
+    { code: `${M}await User.destroy({ where: { deletedAt: { [Op.ne]: null } }, force: true });` },
+    { code: `${M}await User.destroy({ where: { deletedAt: { [Op.lt]: cutoff } }, force: true });` },
+    // force decided at run time, options we cannot see: not judged
+    { code: `${M}await User.destroy({ where: { id }, force: hard });` },
+    { code: `${M}await User.destroy(options);` },
+  ],
+  invalid: [
+    { code: `${M}await User.destroy({ where: { id }, force: true });`, errors: [{ ...hard[0], line: 2, column: 7, endColumn: 11 }] },
+    { code: `${M}await db.User.destroy({ where: { email }, force: true });`, errors: [{ ...hard[0], line: 2, column: 10, endColumn: 14 }] },
+    { code: `${M}await User.destroy({ truncate: true, force: true });`, errors: hard },
+  ],
+});

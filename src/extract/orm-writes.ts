@@ -1,0 +1,309 @@
+/**
+ * The ORM writes front end: TypeORM and Sequelize deletes become the SQL the ORM runs for them, as fragments of
+ * origin `query-builder`, so no-hard-delete checks them like any other DELETE.
+ *
+ * - TypeORM: `repo.delete(criteria)` and `repo.remove(entity)` on a repository of an entity (`getRepository(User)`,
+ *   `@InjectRepository(User)`, a field or parameter typed `Repository<User>`), `manager.delete(User, criteria)` /
+ *   `manager.remove(User, entity)`, and `User.delete(criteria)` on a `BaseEntity`. `softDelete` / `softRemove` set
+ *   the `@DeleteDateColumn` instead: they are not writes to judge here.
+ * - Sequelize: `User.destroy({ where, force: true })`; on a `paranoid` model a `destroy` without `force` is the soft
+ *   delete itself (an UPDATE of `deletedAt`), so only a forced one — or any destroy of a model that is not
+ *   paranoid — is a DELETE.
+ *
+ * Entities are known by name from the project's ORM models (`schema.ormEntities`): a name imported or declared in
+ * this file, or a member of that name (`db.User`, `models.User`) for Sequelize. The table maps onto the entity where
+ * the call names it (`User` in `User.destroy`, `manager.delete(User, …)`), else onto the method (`delete` in
+ * `repo.delete`). A criteria key that is not a known property, or an operator we do not model, is opaque.
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { OrmEntity } from '../schema/model.js';
+import type { SqlFragment } from '../sql/fragment.js';
+import { parseCached } from '../sql/source.js';
+import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
+import { propertyName, unwrap, type Node } from './estree.js';
+import type { ProgramScan } from './program.js';
+import { isLiteral, keyName, keyRange, pushIdent, SynthText as Text } from './synth.js';
+import { rethrowWhenStrict } from '../strict.js';
+
+const TYPEORM_COMPARE: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Equal: '=' };
+const SEQUELIZE_COMPARE: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=', eq: '=', ne: '<>' };
+
+/** The entity a type annotation names: `Repository<User>` → User. */
+function repositoryType(annotation: TSESTree.TypeNode | undefined): string | null {
+  if (annotation?.type !== AST_NODE_TYPES.TSTypeReference) return null;
+  const name = annotation.typeName.type === AST_NODE_TYPES.Identifier ? annotation.typeName.name : annotation.typeName.type === AST_NODE_TYPES.TSQualifiedName ? annotation.typeName.right.name : null;
+  const arg = annotation.typeArguments?.params[0];
+  if (name !== 'Repository' || arg?.type !== AST_NODE_TYPES.TSTypeReference || arg.typeName.type !== AST_NODE_TYPES.Identifier) return null;
+  return arg.typeName.name;
+}
+
+class OrmWrites {
+  private counter: PlaceholderCounter = { param: 0, ident: 0 };
+  /** Local names (and `this.` field names) holding a repository, by entity name. */
+  private readonly repos = new Map<string, string>();
+  /** Local names that are an entity: local → entity name. */
+  private readonly names = new Map<string, string>();
+
+  constructor(
+    private readonly scan: ProgramScan,
+    private readonly entities: ReadonlyMap<string, OrmEntity>,
+  ) {
+    for (const { local, imported } of scan.imports) {
+      const name = imported === null || imported === 'default' ? local : imported;
+      if (entities.has(name) && scan.once(local)) this.names.set(local, name);
+    }
+    for (const name of entities.keys()) if (!this.names.has(name) && scan.declarationCounts.get(name) === 1) this.names.set(name, name);
+  }
+
+  /** The entity an expression names: `User` (imported or declared here), or `db.User` / `models.User` for Sequelize. */
+  private entityOf(node: Node | undefined): { name: string; entity: OrmEntity; range: [number, number] } | null {
+    if (!node) return null;
+    const n = unwrap(node);
+    let name: string | undefined;
+    let range: [number, number] | undefined;
+    if (n.type === AST_NODE_TYPES.Identifier) {
+      name = this.names.get(n.name);
+      range = n.range;
+    } else if (n.type === AST_NODE_TYPES.MemberExpression && !n.computed) {
+      const property = propertyName(n);
+      const entity = property === null ? undefined : this.entities.get(property);
+      if (entity?.dialect === 'sequelize') {
+        name = property!;
+        range = n.property.range;
+      }
+    }
+    const entity = name === undefined ? undefined : this.entities.get(name);
+    return entity && range ? { name: name!, entity, range } : null;
+  }
+
+  /** `getRepository(User)`, `ds.getRepository(User)`, `manager.getRepository(User)`: the entity name. */
+  private repositoryCall(node: Node | null | undefined): string | null {
+    const n = node && unwrap(node);
+    if (n?.type !== AST_NODE_TYPES.CallExpression) return null;
+    const callee = unwrap(n.callee);
+    const method = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? propertyName(callee) : null;
+    if (method !== 'getRepository' && method !== 'getCustomRepository') return null;
+    const found = this.entityOf(n.arguments[0] as Node | undefined);
+    return found?.entity.dialect === 'typeorm' ? found.name : null;
+  }
+
+  private injected(decorators: readonly TSESTree.Decorator[] | undefined): string | null {
+    for (const d of decorators ?? []) {
+      const e = unwrap(d.expression);
+      if (e.type !== AST_NODE_TYPES.CallExpression) continue;
+      const callee = unwrap(e.callee);
+      if (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'InjectRepository') {
+        const found = this.entityOf(e.arguments[0] as Node | undefined);
+        if (found) return found.name;
+      }
+    }
+    return null;
+  }
+
+  /** Which names hold a repository: variables, class fields, constructor parameters, `this.x = …` assignments. */
+  collectRepositories(): void {
+    const typed = (name: string | null): string | null => (name !== null && this.entities.get(name)?.dialect === 'typeorm' ? name : null);
+    const entityByType = (annotation: TSESTree.TypeNode | undefined): string | null => {
+      const local = repositoryType(annotation);
+      return local === null ? null : typed(this.names.get(local) ?? null);
+    };
+    for (const node of this.scan.parents.keys()) {
+      if (node.type === AST_NODE_TYPES.VariableDeclarator && node.id.type === AST_NODE_TYPES.Identifier) {
+        const entity = this.repositoryCall(node.init) ?? entityByType(node.id.typeAnnotation?.typeAnnotation);
+        if (entity) this.repos.set(node.id.name, entity);
+      } else if (node.type === AST_NODE_TYPES.PropertyDefinition && !node.computed && node.key.type === AST_NODE_TYPES.Identifier) {
+        const entity = this.injected(node.decorators) ?? this.repositoryCall(node.value) ?? entityByType(node.typeAnnotation?.typeAnnotation);
+        if (entity) this.repos.set(node.key.name, entity);
+      } else if (node.type === AST_NODE_TYPES.TSParameterProperty || node.type === AST_NODE_TYPES.Identifier) {
+        const id = node.type === AST_NODE_TYPES.TSParameterProperty ? node.parameter : node;
+        if (id.type !== AST_NODE_TYPES.Identifier) continue;
+        const parent = this.scan.parents.get(node);
+        const isParam = node.type === AST_NODE_TYPES.TSParameterProperty || (parent && 'params' in parent && (parent.params as Node[]).includes(node));
+        if (!isParam) continue;
+        const entity = this.injected(node.decorators) ?? entityByType(id.typeAnnotation?.typeAnnotation);
+        if (entity) this.repos.set(id.name, entity);
+      } else if (node.type === AST_NODE_TYPES.AssignmentExpression) {
+        const left = unwrap(node.left);
+        const entity = this.repositoryCall(node.right);
+        if (entity && left.type === AST_NODE_TYPES.MemberExpression && unwrap(left.object).type === AST_NODE_TYPES.ThisExpression) {
+          const name = propertyName(left);
+          if (name !== null) this.repos.set(name, entity);
+        }
+      }
+    }
+  }
+
+  /** The entity of a repository expression: `repo`, `this.repo`, `this.ds.getRepository(User)`. */
+  private repositoryOf(node: Node): string | null {
+    const n = unwrap(node);
+    if (n.type === AST_NODE_TYPES.Identifier) return this.repos.get(n.name) ?? null;
+    if (n.type === AST_NODE_TYPES.MemberExpression && unwrap(n.object).type === AST_NODE_TYPES.ThisExpression) {
+      const name = propertyName(n);
+      return name === null ? null : (this.repos.get(name) ?? null);
+    }
+    return this.repositoryCall(n);
+  }
+
+  private param(pos: number, opaque = false): Text {
+    const t = new Text();
+    t.push(nextParam(this.counter), pos, opaque);
+    return t;
+  }
+
+  /** `DELETE FROM t WHERE …`, the table mapped onto `range`. */
+  private render(entity: OrmEntity, range: [number, number], at: number, conds: Text[]): SqlFragment | null {
+    const out = new Text().syn('DELETE FROM ', at);
+    if (entity.schema !== undefined) {
+      pushIdent(out, entity.schema, range);
+      out.push('.', range[0]);
+    }
+    pushIdent(out, entity.table, range);
+    conds.forEach((c, k) => {
+      out.syn(k === 0 ? ' WHERE ' : ' AND ', at);
+      out.add(c);
+    });
+    const fragment = out.toSynthesized();
+    return parseCached(fragment.text).ok ? fragment : null;
+  }
+
+  private column(entity: OrmEntity, property: TSESTree.Property): Text | null {
+    const key = keyName(property);
+    const column = key === null ? undefined : entity.columns[key];
+    if (column === undefined) return null;
+    const t = new Text();
+    pushIdent(t, column, keyRange(property));
+    return t;
+  }
+
+  /** A row given by its key (`repo.delete(id)`, `repo.remove(user)`): `id = $1`, or `$1` when the key is unknown. */
+  private byKey(entity: OrmEntity, node: Node): Text {
+    const at = node.range[0];
+    const list = unwrap(node).type === AST_NODE_TYPES.ArrayExpression;
+    if (entity.primaryKey.length !== 1) return this.param(at);
+    const out = new Text();
+    pushIdent(out, entity.primaryKey[0]!, [at, at + 1]);
+    return list ? out.syn(' = ANY(', at).add(this.param(at)).syn(')', at) : out.syn(' = ', at).add(this.param(at));
+  }
+
+  /** A `where` object: `{ email }`, `{ deletedAt: Not(IsNull()) }`, `{ deletedAt: { [Op.lt]: cutoff } }`. */
+  private where(entity: OrmEntity, node: Node): Text[] {
+    const object = unwrap(node);
+    if (object.type !== AST_NODE_TYPES.ObjectExpression) return [this.param(node.range[0], true)];
+    return object.properties.map((property) => {
+      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return this.param(property.range[0], true);
+      const column = this.column(entity, property);
+      if (!column) return this.param(property.range[0], true); // `[Op.or]`, a key we do not know
+      return this.condition(entity.dialect, column, property.value as Node) ?? this.param(property.range[0], true);
+    });
+  }
+
+  private condition(dialect: OrmEntity['dialect'], column: Text, value: Node): Text | null {
+    const v = unwrap(value);
+    const at = v.range[0];
+    if (isLiteral(v, null)) return column.syn(' IS NULL', at);
+    if (dialect === 'typeorm' && v.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrap(v.callee);
+      const fn = callee.type === AST_NODE_TYPES.Identifier ? callee.name : null;
+      const arg = v.arguments[0] as Node | undefined;
+      const inner = arg ? unwrap(arg) : undefined;
+      const innerFn = inner?.type === AST_NODE_TYPES.CallExpression && unwrap(inner.callee).type === AST_NODE_TYPES.Identifier ? (unwrap(inner.callee) as TSESTree.Identifier).name : null;
+      if (fn === 'IsNull' && v.arguments.length === 0) return column.syn(' IS NULL', at);
+      if (fn === 'Not' && innerFn === 'IsNull') return column.syn(' IS NOT NULL', at);
+      if (fn && TYPEORM_COMPARE[fn] && arg) return column.syn(` ${TYPEORM_COMPARE[fn]} `, at).add(this.param(arg.range[0]));
+      if (fn === 'In' && arg) return column.syn(' = ANY(', at).add(this.param(arg.range[0])).syn(')', at);
+      return null;
+    }
+    if (dialect === 'sequelize' && v.type === AST_NODE_TYPES.ObjectExpression) {
+      if (v.properties.length !== 1) return null;
+      const p = v.properties[0]!;
+      if (p.type !== AST_NODE_TYPES.Property) return null;
+      const key = p.computed && unwrap(p.key).type === AST_NODE_TYPES.MemberExpression ? propertyName(unwrap(p.key) as TSESTree.MemberExpression) : null;
+      const operand = p.value as Node;
+      if ((key === 'ne' || key === 'not') && isLiteral(operand, null)) return column.syn(' IS NOT NULL', at);
+      if (key === 'is' && isLiteral(operand, null)) return column.syn(' IS NULL', at);
+      if (key && SEQUELIZE_COMPARE[key] && !isLiteral(operand, null)) return column.syn(` ${SEQUELIZE_COMPARE[key]} `, at).add(this.param(operand.range[0]));
+      if (key === 'in') return column.syn(' = ANY(', at).add(this.param(operand.range[0])).syn(')', at);
+      return null;
+    }
+    if (v.type === AST_NODE_TYPES.ObjectExpression || v.type === AST_NODE_TYPES.CallExpression) return null;
+    return column.syn(' = ', at).add(this.param(at));
+  }
+
+  /** TypeORM delete criteria: an id, a list of ids, or a where object. */
+  private criteria(entity: OrmEntity, node: Node | undefined): Text[] | null {
+    if (!node || node.type === AST_NODE_TYPES.SpreadElement) return null;
+    const n = unwrap(node);
+    if (n.type === AST_NODE_TYPES.ObjectExpression) return this.where(entity, n);
+    return [this.byKey(entity, n)];
+  }
+
+  lower(call: TSESTree.CallExpression): SqlFragment | null {
+    const callee = unwrap(call.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+    const method = propertyName(callee);
+    if (method !== 'delete' && method !== 'remove' && method !== 'destroy') return null;
+    this.counter = { param: 0, ident: 0 };
+    const args = call.arguments as Node[];
+    const at = callee.property.range[0];
+    // TypeORM repository: repo.delete(criteria) / repo.remove(entity)
+    const repo = method !== 'destroy' ? this.repositoryOf(callee.object) : null;
+    if (repo !== null) {
+      const entity = this.entities.get(repo)!;
+      const conds = method === 'delete' ? this.criteria(entity, args[0]) : args[0] ? [this.byKey(entity, args[0])] : null;
+      return conds ? this.render(entity, callee.property.range as [number, number], at, conds) : null;
+    }
+    // TypeORM manager: manager.delete(User, criteria) / manager.remove(User, entity)
+    const target = method !== 'destroy' && args.length === 2 ? this.entityOf(args[0]) : null;
+    if (target?.entity.dialect === 'typeorm') {
+      const conds = method === 'delete' ? this.criteria(target.entity, args[1]) : [this.byKey(target.entity, args[1]!)];
+      return conds ? this.render(target.entity, target.range, at, conds) : null;
+    }
+    const model = this.entityOf(callee.object);
+    // TypeORM BaseEntity: User.delete(criteria)
+    if (model?.entity.dialect === 'typeorm' && method === 'delete' && args.length === 1) {
+      const conds = this.criteria(model.entity, args[0]);
+      return conds ? this.render(model.entity, model.range, at, conds) : null;
+    }
+    // Sequelize: User.destroy({ where, force: true })
+    if (model?.entity.dialect === 'sequelize' && method === 'destroy' && args.length === 1) {
+      const options = unwrap(args[0]!);
+      if (options.type !== AST_NODE_TYPES.ObjectExpression) return null;
+      let force = false;
+      const conds: Text[] = [];
+      for (const property of options.properties) {
+        if (property.type !== AST_NODE_TYPES.Property) return null; // `...options`: force and where unknown
+        const key = keyName(property);
+        if (key === 'force') {
+          if (isLiteral(property.value as Node, true)) force = true;
+          else if (!isLiteral(property.value as Node, false)) return null; // decided at run time
+        } else if (key === 'where') conds.push(...this.where(model.entity, property.value as Node));
+      }
+      // a paranoid model's destroy without force sets deletedAt: the soft delete itself
+      if (model.entity.paranoid && !force) return null;
+      return this.render(model.entity, model.range, at, conds);
+    }
+    return null;
+  }
+}
+
+/** TypeORM and Sequelize deletes of a file, against the project's ORM entities. Never throws. */
+export function ormWritesFromScan(scan: ProgramScan, entities: ReadonlyMap<string, OrmEntity> | undefined): SqlFragment[] {
+  if (!entities || entities.size === 0) return [];
+  const writes = new OrmWrites(scan, entities);
+  const fragments: SqlFragment[] = [];
+  try {
+    writes.collectRepositories();
+  } catch (error) {
+    rethrowWhenStrict(error);
+    return fragments;
+  }
+  for (const call of scan.calls) {
+    try {
+      const fragment = writes.lower(call);
+      if (fragment) fragments.push(fragment);
+    } catch (error) {
+      rethrowWhenStrict(error); // else skip this call
+    }
+  }
+  return fragments;
+}
