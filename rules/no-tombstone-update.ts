@@ -2,11 +2,11 @@
  * no-tombstone-update: an UPDATE of a soft-delete table whose WHERE does not keep to live rows also modifies
  * soft-deleted ones — a deleted account's email changed, a deleted order re-opened.
  */
-import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import { createRule, fixOf, locOf, onFile, sourceFixOf } from '../src/rule-support.js';
 import { checkTombstoneUpdates } from '../src/analysis/writes.js';
 
 export type Options = [{ allowLookupsBy?: string[] }];
-export type MessageIds = 'tombstoneUpdate' | 'addFilter';
+export type MessageIds = 'tombstoneUpdate' | 'addFilter' | 'addFilterInCode';
 
 export default createRule<Options, MessageIds>({
   name: 'no-tombstone-update',
@@ -36,6 +36,7 @@ export default createRule<Options, MessageIds>({
       tombstoneUpdate:
         'This UPDATE of `{{table}}` does not keep to live rows: without `{{filter}}` it also modifies soft-deleted rows.',
       addFilter: 'Add `{{filter}}`.',
+      addFilterInCode: 'Add `{{code}}` to the update.',
     },
   },
   defaultOptions: [{ allowLookupsBy: [] }],
@@ -49,7 +50,11 @@ export default createRule<Options, MessageIds>({
           loc: locOf(context, f.fragment, f.start, f.end),
           messageId: 'tombstoneUpdate',
           data,
-          suggest: f.fix ? [{ messageId: 'addFilter', data, fix: fixOf(context, f.fix) }] : [],
+          suggest: f.fix
+            ? [{ messageId: 'addFilter', data, fix: fixOf(context, f.fix) }]
+            : f.codeFix
+              ? [{ messageId: 'addFilterInCode', data: { code: f.codeFix.code }, fix: sourceFixOf(f.codeFix.edits) }]
+              : [],
         });
       }
     });

@@ -7,7 +7,7 @@ import type { RelationInfo } from '../schema/model.js';
 import { findRelation } from '../schema/model.js';
 import { tableSetting } from '../settings.js';
 import type { StatementModel, Write } from '../sql/lower.js';
-import type { SqlFragment } from '../sql/fragment.js';
+import type { CodeFilter, FilterRequest, SqlFragment } from '../sql/fragment.js';
 import { atomColumns, conjuncts, type Predicate } from '../sql/predicate.js';
 import type { AnalysisContext, FragmentEdit } from './reads.js';
 import {
@@ -36,6 +36,8 @@ export interface WriteFinding {
   column: string | null;
   /** Suggested edits (null when no safe edit is known). */
   fix: FragmentEdit[] | null;
+  /** For builder / ORM code: the filter written in the code's idiom by its front end, when it knows a safe edit. */
+  codeFix: CodeFilter | null;
   /** Target columns the WHERE pins to values (`id = $1`, `id IN (…)`): a write to known rows. */
   pinnedColumns: string[];
 }
@@ -160,6 +162,18 @@ function filterEdits(write: Write, filter: string): FragmentEdit[] | null {
   return where.newWhereAt === null ? null : [{ fragment, start: where.newWhereAt, end: where.newWhereAt, text: ` WHERE ${filter}` }];
 }
 
+/** The active-row filter in the code's idiom (`.whereNull('deleted_at')`), for a write synthesized from a builder. */
+function codeFixOf(write: Write, requirement: Requirement): CodeFilter | null {
+  const fragment = write.scope?.source.fragment;
+  if (!fragment?.codeFilter || write.currentOf) return null;
+  const p = requirement.predicate;
+  const qualifier = qualifierOf(write);
+  let request: FilterRequest | null = null;
+  if (p.kind === 'null-test' && p.isNull) request = { column: p.column.name, qualifier, test: 'is-null' };
+  else if (p.kind === 'bool-test' && !p.value) request = { column: p.column.name, qualifier, test: 'is-false' };
+  return request ? fragment.codeFilter(fragment.toSource(write.target.span.start), request) : null;
+}
+
 function qualifierOf(write: Write): string | null {
   const others = write.scope?.refs.length ?? 0;
   return write.target.alias ?? (others > 0 ? write.target.name : null);
@@ -185,6 +199,7 @@ export function checkHardDeletes(statements: readonly StatementModel[], context:
         filter,
         column: soft.column,
         fix: soft.column ? softDeleteEdits(write, soft.column, filter, soft.requirement) : null,
+        codeFix: null, // a soft delete in builder code needs the client's own `now()`: not offered
         pinnedColumns: pinned(write),
       });
     }
@@ -227,6 +242,7 @@ export function checkTombstoneUpdates(statements: readonly StatementModel[], con
         filter,
         column: soft.column,
         fix: filterEdits(write, filter),
+        codeFix: codeFixOf(write, requirement),
         pinnedColumns: pinned(write),
       });
     }

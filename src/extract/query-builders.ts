@@ -518,6 +518,7 @@ class Lowerer {
       const arg = first.args[0] && unwrap(first.args[0]);
       if (first.args.length !== 1 || !arg || arg.type === AST_NODE_TYPES.ArrayExpression) return null;
       select.from = this.table(arg, null, first.at);
+      select.anchors.push({ range: arg.range, after: first.call.range[1], kind: 'from' });
       select.write = { kind: first.name === 'deleteFrom' ? 'delete' : 'update', at: first.at, sets: [] };
       return { flavor: 'kysely', select, rest: steps.slice(1), bare: false };
     }
