@@ -148,6 +148,10 @@ tsRuleTester(PRISMA).run('no-hard-delete (Prisma client)', rule as never, {
     { code: 'await prisma.user.deleteMany({ where: { deletedAt: { lt: cutoff } } });' },
     // Reads are another rule's business.
     { code: 'await prisma.user.findMany({ where: { deletedAt: null } });' },
+    // A client whose extension handles soft delete may turn deletes into updates too: not judged.
+    {
+      code: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient().$extends({ query: { $allModels: { findMany({ args, query }) { args.where = { ...args.where, deletedAt: null }; return query(args); } } } });\nawait prisma.user.delete({ where: { id } });",
+    },
   ],
   invalid: [
     { code: 'await prisma.user.delete({ where: { id } });', errors: [{ ...hard[0], line: 1, column: 14, endColumn: 18 }] },
