@@ -5,7 +5,7 @@
  * constraints is the usual way to get there.
  */
 import path from 'node:path';
-import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import { createRule, fixOf, locOf, onFile, softDeleteSource } from '../src/rule-support.js';
 import { checkUniques, type UniqueFindingKind, type UniqueSuggestion } from '../src/analysis/uniques.js';
 
 export type MessageIds =
@@ -95,6 +95,12 @@ export default createRule<[], MessageIds>({
           loc: locOf(context, f.fragment, f.start, f.end),
           messageId: MESSAGE[f.kind],
           data: f.data,
+          related: [
+            ...softDeleteSource(analysis, f.table),
+            ...f.uniques.flatMap((u) =>
+              u.origin.file && u.origin.index !== undefined ? [{ file: u.origin.file, index: u.origin.index, message: `\`${u.name}\` is declared here.` }] : [],
+            ),
+          ],
           suggest:
             // SQL written from schema-builder code has no text of its own to edit: the message carries the migration
             f.fix && f.suggestion && f.fragment.fixable !== false ? [{ messageId: SUGGESTION[f.suggestion], data: f.data, fix: fixOf(context, f.fix) }] : [],

@@ -2,7 +2,7 @@
  * require-soft-delete-filter: every read of a soft-delete table needs its own active-row filter
  * (`deleted_at IS NULL`), in every scope: one forgotten filter in a join is enough to show a deleted user's orders.
  */
-import { createRule, fixOf, locOf, onFile, sourceFixOf } from '../src/rule-support.js';
+import { createRule, fixOf, locOf, onFile, softDeleteSource, sourceFixOf } from '../src/rule-support.js';
 import type { ReadFinding, ReportedVerdict } from '../src/analysis/reads.js';
 
 export type Options = [{ reportParseErrors?: boolean; checkMigrations?: boolean; allowLookupsBy?: string[] }];
@@ -115,6 +115,7 @@ export default createRule<Options, MessageIds>({
             loc: locOf(context, f.fragment, f.start, f.end),
             messageId,
             data,
+            related: softDeleteSource(analysis, f.relation),
             suggest: f.fix
               ? [{ messageId: suggestion, data, fix: fixOf(context, f.fix) }]
               : f.codeFix

@@ -11,6 +11,8 @@ import type { FragmentEdit } from './analysis/reads.js';
 import { HOMEPAGE } from './package-info.js';
 import { tokenize } from './sql/parser.js';
 import { directiveOfComment, disabledBy, type SqlCommentDirective } from './language/directives.js';
+import { recordRelated, type RelatedPlace } from './review/related.js';
+import { findRelation } from './schema/model.js';
 
 export const REPOSITORY_URL = HOMEPAGE;
 
@@ -70,7 +72,8 @@ function sourceCodeOf(context: AnyContext): MinimalSourceCode {
   return context.sourceCode as unknown as MinimalSourceCode;
 }
 
-type Report = AnyContext['report'];
+/** `context.report`, plus places related to the finding (kept for SARIF `relatedLocations`). */
+type Report = (descriptor: Parameters<AnyContext['report']>[0] & { related?: readonly RelatedPlace[] }) => void;
 
 /**
  * Listeners that run `check` once per file, for JS/TS files (Program) and for `.sql` files linted with the
@@ -90,7 +93,7 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
     });
     const seen = new Set<string>();
     let directives: SqlCommentDirective[] | undefined;
-    const report: Report = (descriptor) => {
+    const report: Report = ({ related, ...descriptor }) => {
       const d = descriptor as { loc?: { start?: { line: number; column: number } }; messageId?: string; data?: unknown };
       const key = JSON.stringify([d.loc, d.messageId, d.data]);
       if (seen.has(key)) return;
@@ -101,7 +104,8 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
         directives ??= sqlCommentDirectives(analysis, sourceCode);
         if (directives.length && disabledBy(directives, context.id, d.loc.start)) return;
       }
-      context.report(descriptor);
+      context.report(descriptor as Parameters<AnyContext['report']>[0]);
+      if (related?.length && d.loc?.start) recordRelated(context.physicalFilename, d.loc.start.line, d.loc.start.column + 1, context.id, related);
     };
     try {
       check(analysis, report);
@@ -145,6 +149,21 @@ function sqlCommentDirectives(analysis: FileAnalysis, sourceCode: MinimalSourceC
     }
   }
   return out.sort((a, b) => a.start.line - b.start.line || a.start.column - b.start.column);
+}
+
+/**
+ * Where a table (as findings name it: `name` or `schema.name`) became soft-deletable: the statement that added its
+ * soft-delete column, else its definition. Empty when unknown (a setting, a file position not recorded).
+ */
+export function softDeleteSource(analysis: FileAnalysis, table: { schema: string | null; name: string }): RelatedPlace[] {
+  const relation = findRelation(analysis.context.schema, table.schema, table.name, analysis.context.settings.searchPath);
+  if (!relation) return [];
+  const column = analysis.reads.requirementsOfRelation(relation.schema, relation.name, relation)[0]?.columns[0];
+  const added = column === undefined ? undefined : relation.columnOrigins?.get(column);
+  const origin = added ?? relation.origin;
+  if (!origin.file || origin.index === undefined) return [];
+  const message = added ? `\`${relation.name}\` gets its soft-delete column \`${column}\` here.` : `\`${relation.name}\` is defined here.`;
+  return [{ file: origin.file, index: origin.index, message }];
 }
 
 /** The file location of a span of a fragment. */

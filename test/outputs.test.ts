@@ -57,6 +57,7 @@ interface SarifResult {
   message: { text: string };
   locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: Record<string, number> } }>;
   partialFingerprints?: Record<string, string>;
+  relatedLocations?: Array<{ id: number; message: { text: string }; physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: Record<string, number> } }>;
   fixes?: Array<{
     description: { text: string };
     artifactChanges: Array<{ artifactLocation: { uri: string }; replacements: Array<{ deletedRegion: Record<string, number>; insertedContent: { text: string } }> }>;
@@ -133,9 +134,34 @@ describe('SARIF from soft-delete-review', () => {
     const uniqueFix = results[0]!.fixes![0]!.artifactChanges[0]!.replacements[0]!;
     expect(applyReplacement(MIGRATION, uniqueFix)).toContain('CREATE UNIQUE INDEX users_email_active_key ON users (email) WHERE deleted_at IS NULL;');
 
+    // relatedLocations: the migration that made users soft-deletable (its deleted_at column), for both rules
+    for (const r of results) {
+      expect(r.relatedLocations).toEqual([
+        {
+          id: 1,
+          message: { text: '`users` gets its soft-delete column `deleted_at` here.' },
+          physicalLocation: { artifactLocation: { uri: 'migrations/001.sql', uriBaseId: '%SRCROOT%' }, region: { startLine: 1, startColumn: 1 } },
+        },
+      ]);
+    }
+
     const fingerprints = results.map((r) => r.partialFingerprints?.['softDeleteFinding/v1']);
     expect(fingerprints.every((f) => typeof f === 'string' && /^[0-9a-f]{32}$/.test(f))).toBe(true);
     expect(new Set(fingerprints).size).toBe(3);
+  });
+
+  it('relatedLocations of a unique made wrong by a later soft-delete column: that column, and the unique it leaves full', async () => {
+    const history = gitRepository({
+      'migrations/001.sql': 'CREATE TABLE accounts (id int PRIMARY KEY, login text NOT NULL);\nALTER TABLE accounts ADD CONSTRAINT accounts_login_key UNIQUE (login);\n',
+      'migrations/002.sql': '-- accounts become soft-deletable\nALTER TABLE accounts ADD COLUMN deleted_at timestamptz;\n',
+    });
+    const log = await sarifOf(history);
+    expectValidSarif(log);
+    const added = log.runs[0]!.results.find((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'migrations/002.sql');
+    expect(added?.relatedLocations?.map((l) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region.startLine, l.message.text])).toEqual([
+      ['migrations/002.sql', 2, '`accounts` gets its soft-delete column `deleted_at` here.'],
+      ['migrations/001.sql', 2, '`accounts_login_key` is declared here.'],
+    ]);
   });
 
   it('the schema check is real: a log with a line 0 or a bad level is rejected', async () => {
@@ -294,6 +320,8 @@ describe('the eslint -f formatters', () => {
       'no-undef src/a.js:3',
     ]);
     expect(run.tool.driver.rules.find((r) => r.id === 'no-undef')).toMatchObject({ helpUri: 'https://eslint.org/docs/latest/rules/no-undef' });
+    expect(run.results[1]!.relatedLocations?.[0]?.physicalLocation.artifactLocation.uri).toBe('migrations/001.sql');
+    expect(run.results[2]!.relatedLocations).toBeUndefined();
   });
 
   it.runIf(built)('eslint -f ./node_modules/eslint-plugin-soft-delete/formatters/sarif.js (the real CLI) prints valid SARIF', () => {

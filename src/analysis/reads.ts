@@ -41,6 +41,8 @@ export interface ReadFinding {
   start: number;
   end: number;
   table: string;
+  /** The relation read, by schema (when the SQL names one) and name. */
+  relation: { schema: string | null; name: string };
   alias: string | null;
   /** The filter that is missing, qualified: `u.deleted_at IS NULL`. */
   filter: string;
@@ -662,6 +664,7 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     start: ref.span.start,
     end: ref.span.end,
     table: ref.schema ? `${ref.schema}.${ref.name}` : ref.name,
+    relation: { schema: ref.schema, name: ref.name },
     alias: ref.alias,
     filter,
     via,

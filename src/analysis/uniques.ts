@@ -54,6 +54,10 @@ export interface UniqueFinding {
   fix: FragmentEdit[] | null;
   /** What the edit does. */
   suggestion: UniqueSuggestion | null;
+  /** The soft-delete table the finding is about. */
+  table: { schema: string; name: string };
+  /** Uniques that explain the finding (the ones an added soft-delete column leaves full, the partial index of a conflict target). */
+  uniques: UniqueInfo[];
 }
 
 export type UniqueSuggestion =
@@ -312,6 +316,8 @@ class UniqueChecker {
         data,
         fix: fix?.edits ?? null,
         suggestion: fix?.suggestion ?? null,
+        table: { schema: relation.schema, name: relation.name },
+        uniques: [],
       });
     }
   }
@@ -435,6 +441,8 @@ class UniqueChecker {
       },
       fix: [{ fragment, start: after, end: after, text: semicolon ? `\n${text};` : `;\n${text}` }],
       suggestion: 'replace-in-migration',
+      table: { schema: relation.schema, name: relation.name },
+      uniques: offending,
     });
   }
 
@@ -463,6 +471,8 @@ class UniqueChecker {
         data: { table, name: unique.name, columns, where: unique.where ?? '', target: `(${columns})${where}` },
         fix: [{ fragment, start: t.constraint.span.start, end: t.constraint.span.end, text: `(${columns})${where}` }],
         suggestion: 'use-index-columns',
+        table: { schema: relation.schema, name: relation.name },
+        uniques: [unique],
       });
       return;
     }
@@ -495,6 +505,8 @@ class UniqueChecker {
       data: { table, name: partial.name, columns: t.columns.join(', '), where, filter: target.requirement.text },
       fix,
       suggestion: fix ? 'add-conflict-where' : null,
+      table: { schema: relation.schema, name: relation.name },
+      uniques: [partial],
     });
   }
 }

@@ -3,9 +3,10 @@
  * fingerprint that survives line moves. Light on purpose (no ESLint, no parser): the `eslint -f` formatters use it.
  */
 import { createHash } from 'node:crypto';
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { suggestionReplacement, type Finding, type TextEdit } from './report.js';
 import { LinedText } from './text.js';
+import { relatedOf } from './related.js';
 
 /** The parts of an `ESLint.LintResult` read here (so formatters need no ESLint types at run time). */
 export interface LintResultLike {
@@ -103,7 +104,9 @@ export function findingsOf(
       const line = m.line || 1;
       const column = m.column || 1;
       const lined = (m.suggestions ?? []).length > 0 ? source() : null;
+      const related = m.ruleId === null ? undefined : relatedPlaces(relatedOf(result.filePath, line, column, m.ruleId), root, readText);
       ofFile.push({
+        ...(related?.length ? { related } : {}),
         path: repoPath(root, result.filePath),
         line,
         column,
@@ -121,6 +124,27 @@ export function findingsOf(
     findings.push(...ofFile);
   }
   return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
+}
+
+/** Recorded related places as positions in files under `root` (places outside it, or unreadable, are left out). */
+function relatedPlaces(
+  places: ReturnType<typeof relatedOf>,
+  root: string,
+  readText: (file: string) => string,
+): NonNullable<Finding['related']> | undefined {
+  if (!places) return undefined;
+  const out: NonNullable<Finding['related']> = [];
+  for (const place of places) {
+    const path = repoPath(root, place.file);
+    if (path.startsWith('../') || path === '..' || isAbsolute(path)) continue;
+    try {
+      const at = new LinedText(readText(place.file)).position(place.index);
+      out.push({ path, line: at.line, column: at.column, message: place.message });
+    } catch {
+      // unreadable: left out
+    }
+  }
+  return out;
 }
 
 function editOf(text: LinedText, fix: { range: readonly [number, number]; text: string }): TextEdit {

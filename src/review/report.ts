@@ -26,6 +26,8 @@ export interface Finding {
   suggestions: { desc: string; replacement: Replacement; edit?: TextEdit }[];
   /** Stable across line moves (see `fingerprintFile`): SARIF `partialFingerprints`, baselines, GitLab. */
   fingerprint?: string;
+  /** Places that explain the finding (the migration that made its table soft-deletable): SARIF `relatedLocations`. */
+  related?: { path: string; line: number; column: number; message: string }[];
 }
 
 /** One exact edit: replace line:column..endLine:endColumn (1-based, end exclusive, UTF-16 columns) with `text`. */

@@ -92,6 +92,13 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Js
       ],
     };
     if (f.fingerprint) result.partialFingerprints = { [FINGERPRINT_KEY]: f.fingerprint };
+    if (f.related?.length) {
+      result.relatedLocations = f.related.map((r, k) => ({
+        id: k + 1,
+        message: { text: r.message },
+        physicalLocation: { artifactLocation: artifact(r.path), region: region({ line: r.line, column: r.column }, null) },
+      }));
+    }
     const fixes = f.suggestions.filter((s) => s.edit).map((s) => ({
       description: { text: s.desc },
       artifactChanges: [{ artifactLocation: artifact(f.path), replacements: [replacement(s.edit!)] }],
