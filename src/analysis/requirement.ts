@@ -3,7 +3,7 @@
  * `valid_to IS NULL`, …), with its SQL text so fixes and messages can show it, and the implication test.
  */
 import { parseCached } from '../sql/source.js';
-import { tokenize } from '../sql/parser.js';
+import { tokenize, type SqlToken } from '../sql/parser.js';
 import { quoteIdent } from '../sql/ident.js';
 import { fieldsOf } from '../sql/ast.js';
 import { atoms, atomColumns, lowerPredicate, type Atom, type ColumnRef, type Predicate } from '../sql/predicate.js';
@@ -80,11 +80,25 @@ function identName(tokenText: string): string {
   return tokenText.startsWith('"') ? tokenText.slice(1, -1).replace(/""/g, '"') : tokenText.toLowerCase();
 }
 
+/** Tokens of requirement texts: a project has a handful (one per soft-delete convention), rendered per finding. */
+const requirementTokens = new Map<string, SqlToken[]>();
+const MAX_REQUIREMENT_TEXTS = 256;
+
+function tokensOf(text: string): SqlToken[] {
+  let tokens = requirementTokens.get(text);
+  if (!tokens) {
+    tokens = tokenize(text);
+    if (requirementTokens.size >= MAX_REQUIREMENT_TEXTS) requirementTokens.clear();
+    requirementTokens.set(text, tokens);
+  }
+  return tokens;
+}
+
 /** Rewrites the column identifiers of `text` (those in `columns`) with `rewrite(name)`. */
 function rewriteColumns(text: string, columns: string[], rewrite: (name: string) => string): string {
   let out = '';
   let last = 0;
-  const tokens = tokenize(text);
+  const tokens = tokensOf(text);
   tokens.forEach((t, i) => {
     if (t.kind !== 'ident' && t.kind !== 'keyword') return;
     const name = identName(t.text);

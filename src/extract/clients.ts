@@ -20,7 +20,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { propertyName, unwrap, type Node } from './estree.js';
 import { exportedBinding, resolveModule } from './modules.js';
-import { scanProgram, type ProgramScan } from './program.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
 import type { TypeOrigin } from './types.js';
 
 export type ClientKind = 'knex' | 'kysely' | 'prisma' | 'drizzle' | 'postgres' | 'slonik' | 'pg' | 'objection' | 'typeorm';
@@ -358,7 +358,7 @@ export function clientsOf(scan: ProgramScan): Clients {
     }
   }
   // class fields: `private db: Knex`, `db = knex(…)`, `this.db = knex(…)` in a constructor
-  for (const node of scan.parents.keys()) {
+  for (const node of scan.fieldWrites) {
     if (node.type === AST_NODE_TYPES.PropertyDefinition && !node.computed) {
       const key = node.key;
       const name = key.type === AST_NODE_TYPES.Identifier || key.type === AST_NODE_TYPES.PrivateIdentifier ? key.name : null;
@@ -449,7 +449,7 @@ export function clientsOf(scan: ProgramScan): Clients {
 }
 
 /** The name a function is known by: its id, the variable it initialises, or the method / getter it implements. */
-function functionName(fn: Node, parents: ReadonlyMap<Node, Node>): string | null {
+function functionName(fn: Node, parents: ParentLookup): string | null {
   if ((fn.type === AST_NODE_TYPES.FunctionDeclaration || fn.type === AST_NODE_TYPES.FunctionExpression) && fn.id) return fn.id.name;
   const parent = parents.get(fn);
   if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;

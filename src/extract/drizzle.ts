@@ -28,7 +28,7 @@ import { parseCached } from '../sql/source.js';
 import { patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
 import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
 import { quoteIdent } from '../sql/ident.js';
-import { scanProgram, type ProgramScan } from './program.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
 import { clientsOf } from './clients.js';
 import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
@@ -664,7 +664,7 @@ class Lowerer {
   }
 }
 
-function isWhereCallback(node: Node, parents: Map<Node, Node>): boolean {
+function isWhereCallback(node: Node, parents: ParentLookup): boolean {
   let p = parents.get(node);
   while (p && unwrap(p) !== p) p = parents.get(p);
   return p?.type === AST_NODE_TYPES.Property && keyName(p) === 'where';

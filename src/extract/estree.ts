@@ -39,12 +39,15 @@ export function propertyName(member: TSESTree.MemberExpression): string | null {
   return null;
 }
 
+/** The keys of a node that may hold children, for a node type the visitor keys do not list. */
+export function ownChildKeys(record: Record<string, unknown>): string[] {
+  return Object.keys(record).filter((k) => k !== 'parent' && k !== 'range' && k !== 'loc' && k !== 'tokens' && k !== 'comments');
+}
+
 /** Child nodes in visiting order (visitorKeys when given, else every node-valued property but `parent`). */
 export function childNodes(node: Node, visitorKeys: VisitorKeys): Node[] {
   const record = node as unknown as Record<string, unknown>;
-  const keys =
-    visitorKeys?.[node.type] ??
-    Object.keys(record).filter((k) => k !== 'parent' && k !== 'range' && k !== 'loc' && k !== 'tokens' && k !== 'comments');
+  const keys = visitorKeys?.[node.type] ?? ownChildKeys(record);
   const children: Node[] = [];
   for (const key of keys) {
     const value = record[key];

@@ -10,7 +10,7 @@
  *    `UPDATE x SET`, `CREATE TABLE`, …).
  */
 import { parseCached } from '../sql/source.js';
-import { tokenize } from '../sql/parser.js';
+import { regionKind, skipQuoted, skipRegion } from '../sql/lexical.js';
 
 const STATEMENT_KEYWORDS = new Set([
   'SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'DROP', 'VALUES', 'TABLE', 'MERGE',
@@ -70,29 +70,40 @@ function stripLead(text: string): string {
 }
 
 /**
- * The text as PostgreSQL's own tokenizer sees it, with string literals, quoted identifiers and comments blanked, so
- * their words do not count as prose and an apostrophe in a comment (`-- don't`) or an escaped quote (`E'\''`)
- * hides nothing. Text the tokenizer rejects (an unterminated literal) falls back to blanking quote to quote.
+ * The text with string literals, quoted identifiers and comments blanked, read with PostgreSQL's lexical rules
+ * (doubled quotes, `E'\''`, nested comments, dollar quotes), so their words do not count as prose and an
+ * apostrophe in a comment (`-- don't`) hides nothing. Our placeholders for interpolated names (`"__sd_ident_1"`)
+ * are kept. One linear pass in JS: this runs on every candidate string, most of which are not SQL.
  */
-function withoutQuoted(text: string): string {
-  const tokens = tokenize(text);
-  if (tokens.length === 0) {
-    return text.replace(/'(?:[^']|'')*'?/g, "''").replace(/"(?!__sd_ident_)(?:[^"]|"")*"?/g, '""');
-  }
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+
+export function withoutQuoted(text: string): string {
   let out = '';
   let at = 0;
-  for (const t of tokens) {
-    const blanked =
-      t.kind === 'comment'
-        ? ' '
-        : t.kind === 'string'
-          ? "''"
-          : t.text.startsWith('"') && !t.text.startsWith('"__sd_ident_')
-            ? '""'
-            : undefined;
-    if (blanked === undefined) continue;
-    out += text.slice(at, t.start) + blanked;
-    at = t.end;
+  for (let i = 0; i < text.length; ) {
+    if (WORD_START.test(text[i]!)) {
+      // a whole word (`a$b$` is a name, not a dollar quote); the word `E` before a quote starts an `E'…'` string
+      const word = i++;
+      while (i < text.length && WORD_PART.test(text[i]!)) i++;
+      if (i === word + 1 && (text[word] === 'e' || text[word] === 'E') && text[i] === "'") {
+        out += text.slice(at, word) + "''";
+        i = at = skipQuoted(text, i, "'", true);
+      }
+      continue;
+    }
+    const end = skipRegion(text, i, false);
+    if (end <= i) {
+      i++;
+      continue;
+    }
+    const kind = regionKind(text, i);
+    const blanked = kind === 'comment' ? ' ' : kind === 'string' ? "''" : text.startsWith('"__sd_ident_', i) ? null : '""';
+    if (blanked !== null) {
+      out += text.slice(at, i) + blanked;
+      at = kind === 'comment' && text[end - 1] === '\n' ? end - 1 : end; // a line comment ends before its newline
+    }
+    i = end;
   }
   return out + text.slice(at);
 }

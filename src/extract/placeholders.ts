@@ -14,7 +14,7 @@ import { MappedText } from './mapped-text.js';
 export type PlaceholderStyle = 'knex' | 'knex-positional' | 'knex-named' | 'pg-promise';
 
 import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
-import { skipBlockComment, skipLineComment, skipQuoted } from '../sql/lexical.js';
+import { skipRegion } from '../sql/lexical.js';
 
 export { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
@@ -23,24 +23,6 @@ const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 const PGP_OPEN: Record<string, string> = { '{': '}', '(': ')', '<': '>', '[': ']', '/': '/' };
 /** The inside of `${name}` / `${name:type}` / `${name^}`, trimmed first (two `\s*` in a row would be quadratic). */
 const PGP_NAME = /^[\w$.]+\s*(?::(\w+)|([~^#]))?$/;
-
-/** Index one past the end of a skipped region starting at `i` (string, quoted identifier, comment), or -1. */
-function skipRegion(text: string, i: number): number {
-  const ch = text[i];
-  const prev = text[i - 1] ?? '';
-  if (ch === "'") return skipQuoted(text, i, "'", /[eE]/.test(prev) && !IDENT_CHAR.test(text[i - 2] ?? ''));
-  if (ch === '"') return skipQuoted(text, i, '"', false);
-  if (ch === '-' && text[i + 1] === '-') return skipLineComment(text, i);
-  if (ch === '/' && text[i + 1] === '*') return skipBlockComment(text, i);
-  if (ch === '$' && !IDENT_CHAR.test(prev)) {
-    const tag = /^\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i));
-    if (tag) {
-      const close = text.indexOf(tag[0], i + tag[0].length);
-      return close < 0 ? text.length : close + tag[0].length;
-    }
-  }
-  return -1;
-}
 
 export function normalizePlaceholders(input: MappedText, style: PlaceholderStyle, counter: PlaceholderCounter): MappedText {
   const text = input.text;

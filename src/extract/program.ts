@@ -7,7 +7,7 @@
  * keywords, query-builder and ORM method names, `sql`, `query`, …) cannot hold any, and costs one regex test.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, patternNames, propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
+import { isNode, ownChildKeys, patternNames, propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
 import type { TypeOracle } from './types.js';
 
 /** How a name is brought into the file from another module. */
@@ -33,7 +33,9 @@ export interface ProgramScan {
   /** String literals and untagged templates that are a whole value (not a piece of `+` or of a tagged template). */
   looseStrings: Array<TSESTree.StringLiteral | TSESTree.TemplateLiteral>;
   /** Each node's parent. */
-  parents: Map<Node, Node>;
+  parents: ParentLookup;
+  /** Class fields and `this.x = …` assignments (where clients are kept on an object). */
+  fieldWrites: Array<TSESTree.PropertyDefinition | TSESTree.AssignmentExpression>;
   /** Nodes that declare names (variables, functions, parameters' functions, classes, catch, imports, enums). */
   declarations: Node[];
   /** `const x = …` initializers, for names declared exactly once in the file (so no shadowing can hide them). */
@@ -54,6 +56,24 @@ export interface ProgramScan {
   /** Absolute path of the file (set by the engine): imports are followed from here. */
   filename?: string;
 }
+
+/**
+ * Each node's parent. ESLint links every node to its parent (`node.parent`) before rules run, so under ESLint this
+ * costs nothing; for trees nobody linked (the schema loader parses files itself) the walk records the parents.
+ */
+export interface ParentLookup {
+  get(node: Node): Node | undefined;
+}
+
+class LinkedParents implements ParentLookup {
+  readonly unlinked = new Map<Node, Node>();
+  get(node: Node): Node | undefined {
+    return (node as { parent?: Node }).parent ?? this.unlinked.get(node);
+  }
+}
+
+/** Nodes a walk visits at most: a tree is far smaller; only a cyclic object (not a parser's output) gets here. */
+const MAX_VISITS = 10_000_000;
 
 /** Words without which a file cannot reach a database (checked case-insensitively, before any walk). */
 const DATABASE_WORDS =
@@ -107,7 +127,8 @@ function isLooseString(node: Node, parent: Node | undefined): boolean {
  * collected before a failure is kept.
  */
 export function scanProgram(program: TSESTree.Program, text: string, visitorKeys: VisitorKeys): ProgramScan {
-  const parents = new Map<Node, Node>();
+  const parents = new LinkedParents();
+  const fieldWrites: ProgramScan['fieldWrites'] = [];
   const calls: TSESTree.CallExpression[] = [];
   const candidates: ProgramScan['candidates'] = [];
   const looseStrings: ProgramScan['looseStrings'] = [];
@@ -116,12 +137,18 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
   const constInits = new Map<string, Node>();
   const allDeclarators = new Map<string, TSESTree.VariableDeclarator>();
   const imports: ImportBinding[] = [];
+  const visit = (child: Node, parent: Node): void => {
+    if (child === program) return;
+    if ((child as { parent?: Node }).parent !== parent) parents.unlinked.set(child, parent);
+    stack.push(child);
+  };
+  const stack: Node[] = [program];
   const declare = (id: TSESTree.Identifier): void => {
     counts.set(id.name, (counts.get(id.name) ?? 0) + 1);
   };
   try {
-    const stack: Node[] = [program];
-    while (stack.length) {
+    let visits = 0;
+    while (stack.length && ++visits < MAX_VISITS) {
       const node = stack.pop()!;
       if (DECLARING.has(node.type)) declarations.push(node);
       switch (node.type) {
@@ -174,6 +201,12 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
         case AST_NODE_TYPES.TSEnumDeclaration:
           declare(node.id);
           break;
+        case AST_NODE_TYPES.PropertyDefinition:
+          fieldWrites.push(node);
+          break;
+        case AST_NODE_TYPES.AssignmentExpression:
+          if (node.left.type === AST_NODE_TYPES.MemberExpression) fieldWrites.push(node);
+          break;
         case AST_NODE_TYPES.ImportDeclaration:
           for (const specifier of node.specifiers) {
             declare(specifier.local);
@@ -183,12 +216,19 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
         default:
           break;
       }
-      const children = childNodes(node, visitorKeys);
-      for (let k = children.length - 1; k >= 0; k--) {
-        const child = children[k]!;
-        if (parents.has(child) || child === program) continue;
-        parents.set(child, node);
-        stack.push(child);
+      // children pushed last first, so they are visited in order; no array per node
+      const record = node as unknown as Record<string, unknown>;
+      const keys = visitorKeys?.[node.type] ?? ownChildKeys(record);
+      for (let k = keys.length - 1; k >= 0; k--) {
+        const value = record[keys[k]!];
+        if (Array.isArray(value)) {
+          for (let e = value.length - 1; e >= 0; e--) {
+            const element: unknown = value[e];
+            if (isNode(element)) visit(element, node);
+          }
+        } else if (isNode(value)) {
+          visit(value, node);
+        }
       }
     }
   } catch {
@@ -208,7 +248,7 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
     if (consts.has(name)) constDeclarators.set(name, d);
   }
   return {
-    program, text, visitorKeys, calls, candidates, looseStrings, parents, declarations, consts, once,
+    program, text, visitorKeys, calls, candidates, looseStrings, parents, fieldWrites, declarations, consts, once,
     declarationCounts: counts, constInitsAll: constInits, imports, constDeclarators, declarators,
   };
 }
@@ -216,7 +256,7 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
 /** The scan of an empty file (what a file that fails the pre-check gets). */
 export function emptyScan(program: TSESTree.Program, text: string, visitorKeys: VisitorKeys): ProgramScan {
   return {
-    program, text, visitorKeys, calls: [], candidates: [], looseStrings: [], parents: new Map(), declarations: [],
+    program, text, visitorKeys, calls: [], candidates: [], looseStrings: [], parents: new LinkedParents(), fieldWrites: [], declarations: [],
     consts: new Map(), once: () => false, declarationCounts: new Map(), constInitsAll: new Map(), imports: [], constDeclarators: new Map(),
     declarators: new Map(),
   };

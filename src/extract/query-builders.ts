@@ -30,7 +30,7 @@ import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from './mapped-text.js';
 import { awaited, continued, decompose, SynthText, type Step } from './synth.js';
-import { scanProgram, type ProgramScan } from './program.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
 import { namesOf, type FileNames } from './names.js';
 import { graphRelations, modelModifier, modifiersArgument, relatedQueryName, relationOf, type RelationInfo } from './objection.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
@@ -1534,7 +1534,7 @@ function returnedBuilders(scan: ProgramScan): ReturnedBuilder {
   };
 }
 
-function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Map<Node, Node>): SqlFragment | null {
+function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: ParentLookup): SqlFragment | null {
   const { base, steps } = decompose(end);
   return lowerChainSteps(lowerer, base, steps, end, parents, false);
 }
@@ -1543,7 +1543,7 @@ function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Map
  * Lowers the steps of a builder from its root. `stored`: the steps come from a builder kept in a variable and run
  * at `end` (already known to run).
  */
-function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node, parents: Map<Node, Node>, stored: boolean): SqlFragment | null {
+function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node, parents: ParentLookup, stored: boolean): SqlFragment | null {
   lowerer.resetCounter();
   const root = lowerer.root(base, steps);
   if (!root) return null;
@@ -1613,7 +1613,7 @@ const FUNCTIONS = new Set<string>([
 ]);
 
 /** The identifiers named `name` under `root` that are references (not property names or keys). */
-function references(root: Node, name: string, visitorKeys: Keys, parents: Map<Node, Node>): TSESTree.Identifier[] {
+function references(root: Node, name: string, visitorKeys: Keys, parents: ParentLookup): TSESTree.Identifier[] {
   const out: TSESTree.Identifier[] = [];
   const stack: Node[] = [root];
   while (stack.length) {
@@ -1632,7 +1632,7 @@ function references(root: Node, name: string, visitorKeys: Keys, parents: Map<No
 }
 
 /** The outermost member/call chain that starts at `node` (`q.where(…).first()` for `q`). */
-function chainTop(node: Node, parents: Map<Node, Node>): Node {
+function chainTop(node: Node, parents: ParentLookup): Node {
   let top = node;
   for (;;) {
     const parent = parents.get(top);
@@ -1645,7 +1645,7 @@ function chainTop(node: Node, parents: Map<Node, Node>): Node {
 }
 
 /** Does any node between `node` and `scope` (exclusive) branch or start a function? */
-function conditional(node: Node, scope: Node, parents: Map<Node, Node>): boolean {
+function conditional(node: Node, scope: Node, parents: ParentLookup): boolean {
   for (let p = parents.get(node); p && p !== scope; p = parents.get(p)) {
     if (BRANCHING.has(p.type) || FUNCTIONS.has(p.type)) return true;
   }

@@ -4,7 +4,7 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
-import { scanProgram, type ProgramScan } from './program.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
 import { MappedText } from './mapped-text.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { needsQuotes } from '../sql/ident.js';
@@ -79,7 +79,7 @@ export function keyRange(property: TSESTree.Property): [number, number] {
 }
 
 /** The first ancestor of `node` that is not a TS / optional-chain wrapper, and the child on the way to it. */
-function meaningfulParent(node: Node, parents: Map<Node, Node>): { child: Node; parent: Node | undefined } {
+function meaningfulParent(node: Node, parents: ParentLookup): { child: Node; parent: Node | undefined } {
   let child = node;
   let parent = parents.get(child);
   while (parent && unwrap(parent) !== parent) {
@@ -90,7 +90,7 @@ function meaningfulParent(node: Node, parents: Map<Node, Node>): { child: Node; 
 }
 
 /** Does the value of `node` get run as a query? (awaited, returned from an async function, in `Promise.all([…])`) */
-export function awaited(node: Node, parents: Map<Node, Node>): boolean {
+export function awaited(node: Node, parents: ParentLookup): boolean {
   const { child: n, parent: p } = meaningfulParent(node, parents);
   if (!p) return false;
   if (p.type === AST_NODE_TYPES.AwaitExpression) return true;
@@ -119,7 +119,7 @@ export function awaited(node: Node, parents: Map<Node, Node>): boolean {
 }
 
 /** Is this call continued by a method call (`x(…).y`)? */
-export function continued(node: Node, parents: Map<Node, Node>): boolean {
+export function continued(node: Node, parents: ParentLookup): boolean {
   const { child, parent } = meaningfulParent(node, parents);
   return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === child;
 }

@@ -23,7 +23,8 @@ import { MappedText } from './mapped-text.js';
 import { STAND_IN } from '../sql/placeholder.js';
 import { quoteIdent } from '../sql/ident.js';
 import { skipSpaceAndComments } from '../sql/lexical.js';
-import { scanProgram, type ProgramScan } from './program.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
+import { rethrowWhenStrict } from '../strict.js';
 import { clientsOf } from './clients.js';
 import {
   nextIdent,
@@ -230,7 +231,7 @@ class Extractor {
   private readonly tags: Set<string>;
   private readonly functions: Set<string>;
   /** Nested sql templates inlined into the fragment being built (committed when that fragment is kept). */
-  private consumedNow = new Set<Node>();
+  private readonly consumedNow = new Set<Node>();
   readonly consumed = new Set<Node>();
   private readonly extractedNodes = new Set<Node>();
   readonly results: ExtractedSql[] = [];
@@ -266,8 +267,27 @@ class Extractor {
     this.bindings.set(name, list);
   }
 
+  /** Declarations read on the first lookup: most files never look a name up. */
+  private pending: { nodes: readonly Node[]; parents: ParentLookup } | null = null;
+
+  deferDeclarations(nodes: readonly Node[], parents: ParentLookup): void {
+    this.pending = { nodes, parents };
+  }
+
+  private declarePending(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    try {
+      for (const node of pending.nodes) this.declare(node, pending.parents);
+    } catch (error) {
+      // fall through with the declarations recorded so far
+      rethrowWhenStrict(error);
+    }
+  }
+
   /** Records the names a node declares. */
-  declare(node: Node, parents: ReadonlyMap<Node, Node>): void {
+  declare(node: Node, parents: ParentLookup): void {
     const nearest = (kinds: Set<string>): Node | undefined => {
       for (let p = parents.get(node); p; p = parents.get(p)) if (kinds.has(p.type)) return p;
       return undefined;
@@ -320,6 +340,7 @@ class Extractor {
 
   /** The innermost binding of `name` visible at `pos`, or null (also when two bindings share that scope). */
   private lookup(name: string, pos: number): Binding | null {
+    this.declarePending();
     let best: Binding | null = null;
     let ambiguous = false;
     for (const binding of this.bindings.get(name) ?? []) {
@@ -598,13 +619,13 @@ class Extractor {
 
   private keep(extracted: ExtractedSql): void {
     for (const node of this.consumedNow) this.consumed.add(node);
-    this.consumedNow = new Set();
+    this.consumedNow.clear();
     this.extractedNodes.add(extracted.node);
     this.results.push(extracted);
   }
 
   taggedTemplate(node: TSESTree.TaggedTemplateExpression): void {
-    this.consumedNow = new Set();
+    this.consumedNow.clear();
     if (this.consumed.has(node) || !this.isSqlTag(node.tag)) return;
     const items = this.templateItems(node.quasi, true, 0);
     const { text } = render(items);
@@ -633,7 +654,7 @@ class Extractor {
   }
 
   call(node: TSESTree.CallExpression): void {
-    this.consumedNow = new Set();
+    this.consumedNow.clear();
     const parts = this.parts(node.callee);
     const last = parts[parts.length - 1] ?? '?';
     const object = parts[parts.length - 2];
@@ -683,7 +704,7 @@ class Extractor {
 
   /** A string or untagged template holding DDL, wherever it is (see ExtractOptions.ddlStrings). */
   ddlString(node: TSESTree.StringLiteral | TSESTree.TemplateLiteral): void {
-    this.consumedNow = new Set();
+    this.consumedNow.clear();
     if (this.extractedNodes.has(node) || this.consumed.has(node)) return;
     const items = node.type === AST_NODE_TYPES.Literal ? [this.stringItems(node)] : this.templateItems(node, false, 0);
     const { text } = render(items);
@@ -709,11 +730,7 @@ export function extractSql(
 export function extractSqlFromScan(scan: ProgramScan, options?: ExtractOptions): ExtractedSql[] {
   const clients = clientsOf(scan);
   const extractor = new Extractor(scan.text, options, clients.sqlTags, clients.isSqlTag);
-  try {
-    for (const node of scan.declarations) extractor.declare(node, scan.parents);
-  } catch {
-    // fall through with the declarations recorded so far
-  }
+  extractor.deferDeclarations(scan.declarations, scan.parents);
   for (const candidate of scan.candidates) {
     try {
       if (candidate.type === AST_NODE_TYPES.TaggedTemplateExpression) extractor.taggedTemplate(candidate);

@@ -134,7 +134,7 @@ export function ormModels(files: Array<{ program: TSESTree.Program; visitorKeys?
     const dialect = dialectOf(program);
     const found: ClassModel[] = [];
     if (dialect) {
-      for (const node of scan.parents.keys()) {
+      for (const node of scan.declarations) {
         if (node.type !== AST_NODE_TYPES.ClassDeclaration || !node.id) continue;
         const model = readClass(cx, node, dialect);
         classes.set(model.name, model);

@@ -12,6 +12,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { unwrap, propertyName, type Node, type VisitorKeys } from '../extract/estree.js';
 import { decompose, scanFile, SynthText, type FileScan, type Step } from '../extract/synth.js';
+import type { ParentLookup } from '../extract/program.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { quoteIdent } from '../sql/sqltext.js';
 
@@ -81,7 +82,7 @@ export function schemaBuilderDdl(program: TSESTree.Program, visitorKeys: Visitor
 }
 
 /** `x(…).y(…)`: the call is the object of a further method call. */
-export function continuedByCall(call: Node, parents: Map<Node, Node>): boolean {
+export function continuedByCall(call: Node, parents: ParentLookup): boolean {
   let child: Node = call;
   let parent = parents.get(child);
   while (parent && (parent.type === AST_NODE_TYPES.TSNonNullExpression || parent.type === AST_NODE_TYPES.TSAsExpression || parent.type === AST_NODE_TYPES.ChainExpression)) {

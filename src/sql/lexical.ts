@@ -47,3 +47,40 @@ export function skipSpaceAndComments(text: string, i: number): number {
   }
   return j;
 }
+
+const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
+
+/** What kind of region starts at an index: a string (any quoting), a quoted identifier or a comment. */
+export type RegionKind = 'string' | 'identifier' | 'comment';
+
+/** The kind of the region `skipRegion` skipped from `i` (call it only where `skipRegion` returned > i). */
+export function regionKind(text: string, i: number): RegionKind {
+  const ch = text[i];
+  return ch === '"' ? 'identifier' : ch === '-' || ch === '/' ? 'comment' : 'string';
+}
+
+/**
+ * Index one past the region starting at `i` — a `'…'` string (`E'…'` with backslash escapes when the `E` starts
+ * a word), a `"…"` identifier, a comment, a `$tag$…$tag$` body (not after a word character: `a$b$` is a name) — or
+ * -1 when none starts there. Linear in the region. `inWord` says whether `i` continues a word; by default the character
+ * before decides, which a caller that skips whole tokens can do better (`$a$x$a$$$…`: the `$` after a closed
+ * dollar quote starts a new one).
+ */
+export function skipRegion(text: string, i: number, inWord?: boolean): number {
+  const ch = text[i];
+  const prev = text[i - 1] ?? '';
+  if (ch === "'") return skipQuoted(text, i, "'", (prev === 'e' || prev === 'E') && !IDENT_CHAR.test(text[i - 2] ?? ''));
+  if (ch === '"') return skipQuoted(text, i, '"', false);
+  if (ch === '-' && text[i + 1] === '-') return skipLineComment(text, i);
+  if (ch === '/' && text[i + 1] === '*') return skipBlockComment(text, i);
+  if (ch === '$' && !(inWord ?? IDENT_CHAR.test(prev))) {
+    DOLLAR_TAG.lastIndex = i;
+    const tag = DOLLAR_TAG.exec(text);
+    if (tag) {
+      const close = text.indexOf(tag[0], i + tag[0].length);
+      return close < 0 ? text.length : close + tag[0].length;
+    }
+  }
+  return -1;
+}
