@@ -8,7 +8,7 @@ import { claimWarning } from './warn-once.js';
 import type { SqlFragment } from './sql/fragment.js';
 import type { ExtractContext, NotUnderstoodCall, SourceFile } from './extract/frontend.js';
 import { FRONT_ENDS } from './extract/registry.js';
-import { emptyScan, mayHoldDatabaseAccess, scanProgram } from './extract/program.js';
+import { emptyScan, mayHoldDatabaseAccess, scanProgram, type TraversalStep } from './extract/program.js';
 import { typeOracle } from './extract/types.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
 import type { SqlSyntaxError } from './sql/parser.js';
@@ -50,6 +50,8 @@ export interface LintInput {
   /** The program for JS/TS files; undefined for SQL files. */
   program?: TSESTree.Program;
   visitorKeys?: Record<string, readonly string[]>;
+  /** ESLint's pre-order traversal of the program (`SourceCode#traverse()`), when the host made one. */
+  traversal?: Iterable<TraversalStep>;
   /** The type checker's program under typed linting (`parserServices.program`), when present. */
   typeProgram?: unknown;
   /** ESTree node → TS node map of typed linting, when present. */
@@ -63,7 +65,7 @@ function fragmentsOf(input: LintInput, context: ExtractContext): SqlFragment[] {
   if (input.program) {
     // one walk, shared by every front end; a file that cannot reach a database is not walked at all
     const worth = context.isSchemaFile || mayHoldDatabaseAccess(input.text);
-    file.scan = worth ? scanProgram(input.program, input.text, input.visitorKeys) : emptyScan(input.program, input.text, input.visitorKeys);
+    file.scan = worth ? scanProgram(input.program, input.text, input.visitorKeys, input.traversal) : emptyScan(input.program, input.text, input.visitorKeys);
     file.scan.filename = context.filename;
     // typed linting: the checker answers what bindings cannot (asked lazily, only about candidate call sites)
     if (worth && input.typeProgram) {

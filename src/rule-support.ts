@@ -8,6 +8,7 @@ import { assertValidSettings } from './settings.js';
 import { analyzeFile, type FileAnalysis } from './engine.js';
 import type { SourceEdit, SqlFragment } from './sql/fragment.js';
 import type { FragmentEdit } from './analysis/reads.js';
+import type { TraversalStep } from './extract/program.js';
 import { HOMEPAGE } from './package-info.js';
 import { tokenize } from './sql/parser.js';
 import { directiveOfComment, disabledBy, type SqlCommentDirective } from './language/directives.js';
@@ -66,6 +67,8 @@ interface MinimalSourceCode {
   visitorKeys?: Record<string, readonly string[]>;
   /** typescript-eslint's services; `program` is null without typed linting. */
   parserServices?: { program?: unknown; esTreeNodeToTSNodeMap?: { get(node: object): unknown } };
+  /** ESLint's traversal of the file, made once before the rules run and cached (ESLint ≥ 9). */
+  traverse?: () => Iterable<TraversalStep>;
 }
 
 function sourceCodeOf(context: AnyContext): MinimalSourceCode {
@@ -74,6 +77,17 @@ function sourceCodeOf(context: AnyContext): MinimalSourceCode {
 
 /** `context.report`, plus places related to the finding (kept for SARIF `relatedLocations`). */
 type Report = (descriptor: Parameters<AnyContext['report']>[0] & { related?: readonly RelatedPlace[] }) => void;
+
+/** ESLint's cached traversal steps, when this ESLint has them: the engine's scan then walks nothing itself. */
+function traversalOf(sourceCode: MinimalSourceCode): { traversal?: Iterable<TraversalStep> } {
+  if (typeof sourceCode.traverse !== 'function') return {};
+  try {
+    return { traversal: sourceCode.traverse() };
+  } catch (error) {
+    rethrowWhenStrict(error);
+    return {};
+  }
+}
 
 /**
  * Listeners that run `check` once per file, for JS/TS files (Program) and for `.sql` files linted with the
@@ -90,6 +104,7 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
       filename: context.physicalFilename,
       ...(program ? { program, visitorKeys: sourceCode.visitorKeys } : {}),
       ...(program ? typedLinting(sourceCode) : {}),
+      ...(program ? { program, visitorKeys: sourceCode.visitorKeys, ...traversalOf(sourceCode) } : {}),
     });
     const seen = new Set<string>();
     let directives: SqlCommentDirective[] | undefined;

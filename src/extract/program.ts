@@ -72,6 +72,16 @@ class LinkedParents implements ParentLookup {
   }
 }
 
+/**
+ * A step of ESLint's traversal of the file (`SourceCode#traverse()`, computed once per file and shared by every
+ * rule): kind 1 is a node, phase 1 entering it. Under ESLint the nodes are linked to their parents.
+ */
+export interface TraversalStep {
+  kind?: number;
+  phase?: number;
+  target?: unknown;
+}
+
 /** Nodes a walk visits at most: a tree is far smaller; only a cyclic object (not a parser's output) gets here. */
 const MAX_VISITS = 10_000_000;
 
@@ -126,7 +136,7 @@ function isLooseString(node: Node, parent: Node | undefined): boolean {
  * Walks a file once (iteratively: deep `+` chains would overflow a recursive walk). Never throws: what was
  * collected before a failure is kept.
  */
-export function scanProgram(program: TSESTree.Program, text: string, visitorKeys: VisitorKeys): ProgramScan {
+export function scanProgram(program: TSESTree.Program, text: string, visitorKeys: VisitorKeys, preorder?: Iterable<TraversalStep>): ProgramScan {
   const parents = new LinkedParents();
   const fieldWrites: ProgramScan['fieldWrites'] = [];
   const calls: TSESTree.CallExpression[] = [];
@@ -146,88 +156,97 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
   const declare = (id: TSESTree.Identifier): void => {
     counts.set(id.name, (counts.get(id.name) ?? 0) + 1);
   };
-  try {
-    let visits = 0;
-    while (stack.length && ++visits < MAX_VISITS) {
-      const node = stack.pop()!;
-      if (DECLARING.has(node.type)) declarations.push(node);
-      switch (node.type) {
-        case AST_NODE_TYPES.CallExpression:
-          calls.push(node);
-          candidates.push(node);
-          break;
-        case AST_NODE_TYPES.TaggedTemplateExpression:
-          candidates.push(node);
-          break;
-        case AST_NODE_TYPES.Literal:
-        case AST_NODE_TYPES.TemplateLiteral:
-          if (isLooseString(node, parents.get(node))) looseStrings.push(node as TSESTree.StringLiteral | TSESTree.TemplateLiteral);
-          break;
-        case AST_NODE_TYPES.VariableDeclaration:
-          for (const d of node.declarations) {
-            patternNames(d.id).forEach(declare);
-            if (d.id.type === AST_NODE_TYPES.Identifier) {
-              allDeclarators.set(d.id.name, d);
-              if (node.kind === 'const' && d.init) constInits.set(d.id.name, d.init);
-            }
-            const required = d.id.type === AST_NODE_TYPES.Identifier ? requiredModule(d.init) : null;
-            if (required && d.id.type === AST_NODE_TYPES.Identifier) {
-              imports.push({ local: d.id.name, imported: required.member, source: required.source, node: d.id });
-            } else if (d.id.type === AST_NODE_TYPES.ObjectPattern) {
-              const whole = requiredModule(d.init);
-              if (whole && whole.member === null) {
-                for (const property of d.id.properties) {
-                  if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
-                  const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : null;
-                  const value = property.value.type === AST_NODE_TYPES.Identifier ? property.value : null;
-                  if (key && value) imports.push({ local: value.name, imported: key, source: whole.source, node: value });
-                }
+  /** What the scan records of one node (visited in pre-order). */
+  const enter = (node: Node): void => {
+    if (DECLARING.has(node.type)) declarations.push(node);
+    switch (node.type) {
+      case AST_NODE_TYPES.CallExpression:
+        calls.push(node);
+        candidates.push(node);
+        break;
+      case AST_NODE_TYPES.TaggedTemplateExpression:
+        candidates.push(node);
+        break;
+      case AST_NODE_TYPES.Literal:
+      case AST_NODE_TYPES.TemplateLiteral:
+        if (isLooseString(node, parents.get(node))) looseStrings.push(node as TSESTree.StringLiteral | TSESTree.TemplateLiteral);
+        break;
+      case AST_NODE_TYPES.VariableDeclaration:
+        for (const d of node.declarations) {
+          patternNames(d.id).forEach(declare);
+          if (d.id.type === AST_NODE_TYPES.Identifier) {
+            allDeclarators.set(d.id.name, d);
+            if (node.kind === 'const' && d.init) constInits.set(d.id.name, d.init);
+          }
+          const required = d.id.type === AST_NODE_TYPES.Identifier ? requiredModule(d.init) : null;
+          if (required && d.id.type === AST_NODE_TYPES.Identifier) {
+            imports.push({ local: d.id.name, imported: required.member, source: required.source, node: d.id });
+          } else if (d.id.type === AST_NODE_TYPES.ObjectPattern) {
+            const whole = requiredModule(d.init);
+            if (whole && whole.member === null) {
+              for (const property of d.id.properties) {
+                if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+                const key = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : null;
+                const value = property.value.type === AST_NODE_TYPES.Identifier ? property.value : null;
+                if (key && value) imports.push({ local: value.name, imported: key, source: whole.source, node: value });
               }
             }
           }
-          break;
-        case AST_NODE_TYPES.FunctionDeclaration:
-        case AST_NODE_TYPES.FunctionExpression:
-        case AST_NODE_TYPES.ArrowFunctionExpression:
-          if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id);
-          for (const param of node.params) patternNames(param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.CatchClause:
-          patternNames(node.param).forEach(declare);
-          break;
-        case AST_NODE_TYPES.ClassDeclaration:
-          if (node.id) declare(node.id);
-          break;
-        case AST_NODE_TYPES.TSEnumDeclaration:
-          declare(node.id);
-          break;
-        case AST_NODE_TYPES.PropertyDefinition:
-          fieldWrites.push(node);
-          break;
-        case AST_NODE_TYPES.AssignmentExpression:
-          if (node.left.type === AST_NODE_TYPES.MemberExpression) fieldWrites.push(node);
-          break;
-        case AST_NODE_TYPES.ImportDeclaration:
-          for (const specifier of node.specifiers) {
-            declare(specifier.local);
-            imports.push({ local: specifier.local.name, imported: importedName(specifier), source: String(node.source.value), node: specifier.local });
+        }
+        break;
+      case AST_NODE_TYPES.FunctionDeclaration:
+      case AST_NODE_TYPES.FunctionExpression:
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+        if (node.type !== AST_NODE_TYPES.ArrowFunctionExpression && node.id) declare(node.id);
+        for (const param of node.params) patternNames(param).forEach(declare);
+        break;
+      case AST_NODE_TYPES.CatchClause:
+        patternNames(node.param).forEach(declare);
+        break;
+      case AST_NODE_TYPES.ClassDeclaration:
+        if (node.id) declare(node.id);
+        break;
+      case AST_NODE_TYPES.TSEnumDeclaration:
+        declare(node.id);
+        break;
+      case AST_NODE_TYPES.PropertyDefinition:
+        fieldWrites.push(node);
+        break;
+      case AST_NODE_TYPES.AssignmentExpression:
+        if (node.left.type === AST_NODE_TYPES.MemberExpression) fieldWrites.push(node);
+        break;
+      case AST_NODE_TYPES.ImportDeclaration:
+        for (const specifier of node.specifiers) {
+          declare(specifier.local);
+          imports.push({ local: specifier.local.name, imported: importedName(specifier), source: String(node.source.value), node: specifier.local });
+        }
+        break;
+      default:
+        break;
+    }
+  };
+  try {
+    if (preorder) {
+      // ESLint's own pre-order traversal, already made and cached for the rules: no walk of ours at all
+      for (const step of preorder) if (step.kind === 1 && step.phase === 1 && isNode(step.target)) enter(step.target);
+    } else {
+      let visits = 0;
+      while (stack.length && ++visits < MAX_VISITS) {
+        const node = stack.pop()!;
+        enter(node);
+        // children pushed last first, so they are visited in order; no array per node
+        const record = node as unknown as Record<string, unknown>;
+        const keys = visitorKeys?.[node.type] ?? ownChildKeys(record);
+        for (let k = keys.length - 1; k >= 0; k--) {
+          const value = record[keys[k]!];
+          if (Array.isArray(value)) {
+            for (let e = value.length - 1; e >= 0; e--) {
+              const element: unknown = value[e];
+              if (isNode(element)) visit(element, node);
+            }
+          } else if (isNode(value)) {
+            visit(value, node);
           }
-          break;
-        default:
-          break;
-      }
-      // children pushed last first, so they are visited in order; no array per node
-      const record = node as unknown as Record<string, unknown>;
-      const keys = visitorKeys?.[node.type] ?? ownChildKeys(record);
-      for (let k = keys.length - 1; k >= 0; k--) {
-        const value = record[keys[k]!];
-        if (Array.isArray(value)) {
-          for (let e = value.length - 1; e >= 0; e--) {
-            const element: unknown = value[e];
-            if (isNode(element)) visit(element, node);
-          }
-        } else if (isNode(value)) {
-          visit(value, node);
         }
       }
     }
