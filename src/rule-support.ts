@@ -102,9 +102,7 @@ export function onFile(context: AnyContext, check: (analysis: FileAnalysis, repo
       settings: context.settings as Record<string, unknown>,
       text: sourceCode.text,
       filename: context.physicalFilename,
-      ...(program ? { program, visitorKeys: sourceCode.visitorKeys } : {}),
-      ...(program ? typedLinting(sourceCode) : {}),
-      ...(program ? { program, visitorKeys: sourceCode.visitorKeys, ...traversalOf(sourceCode) } : {}),
+      ...(program ? { program, visitorKeys: sourceCode.visitorKeys, ...traversalOf(sourceCode), ...typedLinting(sourceCode) } : {}),
     });
     const seen = new Set<string>();
     let directives: SqlCommentDirective[] | undefined;
