@@ -12,6 +12,7 @@ import { fieldsOf, list, nameList, num, str, unwrap, type Fields } from './ast.j
 import { lowerPredicate, type Predicate } from './predicate.js';
 import { chooseName, figureColname } from './naming.js';
 import { findTopLevel, matchingParen } from './sqltext.js';
+import { nameSpanInText } from './layout.js';
 
 export interface Span {
   start: number;
@@ -147,7 +148,7 @@ class ConstraintLowerer {
     const name = str(rv?.relname);
     if (!rv || name === undefined) return null;
     const location = num(rv.location) ?? -1;
-    const span = location >= 0 ? this.source.layout.nameSpanAt(location) : this.statementSpan();
+    const span = location >= 0 ? nameSpanInText(this.source.parsed.text, location) : this.statementSpan();
     return { schema: str(rv.schemaname) ?? null, name, span };
   }
 
@@ -429,7 +430,7 @@ class ConstraintLowerer {
     const name = str(columnDef.colname);
     if (name === undefined) return [];
     const location = num(columnDef.location) ?? -1;
-    const span = location >= 0 ? this.source.layout.nameSpanAt(location) : table.span;
+    const span = location >= 0 ? nameSpanInText(this.source.parsed.text, location) : table.span;
     return list(columnDef.constraints)
       .map((c) => fieldsOf(c, 'Constraint'))
       .map((c) => (c ? this.constraint(table, c, { name, span }, statement) : null))
@@ -453,7 +454,7 @@ class ConstraintLowerer {
         added.push({
           table,
           column,
-          span: location >= 0 ? this.source.layout.nameSpanAt(location) : table.span,
+          span: location >= 0 ? nameSpanInText(this.source.parsed.text, location) : table.span,
           anchor: this.statement.start,
           statementSpan: this.statementSpan(),
           after: this.after(),

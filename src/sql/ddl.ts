@@ -13,13 +13,14 @@
  */
 import type { ParsedStatement, RawNode } from './parser.js';
 import type { SqlSource } from './source.js';
-import { parseCached } from './source.js';
+import { parseCached, statementSource } from './source.js';
 import { tokenize } from './parser.js';
 import { constString, fieldsOf, list, nameList, num, str, stringValue, unwrap, type Fields } from './ast.js';
 import { lowerPredicate, type Predicate } from './predicate.js';
 import { lowerConstraints, type UniqueDeclaration } from './constraints.js';
 import { figureColname, splitQualifiedName } from './naming.js';
 import { findTopLevel, matchingParen, stringBodyOffset } from './sqltext.js';
+import { nameSpanInText } from './layout.js';
 
 /** A relation name as written: `schema` null when unqualified (resolved against the search path when applied). */
 export interface QualifiedName {
@@ -356,7 +357,7 @@ class DdlReader {
       primaryKey: null,
       uniques: [],
       foreignKeys: [],
-      nameSpan: this.source.layout.nameSpanAt(num(rv.location) ?? this.statement.start),
+      nameSpan: nameSpanInText(this.source.parsed.text, num(rv.location) ?? this.statement.start),
       at: this.statement.start,
     };
     const constraint = (c: Fields, column: string | undefined): void => {
@@ -506,7 +507,7 @@ class DdlReader {
     }
     if (!index) return;
     const { from, to } = this.range();
-    const onTable = this.source.layout.nameSpanAt(num(rangeVar(f.relation)?.location) ?? this.statement.start);
+    const onTable = nameSpanInText(this.source.parsed.text, num(rangeVar(f.relation)?.location) ?? this.statement.start);
     const last = this.tokens[to - 1];
     this.emit({
       type: 'create-index',
@@ -554,7 +555,7 @@ class DdlReader {
         mode: f.replace === true ? 'replace' : 'create',
         columnAliases: nameList(f.aliases),
         query: span ? { text: span.text, start: span.start } : null,
-        nameSpan: this.source.layout.nameSpanAt(num(rv.location) ?? this.statement.start),
+        nameSpan: nameSpanInText(this.source.parsed.text, num(rv.location) ?? this.statement.start),
         at: this.statement.start,
       },
       f.query,
@@ -582,7 +583,7 @@ class DdlReader {
         mode: f.if_not_exists === true ? 'if-not-exists' : 'create',
         columnAliases: nameList(into?.colNames),
         query: span ? { text: span.text, start: span.start } : null,
-        nameSpan: this.source.layout.nameSpanAt(num(rv.location) ?? this.statement.start),
+        nameSpan: nameSpanInText(this.source.parsed.text, num(rv.location) ?? this.statement.start),
         at: this.statement.start,
       },
       f.query,
@@ -635,7 +636,7 @@ class DdlReader {
       mode: call.mode,
       columnAliases: [],
       query,
-      nameSpan: this.source.layout.nameSpanAt(call.location),
+      nameSpan: nameSpanInText(this.source.parsed.text, call.location),
       at: this.statement.start,
     });
   }
@@ -840,7 +841,7 @@ class DdlReader {
   private foreignKey(c: Fields, column: string | undefined): DdlForeignKey | null {
     const fk = foreignKey(c, column);
     const location = num(rangeVar(c.pktable)?.location);
-    if (fk && location !== undefined && location >= 0) fk.span = this.source.layout.nameSpanAt(location);
+    if (fk && location !== undefined && location >= 0) fk.span = nameSpanInText(this.source.parsed.text, location);
     return fk;
   }
 
@@ -870,7 +871,7 @@ export function lowerDdl(source: SqlSource, statement: ParsedStatement, uniques?
   if (!type || !DDL_TYPES.has(type)) return [];
   // A SELECT changes the schema only through a function call: skip the walk when none can be there.
   if (type === 'SelectStmt' && !FUNCTION_DDL.test(source.fragment.text.slice(statement.start, statement.end))) return [];
-  const reader = new DdlReader(source, statement, uniques);
+  const reader = new DdlReader(statementSource(source, statement), statement, uniques);
   try {
     return reader.run();
   } catch {

@@ -5,7 +5,7 @@
 import type { RawNode } from './parser.js';
 import type { SqlSource } from './source.js';
 import type { SqlFragment } from './fragment.js';
-import { sourceFromFragmentString } from './source.js';
+import { sourceFromFragmentString, statementSource } from './source.js';
 import { fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
 import { lowerDdl, queryNodeOf, type DdlEvent } from './ddl.js';
 import { columnRef, conjuncts, lowerPredicate, type ColumnRef, type Predicate } from './predicate.js';
@@ -648,9 +648,10 @@ function aggregateFilters(targetList: unknown, opaque: (location: number) => boo
 }
 
 /** Lowers one parsed statement of `source`. Never throws on unexpected AST shapes. */
-export function lowerStatement(source: SqlSource, index: number): StatementModel | null {
-  const statement = source.parsed.statements[index];
+export function lowerStatement(whole: SqlSource, index: number): StatementModel | null {
+  const statement = whole.parsed.statements[index];
   if (!statement) return null;
+  const source = statementSource(whole, statement);
   const n = unwrap(statement.node);
   if (!n) return null;
   const lowerer = new Lowerer(source);

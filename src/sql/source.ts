@@ -3,7 +3,8 @@
  * the query inside `pgtrickle.create_stream_table('…', $$…$$)` is a source whose map goes through the outer one.
  */
 import { nestedFragment, type SqlFragment } from './fragment.js';
-import { parseSql, type ParsedSql, type SqlSyntaxError } from './parser.js';
+import { parseSql, tokenize, type ParsedSql, type ParsedStatement, type SqlSyntaxError } from './parser.js';
+import { regionKind, skipRegion } from './lexical.js';
 import { TokenLayout } from './layout.js';
 import { decodeStringLiteral } from './literal.js';
 
@@ -69,6 +70,43 @@ export function parseFragment(fragment: SqlFragment): SourceOutcome {
         if (!layout) layoutCache.set(parsed, (layout = new TokenLayout(parsed.tokens)));
         return layout;
       },
+    },
+  };
+}
+
+const statementLayouts = new WeakMap<ParsedStatement, TokenLayout>();
+
+/** One past the statement's `;` when one follows it (past blanks and comments), else the statement's end. */
+function throughSemicolon(text: string, end: number): number {
+  let i = end;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f') i++;
+    else if ((c === '-' || c === '/') && skipRegion(text, i, false) > i && regionKind(text, i) === 'comment') i = skipRegion(text, i, false);
+    else break;
+  }
+  return text[i] === ';' ? i + 1 : end;
+}
+
+/**
+ * The source as one of its statements sees it: the same fragment and parse, with a token layout of that statement
+ * alone (through its `;`), built on first use. A file of thousands of statements (a dump) is then tokenized only
+ * where a statement needs tokens, never whole. A one-statement source is returned as it is.
+ */
+export function statementSource(source: SqlSource, statement: ParsedStatement): SqlSource {
+  if (source.parsed.statements.length <= 1) return source;
+  return {
+    fragment: source.fragment,
+    parsed: source.parsed,
+    get layout(): TokenLayout {
+      let layout = statementLayouts.get(statement);
+      if (!layout) {
+        const text = source.parsed.text;
+        const end = throughSemicolon(text, statement.end);
+        const tokens = tokenize(text.slice(statement.start, end)).map((t) => ({ ...t, start: t.start + statement.start, end: t.end + statement.start }));
+        statementLayouts.set(statement, (layout = new TokenLayout(tokens)));
+      }
+      return layout;
     },
   };
 }
