@@ -562,5 +562,7 @@ export function lowerAddedColumns(source: SqlSource, statement: ParsedStatement)
 
 /** The conflict targets of every `INSERT … ON CONFLICT (…)` in the statement (CTEs included). */
 export function lowerOnConflicts(source: SqlSource, statement: ParsedStatement): OnConflictTarget[] {
+  // the walk looks at every node of the statement: skip it when the text cannot hold an ON CONFLICT
+  if (!/conflict/i.test(source.parsed.text.slice(statement.start, statement.end))) return [];
   return new ConstraintLowerer(source, statement).onConflicts();
 }
