@@ -4,7 +4,7 @@
  */
 import { nestedFragment, type SqlFragment } from './fragment.js';
 import { parseSql, tokenize, type ParsedSql, type ParsedStatement, type SqlSyntaxError } from './parser.js';
-import { regionKind, skipRegion } from './lexical.js';
+import { skipSpaceAndComments } from './lexical.js';
 import { TokenLayout } from './layout.js';
 import { decodeStringLiteral } from './literal.js';
 
@@ -78,13 +78,7 @@ const statementLayouts = new WeakMap<ParsedStatement, TokenLayout>();
 
 /** One past the statement's `;` when one follows it (past blanks and comments), else the statement's end. */
 function throughSemicolon(text: string, end: number): number {
-  let i = end;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f') i++;
-    else if ((c === '-' || c === '/') && skipRegion(text, i, false) > i && regionKind(text, i) === 'comment') i = skipRegion(text, i, false);
-    else break;
-  }
+  const i = skipSpaceAndComments(text, end);
   return text[i] === ';' ? i + 1 : end;
 }
 
