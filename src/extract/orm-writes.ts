@@ -107,7 +107,11 @@ class OrmWrites {
       const local = repositoryType(annotation);
       return local === null ? null : typed(this.names.get(local) ?? null);
     };
-    for (const node of this.scan.parents.keys()) {
+    // declarators, functions' parameters, class fields and member assignments: what the one walk collected
+    const params = this.scan.declarations.flatMap((d) =>
+      d.type === AST_NODE_TYPES.FunctionDeclaration || d.type === AST_NODE_TYPES.FunctionExpression || d.type === AST_NODE_TYPES.ArrowFunctionExpression ? d.params : [],
+    );
+    for (const node of [...this.scan.declarations, ...params, ...this.scan.fieldWrites] as Node[]) {
       if (node.type === AST_NODE_TYPES.VariableDeclarator && node.id.type === AST_NODE_TYPES.Identifier) {
         const entity = this.repositoryCall(node.init) ?? entityByType(node.id.typeAnnotation?.typeAnnotation);
         if (entity) this.repos.set(node.id.name, entity);

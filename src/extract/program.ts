@@ -213,7 +213,7 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
         fieldWrites.push(node);
         break;
       case AST_NODE_TYPES.AssignmentExpression:
-        if (node.left.type === AST_NODE_TYPES.MemberExpression) fieldWrites.push(node);
+        if (unwrap(node.left).type === AST_NODE_TYPES.MemberExpression) fieldWrites.push(node);
         break;
       case AST_NODE_TYPES.ImportDeclaration:
         for (const specifier of node.specifiers) {
