@@ -3,41 +3,20 @@
  * fields, transaction callbacks, Objection models, and table names imported from other modules, in a fixture
  * project linted through the real ESLint class and in RuleTester cases.
  */
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
-import plugin from '../src/index.js';
 import rule from '../rules/require-soft-delete-filter.js';
-import { clearSchemaCache } from '../src/schema/load.js';
 import { FRONT_ENDS } from '../src/extract/registry.js';
 import { mayHoldDatabaseAccess } from '../src/extract/program.js';
 import { quoteIdent } from '../src/sql/ident.js';
 import { tsRuleTester } from './helpers/rule-tester.js';
+import { lintFixtureSrc } from './helpers/fixture-lint.js';
 
 const project = fileURLToPath(new URL('./fixtures/clients-project', import.meta.url));
 
-async function lintProject(): Promise<string[]> {
-  clearSchemaCache();
-  const eslint = new ESLint({
-    cwd: project,
-    overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
-  });
-  const results = await eslint.lintFiles(['src']);
-  return results
-    .flatMap((r) => {
-      const lines = readFileSync(r.filePath, 'utf8').split('\n');
-      return r.messages.map((m) => {
-        const line = lines[m.line - 1] ?? '';
-        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
-        return `${relative(project, r.filePath)}:${m.line} ${m.messageId ?? m.message} ${squiggle}`;
-      });
-    })
-    .sort();
-}
+const lintProject = (): Promise<string[]> => lintFixtureSrc(project);
 
 describe('clients and names by binding, through the real ESLint class', () => {
   it('reports each client style with the squiggle on the table name, and nothing in the fixed file', async () => {

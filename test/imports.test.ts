@@ -3,15 +3,13 @@
  * JSONC dialect) and a workspace package linked into `node_modules` (npm/pnpm/yarn workspaces), whose source is
  * read from `src/` when its manifest points at `dist/`. Linted through the real ESLint class.
  */
-import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import tsParser from '@typescript-eslint/parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import plugin from '../src/index.js';
-import { clearSchemaCache } from '../src/schema/load.js';
 import { resolveModule } from '../src/extract/modules.js';
+import { lintFixtureSrc } from './helpers/fixture-lint.js';
 
 const project = fileURLToPath(new URL('./fixtures/imports-project', import.meta.url));
 const link = join(project, 'node_modules/@acme/db');
@@ -24,25 +22,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(join(project, 'node_modules'), { recursive: true, force: true }));
 
-async function lint(): Promise<string[]> {
-  clearSchemaCache();
-  const eslint = new ESLint({
-    cwd: project,
-    overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
-  });
-  const results = await eslint.lintFiles(['src']);
-  return results
-    .flatMap((r) => {
-      const lines = readFileSync(r.filePath, 'utf8').split('\n');
-      return r.messages.map((m) => {
-        const line = lines[m.line - 1] ?? '';
-        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
-        return `${relative(project, r.filePath)}:${m.line} ${m.messageId ?? m.message} ${squiggle}`;
-      });
-    })
-    .sort();
-}
+const lint = (): Promise<string[]> => lintFixtureSrc(project);
 
 describe('non-relative imports', () => {
   it('resolves tsconfig paths (through extends), baseUrl and workspace packages to project files', () => {

@@ -1,0 +1,30 @@
+/**
+ * Lints a fixture project's `src/` through the real ESLint class with the TS parser and `configs.recommended`, and
+ * returns one sorted line per message: `file:line messageId squiggled-text` (`…` for a squiggle over several lines).
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { ESLint } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import plugin from '../../src/index.js';
+import { clearSchemaCache } from '../../src/schema/load.js';
+
+export async function lintFixtureSrc(project: string): Promise<string[]> {
+  clearSchemaCache();
+  const eslint = new ESLint({
+    cwd: project,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
+  });
+  const results = await eslint.lintFiles(['src']);
+  return results
+    .flatMap((r) => {
+      const lines = readFileSync(r.filePath, 'utf8').split('\n');
+      return r.messages.map((m) => {
+        const line = lines[m.line - 1] ?? '';
+        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
+        return `${relative(project, r.filePath)}:${m.line} ${m.messageId ?? m.message} ${squiggle}`;
+      });
+    })
+    .sort();
+}
