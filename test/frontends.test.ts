@@ -5,7 +5,6 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/require-soft-delete-filter.js';
 import { FRONT_ENDS } from '../src/extract/registry.js';

@@ -4,9 +4,8 @@
  * read from `src/` when its manifest points at `dist/`. Linted through the real ESLint class.
  */
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModule } from '../src/extract/modules.js';
 import { lintFixtureSrc } from './helpers/fixture-lint.js';

@@ -7,7 +7,6 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/require-soft-delete-filter.js';
 import { graphRelations } from '../src/extract/objection.js';
