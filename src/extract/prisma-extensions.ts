@@ -292,7 +292,7 @@ function moduleClients(file: string, models: ReadonlyMap<string, PrismaModel>, s
   } catch {
     return null;
   }
-  const program = /PrismaClient|\$extends|\$use/.test(text) || /export\s*(?:\*|\{[^}]*\}\s*from)/.test(text) ? parseModule(text, file) : null;
+  const program = /PrismaClient|\$extends|\$use/.test(text) || reExports(text) ? parseModule(text, file) : null;
   if (program) {
     const consts = topConsts(program);
     const ctx: Context = { models, softNames, consts, visitorKeys: keys, uses: usesOf(program, keys, consts) };
@@ -326,6 +326,22 @@ function moduleClients(file: string, models: ReadonlyMap<string, PrismaModel>, s
   if (modules.size > 500) modules.clear();
   modules.set(file, out);
   return out;
+}
+
+/**
+ * Does the module re-export (`export * from …`, `export { … } from …`)? One linear pass: the `}` closing an
+ * `export {` is found once and shared by every `export {` before it (a regex over the whole text was quadratic).
+ */
+function reExports(text: string): boolean {
+  if (/export\s*\*/.test(text)) return true;
+  const open = /export\s*\{/g;
+  let close = -1;
+  for (let m = open.exec(text); m; m = open.exec(text)) {
+    if (close < m.index) close = text.indexOf('}', m.index);
+    if (close < 0) return false;
+    if (/^\s*from\b/.test(text.slice(close + 1, close + 64))) return true;
+  }
+  return false;
 }
 
 /** The filter of the client `name` exported by `file` (following re-exports), or undefined if it is not one. */
