@@ -145,6 +145,7 @@ async function lint(project: string): Promise<string[]> {
 describe('Prisma client extensions in a project, through the real ESLint class', () => {
   it('a client module with a query extension: its reads are filtered, the rest stays checked', async () => {
     expect(await lint('prisma-extension-project')).toEqual([
+      'src/barrel.ts:6:53 soft-delete/require-soft-delete-filter missing', // findUnique through the barrel (line 4 is filtered)
       'src/users.ts:11:44 soft-delete/require-soft-delete-filter missing', // the unfiltered client
       'src/users.ts:15:74 soft-delete/require-soft-delete-filter missing', // ctx.prisma: filtered or not is unsure
       'src/users.ts:7:44 soft-delete/require-soft-delete-filter missing', // findUnique: not intercepted
