@@ -2,13 +2,13 @@
  * Builder and ORM writes through the real ESLint class: no-hard-delete and no-tombstone-update see them because
  * every front end lowers its writes into the statement model SQL writes use (one check per rule, whatever the source).
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
-import ts from 'typescript';
 import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
+import { squiggleLines } from './helpers/fixture-lint.js';
 import plugin from '../src/index.js';
 import { parse } from '@typescript-eslint/typescript-estree';
 import type { TSESTree } from '@typescript-eslint/utils';
@@ -18,6 +18,7 @@ import { normalizeSettings } from '../src/settings.js';
 import { extractPrismaClient } from '../src/extract/prisma-client.js';
 import { extractDrizzle } from '../src/extract/drizzle.js';
 import { mayHoldDatabaseAccess } from '../src/extract/program.js';
+import { typeChecker } from './helpers/type-check.js';
 
 const root = join(fileURLToPath(new URL('..', import.meta.url)));
 const program = (code: string) => parse(code, { range: true, loc: true }) as unknown as TSESTree.Program;
@@ -96,17 +97,7 @@ async function lintProject(): Promise<string[]> {
       ...plugin.configs.strict,
     ],
   });
-  const results = await eslint.lintFiles(['src']);
-  return results
-    .flatMap((r) => {
-      const lines = readFileSync(r.filePath, 'utf8').split('\n');
-      return r.messages.map((m) => {
-        const line = lines[m.line - 1] ?? '';
-        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
-        return `${relative(project, r.filePath)}:${m.line} ${m.ruleId} ${squiggle}`;
-      });
-    })
-    .sort();
+  return squiggleLines(await eslint.lintFiles(['src']), project, (m) => m.ruleId ?? '');
 }
 
 describe('builder and ORM writes, linted end to end', () => {
@@ -165,31 +156,7 @@ describe('tombstone-update suggestions in the builder idiom, applied and type-ch
     throw new Error(`suggestions for ${file} did not converge`);
   }
 
-  function typeErrors(replaced: Map<string, string>): string[] {
-    const options: ts.CompilerOptions = {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      types: [],
-    };
-    const host = ts.createCompilerHost(options);
-    const { getSourceFile, readFile, fileExists } = host;
-    host.readFile = (name) => replaced.get(name) ?? readFile.call(host, name);
-    host.fileExists = (name) => replaced.has(name) || fileExists.call(host, name);
-    host.getSourceFile = (name, language, onError, fresh) => {
-      const text = replaced.get(name);
-      return text !== undefined ? ts.createSourceFile(name, text, language, true) : getSourceFile.call(host, name, language, onError, fresh);
-    };
-    const roots = readdirSync(join(fixture, 'src')).map((f) => join(fixture, 'src', f));
-    return ts.getPreEmitDiagnostics(ts.createProgram(roots, options, host)).map((d) => {
-      const where = d.file ? `${relative(fixture, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
-  }
+  const typeErrors = typeChecker(fixture);
 
   it('every tombstone update gets one; applied, the code type-checks and re-lints clean', { timeout: 300_000 }, async () => {
     expect(typeErrors(new Map())).toEqual([]); // before any edit: an error after one is the edit's

@@ -3,17 +3,17 @@
  * applied, the edited files must still type-check against the libraries' real types (knex, kysely, Objection,
  * drizzle-orm), and re-linting them must find no unfiltered read left.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
-import tsParser from '@typescript-eslint/parser';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import tsParser from '@typescript-eslint/parser';
 import plugin from '../src/index.js';
 import rule from '../rules/require-soft-delete-filter.js';
 import { clearSchemaCache } from '../src/schema/load.js';
 import { tsRuleTester } from './helpers/rule-tester.js';
+import { typeChecker } from './helpers/type-check.js';
 
 const project = fileURLToPath(new URL('./fixtures/suggestions-project/', import.meta.url));
 const RULE = 'soft-delete/require-soft-delete-filter';
@@ -45,37 +45,8 @@ async function applyAll(linter: ESLint, file: string, text: string): Promise<{ t
   throw new Error(`suggestions for ${file} did not converge`);
 }
 
-let previous: ts.Program | undefined;
-
 /** Type errors of the fixture's sources, with `replaced` files read from memory (strict, real library types). */
-function typeErrors(replaced: Map<string, string>): string[] {
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    types: [],
-  };
-  const host = ts.createCompilerHost(options);
-  const { getSourceFile, readFile, fileExists } = host;
-  host.readFile = (name) => replaced.get(name) ?? readFile.call(host, name);
-  host.fileExists = (name) => replaced.has(name) || fileExists.call(host, name);
-  host.getSourceFile = (name, language, onError, fresh) => {
-    const text = replaced.get(name);
-    return text !== undefined ? ts.createSourceFile(name, text, language, true) : getSourceFile.call(host, name, language, onError, fresh);
-  };
-  const roots = readdirSync(join(project, 'src')).filter((f) => f.endsWith('.ts')).map((f) => join(project, 'src', f));
-  // the previous program lends its unchanged files (the libraries' declarations): one full check, not two
-  const program = ts.createProgram(roots, options, host, previous);
-  previous = program;
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${relative(project, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-    return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-  });
-}
+const typeErrors = typeChecker(project);
 
 describe('suggestions in the code idiom, applied to a fixture project', () => {
   const files = ['knex-reads.ts', 'kysely-reads.ts', 'objection-reads.ts', 'drizzle-reads.ts'];

@@ -4,13 +4,12 @@
  * instance exported by another module). The same project linted without types is the twin: what it still finds is
  * what bindings alone can see. Both through the real ESLint class.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
+import tsParser from '@typescript-eslint/parser';
 import plugin from '../src/index.js';
+import { squiggleLines } from './helpers/fixture-lint.js';
 import { clearSchemaCache } from '../src/schema/load.js';
 import { moduleSpecifier } from '../src/extract/types.js';
 import { kindOfTypes } from '../src/extract/clients.js';
@@ -33,17 +32,7 @@ async function lint(typed: boolean): Promise<string[]> {
       ...plugin.configs.recommended,
     ],
   });
-  const results = await eslint.lintFiles(['src']);
-  return results
-    .flatMap((r) => {
-      const lines = readFileSync(r.filePath, 'utf8').split('\n');
-      return r.messages.map((m) => {
-        const line = lines[m.line - 1] ?? '';
-        const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
-        return `${relative(project, r.filePath)}:${m.line} ${m.ruleId ?? ''} ${m.messageId ?? m.message} ${squiggle}`;
-      });
-    })
-    .sort();
+  return squiggleLines(await eslint.lintFiles(['src']), project, (m) => `${m.ruleId ?? ''} ${m.messageId ?? m.message}`);
 }
 
 describe('typed linting (parserServices.program) and its untyped twin', () => {

@@ -1,10 +1,10 @@
 /**
  * Lints a fixture project's `src/` through the real ESLint class with the TS parser and `configs.recommended`, and
- * returns one sorted line per message: `file:line messageId squiggled-text` (`…` for a squiggle over several lines).
+ * returns one sorted line per message (see `squiggleLines`).
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ESLint } from 'eslint';
+import { ESLint, type Linter } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
 import plugin from '../../src/index.js';
 import { clearSchemaCache } from '../../src/schema/load.js';
@@ -16,14 +16,21 @@ export async function lintFixtureSrc(project: string): Promise<string[]> {
     overrideConfigFile: true,
     overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
   });
-  const results = await eslint.lintFiles(['src']);
+  return squiggleLines(await eslint.lintFiles(['src']), project);
+}
+
+/**
+ * One sorted line per message: `file:line label squiggled-text` (`…` for a squiggle over several lines); the label
+ * is the message id unless `label` says otherwise.
+ */
+export function squiggleLines(results: ESLint.LintResult[], project: string, label: (m: Linter.LintMessage) => string = (m) => m.messageId ?? m.message): string[] {
   return results
     .flatMap((r) => {
       const lines = readFileSync(r.filePath, 'utf8').split('\n');
       return r.messages.map((m) => {
         const line = lines[m.line - 1] ?? '';
         const squiggle = m.endLine === m.line ? line.slice(m.column - 1, (m.endColumn ?? m.column) - 1) : '…';
-        return `${relative(project, r.filePath)}:${m.line} ${m.messageId ?? m.message} ${squiggle}`;
+        return `${relative(project, r.filePath)}:${m.line} ${label(m)} ${squiggle}`;
       });
     })
     .sort();
