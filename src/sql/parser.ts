@@ -4,7 +4,7 @@
  */
 // Must stay before the libpg-query import: its WASM then loads within the importing job (see wasm-sync.ts).
 import { restoreInstantiate } from './wasm-sync.js';
-import { skipBlockComment, skipLineComment, skipQuoted } from './lexical.js';
+import { skipBlockComment, skipLineComment, skipQuoted, skipRegion } from './lexical.js';
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 
 // libpg-query is WASM: one load, then parseSync/scanSync are synchronous, which ESLint rules need. No top-level
@@ -201,12 +201,10 @@ export function overDeepStatements(text: string): Array<{ start: number; end: nu
       count(i, false);
       i = skipQuoted(text, i + 1, "'", true);
     } else if (c === '$' && next !== undefined && /[A-Za-z_$]/.test(next)) {
-      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
       count(i, false);
-      if (tag) {
-        const close = text.indexOf(tag[0], i + tag[0].length);
-        i = close < 0 ? text.length : close + tag[0].length;
-      } else i++;
+      // a dollar-quoted body (words are consumed whole above, so this `$` starts no name)
+      const end = skipRegion(text, i, false);
+      i = end > i ? end : i + 1;
     } else if (c >= '0' && c <= '9') {
       let j = i + 1;
       while (j < text.length && /[\w.]/.test(text[j]!)) j++;
