@@ -8,13 +8,14 @@ import { claimWarning } from './warn-once.js';
 import type { SqlFragment } from './sql/fragment.js';
 import type { ExtractContext, NotUnderstoodCall, SourceFile } from './extract/frontend.js';
 import { FRONT_ENDS } from './extract/registry.js';
-import { emptyScan, mayHoldDatabaseAccess, scanProgram, type TraversalStep } from './extract/program.js';
-import { typeOracle } from './extract/types.js';
+import { emptyScan, mayHoldDatabaseAccess, scanProgram, type TraversalStep } from './js/program.js';
+import { typeOracle } from './js/types.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
 import type { SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
 import { normalizeSettings, type SoftDeleteSettings } from './settings.js';
-import { loadSchema, rollbackRanges, SCRIPT_FILE } from './schema/load.js';
+import { loadSchema, readScriptSqlWith, rollbackRanges, SCRIPT_FILE } from './schema/load.js';
+import { migrationSql } from './extract/typescript.js';
 import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema/schema-builders.js';
 import path from 'node:path';
 import type { SchemaModel } from './schema/model.js';
@@ -59,6 +60,9 @@ export interface LintInput {
 }
 
 const cache = new WeakMap<object, FileAnalysis>();
+
+// The schema loader reads TS/JS migrations through the SQL-in-code front end, which sits above it.
+readScriptSqlWith(migrationSql);
 
 function fragmentsOf(input: LintInput, context: ExtractContext): SqlFragment[] {
   const file: SourceFile = { text: input.text };

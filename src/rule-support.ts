@@ -8,7 +8,7 @@ import { assertValidSettings } from './settings.js';
 import { analyzeFile, type FileAnalysis } from './engine.js';
 import type { SourceEdit, SqlFragment } from './sql/fragment.js';
 import type { FragmentEdit } from './analysis/reads.js';
-import type { TraversalStep } from './extract/program.js';
+import type { TraversalStep } from './js/program.js';
 import { HOMEPAGE } from './package-info.js';
 import { tokenize } from './sql/parser.js';
 import { directiveOfComment, disabledBy, type SqlCommentDirective } from './language/directives.js';

@@ -17,7 +17,7 @@ import { clearSchemaCache, loadSchema } from '../src/schema/load.js';
 import { normalizeSettings } from '../src/settings.js';
 import { extractPrismaClient } from '../src/extract/prisma-client.js';
 import { extractDrizzle } from '../src/extract/drizzle.js';
-import { mayHoldDatabaseAccess } from '../src/extract/program.js';
+import { mayHoldDatabaseAccess } from '../src/js/program.js';
 import { typeChecker } from './helpers/type-check.js';
 
 const root = join(fileURLToPath(new URL('..', import.meta.url)));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/require-soft-delete-filter.js';
 import { FRONT_ENDS } from '../src/extract/registry.js';
-import { mayHoldDatabaseAccess } from '../src/extract/program.js';
+import { mayHoldDatabaseAccess } from '../src/js/program.js';
 import { quoteIdent } from '../src/sql/ident.js';
 import { tsRuleTester } from './helpers/rule-tester.js';
 import { lintFixtureSrc } from './helpers/fixture-lint.js';

@@ -1,5 +1,5 @@
 /**
- * No regular expression of the front ends (src/extract/, which read every host file's text, strings and templates)
+ * No regular expression of the front ends (src/extract/ and the syntax layer src/js/, which read every host file's text, strings and templates)
  * can backtrack super-linearly: each one is analysed by recheck (a ReDoS checker; its automaton verdicts are
  * proofs, with no time limit), so the test decides on the expression, not on a clock. Expressions the automaton
  * cannot analyse (look-arounds, back-references) are not judged here. The ones the front ends used to have — `^\s*\\` with the `m` flag on blank lines, `ON[\s\S]*TO`, two
@@ -14,7 +14,7 @@ import { checkSync } from 'recheck';
 import { describe, expect, it } from 'vitest';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIRECTORIES = ['src/extract'];
+const DIRECTORIES = ['src/extract', 'src/js'];
 
 /** Deterministic: no time limit (the checker's own step limits decide), a fixed seed for the fuzzer. */
 const OPTIONS = { timeout: null, randomSeed: 20261129 } as const;
@@ -70,7 +70,7 @@ describe('regular expressions over user text backtrack linearly', () => {
    * checker no longer flags must go).
    */
   const BOUNDED: Record<string, string> = {
-    '^(.+)__(.+)$': 'src/extract/types.ts: one directory name of a declaration file path (`@types/scope__name`), at most 255 characters',
+    '^(.+)__(.+)$': 'src/js/types.ts: one directory name of a declaration file path (`@types/scope__name`), at most 255 characters',
   };
 
   it('every regex literal in the front ends', () => {

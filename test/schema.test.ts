@@ -9,12 +9,17 @@ import {
   loadSchema,
   naturalCompare,
   naturalComparePaths,
+  readScriptSqlWith,
   setSchemaClock,
 } from '../src/schema/load.js';
+import { migrationSql } from '../src/extract/typescript.js';
 import { emptySchema, findRelation, type RelationInfo, type SchemaModel } from '../src/schema/model.js';
 import { normalizeSettings } from '../src/settings.js';
 
 const fixtures = resolve(import.meta.dirname, 'fixtures');
+
+// The engine hands the loader its reader of TS/JS migrations (the SQL-in-code front end); so does this file.
+readScriptSqlWith(migrationSql);
 
 function rel(model: SchemaModel, name: string, schema = 'public'): RelationInfo {
   const found = model.relations.get(`${schema}.${name}`);
@@ -610,6 +615,24 @@ describe('loadSchema: migration histories', () => {
     expect(comments.origin.file).toBe(file);
     const source = readFileSync(file, 'utf8');
     expect(source.slice(comments.origin.index, comments.origin.index! + 19)).toBe('CREATE TABLE "comme');
+  });
+
+  it('says so when it is given no reader of TS/JS migrations (schema/ imports no front end), and reads them once given one', () => {
+    const dir = join(fixtures, 'schema-ts');
+    try {
+      readScriptSqlWith(undefined);
+      const without = loadSchema(dir, normalizeSettings({}));
+      expect(without.problems.map((p) => p.message)).toEqual([
+        expect.stringContaining('20240101000000_posts.ts: SQL in TS/JS migrations is not read here'),
+        expect.stringContaining('20240201000000_comments.ts: SQL in TS/JS migrations is not read here'),
+      ]);
+      expect(without.relations.has('public.posts')).toBe(false);
+    } finally {
+      readScriptSqlWith(migrationSql);
+    }
+    const model = loadSchema(dir, normalizeSettings({}));
+    expect(model.problems).toEqual([]);
+    expect(model.relations.has('public.posts')).toBe(true);
   });
 
   it('applies DDL kept in arrays and constants of a JS migration (run in a loop), not its down()', () => {

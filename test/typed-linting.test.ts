@@ -11,7 +11,7 @@ import tsParser from '@typescript-eslint/parser';
 import plugin from '../src/index.js';
 import { squiggleLines } from './helpers/fixture-lint.js';
 import { clearSchemaCache } from '../src/schema/load.js';
-import { moduleSpecifier } from '../src/extract/types.js';
+import { moduleSpecifier } from '../src/js/types.js';
 import { kindOfTypes } from '../src/extract/clients.js';
 
 const project = fileURLToPath(new URL('./fixtures/typed-project', import.meta.url));

@@ -18,10 +18,10 @@
  *   candidate call sites the bindings leave undecided.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { propertyName, unwrap, type Node } from './estree.js';
+import { propertyName, unwrap, type Node } from '../js/estree.js';
 import { exportedBinding, resolveModule } from './modules.js';
-import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
-import type { TypeOrigin } from './types.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
+import type { TypeOrigin } from '../js/types.js';
 
 export type ClientKind = 'knex' | 'kysely' | 'prisma' | 'drizzle' | 'postgres' | 'slonik' | 'pg' | 'objection' | 'typeorm';
 

@@ -25,10 +25,10 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
 import type { SourceEdit, SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
-import { patternNames, propertyName, unwrap, type VisitorKeys } from './estree.js';
-import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from './synth.js';
+import { patternNames, propertyName, unwrap, type VisitorKeys } from '../js/estree.js';
+import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from '../js/synth.js';
 import { quoteIdent } from '../sql/ident.js';
-import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
 import { clientsOf } from './clients.js';
 import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 

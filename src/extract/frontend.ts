@@ -9,7 +9,7 @@
 import type { SqlFragment } from '../sql/fragment.js';
 import type { SchemaModel } from '../schema/model.js';
 import type { SoftDeleteSettings } from '../settings.js';
-import type { ProgramScan } from './program.js';
+import type { ProgramScan } from '../js/program.js';
 
 /** What a front end may know about the file it extracts from. */
 export interface ExtractContext {

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { unwrap, type Node } from './estree.js';
+import { unwrap, type Node } from '../js/estree.js';
 
 type Parse = (text: string, options: Record<string, unknown>) => TSESTree.Program;
 let parser: Parse | null | undefined;

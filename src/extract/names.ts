@@ -5,10 +5,10 @@
  */
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { clientsOf, type Clients } from './clients.js';
-import { propertyName, unwrap, type Node } from './estree.js';
+import { propertyName, unwrap, type Node } from '../js/estree.js';
 import { exportedValue, importedMemberString, importedString, importedTableName, memberString, resolveModule, staticTableName } from './modules.js';
 import { relationOf, type RelationInfo } from './objection.js';
-import type { ProgramScan } from './program.js';
+import type { ProgramScan } from '../js/program.js';
 
 export interface FileNames {
   clients: Clients;

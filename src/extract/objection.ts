@@ -5,7 +5,7 @@
  * with them; what cannot be read here stays unknown (an opaque condition), never guessed.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { unwrap, type Node } from './estree.js';
+import { unwrap, type Node } from '../js/estree.js';
 import { staticTableName } from './modules.js';
 
 /** One relation of a model: the table it reads and the functions that narrow it (`modify`, `filter`). */

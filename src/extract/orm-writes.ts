@@ -20,9 +20,9 @@ import type { OrmEntity } from '../schema/model.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
-import { propertyName, unwrap, type Node } from './estree.js';
-import type { ProgramScan } from './program.js';
-import { isLiteral, keyName, keyRange, pushIdent, SynthText as Text } from './synth.js';
+import { propertyName, unwrap, type Node } from '../js/estree.js';
+import type { ProgramScan } from '../js/program.js';
+import { isLiteral, keyName, keyRange, pushIdent, SynthText as Text } from '../js/synth.js';
 import { rethrowWhenStrict } from '../strict.js';
 
 const TYPEORM_COMPARE: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Equal: '=' };

@@ -9,7 +9,7 @@
  * Nothing is rewritten inside string literals, quoted identifiers, comments or dollar-quoted bodies, and `::type`
  * casts are left alone. Every placeholder written is opaque and maps to the source index of the original one.
  */
-import { MappedText } from './mapped-text.js';
+import { MappedText } from '../js/mapped-text.js';
 
 export type PlaceholderStyle = 'knex' | 'knex-positional' | 'knex-named' | 'pg-promise';
 

@@ -24,10 +24,10 @@ import path from 'node:path';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { PrismaModel } from '../schema/model.js';
 import { delegateName } from '../schema/prisma.js';
-import { childNodes, propertyName, unwrap, type Node, type VisitorKeys } from './estree.js';
+import { childNodes, propertyName, unwrap, type Node, type VisitorKeys } from '../js/estree.js';
 import { resolveModule } from './modules.js';
-import type { ProgramScan } from './program.js';
-import { keyName } from './synth.js';
+import type { ProgramScan } from '../js/program.js';
+import { keyName } from '../js/synth.js';
 
 /** The read operations a client filters, per model name (`*`: every model); `*` ops: every read. */
 export interface GlobalFilter {

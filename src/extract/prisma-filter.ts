@@ -6,8 +6,8 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { PrismaModel } from '../schema/model.js';
 import type { CodeFilter, FilterRequest, SourceEdit } from '../sql/fragment.js';
-import { unwrap, type Node } from './estree.js';
-import { keyName, keyRange } from './synth.js';
+import { unwrap, type Node } from '../js/estree.js';
+import { keyName, keyRange } from '../js/synth.js';
 
 const PLAIN_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

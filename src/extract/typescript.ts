@@ -16,14 +16,14 @@
 import type { NotUnderstoodCall } from './frontend.js';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { SqlFragment } from '../sql/fragment.js';
-import { patternNames, propertyName, unwrap } from './estree.js';
+import { patternNames, propertyName, unwrap } from '../js/estree.js';
 import { decodeJsString, rawTemplateText } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
-import { MappedText } from './mapped-text.js';
+import { MappedText } from '../js/mapped-text.js';
 import { STAND_IN } from '../sql/placeholder.js';
 import { quoteIdent } from '../sql/ident.js';
 import { skipSpaceAndComments } from '../sql/lexical.js';
-import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
+import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
 import { rethrowWhenStrict } from '../strict.js';
 import { clientsOf } from './clients.js';
 import {
@@ -724,6 +724,16 @@ export function extractSql(
   options?: ExtractOptions,
 ): ExtractedSql[] {
   return extractSqlFromScan(scanProgram(program, sourceText, visitorKeys), options);
+}
+
+/** The SQL a TS/JS migration runs, DDL strings included: how the schema loader reads migrations (the engine hands it in). */
+export function migrationSql(
+  program: TSESTree.Program,
+  sourceText: string,
+  visitorKeys: Readonly<Record<string, readonly string[]>>,
+  options: { tags: string[]; functions: string[] },
+): SqlFragment[] {
+  return extractSql(program, sourceText, visitorKeys, { ...options, ddlStrings: true }).map((found) => found.fragment);
 }
 
 /** `extractSql` over the one walk of the file. */

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { extractSql } from '../extract/typescript.js';
+import type { SqlFragment } from '../sql/fragment.js';
 import type { SoftDeleteSettings } from '../settings.js';
 import { emptySchema, findRelation, type SchemaModel } from './model.js';
 import { guardedGlobFs, readSchemaFile, realRoot, type SchemaFileNote } from './files.js';
@@ -248,7 +248,7 @@ function knexfilePatterns(dir: string): string[] {
 }
 
 function settingsKeyParts(settings: SoftDeleteSettings): unknown[] {
-  return [settings.schema, settings.columns, settings.searchPath, settings.tags, settings.functions];
+  return [settings.schema, settings.columns, settings.searchPath, settings.tags, settings.functions, scriptSql !== undefined];
 }
 
 /** The cache key of the schema at a location under some settings (in memory and on disk). */
@@ -530,14 +530,40 @@ function parseScript(model: SchemaModel, file: string, text: string): TSESTree.P
   }
 }
 
+/**
+ * Reads the SQL a TS/JS migration runs: its SQL templates, the SQL arguments of query calls and its DDL strings.
+ * That is the SQL-in-code front end's job, and the front ends sit above this layer: the engine hands it in
+ * (`readScriptSqlWith`), so schema/ imports no front end.
+ */
+export type ScriptSqlReader = (
+  program: TSESTree.Program,
+  text: string,
+  visitorKeys: Readonly<Record<string, readonly string[]>>,
+  options: { tags: string[]; functions: string[] },
+) => SqlFragment[];
+
+let scriptSql: ScriptSqlReader | undefined;
+
+/** Sets the reader of TS/JS migrations (the engine does when it loads; `undefined` in tests). Cached models go. */
+export function readScriptSqlWith(reader: ScriptSqlReader | undefined): void {
+  if (scriptSql === reader) return;
+  scriptSql = reader;
+  cache.clear();
+  located.clear();
+}
+
 function applyScriptProgram(model: SchemaModel, file: string, text: string, settings: SoftDeleteSettings, program: TSESTree.Program): void {
-  let found;
+  let found: SqlFragment[] = [];
   try {
-    found = extractSql(program, text, loadEstree().visitorKeys as Record<string, readonly string[]>, {
-      tags: settings.tags,
-      functions: settings.functions,
-      ddlStrings: true,
-    });
+    if (scriptSql) {
+      found = scriptSql(program, text, loadEstree().visitorKeys as Record<string, readonly string[]>, {
+        tags: settings.tags,
+        functions: settings.functions,
+      });
+    } else {
+      // (a caller that loads schemas without the engine: say so rather than miss the migration's DDL)
+      model.problems.push({ file, message: `${file}: SQL in TS/JS migrations is not read here (no SQL-in-code reader was given)` });
+    }
   } catch (error) {
     const where = lineColumn(text, 0);
     const message = `${file}:${where.line}:${where.column}: cannot extract SQL: ${(error as Error).message}`;
@@ -545,7 +571,7 @@ function applyScriptProgram(model: SchemaModel, file: string, text: string, sett
     return;
   }
   const rollback = rollbackRanges(program);
-  let fragments = found.map((f) => f.fragment);
+  let fragments = found;
   if (mentionsSchemaBuilder(text)) {
     // knex / kysely schema builders: the DDL they would run, written as SQL mapped to the builder code
     const built = schemaBuilderDdl(program, loadEstree().visitorKeys as Record<string, readonly string[]>);

@@ -9,8 +9,8 @@
  * Migrations win: the loader applies a model's table only when no migration created it.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { unwrap, propertyName, type Node, type VisitorKeys } from '../extract/estree.js';
-import { decompose, scanFile } from '../extract/synth.js';
+import { unwrap, propertyName, type Node, type VisitorKeys } from '../js/estree.js';
+import { decompose, scanFile } from '../js/synth.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { quoteIdent } from '../sql/sqltext.js';
 import {

@@ -10,9 +10,9 @@
  * a problem instead of being guessed.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { unwrap, propertyName, type Node, type VisitorKeys } from '../extract/estree.js';
-import { decompose, scanFile, SynthText, type FileScan, type Step } from '../extract/synth.js';
-import type { ParentLookup } from '../extract/program.js';
+import { unwrap, propertyName, type Node, type VisitorKeys } from '../js/estree.js';
+import { decompose, scanFile, SynthText, type FileScan, type Step } from '../js/synth.js';
+import type { ParentLookup } from '../js/program.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { quoteIdent } from '../sql/sqltext.js';
 
