@@ -1,15 +1,20 @@
 /**
- * The ORM writes front end: TypeORM and Sequelize deletes become the SQL the ORM runs for them, as fragments of
- * origin `query-builder`, so no-hard-delete checks them like any other DELETE.
+ * The ORM writes front end: TypeORM and Sequelize deletes and updates become the SQL the ORM runs for them, as
+ * fragments of origin `query-builder`, so no-hard-delete and no-tombstone-update check them like any other write.
  *
- * - TypeORM: `repo.delete(criteria)` and `repo.remove(entity)` on a repository of an entity (`getRepository(User)`,
- *   `@InjectRepository(User)`, a field or parameter typed `Repository<User>`), `manager.delete(User, criteria)` /
- *   `manager.remove(User, entity)`, and `User.delete(criteria)` on a `BaseEntity`. `softDelete` / `softRemove` set
- *   the `@DeleteDateColumn` instead: they are not writes to judge here.
+ * - TypeORM: `repo.delete(criteria)`, `repo.remove(entity)`, `repo.update(criteria, values)` and
+ *   `repo.increment/decrement(criteria, property, by)` on a repository of an entity (`getRepository(User)`,
+ *   `@InjectRepository(User)`, a field or parameter typed `Repository<User>`), the same on the manager with the
+ *   entity first (`manager.update(User, criteria, values)`), and `User.delete/update(…)` on a `BaseEntity`.
+ *   `softDelete` / `softRemove` set the `@DeleteDateColumn` instead: they are not writes to judge here. TypeORM adds
+ *   its `deletedAt IS NULL` only to selects, never to an update: the UPDATE is lowered as written.
  * - Sequelize: `User.destroy({ where, force: true })`; on a `paranoid` model a `destroy` without `force` is the soft
  *   delete itself (an UPDATE of `deletedAt`), so only a forced one — or any destroy of a model that is not
- *   paranoid — is a DELETE.
+ *   paranoid — is a DELETE. `User.update(values, { where })`: on a paranoid model Sequelize adds
+ *   `deletedAt IS NULL` to the WHERE unless `paranoid: false`, and so does the lowered UPDATE.
  *
+ * Values must be an object literal of the entity's properties (a variable, a spread or a relation might set the
+ * soft-delete column: such an update is not lowered, so not judged).
  * Entities are known by name from the project's ORM models (`schema.ormEntities`): a name imported or declared in
  * this file, or a member of that name (`db.User`, `models.User`) for Sequelize. The table maps onto the entity where
  * the call names it (`User` in `User.destroy`, `manager.delete(User, …)`), else onto the method (`delete` in
@@ -22,10 +27,12 @@ import { parseCached } from '../sql/source.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 import { propertyName, unwrap, type Node } from '../js/estree.js';
 import type { ProgramScan } from '../js/program.js';
-import { isLiteral, keyName, keyRange, pushIdent, SynthText as Text } from '../js/synth.js';
+import { isLiteral, isUndefined, keyName, keyRange, pushIdent, SynthText as Text } from '../js/synth.js';
 import { rethrowWhenStrict } from '../strict.js';
 
 const TYPEORM_COMPARE: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Equal: '=' };
+const WRITE_METHODS = new Set(['delete', 'remove', 'destroy', 'update', 'increment', 'decrement']);
+const TYPEORM_METHODS = new Set(['delete', 'remove', 'update', 'increment', 'decrement']);
 const SEQUELIZE_COMPARE: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=', eq: '=', ne: '<>' };
 
 /** The entity a type annotation names: `Repository<User>` → User. */
@@ -154,20 +161,58 @@ class OrmWrites {
     return t;
   }
 
-  /** `DELETE FROM t WHERE …`, the table mapped onto `range`. */
-  private render(entity: OrmEntity, range: [number, number], at: number, conds: Text[]): SqlFragment | null {
-    const out = new Text().syn('DELETE FROM ', at);
+  /** `DELETE FROM t WHERE …` or `UPDATE t SET … WHERE …`, the table mapped onto `range`. */
+  private render(entity: OrmEntity, range: [number, number], at: number, conds: Text[], sets: Text[] | null = null): SqlFragment | null {
+    const out = new Text().syn(sets ? 'UPDATE ' : 'DELETE FROM ', at);
     if (entity.schema !== undefined) {
       pushIdent(out, entity.schema, range);
       out.push('.', range[0]);
     }
     pushIdent(out, entity.table, range);
+    sets?.forEach((set, k) => {
+      out.syn(k === 0 ? ' SET ' : ', ', at);
+      out.add(set);
+    });
     conds.forEach((c, k) => {
       out.syn(k === 0 ? ' WHERE ' : ' AND ', at);
       out.add(c);
     });
     const fragment = out.toSynthesized();
     return parseCached(fragment.text).ok ? fragment : null;
+  }
+
+  /**
+   * The values of an update (`{ email, name: null }`): `email = $1, name = NULL`. Null — not judged — unless every
+   * key is a column of the entity: a value we cannot see, a spread or a relation might set the soft-delete column.
+   */
+  private sets(entity: OrmEntity, node: Node | undefined): Text[] | null {
+    const object = node && unwrap(node);
+    if (object?.type !== AST_NODE_TYPES.ObjectExpression) return null;
+    const sets: Text[] = [];
+    for (const property of object.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return null;
+      const column = this.column(entity, property);
+      if (!column) return null;
+      const value = property.value as Node;
+      if (isUndefined(value)) continue; // both ORMs leave an undefined value out
+      const at = property.range[0];
+      sets.push(isLiteral(value, null) ? column.syn(' = NULL', at) : column.syn(' = ', at).add(this.param(value.range[0])));
+    }
+    return sets.length > 0 ? sets : null;
+  }
+
+  /** TypeORM `increment(criteria, 'logins', 1)`: `logins = logins + $1`. */
+  private increment(entity: OrmEntity, node: Node | undefined, sign: '+' | '-'): Text[] | null {
+    const n = node && unwrap(node);
+    if (n?.type !== AST_NODE_TYPES.Literal || typeof n.value !== 'string') return null;
+    const column = entity.columns[n.value];
+    if (column === undefined) return null;
+    const range: [number, number] = [n.range[0] + 1, n.range[1] - 1];
+    const set = new Text();
+    pushIdent(set, column, range);
+    set.syn(' = ', n.range[0]);
+    pushIdent(set, column, range);
+    return [set.syn(` ${sign} `, n.range[0]).add(this.param(n.range[0]))];
   }
 
   private column(entity: OrmEntity, property: TSESTree.Property): Text | null {
@@ -241,52 +286,99 @@ class OrmWrites {
     return [this.byKey(entity, n)];
   }
 
+  /** TypeORM `update(criteria, values)` / `increment(criteria, property, by)`: the SET list, or null. */
+  private typeormSets(entity: OrmEntity, method: string, args: Node[]): Text[] | null {
+    if (method === 'update') return args.length === 2 ? this.sets(entity, args[1]) : null;
+    return args.length === 3 ? this.increment(entity, args[1], method === 'increment' ? '+' : '-') : null;
+  }
+
   lower(call: TSESTree.CallExpression): SqlFragment | null {
     const callee = unwrap(call.callee);
     if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
     const method = propertyName(callee);
-    if (method !== 'delete' && method !== 'remove' && method !== 'destroy') return null;
+    if (method === null || !WRITE_METHODS.has(method)) return null;
     this.counter = { param: 0, ident: 0 };
     const args = call.arguments as Node[];
     const at = callee.property.range[0];
-    // TypeORM repository: repo.delete(criteria) / repo.remove(entity)
-    const repo = method !== 'destroy' ? this.repositoryOf(callee.object) : null;
-    if (repo !== null) {
-      const entity = this.entities.get(repo)!;
-      const conds = method === 'delete' ? this.criteria(entity, args[0]) : args[0] ? [this.byKey(entity, args[0])] : null;
-      return conds ? this.render(entity, callee.property.range as [number, number], at, conds) : null;
-    }
-    // TypeORM manager: manager.delete(User, criteria) / manager.remove(User, entity)
-    const target = method !== 'destroy' && args.length === 2 ? this.entityOf(args[0]) : null;
-    if (target?.entity.dialect === 'typeorm') {
-      const conds = method === 'delete' ? this.criteria(target.entity, args[1]) : [this.byKey(target.entity, args[1]!)];
-      return conds ? this.render(target.entity, target.range, at, conds) : null;
-    }
+    const typeorm = TYPEORM_METHODS.has(method);
+    // TypeORM repository: repo.delete(criteria) / repo.remove(entity) / repo.update(criteria, values)
+    const repo = typeorm ? this.repositoryOf(callee.object) : null;
+    if (repo !== null) return this.typeorm(this.entities.get(repo)!, method, args, callee.property.range as [number, number], at);
+    // TypeORM manager: manager.delete(User, criteria) / manager.remove(User, entity) / manager.update(User, criteria, values)
+    const target = typeorm && args.length >= 2 ? this.entityOf(args[0]) : null;
+    if (target?.entity.dialect === 'typeorm') return this.typeorm(target.entity, method, args.slice(1), target.range, at);
     const model = this.entityOf(callee.object);
-    // TypeORM BaseEntity: User.delete(criteria)
-    if (model?.entity.dialect === 'typeorm' && method === 'delete' && args.length === 1) {
-      const conds = this.criteria(model.entity, args[0]);
-      return conds ? this.render(model.entity, model.range, at, conds) : null;
-    }
-    // Sequelize: User.destroy({ where, force: true })
-    if (model?.entity.dialect === 'sequelize' && method === 'destroy' && args.length === 1) {
-      const options = unwrap(args[0]!);
-      if (options.type !== AST_NODE_TYPES.ObjectExpression) return null;
-      let force = false;
-      const conds: Text[] = [];
-      for (const property of options.properties) {
-        if (property.type !== AST_NODE_TYPES.Property) return null; // `...options`: force and where unknown
-        const key = keyName(property);
-        if (key === 'force') {
-          if (isLiteral(property.value as Node, true)) force = true;
-          else if (!isLiteral(property.value as Node, false)) return null; // decided at run time
-        } else if (key === 'where') conds.push(...this.where(model.entity, property.value as Node));
-      }
-      // a paranoid model's destroy without force sets deletedAt: the soft delete itself
-      if (model.entity.paranoid && !force) return null;
-      return this.render(model.entity, model.range, at, conds);
+    // TypeORM BaseEntity: User.delete(criteria) / User.update(criteria, values)
+    if (model?.entity.dialect === 'typeorm' && method !== 'remove' && typeorm) return this.typeorm(model.entity, method, args, model.range, at);
+    if (model?.entity.dialect === 'sequelize' && args.length >= 1) {
+      if (method === 'destroy' && args.length === 1) return this.sequelizeDestroy(model.entity, args[0]!, model.range, at);
+      if (method === 'update' && args.length === 2) return this.sequelizeUpdate(model.entity, args[0]!, args[1]!, model.range, at);
     }
     return null;
+  }
+
+  private typeorm(entity: OrmEntity, method: string, args: Node[], range: [number, number], at: number): SqlFragment | null {
+    if (method === 'remove') return args.length === 1 ? this.render(entity, range, at, [this.byKey(entity, args[0]!)]) : null;
+    if (method === 'delete') {
+      const conds = args.length === 1 ? this.criteria(entity, args[0]) : null;
+      return conds ? this.render(entity, range, at, conds) : null;
+    }
+    // update / increment / decrement: TypeORM adds no `@DeleteDateColumn` filter to writes (only to its selects)
+    const conds = this.criteria(entity, args[0]);
+    const sets = this.typeormSets(entity, method, args);
+    return conds && sets ? this.render(entity, range, at, conds, sets) : null;
+  }
+
+  /** Sequelize `User.destroy({ where, force: true })`. */
+  private sequelizeDestroy(entity: OrmEntity, arg: Node, range: [number, number], at: number): SqlFragment | null {
+    const options = unwrap(arg);
+    if (options.type !== AST_NODE_TYPES.ObjectExpression) return null;
+    let force = false;
+    const conds: Text[] = [];
+    for (const property of options.properties) {
+      if (property.type !== AST_NODE_TYPES.Property) return null; // `...options`: force and where unknown
+      const key = keyName(property);
+      if (key === 'force') {
+        if (isLiteral(property.value as Node, true)) force = true;
+        else if (!isLiteral(property.value as Node, false)) return null; // decided at run time
+      } else if (key === 'where') conds.push(...this.where(entity, property.value as Node));
+    }
+    // a paranoid model's destroy without force sets deletedAt: the soft delete itself
+    if (entity.paranoid && !force) return null;
+    return this.render(entity, range, at, conds);
+  }
+
+  /**
+   * Sequelize `User.update(values, { where })`. On a paranoid model Sequelize adds `deletedAt IS NULL` to the WHERE
+   * itself (as it does for finds) unless the options say `paranoid: false`: the lowered UPDATE carries that filter,
+   * mapped onto the model's name, so the check sees what Sequelize runs.
+   */
+  private sequelizeUpdate(entity: OrmEntity, values: Node, arg: Node, range: [number, number], at: number): SqlFragment | null {
+    const options = unwrap(arg);
+    if (options.type !== AST_NODE_TYPES.ObjectExpression) return null;
+    let paranoid = entity.paranoid;
+    let where: Node | null = null;
+    for (const property of options.properties) {
+      if (property.type !== AST_NODE_TYPES.Property) return null; // `...options`: paranoid and where unknown
+      const key = keyName(property);
+      if (key === 'paranoid') {
+        if (isLiteral(property.value as Node, false)) paranoid = false;
+        else if (!isLiteral(property.value as Node, true)) return null; // decided at run time
+      } else if (key === 'where') where = property.value as Node;
+      else if (key === null) return null;
+    }
+    if (!where) return null; // Sequelize refuses an update without `where`
+    const sets = this.sets(entity, values);
+    if (!sets) return null;
+    const conds = this.where(entity, where);
+    if (paranoid) {
+      const column = entity.columns['deletedAt'];
+      if (column === undefined) return null;
+      const filter = new Text();
+      pushIdent(filter, column, range);
+      conds.unshift(filter.syn(' IS NULL', at));
+    }
+    return this.render(entity, range, at, conds, sets);
   }
 }
 

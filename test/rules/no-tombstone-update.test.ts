@@ -219,3 +219,50 @@ tsRuleTester(DRIZZLE).run('no-tombstone-update (drizzle)', rule as never, {
     { code: `${D}await db.update(users).set({ orgId: null });`, errors: tombstone },
   ],
 });
+
+// TypeORM adds its @DeleteDateColumn filter to selects only: an update runs as written (test/orm-writes.test.ts).
+const TYPEORM = { 'soft-delete': { schema: ['test/fixtures/typeorm-project/src/entities/*.ts'] } };
+const E = "import { IsNull } from 'typeorm';\nimport { User } from '../entities/user.entity';\nconst repo = dataSource.getRepository(User);\n";
+
+tsRuleTester(TYPEORM).run('no-tombstone-update (TypeORM)', rule as never, {
+  valid: [
+    { code: `${E}await repo.update({ id, deletedAt: IsNull() }, { email });` },
+    // the soft delete and the restore set the column
+    { code: `${E}await repo.update({ id }, { deletedAt: new Date() });` },
+    { code: `${E}await repo.update({ id }, { deletedAt: null });` },
+    // values we cannot see might set it: not judged
+    { code: `${E}await repo.update({ id }, changes);` },
+    { code: `${E}await repo.update({ id }, { email });`, options: [{ allowLookupsBy: ['id'] }] },
+    // softDelete / restore are the ORM's own soft-delete writes
+    { code: `${E}await repo.softDelete({ id });\nawait repo.restore({ id });` },
+  ],
+  invalid: [
+    { code: `${E}await repo.update({ id }, { email });`, errors: [{ ...tombstone[0], line: 4, column: 12, endColumn: 18 }] },
+    { code: `${E}await repo.update(id, { name: null });`, errors: tombstone },
+    { code: `${E}await repo.increment({ id }, 'name', 1);`, errors: tombstone },
+    { code: `${E}await dataSource.manager.update(User, { email }, { name });`, errors: [{ ...tombstone[0], line: 4, column: 33, endColumn: 37 }] },
+    { code: `${E}await User.update({ id }, { email });`, errors: [{ ...tombstone[0], line: 4, column: 7, endColumn: 11 }] },
+  ],
+});
+
+// Sequelize adds `deletedAt IS NULL` to a paranoid model's update itself, unless `paranoid: false`.
+const SEQUELIZE = { 'soft-delete': { schema: ['test/fixtures/sequelize-project/models/*.js'] } };
+const M = "const { User } = require('../models');\n";
+
+tsRuleTester(SEQUELIZE).run('no-tombstone-update (Sequelize)', rule as never, {
+  valid: [
+    // filtered by Sequelize on a paranoid model: nothing to report
+    { code: `${M}await User.update({ email }, { where: { id } });` },
+    { code: `${M}await db.User.update({ displayName }, { where: { email } });` },
+    // `paranoid: false` and deliberately on tombstones / a restore
+    { code: `${M}await User.update({ email: null }, { where: { deletedAt: { [Op.ne]: null } }, paranoid: false });` },
+    { code: `${M}await User.update({ deletedAt: null }, { where: { id }, paranoid: false });` },
+    { code: `${M}await User.update({ email }, { where: { id }, paranoid: false });`, options: [{ allowLookupsBy: ['id'] }] },
+    // options decided at run time: not judged
+    { code: `${M}await User.update({ email }, { where: { id }, paranoid: includeDeleted });` },
+  ],
+  invalid: [
+    { code: `${M}await User.update({ email }, { where: { id }, paranoid: false });`, errors: [{ ...tombstone[0], line: 2, column: 7, endColumn: 11 }] },
+    { code: `${M}await db.User.update({ displayName: null }, { where: { email }, paranoid: false });`, errors: tombstone },
+  ],
+});
