@@ -4,6 +4,7 @@
  *   npm run fuzz                        10^5 generated inputs per property, a random seed (printed)
  *   node bench/fuzz.js --runs=20000     fewer inputs
  *   node bench/fuzz.js --seed=42        replay a seed a failure printed
+ *   node bench/fuzz.js --only=schema    one property (a part of its name)
  *
  * It runs test/properties.test.ts (SQL in .sql files, tagged templates with interpolations and escapes, string
  * arguments; schema histories) with SOFT_DELETE_FUZZ_RUNS / SOFT_DELETE_FUZZ_SEED. A failure prints the shrunk
@@ -22,10 +23,12 @@ const option = (name, fallback) => {
 };
 const runs = option('runs', '100000');
 const seed = option('seed', String(Math.floor(Math.random() * 2 ** 31)));
-console.log(`fuzz: ${runs} inputs per property, seed ${seed}`);
+const only = option('only', '');
+console.log(`fuzz: ${runs} inputs per property, seed ${seed}${only ? `, properties matching "${only}"` : ''}`);
 
 const vitest = path.join(path.dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-const result = spawnSync(process.execPath, [vitest, 'run', 'test/properties.test.ts', '--testTimeout=0'], {
+const filter = only ? ['-t', only] : [];
+const result = spawnSync(process.execPath, [vitest, 'run', 'test/properties.test.ts', '--testTimeout=0', ...filter], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, SOFT_DELETE_FUZZ_RUNS: runs, SOFT_DELETE_FUZZ_SEED: seed },
