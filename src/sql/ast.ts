@@ -6,6 +6,13 @@ import type { RawNode } from './parser.js';
 
 export type Fields = Record<string, unknown>;
 
+/**
+ * The node that stands in a statement tree for a part the parser module cut off because it nests too deeply to
+ * analyse: `{ SoftDeleteTooDeep: { location } }`, its location the earliest of the part (-1 when it has none).
+ * Lowering reads it as SQL it cannot see: an opaque predicate, no relation, no subquery.
+ */
+export const TOO_DEEP_NODE = 'SoftDeleteTooDeep';
+
 /** The node type of a raw node (`SelectStmt`, `RangeVar`, …). */
 export function nodeType(node: unknown): string | undefined {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;

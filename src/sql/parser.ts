@@ -5,6 +5,7 @@
 // Must stay before the libpg-query import: its WASM then loads within the importing job (see wasm-sync.ts).
 import { restoreInstantiate } from './wasm-sync.js';
 import { skipBlockComment, skipLineComment, skipQuoted, skipRegion } from './lexical.js';
+import { TOO_DEEP_NODE } from './ast.js';
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 
 // libpg-query is WASM: one load, then parseSync/scanSync are synchronous, which ESLint rules need. No top-level
@@ -122,29 +123,85 @@ export const MAX_TREE_DEPTH = 1200;
  */
 const MAX_NESTING_ESTIMATE = 4000;
 
+const isWrapper = (value: object): boolean => {
+  let keys = 0;
+  for (const key in value) {
+    if (++keys > 1) return false;
+    const first = key.charCodeAt(0);
+    if (first < 65 || first > 90) return false; // node types start with an upper-case letter
+  }
+  return keys === 1;
+};
+
 /**
- * Rewrites every `location` from a UTF-8 byte offset to a string index, without recursion, and returns the depth of
- * the tree (objects and arrays).
+ * Rewrites every `location` from a UTF-8 byte offset to a string index, without recursion, and cuts off every part of
+ * the tree deeper than MAX_TREE_DEPTH (objects and arrays), leaving a TOO_DEEP_NODE in its place: every walk past
+ * this module then meets a tree of bounded depth. Returns the string index of the earliest part cut off: -1 when
+ * none was, the start of the statement (`fallback`) when the parts cut off carry no location.
  */
-function remapLocations(root: unknown, toIndex: (b: number) => number): number {
-  let maxDepth = 0;
+function remapLocations(root: unknown, toIndex: (b: number) => number, fallback = 0): number {
+  const cuts: RawNode[] = [];
   const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
   while (stack.length > 0) {
     const { value, depth } = stack.pop()!;
     if (value === null || typeof value !== 'object') continue;
-    if (depth > maxDepth) maxDepth = depth;
     if (Array.isArray(value)) {
-      for (const child of value) if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+      for (let k = 0; k < value.length; k++) {
+        const child: unknown = value[k];
+        if (child === null || typeof child !== 'object') continue;
+        if (depth >= MAX_TREE_DEPTH && !Array.isArray(child)) value[k] = cut(child, cuts);
+        else stack.push({ value: child, depth: depth + 1 });
+      }
       continue;
     }
     const record = value as Record<string, unknown>;
+    // The fields object of a node goes with its node (a node is cut whole, never emptied).
+    const canCut = depth >= MAX_TREE_DEPTH && !isWrapper(record);
     for (const key of Object.keys(record)) {
       const child = record[key];
       if (typeof child === 'number' && LOCATION_KEYS.has(key)) record[key] = toIndex(child);
-      else if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+      else if (child === null || typeof child !== 'object') continue;
+      else if (canCut && !Array.isArray(child)) record[key] = cut(child, cuts);
+      else stack.push({ value: child, depth: depth + 1 });
     }
   }
-  return maxDepth;
+  if (cuts.length === 0) return -1;
+  // Each placeholder holds the earliest byte offset of its part: mapped like every other location.
+  let earliest = -1;
+  for (const placeholder of cuts as Array<Record<string, { location: number }>>) {
+    const fields = placeholder[TOO_DEEP_NODE]!;
+    if (fields.location >= 0) fields.location = toIndex(fields.location);
+    if (fields.location >= 0 && (earliest < 0 || fields.location < earliest)) earliest = fields.location;
+  }
+  return earliest >= 0 ? earliest : fallback;
+}
+
+/** A TOO_DEEP_NODE for `part`, recorded in `cuts`; its location is the part's earliest (a byte offset until mapped). */
+function cut(part: object, cuts: RawNode[]): RawNode {
+  const placeholder = { [TOO_DEEP_NODE]: { location: earliestLocation(part) } };
+  cuts.push(placeholder);
+  return placeholder;
+}
+
+/** Smallest non-negative location anywhere in `root` (-1: none), without recursion. */
+function earliestLocation(root: unknown): number {
+  let best = Infinity;
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const child of value) if (child !== null && typeof child === 'object') pending.push(child);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'number') {
+        if (LOCATION_KEYS.has(key) && child >= 0 && child < best) best = child;
+      } else if (child !== null && typeof child === 'object') pending.push(child);
+    }
+  }
+  return best === Infinity ? -1 : best;
 }
 
 const OPERATOR_CHARS = new Set('+-*/<>=~!@#%^&|`?');
@@ -322,14 +379,19 @@ function errorIndex(error: unknown, text: string): number {
   return index;
 }
 
+const TOO_DEEP_WHY = '(expressions, joins, set operations or subqueries chained hundreds of levels deep)';
+
 function tooDeep(start: number, end: number, index: number): SkippedStatement {
+  return { start, end, index, message: `this statement nests too deeply to analyse ${TOO_DEEP_WHY}, so it was not checked` };
+}
+
+/** A statement analysed up to the depth the engine reads: `index` is where the earliest part left out starts. */
+function partlyTooDeep(start: number, end: number, index: number): SkippedStatement {
   return {
     start,
     end,
     index,
-    message:
-      'this statement nests too deeply to analyse (expressions, joins, set operations or subqueries chained hundreds ' +
-      'of levels deep), so it was not checked',
+    message: `part of this statement nests too deeply to analyse ${TOO_DEEP_WHY}: from here on it was not checked, the rest was`,
   };
 }
 
@@ -358,79 +420,92 @@ function blankRun(run: string): string {
   return out;
 }
 
-/** Branches per piece when an over-deep UNION chain is parsed piece by piece (each piece stays far from the limits). */
-const UNION_PIECE = 100;
+/** Branches per piece when an over-deep set-operation chain is parsed piece by piece (each far from the limits). */
+const SET_PIECE = 100;
+
+const SET_WORDS = new Set(['UNION', 'INTERSECT', 'EXCEPT']);
 
 /**
- * An over-deep statement that is a chain of `UNION [ALL]` branches at its top level (no `WITH`, no INTERSECT /
- * EXCEPT there): the ranges of consecutive branches, UNION_PIECE at a time, each a statement of its own. A UNION's
- * branches are read independently, so checking the pieces checks the whole. Null for any other shape.
+ * An over-deep statement that is a chain of branches joined at its top level by one set operation (`UNION [ALL]`
+ * throughout, or `INTERSECT [ALL]`, or `EXCEPT [ALL]`; no `WITH`): the ranges of consecutive branches, SET_PIECE at a
+ * time, each a statement of its own. The branches of such a chain are read independently (a UNION passes each
+ * branch's rows through; an INTERSECT or EXCEPT is judged branch by branch once a chain is longer than a few dozen,
+ * and every piece, the last included, holds at least half of SET_PIECE), so checking the pieces checks the whole.
+ * Null for any other shape.
  */
-function unionPieces(text: string, start: number, end: number): Array<{ start: number; end: number }> | null {
+function setOperationPieces(text: string, start: number, end: number): Array<{ start: number; end: number }> | null {
   // A linear pass with PostgreSQL's lexical skips (strings, quoted identifiers, dollar quotes, comments).
   const cuts: number[] = [];
+  let operation = '';
   let depth = 0;
   let first = true;
   let i = start;
   while (i < end) {
     const c = text[i]!;
-    const next = text[i + 1];
-    if (c === '-' && next === '-') i = skipLineComment(text, i);
-    else if (c === '/' && next === '*') i = skipBlockComment(text, i);
-    else if (c === "'" || c === '"') i = skipQuoted(text, i, c, false);
-    else if ((c === 'e' || c === 'E') && next === "'") i = skipQuoted(text, i + 1, "'", true);
-    else if (c === '$' && next !== undefined && /[A-Za-z_$]/.test(next)) {
-      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64));
-      if (tag) {
-        const close = text.indexOf(tag[0], i + tag[0].length);
-        i = close < 0 ? end : close + tag[0].length;
-      } else i++;
-    } else if (WORD_START.test(c)) {
+    if (c === "'" || c === '"' || c === '-' || c === '/' || c === '$' || ((c === 'e' || c === 'E') && text[i + 1] === "'")) {
+      const from = c === 'e' || c === 'E' ? i + 1 : i;
+      const skipped = skipRegion(text, from, false);
+      if (skipped > from) {
+        if (c !== '-' && c !== '/') first = false; // a comment before WITH is no code
+        i = skipped;
+        continue;
+      }
+    }
+    if (WORD_START.test(c)) {
       let j = i + 1;
       while (j < end && WORD_PART.test(text[j]!)) j++;
       const word = text.slice(i, j).toUpperCase();
       if (first && word === 'WITH') return null;
       first = false;
-      if (depth === 0 && (word === 'INTERSECT' || word === 'EXCEPT')) return null;
-      if (depth === 0 && word === 'UNION') cuts.push(i);
+      if (depth === 0 && SET_WORDS.has(word)) {
+        if (operation && word !== operation) return null; // mixed operations: precedence ties branches together
+        operation = word;
+        cuts.push(i);
+      }
       i = j;
-    } else {
-      if (c === '(') depth++;
-      else if (c === ')') depth--;
-      if (c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r') first = false;
-      i++;
+      continue;
     }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    if (c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r') first = false;
+    i++;
   }
-  if (cuts.length < UNION_PIECE) return null;
+  if (cuts.length < SET_PIECE) return null;
+  // The last piece keeps at least half of SET_PIECE branches: the cuts before it that would leave fewer go.
+  const ends: number[] = [];
+  for (let k = SET_PIECE - 1; k < cuts.length; k += SET_PIECE) if (cuts.length - k >= SET_PIECE / 2) ends.push(cuts[k]!);
   const pieces: Array<{ start: number; end: number }> = [];
   let from = start;
-  for (let k = UNION_PIECE - 1; k < cuts.length; k += UNION_PIECE) {
-    pieces.push({ start: from, end: cuts[k]! });
-    // The next piece starts after `UNION [ALL | DISTINCT]`.
-    const after = /UNION(?:\s+(?:ALL|DISTINCT)\b)?/iy;
-    after.lastIndex = cuts[k]!;
-    from = after.exec(text) ? after.lastIndex : cuts[k]! + 5;
+  const after = /[A-Za-z]+(?:\s+(?:ALL|DISTINCT)\b)?/iy;
+  for (const cutAt of ends) {
+    pieces.push({ start: from, end: cutAt });
+    // The next piece starts after `UNION | INTERSECT | EXCEPT [ALL | DISTINCT]`.
+    after.lastIndex = cutAt;
+    from = after.exec(text) ? after.lastIndex : cutAt + operation.length;
   }
   pieces.push({ start: from, end });
   return pieces;
 }
 
 /**
- * Parses the pieces of an over-deep UNION chain one by one, each alone, its offsets moved to the original text. Returns the pieces' statements, and the pieces that are still too deep; null when a piece
- * does not parse on its own (then the statement stays unchecked as a whole).
+ * Parses the pieces of an over-deep set-operation chain one by one, each alone, its offsets moved to the original
+ * text. Returns the pieces' statements and what could not be checked (a piece too deep to parse; the part of a piece
+ * too deep to analyse); null when a piece does not parse on its own (then the chain is not split).
  */
 function parsePieces(
   text: string,
   pieces: Array<{ start: number; end: number }>,
   toIndex: (b: number) => number,
-): { statements: ParsedStatement[]; deep: Array<{ start: number; end: number }> } | null {
+): { statements: ParsedStatement[]; skipped: SkippedStatement[] } | null {
   const statements: ParsedStatement[] = [];
-  const deep: Array<{ start: number; end: number }> = [];
+  const skipped: SkippedStatement[] = [];
   for (const piece of pieces) {
+    const start = firstCodeIndex(text, piece.start, piece.end);
+    const end = trimEnd(text, piece.start, piece.end);
     // Parsed alone; its byte offsets are then shifted to where the piece sits in the text.
     const own = text.slice(piece.start, piece.end);
     if (overDeepStatements(own).length > 0) {
-      deep.push(piece);
+      skipped.push(tooDeep(start, end, start));
       continue;
     }
     let result;
@@ -442,10 +517,11 @@ function parsePieces(
     const stmt = result.stmts?.[0]?.stmt;
     if (!stmt || (result.stmts?.length ?? 0) !== 1) return null;
     const base = Buffer.byteLength(text.slice(0, piece.start), 'utf8');
-    if (remapLocations(stmt, (b) => toIndex(b + base)) > MAX_TREE_DEPTH) deep.push(piece);
-    else statements.push({ node: stmt, start: firstCodeIndex(text, piece.start, piece.end), end: trimEnd(text, piece.start, piece.end) });
+    const cutAt = remapLocations(stmt, (b) => toIndex(b + base), start);
+    if (cutAt >= 0) skipped.push(partlyTooDeep(start, end, cutAt));
+    statements.push({ node: stmt, start, end });
   }
-  return { statements, deep };
+  return { statements, skipped };
 }
 
 /**
@@ -464,17 +540,25 @@ export function parseSql(text: string): ParseOutcome {
     };
   }
   const skipped: SkippedStatement[] = [];
-  const pieces: ParsedStatement[] = [];
+  const statements: ParsedStatement[] = [];
   const toIndex = byteOffsetMapper(text);
-  /** An over-deep statement: checked piece by piece when it is a UNION chain, else one "not checked" entry. */
-  const overDeep = (start: number, end: number): void => {
-    const split = unionPieces(text, start, end);
+  /**
+   * An over-deep statement: checked piece by piece when it is a chain of one set operation; else analysed up to the
+   * depth the engine reads when it parsed (`partial`, its tree already cut), with one message where the part left
+   * out starts; else one "not checked" message.
+   */
+  const overDeep = (start: number, end: number, partial?: { statement: ParsedStatement; cutAt: number }): void => {
+    const split = setOperationPieces(text, start, end);
     const parsed = split ? parsePieces(text, split, toIndex) : null;
-    const unchecked = parsed ? parsed.deep : [{ start, end }];
-    if (parsed) pieces.push(...parsed.statements);
-    for (const r of unchecked) {
-      const at = firstCodeIndex(text, r.start, r.end);
-      skipped.push(tooDeep(at, trimEnd(text, r.start, r.end), at));
+    if (parsed) {
+      statements.push(...parsed.statements);
+      skipped.push(...parsed.skipped);
+    } else if (partial) {
+      statements.push(partial.statement);
+      skipped.push(partlyTooDeep(start, end, partial.cutAt));
+    } else {
+      const at = firstCodeIndex(text, start, end);
+      skipped.push(tooDeep(at, trimEnd(text, start, end), at));
     }
   };
   let parseText = text;
@@ -482,7 +566,7 @@ export function parseSql(text: string): ParseOutcome {
   if (risky.length > 0) {
     for (const r of risky) overDeep(r.start, r.end);
     parseText = blank(text, risky);
-    if (parseText.trim() === '') return { ok: true, parsed: finish(text, pieces, skipped) };
+    if (parseText.trim() === '') return { ok: true, parsed: finish(text, statements, skipped) };
   }
   let result;
   try {
@@ -491,16 +575,16 @@ export function parseSql(text: string): ParseOutcome {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, error: { message, index: errorIndex(error, text) } };
   }
-  const statements: ParsedStatement[] = [];
   for (const raw of result.stmts ?? []) {
     const byteStart = raw.stmt_location ?? 0;
     const start = toIndex(byteStart);
     const end = trimEnd(text, start, raw.stmt_len ? toIndex(byteStart + raw.stmt_len) : text.length);
-    const depth = remapLocations(raw.stmt, toIndex);
-    if (depth > MAX_TREE_DEPTH) overDeep(start, end);
-    else statements.push({ node: raw.stmt, start, end });
+    const cutAt = remapLocations(raw.stmt, toIndex, start);
+    const statement = { node: raw.stmt, start, end };
+    if (cutAt >= 0) overDeep(start, end, { statement, cutAt });
+    else statements.push(statement);
   }
-  return { ok: true, parsed: finish(text, [...statements, ...pieces], skipped) };
+  return { ok: true, parsed: finish(text, statements, skipped) };
 }
 
 function finish(text: string, statements: ParsedStatement[], skipped: SkippedStatement[]): ParsedSql {

@@ -3,7 +3,7 @@
  * reason about: "does the guard of this table reference imply its active-row predicate?"
  */
 import type { RawNode } from './parser.js';
-import { fieldsOf, list, nameList, num, str, structuralKey, unwrap } from './ast.js';
+import { TOO_DEEP_NODE, fieldsOf, list, nameList, num, str, structuralKey, unwrap } from './ast.js';
 
 export interface ColumnRef {
   /** The relation qualifier as written (`u` in `u.deleted_at`, `users` in `public.users.deleted_at`), or null. */
@@ -139,6 +139,8 @@ export function lowerPredicate(
       if (!column) return other();
       return { kind: 'bool-test', column, value: !negated, location: loc(fields) };
     }
+    case TOO_DEEP_NODE: // a part too deep to analyse: unseen, like an interpolated fragment
+      return { kind: 'opaque', location: loc(fields) };
     case 'ParamRef':
       if (opaque(loc(fields))) return { kind: 'opaque', location: loc(fields) };
       return other();
