@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 import { schemaFromSql } from '../src/schema/apply.js';
 import { findRelation } from '../src/schema/model.js';
+import { explainSchema } from '../src/analysis/explain.js';
+import { normalizeSettings } from '../src/settings.js';
 import { readFindings } from './helpers/analyze.js';
 import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
 
@@ -23,10 +25,18 @@ describe('a table with a flag and a timestamp', () => {
     expect(readFindings('SELECT id FROM posts WHERE NOT is_deleted', { schema: BOTH, settings })).toEqual([]);
     expect(readFindings('SELECT p.id FROM posts p WHERE p.is_deleted = false AND p.title <> $1', { schema: BOTH, settings })).toEqual([]);
     expect(readFindings('SELECT id FROM posts WHERE title = $1', { schema: BOTH, settings })).toEqual([
-      expect.objectContaining({ verdict: 'missing', at: 'posts', fixed: 'SELECT id FROM posts WHERE title = $1 AND (deleted_at IS NULL)' }),
+      expect.objectContaining({ verdict: 'missing', at: 'posts', fixed: 'SELECT id FROM posts WHERE title = $1 AND deleted_at IS NULL' }),
     ]);
     // either filter defeated by OR is still a report
     expect(readFindings('SELECT id FROM posts WHERE NOT is_deleted OR title = $1', { schema: BOTH, settings })).toHaveLength(1);
+  });
+
+  it('`schema` names every marker and where each was declared; the suggestion adds no parentheses of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sd-mixed-'));
+    writeFileSync(join(dir, 'schema.sql'), `${BOTH.replace(', deleted_at timestamptz', '')}\nALTER TABLE posts ADD COLUMN deleted_at timestamptz;\n`);
+    const text = explainSchema(schemaFromSql(`${BOTH.replace(', deleted_at timestamptz', '')}\nALTER TABLE posts ADD COLUMN deleted_at timestamptz;\n`, join(dir, 'schema.sql')), normalizeSettings(settings), dir);
+    expect(text).toMatch(/^ {2}public\.posts {2}active rows: deleted_at IS NULL or NOT is_deleted {2}\[schema\.sql:1\]$/m);
+    expect(text).toMatch(/^ {4}soft-delete columns \(any one filters\): deleted_at \[schema\.sql:2\], is_deleted \[schema\.sql:1\]$/m);
   });
 
   it('with one of them configured, only that one counts', () => {

@@ -106,3 +106,30 @@ describe('MikroORM entities', () => {
     expect(await lintProject(fixture('mikro-orm-project-fixed'))).toEqual([]);
   });
 });
+
+describe('soft-delete columns a model declares', () => {
+  it('@DeleteDateColumn and paranoid with a custom deletedAt make the table soft-deletable on that column, named or not', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'sd-markers-'));
+    mkdirSync(join(dir, 'src', 'entities'), { recursive: true });
+    writeFileSync(
+      join(dir, 'src', 'entities', 'note.entity.ts'),
+      `import { Entity, PrimaryGeneratedColumn, Column, DeleteDateColumn } from 'typeorm';\n@Entity()\nexport class Note {\n  @PrimaryGeneratedColumn() id: number;\n  @Column() body: string;\n  @DeleteDateColumn({ name: 'removed_on' }) removedOn?: Date;\n}\n`,
+    );
+    writeFileSync(
+      join(dir, 'src', 'entities', 'tag.model.js'),
+      `const { Model } = require('sequelize');\nclass Tag extends Model {}\nTag.init({ label: 'x' }, { sequelize, paranoid: true, deletedAt: 'trashed_at', tableName: 'tags' });\nclass Log extends Model {}\nLog.init({ line: 'x' }, { sequelize, deletedAt: 'gone_at', tableName: 'logs' });\n`,
+    );
+    clearSchemaCache();
+    const model = loadSchema(dir, normalizeSettings({}));
+    expect(model.problems).toEqual([]);
+    expect(relation(model, 'note').markers?.map((m) => [m.column, m.flag, m.by])).toEqual([['removed_on', false, '@DeleteDateColumn of Note']]);
+    expect(relation(model, 'tags').markers?.map((m) => [m.column, m.by])).toEqual([['trashed_at', 'paranoid of Tag']]);
+    // not paranoid: Sequelize never sets gone_at
+    expect(relation(model, 'logs').markers).toBeUndefined();
+    const { softDeleteRelations } = await import('../src/analysis/schema-status.js');
+    expect(softDeleteRelations(model, normalizeSettings({})).sort()).toEqual(['public.note', 'public.tags']);
+  });
+});

@@ -11,6 +11,8 @@ import { lineColumn } from '../sql/sqltext.js';
 import { ReadAnalyzer } from './reads.js';
 import { containsPrimaryKey, judgeUnique, shapeOfInfo } from './uniques.js';
 import { describeSearch } from './schema-status.js';
+import { markerColumns, markerRequirementText } from './requirement.js';
+import { tableSetting } from '../settings.js';
 
 const VERDICT_TEXT: Record<string, string> = {
   ok: 'ok: unique among live rows only',
@@ -56,8 +58,16 @@ export function explainSchema(schema: SchemaModel, settings: SoftDeleteSettings,
   const plain: RelationInfo[] = [];
   for (const relation of tables) {
     const requirements = reads.requirementsOfRelation(relation.schema, relation.name, relation);
-    if (requirements.length) soft.push({ relation, predicate: requirements.map((r) => r.text).join(' AND ') });
-    else plain.push(relation);
+    if (!requirements.length) {
+      plain.push(relation);
+      continue;
+    }
+    // a table with several markers (a flag and a timestamp kept together) accepts a filter on any one: name each
+    const alternatives = requirements.length === 1 && requirements[0]!.alternatives && requirements[0]!.predicate.kind === 'or';
+    const predicate = alternatives
+      ? markerColumns(settings.columns, relation).map((c) => markerRequirementText(c, relation)).join(' or ')
+      : requirements.map((r) => r.text).join(' AND ');
+    soft.push({ relation, predicate });
   }
   const declared = [...settings.tables].filter(([key, s]) => s && (s.column || s.active) && !tables.some((t) => t.name === key || `${t.schema}.${t.name}` === key));
 
@@ -65,6 +75,17 @@ export function explainSchema(schema: SchemaModel, settings: SoftDeleteSettings,
   if (!soft.length && !declared.length) lines.push(`  none — no table has a soft-delete column (${settings.columns.join(', ')}) or is declared in settings`);
   for (const { relation, predicate } of soft) {
     lines.push(`  ${relation.schema}.${relation.name}  active rows: ${predicate}  [${where(relation.origin)}]${relation.incomplete ? ' (CREATE TABLE not seen)' : ''}`);
+    if (!tableSetting(settings, relation.schema, relation.name)) {
+      const markers = markerColumns(settings.columns, relation);
+      if (markers.length > 1 || relation.markers?.length) {
+        const described = markers.map((c) => {
+          const declared = relation.markers?.find((m) => m.column === c);
+          const origin = declared?.origin ?? relation.columnOrigins?.get(c);
+          return `${c}${declared ? ` (${declared.by})` : ''}${origin ? ` [${where(origin)}]` : ''}`;
+        });
+        lines.push(`    soft-delete column${markers.length > 1 ? 's (any one filters)' : ''}: ${described.join(', ')}`);
+      }
+    }
     const requirement = reads.requirementsOfRelation(relation.schema, relation.name, relation)[0]!;
     for (const u of relation.uniques) {
       const shape = shapeOfInfo(u, relation);

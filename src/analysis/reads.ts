@@ -717,7 +717,7 @@ function isAntiJoin(origin: Origin): boolean {
 function fixOfFinding(origin: Origin, verdict: ReportedVerdict, filter: string): FragmentEdit[] | null {
   if (origin.scope.source.fragment.fixable === false) return null;
   // An active predicate with a top-level OR (`deleted_at IS NULL OR deleted_at > now()`) is added in parentheses.
-  const conjunct = origin.requirement.predicate.kind === 'or' ? `(${filter})` : filter;
+  const conjunct = origin.requirement.predicate.kind === 'or' && !origin.requirement.alternatives ? `(${filter})` : filter;
   if (verdict === 'missing') return fixFor(origin.ref, origin.scope, conjunct);
   if (verdict === 'full-join') return filterBeforeJoin(origin);
   return verdict === 'outer-where' ? moveToOn(origin, conjunct) : null;

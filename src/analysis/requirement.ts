@@ -16,6 +16,11 @@ export interface Requirement {
   text: string;
   /** Column names the predicate mentions. */
   columns: string[];
+  /**
+   * The predicate accepts any of several marker columns (a flag and a timestamp kept together) while `text` names
+   * the first only: `text` has no OR of its own, so it is added without parentheses.
+   */
+  alternatives?: boolean;
 }
 
 /** Does this column reference point at the relation being checked? */
@@ -28,9 +33,10 @@ export function isFlagColumn(column: string): boolean {
   return /^(is_?|has_?)?(deleted|archived|removed|trashed|discarded)$/i.test(column);
 }
 
-export function columnRequirement(column: string): Requirement {
+/** The requirement of one soft-delete column: `NOT col` for a flag (by its name, unless said), else `col IS NULL`. */
+export function columnRequirement(column: string, flag = isFlagColumn(column)): Requirement {
   const ref: ColumnRef = { qualifier: null, name: column, location: -1 };
-  if (isFlagColumn(column)) {
+  if (flag) {
     return { predicate: { kind: 'bool-test', column: ref, value: false, location: -1 }, text: `NOT ${quoteIdent(column)}`, columns: [column] };
   }
   return { predicate: { kind: 'null-test', column: ref, isNull: true, location: -1 }, text: `${quoteIdent(column)} IS NULL`, columns: [column] };
@@ -123,6 +129,7 @@ export function renameRequirement(req: Requirement, names: Map<string, string>):
     predicate: mapColumns(req.predicate, (c) => ({ ...c, name: rename(c.name) })),
     text: rewriteColumns(req.text, req.columns, (n) => quoteIdent(rename(n))),
     columns: req.columns.map(rename),
+    ...(req.alternatives ? { alternatives: true } : {}),
   };
 }
 
@@ -159,12 +166,28 @@ export function implies(guard: Predicate, required: Predicate, binds: Binder): b
  */
 export function markerRequirement(columns: readonly string[], relation: RelationInfo): Requirement | undefined {
   const markers = markerColumns(columns, relation);
-  if (markers.length <= 1) return markers[0] === undefined ? undefined : columnRequirement(markers[0]);
-  const each = markers.map(columnRequirement);
-  return { predicate: { kind: 'or', args: each.map((r) => r.predicate), location: -1 }, text: each[0]!.text, columns: each[0]!.columns };
+  if (markers.length <= 1) return markers[0] === undefined ? undefined : columnRequirement(markers[0], isMarkerFlag(markers[0], relation));
+  const each = markers.map((c) => columnRequirement(c, isMarkerFlag(c, relation)));
+  return { predicate: { kind: 'or', args: each.map((r) => r.predicate), location: -1 }, text: each[0]!.text, columns: each[0]!.columns, alternatives: true };
 }
 
-/** The configured marker columns a table has, in settings order (a NOT NULL timestamp is no marker). */
-export function markerColumns(columns: readonly string[], relation: Pick<RelationInfo, 'columns' | 'notNull'>): string[] {
-  return columns.filter((c) => relation.columns.includes(c) && (isFlagColumn(c) || !relation.notNull?.includes(c)));
+type MarkerFacts = Pick<RelationInfo, 'columns' | 'notNull' | 'markers'>;
+
+/**
+ * The marker columns a table has, in order: the configured names, then those an ORM model declares for it (a
+ * timestamp declared NOT NULL is no marker).
+ */
+export function markerColumns(columns: readonly string[], relation: MarkerFacts): string[] {
+  const declared = relation.markers?.map((m) => m.column).filter((c) => !columns.includes(c)) ?? [];
+  return [...columns, ...declared].filter((c, i, all) => all.indexOf(c) === i && relation.columns.includes(c) && (isMarkerFlag(c, relation) || !relation.notNull?.includes(c)));
+}
+
+/** Is this marker a boolean flag (`NOT col`)? As a model declared it, else by its name. */
+export function isMarkerFlag(column: string, relation: MarkerFacts): boolean {
+  return relation.markers?.find((m) => m.column === column)?.flag ?? isFlagColumn(column);
+}
+
+/** The active-row filter on one marker column of a table, as SQL. */
+export function markerRequirementText(column: string, relation: MarkerFacts): string {
+  return columnRequirement(column, isMarkerFlag(column, relation)).text;
 }

@@ -14,6 +14,7 @@ import {
   columnRequirement,
   implies,
   isFlagColumn,
+  isMarkerFlag,
   markerColumns,
   quoteIdent,
   renderRequirement,
@@ -61,7 +62,7 @@ export function softDeleteRequirement(context: AnalysisContext, relation: Relati
     return requirement ? { requirement, column: null } : null;
   }
   const column = setting?.column ?? markerColumns(settings.columns, relation)[0];
-  return column ? { requirement: columnRequirement(column), column } : null;
+  return column ? { requirement: columnRequirement(column, setting?.column ? undefined : isMarkerFlag(column, relation)), column } : null;
 }
 
 function binderFor(write: Write): Binder {

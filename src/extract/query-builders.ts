@@ -34,6 +34,8 @@ import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.
 import { namesOf, type FileNames } from './names.js';
 import { graphRelations, modelModifier, modifiersArgument, relatedQueryName, relationOf, type RelationInfo } from './objection.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
+import { mixinIn, softDeletePluginNames, type SoftDeleteMixin } from '../schema/objection-models.js';
+import type { ObjectionSoftDeleteModel } from '../schema/model.js';
 import { isOpaqueIdentText, nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 type Node = TSESTree.Node;
@@ -145,6 +147,8 @@ class Select {
   anchors: Anchor[] = [];
   /** Objection: the model class the chain reads (for its relations), relations to load, named modifiers. */
   model: Node | null = null;
+  /** Objection: the model's table and its objection-soft-delete options, when it mixes the plugin in. */
+  softDelete: { table: string; mixin: SoftDeleteMixin } | null = null;
   graphs: Step[] = [];
   modifiers = new Map<string, Node>();
   schema: Str | null = null;
@@ -262,6 +266,12 @@ class Lowerer {
   readonly embedded = new Map<Node, Chain>();
   /** Reads a chain makes besides its own (Objection relations loaded by `withGraphFetched`), in lowering order. */
   readonly extra: SqlFragment[] = [];
+  /** This file's declarations, the names it binds to objection-soft-delete, and the schema's soft-delete models. */
+  objection: { declared: ReadonlySet<Node>; plugins: ReadonlySet<string>; models: ReadonlyMap<string, ObjectionSoftDeleteModel> } = {
+    declared: new Set(),
+    plugins: new Set(),
+    models: new Map(),
+  };
 
   constructor(
     private readonly source: string,
@@ -547,6 +557,8 @@ class Lowerer {
       select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, base.range) });
       select.anchors.push({ range: base.range, after: first.call.range[1], kind: 'from' });
       select.model = this.names.modelClass(base);
+      const mixin = select.model ? this.softDeleteMixin(select.model) : null;
+      if (mixin) select.softDelete = { table, mixin };
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
     // Objection: `person.$relatedQuery('pets')`, `Person.relatedQuery('pets')` read the related model's table
@@ -572,6 +584,79 @@ class Lowerer {
       return { flavor: 'knex', select, rest: steps, bare: false };
     }
     return null;
+  }
+
+  /**
+   * objection-soft-delete's options on a model class or its bases: as the schema's models say (the model files
+   * discovery read), else read with the plugin's binding in a class of this file, or by the plugin's usual name
+   * (`softDelete`) in a class of another module.
+   */
+  private softDeleteMixin(cls: Node): SoftDeleteMixin | null {
+    let current: Node | null = cls;
+    for (let depth = 0; current && depth < 6; depth++) {
+      const c = unwrap(current);
+      if (c.type !== AST_NODE_TYPES.ClassDeclaration && c.type !== AST_NODE_TYPES.ClassExpression) return null;
+      const known = c.id ? this.objection.models.get(c.id.name) : undefined;
+      if (known) return { column: known.column, deletedValue: known.deletedValue, notDeletedValue: known.notDeletedValue, at: c.range[0] };
+      const local = this.objection.declared.has(c);
+      const found = mixinIn(c.superClass, local ? this.objection.plugins : null);
+      if (found) return found;
+      const superClass = c.superClass && unwrap(c.superClass);
+      if (superClass?.type !== AST_NODE_TYPES.Identifier) return null;
+      // `const SoftModel = softDelete(…)(Model)` of this file
+      const init = local ? this.consts.get(superClass.name) : undefined;
+      if (init) return mixinIn(init, this.objection.plugins);
+      current = local ? this.names.modelClass(superClass) : null;
+    }
+    return null;
+  }
+
+  /**
+   * The methods objection-soft-delete adds or changes: `whereNotDeleted()` / `whereDeleted()` filter on the column
+   * (qualified by the model's table, as the plugin does), `delete()` / `del()` / `deleteById()` are a patch writing
+   * `deletedValue`, `undelete()` one writing `notDeletedValue`, `hardDelete()` the real DELETE. false: not one.
+   */
+  private softDeleteStep(select: Select, step: Step): boolean {
+    const sd = select.softDelete;
+    if (!sd) return false;
+    const { mixin, table } = sd;
+    const column = (): Piece => this.column({ value: `${table}.${mixin.column}`, src: spread(table.length + 1 + mixin.column.length, [step.at, step.at + step.name.length]) })!;
+    const value = (sql: string | null): Piece => (sql === null ? this.paramPiece(step.at) : new Piece().syn(sql, step.at));
+    const equals = (sql: string | null): Piece => (sql?.toUpperCase() === 'NULL' ? column().syn(' IS NULL', step.at) : column().syn(' = ', step.at).add(value(sql)));
+    switch (step.name) {
+      case 'whereNotDeleted':
+        select.where.push({ bool: 'AND', not: false, text: equals(mixin.notDeletedValue) });
+        return true;
+      case 'whereDeleted':
+        // `where(col, true)` when deletedValue is true, else `whereNot(col, notDeletedValue)`
+        if (mixin.deletedValue === 'true') select.where.push({ bool: 'AND', not: false, text: equals('true') });
+        else select.where.push({ bool: 'AND', not: true, text: equals(mixin.notDeletedValue) });
+        return true;
+      case 'delete':
+      case 'del':
+      case 'deleteById':
+      case 'undelete': {
+        const write = this.startWrite(select, 'update', step.at);
+        if (step.name === 'deleteById') {
+          if (!step.args[0]) throw new Skip(step.name);
+          select.where.push({ bool: 'AND', not: false, text: this.value(step.args[0]) });
+        }
+        const set = this.column({ value: mixin.column, src: spread(mixin.column.length, [step.at, step.at + step.name.length]) })!;
+        write.sets.push(set.syn(' = ', step.at).add(value(step.name === 'undelete' ? mixin.notDeletedValue : mixin.deletedValue)));
+        return true;
+      }
+      case 'hardDelete':
+        this.startWrite(select, 'delete', step.at);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private paramPiece(pos: number): Piece {
+    const piece = new Piece();
+    this.param(piece, pos);
+    return piece;
   }
 
   /** A relation of an Objection model class, with the class it loads (when this file can name it). */
@@ -868,6 +953,7 @@ class Lowerer {
       for (const [key, fn] of modifiersArgument(step.args[0])) select.modifiers.set(key, fn);
       return;
     }
+    if (this.softDeleteStep(select, step)) return;
     // `.modify('alive')`: a modifier of the query or of the model, read when it is a where-only function
     if (name === 'modify' && step.args.length === 1) {
       const modifier = this.str(step.args[0])?.value;
@@ -1466,9 +1552,15 @@ export function extractQueryBuilders(program: TSESTree.Program, sourceText: stri
 }
 
 /** `extractQueryBuilders` over the one walk of the file. */
-export function queryBuildersFromScan(scan: ProgramScan, filename?: string, softColumns: readonly string[] = DEFAULT_COLUMNS): SqlFragment[] {
+export function queryBuildersFromScan(
+  scan: ProgramScan,
+  filename?: string,
+  softColumns: readonly string[] = DEFAULT_COLUMNS,
+  objectionModels?: ReadonlyMap<string, ObjectionSoftDeleteModel>,
+): SqlFragment[] {
   const { calls, parents, consts } = scan;
   const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename), returnedBuilders(scan));
+  lowerer.objection = { declared: new Set(scan.declarations), plugins: softDeletePluginNames(scan), models: objectionModels ?? new Map() };
   // builder variables first: those used inside another chain (`whereIn('id', q)`, `.union(q)`) are lowered there
   const fragments: SqlFragment[] = lowerBuilderVariables(lowerer, scan, softColumns);
   for (const call of calls) {
@@ -1577,7 +1669,7 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
   if (!parseCached(fragment.text).ok) return null;
   // A filter chained after the table's call is ANDed with every other where call, unless one of them is an
   // `orWhere` (knex emits the flat `a AND b OR c`): then no edit is safe without regrouping the user's conditions.
-  if (!root.select.where.some((c) => c.bool === 'OR')) fragment.codeFilter = builderFilter(root.flavor, root.select.anchors);
+  if (!root.select.where.some((c) => c.bool === 'OR')) fragment.codeFilter = builderFilter(root.flavor, root.select.anchors, root.select.softDelete?.mixin.column);
   for (const read of lowerer.graphReads(root.select)) {
     const extra = read.toSynthesized();
     if (parseCached(extra.text).ok) lowerer.extra.push(extra);
@@ -1587,10 +1679,14 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** knex / Objection `.whereNull('users.deleted_at')`, kysely `.where('users.deleted_at', 'is', null)`. */
-function builderFilter(flavor: Flavor, anchors: readonly Anchor[]): NonNullable<SqlFragment['codeFilter']> {
+/**
+ * knex / Objection `.whereNull('users.deleted_at')`, kysely `.where('users.deleted_at', 'is', null)`; a model with
+ * objection-soft-delete (`mixinColumn`) gets the plugin's own `.whereNotDeleted()` for its column.
+ */
+function builderFilter(flavor: Flavor, anchors: readonly Anchor[], mixinColumn?: string): NonNullable<SqlFragment['codeFilter']> {
   return (at, { column, qualifier, test }) => {
     const anchor = anchors.find((a) => at >= a.range[0] && at < a.range[1]);
+    if (anchor && mixinColumn === column && anchor.kind === 'from') return { code: '.whereNotDeleted()', edits: [{ start: anchor.after, end: anchor.after, text: '.whereNotDeleted()' }] };
     if (!anchor || !PLAIN_NAME.test(column) || (qualifier !== null && !PLAIN_NAME.test(qualifier))) return null;
     const name = `'${qualifier ? `${qualifier}.` : ''}${column}'`;
     const code =

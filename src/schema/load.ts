@@ -16,7 +16,8 @@ import { blankDownSections, lineColumn } from '../sql/sqltext.js';
 import { OPAQUE_IDENT } from '../sql/placeholder.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
 import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema-builders.js';
-import { looksLikeOrmModels, ormModels } from './orm-models.js';
+import { looksLikeOrmModels, ormModels, type OrmModels } from './orm-models.js';
+import { looksLikeObjectionModels, objectionModels } from './objection-models.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 import { listingUnchanged, watchListing, type ListingWatch } from './freshness.js';
 import { readCachedSchema, writeCachedSchema } from './disk-cache.js';
@@ -427,7 +428,7 @@ function buildModel(files: string[], settings: SoftDeleteSettings, location: Sch
     const isScript = !SQL_FILE.test(file) && !PRISMA_FILE.test(file);
     const drizzleSchema = isScript && looksLikeDrizzleSchema(text);
     const relative = relativeToBase(path.relative(root, file).split(path.sep).join('/'), location.bases);
-    const ormModel = isScript && !drizzleSchema && !/migrat/i.test(relative) && looksLikeOrmModels(text);
+    const ormModel = isScript && !drizzleSchema && !/migrat/i.test(relative) && (looksLikeOrmModels(text) || looksLikeObjectionModels(text));
     if (isScript && !drizzleSchema && !ormModel && location.discovered) {
       if (DRIZZLE_DISCOVERED.test(relative)) continue; // a `schema.ts` that is not drizzle's: not a schema file
       if (ORM_DISCOVERED.test(relative)) continue; // a file under models/ that defines no ORM model
@@ -457,12 +458,17 @@ function relativeToBase(relative: string, bases: string[]): string {
   return base ? relative.slice(base.length + 1) : relative;
 }
 
-/** ORM model tables, each applied unless a migration already created it. */
+/**
+ * ORM model tables, each applied unless a migration already created it; the soft-delete columns a model declares
+ * are markers of its table either way.
+ */
 function applyOrmModels(model: SchemaModel, files: Array<{ file: string; text: string; program: TSESTree.Program }>, settings: SoftDeleteSettings): void {
   const visitorKeys = loadEstree().visitorKeys as Record<string, readonly string[]>;
-  let read;
+  let read: OrmModels[];
   try {
-    read = ormModels(files.map((f) => ({ program: f.program, visitorKeys })));
+    const decorated = ormModels(files.map((f) => ({ program: f.program, visitorKeys })));
+    const objection = objectionModels(files.map((f) => ({ program: f.program, visitorKeys })));
+    read = decorated.map((r, i) => ({ tables: [...r.tables, ...objection[i]!.tables], problems: [...r.problems, ...objection[i]!.problems] }));
   } catch (error) {
     model.problems.push({ file: files[0]!.file, message: `${files[0]!.file}: cannot read the ORM models: ${(error as Error).message}` });
     return;
@@ -478,10 +484,29 @@ function applyOrmModels(model: SchemaModel, files: Array<{ file: string; text: s
         const { name, ...entity } = table.model;
         (model.ormEntities ??= new Map()).set(name, entity);
       }
-      if (findRelation(model, table.schema ?? null, table.table, settings.searchPath)) continue;
-      model.modelDdl ??= new Map();
-      model.modelDdl.set(file, [...(model.modelDdl.get(file) ?? []), table.fragment]);
-      applySql(model, table.fragment.text, file, table.fragment.toSource, { fileText: text, searchPath: settings.searchPath });
+      if (table.objection) {
+        const { name, ...options } = table.objection;
+        (model.objectionModels ??= new Map()).set(name, options);
+      }
+      if (!findRelation(model, table.schema ?? null, table.table, settings.searchPath)) {
+        model.modelDdl ??= new Map();
+        model.modelDdl.set(file, [...(model.modelDdl.get(file) ?? []), table.fragment]);
+        applySql(model, table.fragment.text, file, table.fragment.toSource, { fileText: text, searchPath: settings.searchPath });
+        const made = findRelation(model, table.schema ?? null, table.table, settings.searchPath);
+        if (made && table.incomplete) made.incomplete = true;
+      }
+      const relation = findRelation(model, table.schema ?? null, table.table, settings.searchPath);
+      for (const marker of table.markers ?? []) {
+        if (!relation) continue;
+        const where = lineColumn(text, marker.at);
+        if (!relation.columns.includes(marker.column)) {
+          // the model says it soft-deletes on a column the table does not have: its reads cannot be checked
+          model.problems.push({ file, message: `${file}:${where.line}:${where.column}: ${marker.by} names the soft-delete column ${marker.column}, which table ${relation.name} does not have` });
+          continue;
+        }
+        if (relation.markers?.some((m) => m.column === marker.column)) continue;
+        (relation.markers ??= []).push({ column: marker.column, flag: marker.flag, by: marker.by, origin: { file, index: marker.at } });
+      }
     }
   });
 }

@@ -65,12 +65,26 @@ export interface RelationInfo {
   triggers?: TriggerInfo[];
   /** Indexes that are not unique (unique ones are in `uniques`). */
   indexes?: IndexInfo[];
+  /**
+   * Soft-delete columns an ORM model declares for this table (TypeORM `@DeleteDateColumn`, Sequelize `paranoid`,
+   * objection-soft-delete's mixin): markers even when their names are not among the configured `columns`.
+   */
+  markers?: DeclaredMarker[];
   origin: SourceOrigin;
   /**
    * Known only from ALTER TABLE / CREATE INDEX / CREATE POLICY statements (its CREATE TABLE was not seen, e.g.
    * it came from a query builder's createTable): `columns` lists only the columns those statements mention.
    */
   incomplete?: boolean;
+}
+
+export interface DeclaredMarker {
+  column: string;
+  /** A boolean flag (active rows: `NOT col`), else a timestamp (active rows: `col IS NULL`). */
+  flag: boolean;
+  /** Who declares it, in words (`@DeleteDateColumn of User`). */
+  by: string;
+  origin: SourceOrigin;
 }
 
 export interface PolicyInfo {
@@ -142,6 +156,8 @@ export interface SchemaModel {
   drizzleTables?: Map<string, DrizzleTable>;
   /** TypeORM entities and Sequelize models, by class (or model) name; absent when there is none. */
   ormEntities?: Map<string, OrmEntity>;
+  /** Objection models that mix in objection-soft-delete, by class name; absent when there is none. */
+  objectionModels?: Map<string, ObjectionSoftDeleteModel>;
 }
 
 /** A TypeORM entity or a Sequelize model and how it maps to the database (for the ORM write front end). */
@@ -155,6 +171,14 @@ export interface OrmEntity {
   primaryKey: string[];
   /** Sequelize `paranoid`: `destroy()` without `force` sets `deletedAt` instead of deleting. */
   paranoid: boolean;
+}
+
+/** An Objection model with objection-soft-delete's options (values as SQL literals; null: a run-time value). */
+export interface ObjectionSoftDeleteModel {
+  table: string;
+  column: string;
+  deletedValue: string | null;
+  notDeletedValue: string | null;
 }
 
 /** A drizzle `pgTable` and how it maps to the database. */

@@ -28,7 +28,7 @@ import {
   type Context,
 } from './schema-builders.js';
 
-import type { OrmEntity } from './model.js';
+import type { ObjectionSoftDeleteModel, OrmEntity } from './model.js';
 
 /** Does this file define ORM models (cheap test before parsing)? */
 export function looksLikeOrmModels(text: string): boolean {
@@ -45,6 +45,12 @@ export interface OrmTable {
   fragment: SqlFragment;
   /** The class or model name code refers to it by, and its mapping (for the ORM write front end). */
   model?: { name: string } & OrmEntity;
+  /** The model declares only some of the table's columns (its CREATE TABLE is not the whole table). */
+  incomplete?: boolean;
+  /** An Objection model's class name and objection-soft-delete options (for the query-builder front end). */
+  objection?: { name: string } & ObjectionSoftDeleteModel;
+  /** Soft-delete columns the model declares (`@DeleteDateColumn`, `paranoid`, a soft-delete mixin). */
+  markers?: Array<{ column: string; flag: boolean; by: string; at: number }>;
 }
 
 export interface OrmModels {
@@ -60,6 +66,8 @@ interface Column {
   notNull: boolean;
   primary: boolean;
   pos: number;
+  /** Declared as the soft-delete column (`@DeleteDateColumn`, Sequelize's `paranoid` `deletedAt`), by what. */
+  softDelete?: string;
 }
 
 interface IndexSpec {
@@ -224,6 +232,7 @@ function readProperty(cx: Context, model: ClassModel, member: TSESTree.PropertyD
         notNull: call.name === 'DeleteDateColumn' ? false : nullable !== true,
         primary: call.name.startsWith('Primary') || boolOf(prop(options, 'primary')) === true,
         pos: posOf(member.key, member.range[0]),
+        ...(call.name === 'DeleteDateColumn' ? { softDelete: '@DeleteDateColumn' } : {}),
       };
       if (boolOf(prop(options, 'unique')) === true) unique = true;
     } else if (model.dialect === 'mikro-orm' && MIKRO_COLUMNS.has(call.name)) {
@@ -249,6 +258,7 @@ function readProperty(cx: Context, model: ClassModel, member: TSESTree.PropertyD
         notNull: allowNull === false,
         primary: boolOf(prop(options, 'primaryKey')) === true,
         pos: posOf(member.key, member.range[0]),
+        ...(call.name === 'DeletedAt' ? { softDelete: '@DeletedAt' } : {}),
       };
       if (boolOf(prop(options, 'unique')) === true || stringOf(cx, prop(options, 'unique')) !== undefined) unique = true;
     } else if (call.name === 'Unique') unique = true;
@@ -334,7 +344,14 @@ function entityTable(cx: Context, model: ClassModel, classes: Map<string, ClassM
     primaryKey: list.filter((c) => c.primary).map((c) => c.name),
     paranoid: model.dialect === 'sequelize' && boolOf(prop(options, 'paranoid')) === true,
   };
-  return { ...(entity.schema ? { schema: entity.schema } : {}), table, fragment: ddl.fragment(), model: mapping };
+  // Sequelize soft-deletes only when paranoid
+  const markers = model.dialect === 'sequelize' && !mapping.paranoid ? [] : markersOf(list, model.name);
+  return { ...(entity.schema ? { schema: entity.schema } : {}), table, fragment: ddl.fragment(), model: mapping, ...(markers.length ? { markers } : {}) };
+}
+
+/** The soft-delete columns a model declares, as markers of its table. */
+function markersOf(columns: Column[], model: string): NonNullable<OrmTable['markers']> {
+  return columns.filter((c) => c.softDelete).map((c) => ({ column: c.name, flag: false, by: `${c.softDelete} of ${model}`, at: c.pos }));
 }
 
 function writeTable(ddl: Ddl, schema: string | undefined, table: string, columns: Column[], pos: number): void {
@@ -378,8 +395,12 @@ function addSequelizeTimestamps(cx: Context, columns: Column[], options: TSESTre
     if (custom && boolOf(custom) === false) continue;
     const name = stringOf(cx, custom) ?? (underscored ? snake : key);
     byKey?.set(key, name);
-    if (columns.some((c) => c.name === name || c.name === key)) continue;
-    columns.push({ name, type: 'timestamptz', notNull, primary: false, pos: custom?.range[0] ?? pos });
+    const existing = columns.find((c) => c.name === name || c.name === key);
+    if (existing) {
+      if (key === 'deletedAt') existing.softDelete ??= 'paranoid';
+      continue;
+    }
+    columns.push({ name, type: 'timestamptz', notNull, primary: false, pos: custom?.range[0] ?? pos, ...(key === 'deletedAt' ? { softDelete: 'paranoid' } : {}) });
   }
 }
 
@@ -472,7 +493,8 @@ function sequelizeModels(cx: Context): OrmTable[] {
       primaryKey: primaryKey.length > 0 ? primaryKey : ['id'],
       paranoid: boolOf(prop(options, 'paranoid')) === true,
     };
-    tables.push({ ...(schema ? { schema } : {}), table, fragment: ddl.fragment(), model });
+    const markers = model.paranoid ? markersOf(columns, binding) : [];
+    tables.push({ ...(schema ? { schema } : {}), table, fragment: ddl.fragment(), model, ...(markers.length ? { markers } : {}) });
   }
   return tables;
 }
