@@ -12,8 +12,13 @@ export interface TableSetting {
 }
 
 export interface SoftDeleteSettingsInput {
-  /** Globs (relative to the ESLint cwd) of schema sources: `.sql` files and TS/JS migrations. */
+  /** Globs (relative to `root`, else the ESLint cwd) of schema sources: `.sql` files and TS/JS migrations. */
   schema?: string | string[];
+  /**
+   * The folder relative `schema` globs and discovery start from (relative to the ESLint cwd). ESLint does not tell
+   * rules where their config file is: write `root: import.meta.dirname` for the config's own folder.
+   */
+  root?: string;
   /** Column names that make a table soft-deletable. Default `["deleted_at", "deletedAt"]`. */
   columns?: string[];
   /** Per-table declarations, keyed by `table` or `schema.table`; `false` = never soft-deletable. */
@@ -37,6 +42,7 @@ export interface SoftDeleteSettingsInput {
 
 export interface SoftDeleteSettings {
   schema: string[] | null;
+  root: string | null;
   columns: string[];
   tables: Map<string, TableSetting | false>;
   tags: string[];
@@ -58,6 +64,7 @@ export function normalizeSettings(raw: unknown): SoftDeleteSettings {
   }
   return {
     schema: schema?.filter((s): s is string => typeof s === 'string') ?? null,
+    root: typeof input.root === 'string' && input.root !== '' ? input.root : null,
     columns: Array.isArray(input.columns) && input.columns.length ? input.columns : DEFAULT_COLUMNS,
     tables,
     tags: Array.isArray(input.tags) ? input.tags : [],
@@ -101,6 +108,7 @@ export const SETTINGS_SCHEMA: SettingsSchema = {
   type: 'object',
   properties: {
     schema: { anyOf: [{ type: 'string' }, STRINGS], expected: 'a glob or an array of globs' },
+    root: { type: 'string', expected: 'a folder (e.g. import.meta.dirname)' },
     columns: STRINGS,
     tables: {
       type: 'object',

@@ -18,7 +18,8 @@ export interface SchemaStatus {
 /** The places discovery looked, for a message: the configured globs, or the conventional folders and files. */
 export function describeSearch(settings: SoftDeleteSettings): string {
   if (settings.schema !== null) {
-    return settings.schema.length ? `the configured globs ${settings.schema.map((g) => `"${g}"`).join(', ')}` : 'no place (settings["soft-delete"].schema is empty)';
+    const base = settings.root !== null ? ` (relative to root "${settings.root}")` : '';
+    return settings.schema.length ? `the configured globs ${settings.schema.map((g) => `"${g}"`).join(', ')}${base}` : 'no place (settings["soft-delete"].schema is empty)';
   }
   return `the conventional places (${CONVENTIONAL_SCHEMA_PLACES})`;
 }

@@ -159,8 +159,10 @@ const located = new Map<string, { location: SchemaLocation; at: number }>();
  *   the workspace's packages that hold one: those the file's package depends on, else all of them.
  */
 export function locateSchema(cwd: string, settings: SoftDeleteSettings, file?: string): SchemaLocation {
-  const root = path.resolve(cwd);
-  const start = file === undefined ? root : path.dirname(path.resolve(root, file));
+  const base = path.resolve(cwd);
+  const start = file === undefined ? base : path.dirname(path.resolve(base, file));
+  // `root` (settings) replaces the cwd as the place globs and discovery start from
+  const root = settings.root === null ? base : path.resolve(base, settings.root);
   const key = JSON.stringify([start, root, ...settingsKeyParts(settings)]);
   const now = clock();
   const hit = located.get(key);
@@ -192,7 +194,8 @@ function globLocation(root: string, globs: readonly string[]): SchemaLocation {
 function locateGlobs(root: string, start: string, settings: SoftDeleteSettings): SchemaLocation {
   const globs = settings.schema ?? [];
   const atCwd = globLocation(root, globs);
-  if (globs.length === 0 || holdsSchema(atCwd, settings)) return atCwd;
+  // an explicit root is where the globs are: no guessing at config folders
+  if (settings.root !== null || globs.length === 0 || holdsSchema(atCwd, settings)) return atCwd;
   for (const dir of new Set([...configDirs(start), ...configDirs(root)])) {
     if (dir === root) continue;
     const there = globLocation(dir, globs);
@@ -249,7 +252,7 @@ function knexfilePatterns(dir: string): string[] {
 }
 
 function settingsKeyParts(settings: SoftDeleteSettings): unknown[] {
-  return [settings.schema, settings.columns, settings.searchPath, settings.tags, settings.functions, scriptSql !== undefined];
+  return [settings.schema, settings.root, settings.columns, settings.searchPath, settings.tags, settings.functions, scriptSql !== undefined];
 }
 
 /** The cache key of the schema at a location under some settings (in memory and on disk). */
