@@ -7,7 +7,7 @@
 import { createRule, locOf, onFile } from '../src/rule-support.js';
 import { hiddenTables } from '../src/analysis/coverage.js';
 
-export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed' | 'unreadableCall' | 'hiddenTable';
+export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed' | 'unreadableCall' | 'unseenBuilder' | 'hiddenTable';
 
 export default createRule<[], MessageIds>({
   name: 'no-unchecked-query',
@@ -27,6 +27,8 @@ export default createRule<[], MessageIds>({
       notAnalysed: 'Not checked for soft-delete filters: {{message}}.',
       unreadableCall:
         '`{{callee}}` runs SQL, but not checked for soft-delete filters: {{reason}}. Pass the SQL as a string, template or constant this file (or a module it imports) spells out; a wrapper whose callers pass the SQL can disable this line, since those calls are checked.',
+      unseenBuilder:
+        'The query builder used by `{{callee}}` is not checked for soft-delete filters: {{reason}}. Build it in this file (a variable, a callback, or a function of this file that returns it), or disable this line if it is checked where it is built.',
       hiddenTable:
         'The table read here is an interpolated value, so whether it is soft-deletable (and filtered) is not checked. Write the table name in the SQL, or a constant the plugin can read, or disable this line if every table it can be is checked elsewhere.',
     },
@@ -42,7 +44,7 @@ export default createRule<[], MessageIds>({
       }
       for (const call of analysis.notUnderstood) {
         const loc = { start: context.sourceCode.getLocFromIndex(call.start), end: context.sourceCode.getLocFromIndex(call.end) };
-        report({ loc, messageId: 'unreadableCall', data: { callee: call.callee, reason: call.reason } });
+        report({ loc, messageId: call.builder ? 'unseenBuilder' : 'unreadableCall', data: { callee: call.callee, reason: call.reason } });
       }
       if (analysis.isMigration) return;
       for (const statement of analysis.statements) {

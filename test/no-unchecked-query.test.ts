@@ -27,6 +27,8 @@ describe('soft-delete/no-unchecked-query', () => {
     expect(await lint(plugin.configs.strict)).toEqual([
       'src/calls.ts:4:61 soft-delete/no-unchecked-query unreadableCall',
       'src/calls.ts:7:86 soft-delete/no-unchecked-query hiddenTable',
+      'src/reports.ts:5:55 soft-delete/no-unchecked-query unseenBuilder',
+      'src/reports.ts:8:128 soft-delete/no-unchecked-query unseenBuilder',
       'src/users.ts:3:67 soft-delete/no-unchecked-query parseError',
       'src/users.ts:5:61 soft-delete/no-unchecked-query unknownFilter',
     ]);
@@ -44,6 +46,11 @@ tsRuleTester({ 'soft-delete': { tables: { users: { column: 'deleted_at' } } } })
     'cache.get(key); map.query(text);',
     'db.transaction(async (trx) => trx.commit());',
     'db.select(fields);',
+    // a union branch built in the file, or raw SQL (read as SQL), is followed
+    "const old = knex('users').select('id').whereNull('deleted_at');\nawait knex('posts').select('id').whereNull('deleted_at').union(old);",
+    "await knex('posts').select('id').whereNull('deleted_at').union(knex.raw('select id from users where deleted_at is null'));",
+    // a chain that is not run says nothing about its branches
+    "const q = (branch) => knex('posts').select('id').union(branch);",
   ],
   invalid: [
     {
@@ -61,6 +68,14 @@ tsRuleTester({ 'soft-delete': { tables: { users: { column: 'deleted_at' } } } })
     {
       code: 'db.query(buildSql(filters), params);',
       errors: [{ messageId: 'unreadableCall', column: 10, endColumn: 27 }],
+    },
+    {
+      code: "async function both(branch) {\n  return await knex('posts').select('id').whereNull('deleted_at').union(branch);\n}",
+      errors: [{ messageId: 'unseenBuilder', data: { callee: '.union()', reason: 'it is a builder this file does not build (a parameter, a field, or a value it cannot follow)' }, line: 2, column: 73, endColumn: 79 }],
+    },
+    {
+      code: "async function both(q, r) {\n  return await knex('posts').select('id').whereNull('deleted_at').unionAll([knex('users').select('id').whereNull('deleted_at'), r]);\n}",
+      errors: [{ messageId: 'unseenBuilder', line: 2, column: 129, endColumn: 130 }],
     },
     {
       code: 'pool.query(`SELECT id FROM ${table} WHERE deleted_at IS NULL`);',

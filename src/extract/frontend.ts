@@ -36,6 +36,8 @@ export interface NotUnderstoodCall {
   /** The call as written (`pool.query`). */
   callee: string;
   reason: string;
+  /** A query builder used or run here that the plugin cannot follow (not a call whose SQL it cannot read). */
+  builder?: true;
 }
 
 /** The file as a front end sees it. */

@@ -31,6 +31,8 @@ import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from '../js/mapped-text.js';
 import { awaited, continued, decompose, SynthText, type Step } from '../js/synth.js';
 import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
+import type { NotUnderstoodCall } from './frontend.js';
+import { exportedBinding, resolveModule } from './modules.js';
 import { namesOf, type FileNames } from './names.js';
 import { graphRelations, modelModifier, modifiersArgument, relatedQueryName, relationOf, type RelationInfo } from './objection.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
@@ -181,12 +183,20 @@ interface Chain {
  * `function activeUsers() { return knex('users')… }`, `this.base().where(…)` with a method `base()`), or null.
  */
 type ReturnedBuilder = (base: Node, steps: Step[]) => Chain | null;
+/** `f()` where `f` is a function another module exports that returns a builder: `f` and its module; else null. */
+type ForeignBuilder = (base: Node) => { name: string; source: string } | null;
 
 /** knex / Objection methods that make a chain a write: `.del()`, `.update({…})`, `.patch({…})`, `.increment(…)`. */
 const WRITE_METHODS = new Set([
   'del', 'delete', 'update', 'patch', 'increment', 'decrement', 'deleteById', 'patchAndFetchById', 'updateAndFetchById',
   'patchAndFetch', 'updateAndFetch', 'returning',
 ]);
+
+/** `x.raw(…)`: SQL text, read (or said unreadable) by the SQL-in-code front end. */
+function isRawCall(node: Node): boolean {
+  const e = unwrap(node);
+  return e.type === AST_NODE_TYPES.CallExpression && unwrap(e.callee).type === AST_NODE_TYPES.MemberExpression && propertyName(unwrap(e.callee) as TSESTree.MemberExpression) === 'raw';
+}
 
 function lastName(node: Node): string | null {
   const n = unwrap(node);
@@ -272,13 +282,36 @@ class Lowerer {
     plugins: new Set(),
     models: new Map(),
   };
+  /** Builders the lowered chains use but that cannot be followed (a union branch, one made in another module). */
+  readonly unseen: NotUnderstoodCall[] = [];
+  /** Those of the chain being lowered: kept only when it is (a chain that is skipped says nothing). */
+  pending: NotUnderstoodCall[] = [];
 
   constructor(
     private readonly source: string,
     private readonly consts: ReadonlyMap<string, Node>,
     private readonly names: NameResolver = NO_NAMES,
     private readonly returned: ReturnedBuilder = () => null,
+    readonly foreign: ForeignBuilder = () => null,
   ) {}
+
+  /** Keeps the pending notes of a chain that was lowered (once each: a builder variable is lowered per run). */
+  commitUnseen(): void {
+    for (const note of this.pending) {
+      if (!this.unseen.some((u) => u.start === note.start && u.end === note.end)) this.unseen.push(note);
+    }
+    this.pending = [];
+  }
+
+  /** A note for a builder that is used here but built where the plugin cannot follow it. */
+  unseenBuilder(node: Node, callee: string): NotUnderstoodCall {
+    const e = unwrap(node);
+    const foreign = this.foreign(e);
+    const reason = foreign
+      ? `it is made by \`${foreign.name}()\` in '${foreign.source}', and builders are not followed into another module`
+      : 'it is a builder this file does not build (a parameter, a field, or a value it cannot follow)';
+    return { start: e.range[0], end: e.range[1], callee, reason, builder: true };
+  }
 
   resetCounter(): void {
     this.counter = { param: 0, ident: 0 };
@@ -761,9 +794,10 @@ class Lowerer {
       }
     }
     for (const item of items) {
-      // a branch we cannot see into stays unseen (its reads unjudged); the branches we lowered keep their verdicts
+      // a branch we cannot see into is said (no-unchecked-query); the branches we lowered keep their verdicts
       const sub = this.subquery(item);
       if (sub) select.unions.push(new Piece().syn(` ${op} `, step.at).add(sub));
+      else if (!isRawCall(item)) this.pending.push(this.unseenBuilder(item, `.${step.name}()`)); // raw SQL: the SQL front end's
     }
   }
 
@@ -1557,9 +1591,10 @@ export function queryBuildersFromScan(
   filename?: string,
   softColumns: readonly string[] = DEFAULT_COLUMNS,
   objectionModels?: ReadonlyMap<string, ObjectionSoftDeleteModel>,
+  unseen?: NotUnderstoodCall[],
 ): SqlFragment[] {
   const { calls, parents, consts } = scan;
-  const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename), returnedBuilders(scan));
+  const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename), returnedBuilders(scan), foreignBuilders(scan, filename));
   lowerer.objection = { declared: new Set(scan.declarations), plugins: softDeletePluginNames(scan), models: objectionModels ?? new Map() };
   // builder variables first: those used inside another chain (`whereIn('id', q)`, `.union(q)`) are lowered there
   const fragments: SqlFragment[] = lowerBuilderVariables(lowerer, scan, softColumns);
@@ -1573,7 +1608,61 @@ export function queryBuildersFromScan(
     }
   }
   fragments.push(...lowerer.extra);
+  unseen?.push(...lowerer.unseen);
   return fragments;
+}
+
+/**
+ * Calls of a function another module exports (relative imports, aliases, workspace packages) that returns a builder
+ * without running it: its reads are made there, where this file cannot map them, so a run of one here is said as
+ * unchecked rather than passed over in silence.
+ */
+function foreignBuilders(scan: ProgramScan, filename: string | undefined): ForeignBuilder {
+  const known = new Map<string, boolean>();
+  return (base) => {
+    const b = unwrap(base);
+    if (!filename || b.type !== AST_NODE_TYPES.CallExpression) return null;
+    const callee = unwrap(b.callee);
+    if (callee.type !== AST_NODE_TYPES.Identifier || !scan.once(callee.name)) return null;
+    const binding = scan.imports.find((i) => i.local === callee.name);
+    if (!binding?.imported) return null;
+    const key = `${binding.source}\0${binding.imported}`;
+    let builds = known.get(key);
+    if (builds === undefined) {
+      const file = resolveModule(filename, binding.source);
+      const exported = file ? exportedBinding(file, binding.imported) : null;
+      builds = exported?.local ? returnsBuilder(exported.program, exported.local) : false;
+      known.set(key, builds);
+    }
+    return builds ? { name: callee.name, source: binding.source } : null;
+  };
+}
+
+/** Does the module's top-level function `name` (not async) return a builder chain it does not run? */
+function returnsBuilder(program: TSESTree.Program, name: string): boolean {
+  let fn: Node | null = null;
+  for (const statement of program.body) {
+    const d = statement.type === AST_NODE_TYPES.ExportNamedDeclaration || statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ? statement.declaration : statement;
+    if (d?.type === AST_NODE_TYPES.FunctionDeclaration && d.id?.name === name) fn = d;
+    else if (d?.type === AST_NODE_TYPES.VariableDeclaration) {
+      for (const v of d.declarations) if (v.id.type === AST_NODE_TYPES.Identifier && v.id.name === name && v.init) fn = unwrap(v.init);
+    }
+  }
+  const chain = fn ? returnedChainOf(fn) : null;
+  return chain !== null && (builderAhead(chain.steps) || chain.steps.some((s) => s.name === 'selectFrom'));
+}
+
+/** The chain a function (not async, not a generator) returns as its one last `return`, or null. */
+function returnedChainOf(fn: Node | undefined): Chain | null {
+  if (!fn || !(isFunction(fn) || fn.type === AST_NODE_TYPES.FunctionDeclaration) || fn.async || fn.generator) return null;
+  let body: Node | null = fn.body;
+  if (body.type === AST_NODE_TYPES.BlockStatement) {
+    const returns = body.body.filter((s): s is TSESTree.ReturnStatement => s.type === AST_NODE_TYPES.ReturnStatement);
+    body = returns.length === 1 && returns[0] === body.body[body.body.length - 1] ? returns[0]!.argument : null;
+  }
+  if (!body) return null;
+  const chain = decompose(body);
+  return chain.steps.length > 0 || unwrap(chain.base).type === AST_NODE_TYPES.CallExpression ? chain : null;
 }
 
 /**
@@ -1583,17 +1672,7 @@ export function queryBuildersFromScan(
  */
 function returnedBuilders(scan: ProgramScan): ReturnedBuilder {
   const { parents } = scan;
-  const returnedChain = (fn: Node | undefined): Chain | null => {
-    if (!fn || !(isFunction(fn) || fn.type === AST_NODE_TYPES.FunctionDeclaration) || fn.async || fn.generator) return null;
-    let body: Node | null = fn.body;
-    if (body.type === AST_NODE_TYPES.BlockStatement) {
-      const returns = body.body.filter((s): s is TSESTree.ReturnStatement => s.type === AST_NODE_TYPES.ReturnStatement);
-      body = returns.length === 1 && returns[0] === body.body[body.body.length - 1] ? returns[0]!.argument : null;
-    }
-    if (!body) return null;
-    const chain = decompose(body);
-    return chain.steps.length > 0 || unwrap(chain.base).type === AST_NODE_TYPES.CallExpression ? chain : null;
-  };
+  const returnedChain = returnedChainOf;
   const localFunction = (name: string): Node | undefined => {
     if (!scan.once(name)) return undefined;
     const init = scan.consts.get(name);
@@ -1637,8 +1716,19 @@ function lowerChain(lowerer: Lowerer, end: TSESTree.CallExpression, parents: Par
  */
 function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node, parents: ParentLookup, stored: boolean): SqlFragment | null {
   lowerer.resetCounter();
+  lowerer.pending = [];
   const root = lowerer.root(base, steps);
-  if (!root) return null;
+  if (!root) {
+    // a builder another module made, run here: its reads are made there, out of this file's reach
+    const last = steps[steps.length - 1]?.name;
+    const runs = stored || (last !== undefined && (KNEX_TERMINALS.has(last) || KYSELY_TERMINALS.has(last))) || awaited(end, parents);
+    const foreign = runs ? lowerer.foreign(base) : null;
+    if (foreign) {
+      lowerer.pending.push(lowerer.unseenBuilder(base, `${foreign.name}()`));
+      lowerer.commitUnseen();
+    }
+    return null;
+  }
   const terminals = root.flavor === 'knex' ? KNEX_TERMINALS : KYSELY_TERMINALS;
   const rest = [...root.rest];
   let terminated = false;
@@ -1674,6 +1764,7 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
     const extra = read.toSynthesized();
     if (parseCached(extra.text).ok) lowerer.extra.push(extra);
   }
+  lowerer.commitUnseen();
   return fragment;
 }
 

@@ -37,7 +37,16 @@ export const sqlInCode: FrontEnd = {
 export const queryBuilders: FrontEnd = {
   id: 'query-builders',
   appliesTo: (context) => context.language === 'program',
-  extract: (file, context) => (file.scan ? queryBuildersFromScan(file.scan, context.filename, softDeleteColumns(context), context.schema.objectionModels) : []),
+  extract: (file, context) =>
+    file.scan
+      ? queryBuildersFromScan(
+          file.scan,
+          context.filename,
+          softDeleteColumns(context),
+          context.schema.objectionModels,
+          context.isSchemaFile ? undefined : context.notUnderstood,
+        )
+      : [],
 };
 
 /** Prisma client reads, against the project's Prisma models. */
