@@ -31,6 +31,7 @@ import {
 } from './model.js';
 import { chooseName } from '../sql/naming.js';
 import { blankPsqlMetaCommands, codeTokens, lineColumn, mentionsColumn, renameColumnInText } from '../sql/sqltext.js';
+import { blankInertStatements } from './inert-statements.js';
 
 export interface ApplyOptions {
   /**
@@ -78,7 +79,7 @@ export function applySql(
   toFileIndex?: (index: number) => number,
   options: ApplyOptions = {},
 ): void {
-  const blanked = blankPsqlMetaCommands(sqlText);
+  const blanked = blankInertStatements(blankPsqlMetaCommands(sqlText));
   const nul = blanked.indexOf('\0');
   // PostgreSQL's parser stops reading at a NUL: replaced by a space (same offsets) so what follows still counts.
   const session = newSession(model, nul < 0 ? blanked : blanked.replace(/\0/g, ' '), file, toFileIndex, options);
