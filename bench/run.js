@@ -4,7 +4,7 @@
  *   node bench/run.js                 every target, full size (several minutes on 2 shared cores)
  *   node bench/run.js --quick         a tenth of the size and fewer rounds, to check the runner itself
  *   node bench/run.js --scale=0.25    any other size (1 = the sizes the targets are stated for)
- *   node bench/run.js --only=warm,editor   some targets: cli, warm, statement, schema, editor
+ *   node bench/run.js --only=warm,editor   some targets: cli, warm, statement, schema, editor (hosting: no-op rules)
  *   node bench/run.js --rounds=5      rounds of each interleaved comparison
  *   node bench/run.js --json          the figures as JSON as well;  --keep  keeps the generated projects
  *   node bench/run.js --dist=../old/dist/src   measure another build (before/after comparisons)
@@ -239,9 +239,30 @@ if (only.has('cli')) {
 
 // 2. Warm: lintFiles again in the same process ---------------------------------------------------------------------
 
-if (only.has('warm')) {
-  for (const corpus of CORPORA) {
-    const variants = configs(corpus.settings);
+/**
+ * What hosting rules costs under ESLint, whatever they do: a plugin of no-op rules, as many as `recommended`
+ * enables, listening on `Program` only (as the plugin's rules do) or on four node types each.
+ */
+function noopConfigs() {
+  const count = Object.keys(plugin.configs.recommended.find((c) => c.rules)?.rules ?? {}).length;
+  const config = (listeners) => {
+    const rules = Object.fromEntries(Array.from({ length: count }, (_, i) => [`r${i}`, { meta: { type: 'problem', schema: [] }, create: () => listeners() }]));
+    const enabled = Object.fromEntries(Object.keys(rules).map((r) => [`noop/${r}`, 'error']));
+    return [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, { files: ['**/*.ts'], plugins: { noop: { rules } }, rules: enabled }];
+  };
+  // a function per rule instance, as real rules have (ESLint wraps a listener shared by two rules)
+  return {
+    count,
+    'noop-program': config(() => ({ Program() {} })),
+    'noop-nodes': config(() => ({ Identifier() {}, CallExpression() {}, TaggedTemplateExpression() {}, Literal() {} })),
+  };
+}
+
+if (only.has('warm') || only.has('hosting')) {
+  for (const corpus of only.has('warm') ? CORPORA : CORPORA.slice(0, 1)) {
+    const noops = only.has('hosting') && corpus === CORPORA[0] ? noopConfigs() : null;
+    const variants = { ...(only.has('warm') ? configs(corpus.settings) : { none: configs(corpus.settings).none }) };
+    if (noops) Object.assign(variants, { 'noop-program': noops['noop-program'], 'noop-nodes': noops['noop-nodes'] });
     const instances = {};
     let problems = 0;
     for (const [name, config] of Object.entries(variants)) {
@@ -253,6 +274,11 @@ if (only.has('warm')) {
       if (name === 'plugin') problems = countProblems(first);
     }
     const samples = await interleave(Object.keys(instances), ROUNDS, (name) => timed(() => instances[name].lintFiles(['src/**/*.ts'])));
+    if (noops) {
+      ratioRow('rule hosting', corpus.name, `lintFiles again: ${noops.count} no-op rules, a Program listener each ÷ no rules`, samples['noop-program'], samples.none, null);
+      ratioRow('rule hosting', corpus.name, `lintFiles again: ${noops.count} no-op rules, four node-type listeners each ÷ no rules`, samples['noop-nodes'], samples.none, null);
+    }
+    if (!samples.plugin) continue;
     ratioRow('warm lintFiles', corpus.name, `lintFiles again, same instance (${corpus.what}; ${problems} problems): plugin ÷ no rules`, samples.plugin, samples.none, atMost(1.1, '×'));
     if (samples.tseslint) {
       ratioRow('warm lintFiles', corpus.name, 'lintFiles again: typescript-eslint recommended + plugin ÷ typescript-eslint recommended', samples['tseslint+plugin'], samples.tseslint, atMost(1.1, '×'));
