@@ -7,7 +7,7 @@
 import { createRule, locOf, onFile } from '../src/rule-support.js';
 import { hiddenTables } from '../src/analysis/coverage.js';
 
-export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed' | 'unreadableCall' | 'unseenBuilder' | 'hiddenTable';
+export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed' | 'unreadableCall' | 'unseenBuilder' | 'unreadableApiCall' | 'hiddenTable';
 
 export default createRule<[], MessageIds>({
   name: 'no-unchecked-query',
@@ -29,6 +29,8 @@ export default createRule<[], MessageIds>({
         '`{{callee}}` runs SQL, but not checked for soft-delete filters: {{reason}}. Pass the SQL as a string, template or constant this file (or a module it imports) spells out; a wrapper whose callers pass the SQL can disable this line, since those calls are checked.',
       unseenBuilder:
         'The query builder used by `{{callee}}` is not checked for soft-delete filters: {{reason}}. Build it in this file (a variable, a callback, or a function of this file that returns it), or disable this line if it is checked where it is built.',
+      unreadableApiCall:
+        '`{{callee}}` reads {{api}}, but not checked for soft-delete filters: {{reason}}. Write its parameters as an object literal (or a constant) in this file.',
       hiddenTable:
         'The table read here is an interpolated value, so whether it is soft-deletable (and filtered) is not checked. Write the table name in the SQL, or a constant the plugin can read, or disable this line if every table it can be is checked elsewhere.',
     },
@@ -44,7 +46,8 @@ export default createRule<[], MessageIds>({
       }
       for (const call of analysis.notUnderstood) {
         const loc = { start: context.sourceCode.getLocFromIndex(call.start), end: context.sourceCode.getLocFromIndex(call.end) };
-        report({ loc, messageId: call.builder ? 'unseenBuilder' : 'unreadableCall', data: { callee: call.callee, reason: call.reason } });
+        if (call.api) report({ loc, messageId: 'unreadableApiCall', data: { callee: call.callee, reason: call.reason, api: call.api } });
+        else report({ loc, messageId: call.builder ? 'unseenBuilder' : 'unreadableCall', data: { callee: call.callee, reason: call.reason } });
       }
       if (analysis.isMigration) return;
       for (const statement of analysis.statements) {

@@ -18,7 +18,9 @@ export type MessageIds =
   | 'addFilter'
   | 'addFilterToOn'
   | 'addFilterInCode'
-  | 'filterBeforeJoin';
+  | 'filterBeforeJoin'
+  | 'apiMissing'
+  | 'apiCannotFilter';
 
 const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
   missing: 'missing',
@@ -87,6 +89,10 @@ export default createRule<Options, MessageIds>({
         '`{{table}}`{{alias}} is on one side of a FULL JOIN: a filter in its ON filters nothing (unmatched rows still come back), and a filter in WHERE also drops the other side\'s rows whose only match was soft-deleted. Filter it before the join: `(SELECT * FROM {{table}} WHERE …)`.',
       'never-true':
         '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything){{effect}}. Write `{{filter}}`.',
+      apiMissing:
+        '{{operation}} on DynamoDB table `{{table}}` returns soft-deleted items ({{deletedWhen}}): add `{{filter}}` to its FilterExpression. TTL deletes expired items only eventually (up to 48 hours later), and reads return them until then.',
+      apiCannotFilter:
+        '{{operation}} on DynamoDB table `{{table}}` cannot filter, so it returns soft-deleted items too ({{deletedWhen}}; TTL deletes expired items only up to 48 hours later). Check the item before using it, or read it with a Query whose FilterExpression has `{{filter}}`.',
       parseError: 'This SQL could not be parsed, so it was not checked for soft-delete filters: {{message}}',
       notChecked: 'Not checked for soft-delete filters: {{message}}.',
       addFilter: 'Add `{{filter}}`.',
@@ -106,11 +112,20 @@ export default createRule<Options, MessageIds>({
           if (f.verdict === 'missing' && f.pinnedColumns.some((c) => lookupColumns.has(c))) continue;
           const useVia = f.verdict === 'missing' && f.via !== null;
           const antiJoin = f.antiJoin && (f.verdict === 'missing' || f.verdict === 'outer-where');
-          const messageId = antiJoin
+          // a read of an API that is not SQL (DynamoDB) is named in that API's terms
+          const api = f.fragment.api;
+          const messageId = api && f.verdict === 'missing' ? (api.canFilter ? 'apiMissing' : 'apiCannotFilter') : antiJoin
             ? f.verdict === 'missing' ? 'antiJoin' : 'antiJoinWhere'
             : f.verdict === 'missing' && f.returning ? 'returning' : f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
           const suggestion = f.verdict === 'outer-where' || antiJoin ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';
-          const data = { table: f.table, alias: f.alias ? ` (as \`${f.alias}\`)` : '', filter: f.filter, via: f.via ?? '', effect: NEVER_EFFECT[f.neverIn ?? 'conjunct'] };
+          const data = {
+            table: api?.table ?? f.table,
+            alias: f.alias ? ` (as \`${f.alias}\`)` : '',
+            filter: api?.filter ?? f.filter,
+            via: f.via ?? '',
+            effect: NEVER_EFFECT[f.neverIn ?? 'conjunct'],
+            ...(api ? { operation: api.operation, deletedWhen: api.deletedWhen } : {}),
+          };
           report({
             loc: locOf(context, f.fragment, f.start, f.end),
             messageId,

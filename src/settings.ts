@@ -1,6 +1,7 @@
 /**
  * `settings["soft-delete"]`: the public configuration shape shared by every rule, with defaults filled in.
  */
+import { quoteIdent } from './sql/ident.js';
 
 export interface TableSetting {
   /** This table's soft-delete column (e.g. `archived_at`): active rows have it NULL. */
@@ -38,6 +39,27 @@ export interface SoftDeleteSettingsInput {
   prismaClient?: boolean;
   /** Lower drizzle query-builder and relational-query reads into SQL and check them. Default true. */
   drizzle?: boolean;
+  /** DynamoDB tables whose items are soft-deleted (see docs/dynamodb.md). Off unless a table is declared or found. */
+  dynamodb?: DynamoDbSettingsInput;
+}
+
+/**
+ * How the items of a DynamoDB table are marked deleted: the attribute is set on a soft delete (usually the table's
+ * TTL attribute, `deleted_at`), or, with `deletedValue`, the attribute holds that value (`status = 'deleted'`).
+ */
+export interface DynamoDbTableSetting {
+  attribute: string;
+  deletedValue?: string | number | boolean;
+}
+
+export interface DynamoDbSettingsInput {
+  /** By table name (as DynamoDB spells it); `false` = never soft-deletable (overrides infrastructure definitions). */
+  tables?: Record<string, DynamoDbTableSetting | false>;
+  /**
+   * Globs (relative to the ESLint cwd) of infrastructure definitions (CDK, CloudFormation / SAM, Terraform) read for
+   * tables whose TTL attribute is a soft-delete column; `false` reads none. Default: the conventional places.
+   */
+  infrastructure?: string[] | false;
 }
 
 export interface SoftDeleteSettings {
@@ -51,7 +73,22 @@ export interface SoftDeleteSettings {
   trustRls: boolean;
   prismaClient: boolean;
   drizzle: boolean;
+  dynamodb: DynamoDbSettings;
 }
+
+export interface DynamoDbSettings {
+  /** Soft-deletable tables (declared, then found in infrastructure definitions); `false`: declared never. */
+  tables: Map<string, DynamoDbTableSetting | false>;
+  /** Infrastructure globs; null = the conventional places; false = none. */
+  infrastructure: string[] | false | null;
+}
+
+/**
+ * The schema under which the checks see DynamoDB tables: a read of `Orders` is the SQL read of `dynamodb."Orders"`,
+ * and its requirement is the `settings.tables` entry `dynamodb.Orders` (so a relational `orders` table never
+ * collides with it).
+ */
+export const DYNAMODB_SCHEMA = 'dynamodb';
 
 export const DEFAULT_COLUMNS = ['deleted_at', 'deletedAt'];
 
@@ -62,6 +99,15 @@ export function normalizeSettings(raw: unknown): SoftDeleteSettings {
   for (const [key, value] of Object.entries(input.tables ?? {})) {
     tables.set(key, value === false ? false : { ...value });
   }
+  const dynamodb: DynamoDbSettings = { tables: new Map(), infrastructure: null };
+  const dynamoInput = input.dynamodb && typeof input.dynamodb === 'object' ? input.dynamodb : {};
+  if (dynamoInput.infrastructure === false) dynamodb.infrastructure = false;
+  else if (Array.isArray(dynamoInput.infrastructure)) dynamodb.infrastructure = dynamoInput.infrastructure.filter((g) => typeof g === 'string');
+  for (const [name, value] of Object.entries(dynamoInput.tables ?? {})) {
+    if (value === false) dynamodb.tables.set(name, false);
+    else if (value && typeof value === 'object' && typeof value.attribute === 'string') dynamodb.tables.set(name, { ...value });
+  }
+  addDynamoDbRequirements(tables, dynamodb.tables);
   return {
     schema: schema?.filter((s): s is string => typeof s === 'string') ?? null,
     root: typeof input.root === 'string' && input.root !== '' ? input.root : null,
@@ -73,7 +119,43 @@ export function normalizeSettings(raw: unknown): SoftDeleteSettings {
     trustRls: input.trustRls === true,
     prismaClient: input.prismaClient !== false,
     drizzle: input.drizzle !== false,
+    dynamodb,
   };
+}
+
+/** A SQL literal for a DynamoDB marker value (the requirement the checks judge is SQL). */
+function sqlLiteral(value: string | number | boolean): string {
+  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  return String(value);
+}
+
+/** The active-item predicate of a DynamoDB table, as SQL over its attributes (what `tables` entries hold). */
+export function dynamoDbActiveSql(table: DynamoDbTableSetting): string {
+  const name = quoteIdent(table.attribute);
+  if (table.deletedValue === undefined) return `${name} IS NULL`;
+  if (typeof table.deletedValue === 'number' && !Number.isFinite(table.deletedValue)) return `${name} IS NULL`;
+  return `${name} <> ${sqlLiteral(table.deletedValue)}`;
+}
+
+function addDynamoDbRequirements(tables: Map<string, TableSetting | false>, dynamo: ReadonlyMap<string, DynamoDbTableSetting | false>): void {
+  for (const [name, table] of dynamo) {
+    const key = `${DYNAMODB_SCHEMA}.${name}`;
+    if (!tables.has(key)) tables.set(key, table === false ? false : { active: dynamoDbActiveSql(table) });
+  }
+}
+
+/**
+ * Settings with more soft-deletable DynamoDB tables (found in infrastructure definitions): a table the settings
+ * already name (soft-deletable or `false`) keeps its declaration. Returns `settings` itself when nothing is added.
+ */
+export function withDynamoDbTables(settings: SoftDeleteSettings, found: ReadonlyMap<string, DynamoDbTableSetting>): SoftDeleteSettings {
+  const added = [...found].filter(([name]) => !settings.dynamodb.tables.has(name));
+  if (added.length === 0) return settings;
+  const dynamoTables = new Map(settings.dynamodb.tables);
+  for (const [name, table] of added) dynamoTables.set(name, table);
+  const tables = new Map(settings.tables);
+  addDynamoDbRequirements(tables, new Map(added));
+  return { ...settings, tables, dynamodb: { ...settings.dynamodb, tables: dynamoTables } };
 }
 
 /** The setting for a table, looked up as `schema.name`, then `name`. */
@@ -86,12 +168,14 @@ export function tableSetting(settings: SoftDeleteSettings, schema: string, name:
  * `properties`, `additionalProperties`, `items`, `anyOf`, `enum`). Keep it in step with `SoftDeleteSettingsInput`.
  */
 export interface SettingsSchema {
-  type?: 'object' | 'array' | 'string' | 'boolean';
+  type?: 'object' | 'array' | 'string' | 'boolean' | 'number';
   properties?: Record<string, SettingsSchema>;
   additionalProperties?: boolean | SettingsSchema;
   items?: SettingsSchema;
   anyOf?: SettingsSchema[];
   enum?: unknown[];
+  /** Keys an object must have. */
+  required?: string[];
   /** How a wrong value is explained: "must be <expected>". */
   expected?: string;
 }
@@ -101,6 +185,28 @@ const STRINGS: SettingsSchema = { type: 'array', items: { type: 'string' }, expe
 const TABLE_SETTING: SettingsSchema = {
   type: 'object',
   properties: { column: { type: 'string' }, active: { type: 'string' }, allowFullUnique: { type: 'boolean' } },
+  additionalProperties: false,
+};
+
+const DYNAMODB_TABLE: SettingsSchema = {
+  type: 'object',
+  properties: {
+    attribute: { type: 'string' },
+    deletedValue: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }], expected: 'a string, a number or a boolean' },
+  },
+  required: ['attribute'],
+  additionalProperties: false,
+};
+
+const DYNAMODB: SettingsSchema = {
+  type: 'object',
+  properties: {
+    tables: {
+      type: 'object',
+      additionalProperties: { anyOf: [{ enum: [false] }, DYNAMODB_TABLE], expected: 'false or { attribute, deletedValue }' },
+    },
+    infrastructure: { anyOf: [{ enum: [false] }, STRINGS], expected: 'false or an array of globs' },
+  },
   additionalProperties: false,
 };
 
@@ -120,6 +226,7 @@ export const SETTINGS_SCHEMA: SettingsSchema = {
     trustRls: { type: 'boolean' },
     prismaClient: { type: 'boolean' },
     drizzle: { type: 'boolean' },
+    dynamodb: DYNAMODB,
   },
   additionalProperties: false,
 };
@@ -195,6 +302,9 @@ function validate(value: unknown, schema: SettingsSchema, path: string[], proble
   }
   if (schema.type === 'object') {
     const properties = schema.properties ?? {};
+    for (const key of schema.required ?? []) {
+      if ((value as Record<string, unknown>)[key] === undefined) problems.push(`${keyPath([...path, key])} is required.`);
+    }
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       // `toJSON` is how the recommended config puts the schema fingerprint into ESLint's cache key (cache-key.ts).
       if (item === undefined || (key === 'toJSON' && typeof item === 'function' && path.length === 0)) continue;

@@ -38,6 +38,8 @@ export interface NotUnderstoodCall {
   reason: string;
   /** A query builder used or run here that the plugin cannot follow (not a call whose SQL it cannot read). */
   builder?: true;
+  /** The database API the call belongs to when it is not SQL (`DynamoDB`): messages then say so. */
+  api?: string;
 }
 
 /** The file as a front end sees it. */

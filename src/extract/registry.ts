@@ -4,6 +4,7 @@
  */
 import { sqlFileFragment } from '../sql/sql-file.js';
 import { drizzleFromScan } from './drizzle.js';
+import { dynamoDbReadsFromScan } from './dynamodb.js';
 import type { ExtractContext, FrontEnd } from './frontend.js';
 import { ormWritesFromScan } from './orm-writes.js';
 import { prismaClientFromScan } from './prisma-client.js';
@@ -72,6 +73,14 @@ export const ormWrites: FrontEnd = {
   extract: (file, context) => (file.scan ? ormWritesFromScan(file.scan, context.schema.ormEntities) : []),
 };
 
+/** DynamoDB reads (AWS SDK commands, paginators, DocumentClient), only when some DynamoDB table is soft-deletable. */
+export const dynamoDb: FrontEnd = {
+  id: 'dynamodb',
+  appliesTo: (context) => context.language === 'program' && [...context.settings.dynamodb.tables.values()].some((t) => t !== false),
+  extract: (file, context) =>
+    file.scan ? dynamoDbReadsFromScan(file.scan, context.settings.dynamodb.tables, context.filename, context.isSchemaFile ? undefined : context.notUnderstood) : [],
+};
+
 /** Column names that may carry the soft-delete state (settings and per-table declarations). */
 function softDeleteColumns(context: ExtractContext): string[] {
   const columns = [...context.settings.columns];
@@ -79,4 +88,4 @@ function softDeleteColumns(context: ExtractContext): string[] {
   return columns;
 }
 
-export const FRONT_ENDS: readonly FrontEnd[] = [sqlText, sqlInCode, queryBuilders, prismaClient, drizzleOrm, ormWrites];
+export const FRONT_ENDS: readonly FrontEnd[] = [sqlText, sqlInCode, queryBuilders, prismaClient, drizzleOrm, ormWrites, dynamoDb];

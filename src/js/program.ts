@@ -87,7 +87,7 @@ const MAX_VISITS = 10_000_000;
 
 /** Words without which a file cannot reach a database (checked case-insensitively, before any walk). */
 const DATABASE_WORDS =
-  /select|where|insert|update|delete|merge|join|sql|query|raw|find|first|count|pluck|aggregate|groupBy|min\(|max\(|sum\(|avg\(|from\(|table|execute|\.del\(|\.destroy\(|\.(?:in|de)crement\(|\.remove\(\s*[^)\s]|\b(?:create|alter|drop)\s+\w/i;
+  /select|where|insert|update|delete|merge|join|sql|query|dynamodb|raw|find|first|count|pluck|aggregate|groupBy|min\(|max\(|sum\(|avg\(|from\(|table|execute|\.del\(|\.destroy\(|\.(?:in|de)crement\(|\.remove\(\s*[^)\s]|\b(?:create|alter|drop)\s+\w/i;
 
 /** Could this file text hold database access at all? A cheap test run before the walk. */
 export function mayHoldDatabaseAccess(text: string): boolean {

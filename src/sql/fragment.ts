@@ -27,6 +27,22 @@ export interface SqlFragment {
    * front end knows no edit that is safe there.
    */
   codeFilter?: (at: number, filter: FilterRequest) => CodeFilter | null;
+  /** For SQL synthesized from a database API that is not SQL (DynamoDB): the read in that API's own terms. */
+  api?: ApiRead;
+}
+
+/** A read of an API that is not SQL, as findings name it (the SQL lowered from it is only how the checks see it). */
+export interface ApiRead {
+  /** The API's name for the read (`Query`, `GetItem`). */
+  operation: string;
+  /** The table as the API spells it (`Orders`). */
+  table: string;
+  /** The filter that excludes soft-deleted items, as the API writes it (`attribute_not_exists(deleted_at)`). */
+  filter: string;
+  /** When an item counts as deleted (`` `deleted_at` is set ``). */
+  deletedWhen: string;
+  /** false when the read cannot filter at all (a GetItem). */
+  canFilter: boolean;
 }
 
 /** The active-row filter a finding asks for, in a form any front end can spell. */

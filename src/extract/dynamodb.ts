@@ -1,0 +1,513 @@
+/**
+ * The DynamoDB front end: reads of soft-deletable DynamoDB tables through the AWS SDK — v3 commands
+ * (`QueryCommand`, `ScanCommand`, `GetCommand` / `GetItemCommand`, `BatchGetCommand` / `BatchGetItemCommand`) handed
+ * to a client, `paginateQuery` / `paginateScan`, and the DocumentClient methods (`query`, `scan`, `get`, `batchGet`,
+ * also `getItem` / `batchGetItem` of the aggregated client and SDK v2's DocumentClient) — lowered into the one
+ * statement model like any other front end:
+ *
+ *   docClient.query({ TableName: 'Orders', KeyConditionExpression: 'pk = :pk', FilterExpression: 'attribute_not_exists(deleted_at)' })
+ *   → SELECT * FROM dynamodb."Orders" WHERE (pk = $1) AND (deleted_at IS NULL)
+ *
+ * The DynamoDB condition grammar is close to SQL's: comparisons, `BETWEEN`, `IN`, `AND` / `OR` / `NOT` and
+ * parentheses carry over; `attribute_not_exists(a)` is `a IS NULL`, `attribute_exists(a)` is `a IS NOT NULL`;
+ * `#name` placeholders are resolved through `ExpressionAttributeNames` and `:value` ones through
+ * `ExpressionAttributeValues` (plain values, `{ S: … }` / `{ N: … }` / `{ BOOL: … }`, `marshall({…})`). A filter
+ * this file does not spell out is an opaque placeholder (the verdict is then "unknown"). A GetItem cannot filter: it
+ * is lowered as a lookup by its `Key` attributes, so `allowLookupsBy` treats it like any lookup by key.
+ *
+ * Which tables are soft-deletable comes from settings (and infrastructure definitions, see
+ * `src/schema/dynamodb-tables.ts`); a read of any other table is not lowered at all.
+ */
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import type { DynamoDbTableSetting } from '../settings.js';
+import { DYNAMODB_SCHEMA } from '../settings.js';
+import type { ApiRead, CodeFilter, FilterRequest, SqlFragment } from '../sql/fragment.js';
+import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
+import { propertyName, unwrap, type Node } from '../js/estree.js';
+import type { NotUnderstoodCall } from './frontend.js';
+import { decodeJsString } from './js-string.js';
+import { namesOf, type FileNames } from './names.js';
+import type { ProgramScan } from '../js/program.js';
+import { keyName, pushIdent, SynthText } from '../js/synth.js';
+
+export type DynamoDbOperation = 'Query' | 'Scan' | 'GetItem' | 'BatchGetItem';
+
+
+const COMMANDS: Readonly<Record<string, DynamoDbOperation>> = {
+  QueryCommand: 'Query',
+  ScanCommand: 'Scan',
+  GetCommand: 'GetItem',
+  GetItemCommand: 'GetItem',
+  BatchGetCommand: 'BatchGetItem',
+  BatchGetItemCommand: 'BatchGetItem',
+};
+const PAGINATORS: Readonly<Record<string, DynamoDbOperation>> = { paginateQuery: 'Query', paginateScan: 'Scan' };
+const METHODS: Readonly<Record<string, DynamoDbOperation>> = {
+  query: 'Query',
+  scan: 'Scan',
+  get: 'GetItem',
+  getItem: 'GetItem',
+  batchGet: 'BatchGetItem',
+  batchGetItem: 'BatchGetItem',
+};
+
+/** The filter as DynamoDB writes it, and when an item counts as deleted. */
+export function dynamoDbFilterText(table: DynamoDbTableSetting): { filter: string; deletedWhen: string } {
+  if (table.deletedValue === undefined) return { filter: `attribute_not_exists(${table.attribute})`, deletedWhen: `\`${table.attribute}\` is set` };
+  const value = typeof table.deletedValue === 'string' ? `'${table.deletedValue}'` : String(table.deletedValue);
+  return { filter: `${table.attribute} <> ${value}`, deletedWhen: `\`${table.attribute}\` is ${value}` };
+}
+
+/** A JS string expression's value with the source index of each character, or null when not spelt out here. */
+interface SpelledString {
+  text: string;
+  src: number[];
+  /** The literal itself (an inline literal, whose body an edit may change), or null for a constant elsewhere. */
+  literal: TSESTree.StringLiteral | TSESTree.TemplateLiteral | null;
+}
+
+function spelled(node: Node, names: FileNames): SpelledString | null {
+  const n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.Literal && typeof n.value === 'string') {
+    const decoded = decodeJsString(n.raw.slice(1, -1), false);
+    const base = n.range[0] + 1;
+    if (decoded) return { text: decoded.text, src: decoded.offsets.map((o) => base + o), literal: n as TSESTree.StringLiteral };
+    return { text: n.value, src: [...n.value].map(() => n.range[0]), literal: null };
+  }
+  if (n.type === AST_NODE_TYPES.TemplateLiteral && n.expressions.length === 0) {
+    const quasi = n.quasis[0]!;
+    const decoded = decodeJsString(quasi.value.raw, true);
+    const base = n.range[0] + 1;
+    if (decoded) return { text: decoded.text, src: decoded.offsets.map((o) => base + o), literal: n };
+    const cooked = quasi.value.cooked ?? '';
+    return { text: cooked, src: [...cooked].map(() => n.range[0]), literal: null };
+  }
+  const value = names.stringOf(n);
+  // a constant: every character maps onto the name that holds it
+  return value === null ? null : { text: value, src: [...value].map(() => n.range[0]), literal: null };
+}
+
+/** An object literal's non-computed properties by key (the last one wins, as in JS), and whether it spreads. */
+function propertiesOf(object: TSESTree.ObjectExpression): { props: Map<string, TSESTree.Property>; spread: boolean } {
+  const props = new Map<string, TSESTree.Property>();
+  let spread = false;
+  for (const p of object.properties) {
+    if (p.type !== AST_NODE_TYPES.Property) {
+      spread = true;
+      continue;
+    }
+    const key = keyName(p);
+    if (key !== null) props.set(key, p);
+    else spread = true; // a computed key may be any parameter
+  }
+  return { props, spread };
+}
+
+/** An object literal, directly or through a `const` declared once in this file. */
+function objectOf(node: Node | undefined, scan: ProgramScan): TSESTree.ObjectExpression | null {
+  if (!node) return null;
+  let n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.Identifier) {
+    const init = scan.consts.get(n.name);
+    if (!init) return null;
+    n = unwrap(init);
+  }
+  return n.type === AST_NODE_TYPES.ObjectExpression ? n : null;
+}
+
+/** `marshall({…})` (util-dynamodb) around an object literal: the literal. */
+function unmarshalled(node: Node | undefined, scan: ProgramScan): TSESTree.ObjectExpression | null {
+  if (!node) return null;
+  const n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.CallExpression && n.arguments.length >= 1) {
+    const callee = unwrap(n.callee);
+    const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? propertyName(callee) : null;
+    if (name === 'marshall') return objectOf(n.arguments[0] as Node, scan);
+  }
+  return objectOf(n, scan);
+}
+
+const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'BETWEEN', 'IN']);
+const FUNCTIONS = new Set(['attribute_exists', 'attribute_not_exists', 'attribute_type', 'begins_with', 'contains', 'size']);
+const SEGMENT = String.raw`(?:#[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)`;
+const TOKEN = new RegExp(String.raw`\s+|(${SEGMENT}(?:\.${SEGMENT}|\[\d+\])*)|(:[A-Za-z0-9_]+)|(<>|<=|>=|[=<>(),])`, 'y');
+
+interface Token {
+  kind: 'path' | 'value' | 'punct';
+  text: string;
+  start: number;
+  end: number;
+}
+
+function tokenize(text: string): Token[] | null {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text.length) {
+    const start = TOKEN.lastIndex;
+    const m = TOKEN.exec(text);
+    if (!m) return null;
+    const kind = m[1] !== undefined ? 'path' : m[2] !== undefined ? 'value' : m[3] !== undefined ? 'punct' : null;
+    if (kind) tokens.push({ kind, text: m[0], start, end: TOKEN.lastIndex });
+  }
+  return tokens;
+}
+
+/** The SQL literal of an `ExpressionAttributeValues` entry this file spells out, or null (then a parameter). */
+function valueLiteral(node: Node, names: FileNames): string | null {
+  const n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.Literal) {
+    if (typeof n.value === 'number' && Number.isFinite(n.value)) return String(n.value);
+    if (typeof n.value === 'boolean') return String(n.value);
+  }
+  if (n.type === AST_NODE_TYPES.ObjectExpression && n.properties.length === 1) {
+    // the low-level client's attribute values: { S: 'deleted' }, { N: '3' }, { BOOL: true }
+    const p = n.properties[0]!;
+    const key = p.type === AST_NODE_TYPES.Property ? keyName(p) : null;
+    if (p.type !== AST_NODE_TYPES.Property || key === null) return null;
+    const v = unwrap(p.value as Node);
+    if (key === 'S') {
+      const s = spelled(v, names);
+      return s ? `'${s.text.replace(/'/g, "''")}'` : null;
+    }
+    if (key === 'N') {
+      const s = spelled(v, names);
+      return s && /^-?\d+(?:\.\d+)?$/.test(s.text) ? s.text : null;
+    }
+    if (key === 'BOOL' && v.type === AST_NODE_TYPES.Literal && typeof v.value === 'boolean') return String(v.value);
+    return null;
+  }
+  const s = spelled(n, names);
+  return s ? `'${s.text.replace(/'/g, "''")}'` : null;
+}
+
+interface ExpressionMaps {
+  names: Map<string, string> | null;
+  values: Map<string, string | null>;
+}
+
+function expressionMaps(props: Map<string, TSESTree.Property>, scan: ProgramScan, names: FileNames): ExpressionMaps {
+  const maps: ExpressionMaps = { names: new Map(), values: new Map() };
+  const nameNode = props.get('ExpressionAttributeNames')?.value as Node | undefined;
+  if (nameNode) {
+    const object = objectOf(nameNode, scan);
+    const entries = object ? propertiesOf(object) : null;
+    if (!entries || entries.spread) maps.names = null;
+    else {
+      for (const [key, p] of entries.props) {
+        const value = spelled(p.value as Node, names);
+        if (value) maps.names!.set(key, value.text);
+      }
+    }
+  }
+  const valueObject = unmarshalled(props.get('ExpressionAttributeValues')?.value as Node | undefined, scan);
+  if (valueObject) {
+    for (const [key, p] of propertiesOf(valueObject).props) maps.values.set(key, valueLiteral(p.value as Node, names));
+  }
+  return maps;
+}
+
+/**
+ * Appends a DynamoDB condition expression as SQL, mapped onto the expression's characters. False when it cannot
+ * (a name placeholder it cannot resolve, a function or token it does not know): the caller then writes an opaque
+ * placeholder instead, and the text appended so far is discarded with the caller's copy.
+ */
+function lowerExpression(out: SynthText, expression: SpelledString, maps: ExpressionMaps, counter: PlaceholderCounter): boolean {
+  const tokens = tokenize(expression.text);
+  if (!tokens || tokens.length === 0) return false;
+  const at = (i: number) => expression.src[Math.min(i, expression.src.length - 1)] ?? 0;
+  const pushMapped = (text: string, start: number) => out.push(text, Array.from({ length: text.length }, (_, k) => at(start + k)));
+  const pathName = (token: Token): string | null => {
+    let name = '';
+    for (const part of token.text.split(/(?=[.[])/)) {
+      const dot = part.startsWith('.') ? '.' : '';
+      const segment = dot ? part.slice(1) : part;
+      if (segment.startsWith('#')) {
+        const resolved = maps.names?.get(segment);
+        if (resolved === undefined) return null;
+        name += dot + resolved;
+      } else name += dot + segment;
+    }
+    return name;
+  };
+  const pushPath = (token: Token): boolean => {
+    const name = pathName(token);
+    if (name === null) return false;
+    out.syn(' ', at(token.start));
+    pushIdent(out, name, [at(token.start), at(token.end - 1) + 1]);
+    return true;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind === 'punct') {
+      out.syn(' ', at(token.start));
+      pushMapped(token.text, token.start);
+      continue;
+    }
+    if (token.kind === 'value') {
+      out.syn(' ', at(token.start));
+      const literal = maps.values.get(token.text);
+      if (literal) out.syn(literal, at(token.start));
+      else out.syn(nextParam(counter), at(token.start));
+      continue;
+    }
+    const upper = token.text.toUpperCase();
+    if (KEYWORDS.has(upper)) {
+      out.syn(' ', at(token.start));
+      pushMapped(upper, token.start);
+      continue;
+    }
+    if (tokens[i + 1]?.text === '(') {
+      if (!FUNCTIONS.has(token.text)) return false;
+      if (token.text === 'attribute_exists' || token.text === 'attribute_not_exists') {
+        const operand = tokens[i + 2];
+        if (operand?.kind !== 'path' || tokens[i + 3]?.text !== ')') return false;
+        out.syn(' (', at(token.start));
+        if (!pushPath(operand)) return false;
+        out.syn(token.text === 'attribute_exists' ? ' IS NOT NULL' : ' IS NULL', at(token.start));
+        out.syn(')', at(tokens[i + 3]!.start));
+        i += 3;
+        continue;
+      }
+      out.syn(' ', at(token.start));
+      pushMapped(token.text, token.start);
+      continue;
+    }
+    if (!pushPath(token)) return false;
+  }
+  return true;
+}
+
+/** The SynthText a condition is written into, kept only when the whole condition lowered. */
+function condition(base: SynthText, write: (into: SynthText) => boolean): boolean {
+  const trial = new SynthText();
+  if (!write(trial)) return false;
+  base.add(trial);
+  return true;
+}
+
+interface ReadSite {
+  operation: DynamoDbOperation;
+  params: TSESTree.ObjectExpression | null;
+  /** The node to point at when the parameters cannot be read. */
+  at: Node;
+  callee: string;
+}
+
+function calleeText(callee: Node, text: string): string {
+  return text.slice(callee.range[0], callee.range[1]).replace(/\s+/g, '');
+}
+
+/** The DynamoDB reads of a file: commands handed to any call, paginators, DocumentClient methods. */
+function readSites(scan: ProgramScan): ReadSite[] {
+  const sites: ReadSite[] = [];
+  const seen = new Set<Node>();
+  const command = (node: Node): { operation: DynamoDbOperation; created: TSESTree.NewExpression } | null => {
+    let n = unwrap(node);
+    if (n.type === AST_NODE_TYPES.Identifier) {
+      const init = scan.consts.get(n.name);
+      if (!init) return null;
+      n = unwrap(init);
+    }
+    if (n.type !== AST_NODE_TYPES.NewExpression) return null;
+    const callee = unwrap(n.callee);
+    const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? propertyName(callee) : null;
+    const operation = name === null ? undefined : COMMANDS[name];
+    return operation ? { operation, created: n } : null;
+  };
+  for (const call of scan.calls) {
+    const callee = unwrap(call.callee);
+    const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? propertyName(callee) : null;
+    for (const arg of call.arguments) {
+      const found = command(arg as Node);
+      if (!found || seen.has(found.created)) continue;
+      seen.add(found.created);
+      const params = found.created.arguments[0] as Node | undefined;
+      sites.push({ operation: found.operation, params: objectOf(params, scan), at: found.created, callee: calleeText(found.created.callee as Node, scan.text) });
+    }
+    if (name === null) continue;
+    const paginator = PAGINATORS[name];
+    if (paginator) {
+      sites.push({ operation: paginator, params: objectOf(call.arguments[1] as Node | undefined, scan), at: call, callee: calleeText(callee, scan.text) });
+      continue;
+    }
+    const method = callee.type === AST_NODE_TYPES.MemberExpression ? METHODS[name] : undefined;
+    if (!method) continue;
+    // a method of that name counts only with DynamoDB's own parameters (a `TableName`, a batch's `RequestItems`)
+    const params = objectOf(call.arguments[0] as Node | undefined, scan);
+    const props = params ? propertiesOf(params).props : null;
+    if (!props || !(props.has('TableName') || (method === 'BatchGetItem' && props.has('RequestItems')))) continue;
+    sites.push({ operation: method, params, at: call, callee: calleeText(callee, scan.text) });
+  }
+  return sites;
+}
+
+/** A table name written as a key or a value: its text and the source range to point at. */
+function tableNameOf(node: Node, names: FileNames): { name: string; range: [number, number] } | null {
+  const s = spelled(node, names);
+  if (!s) return null;
+  const range: [number, number] = s.literal ? [node.range[0] + 1, node.range[1] - 1] : [node.range[0], node.range[1]];
+  return { name: s.text, range };
+}
+
+/** Can this attribute be written bare in an expression? (DynamoDB reserves ~570 words, none with `_` or a digit.) */
+function bareAttribute(name: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) && /[_0-9]/.test(name);
+}
+
+/**
+ * Fragments for the DynamoDB reads of a file. `tables`: the soft-deletable tables (a read of another table is not
+ * lowered); `notUnderstood` collects reads whose parameters this file does not spell out.
+ */
+export function dynamoDbReadsFromScan(
+  scan: ProgramScan,
+  tables: ReadonlyMap<string, DynamoDbTableSetting | false>,
+  filename: string | undefined,
+  notUnderstood?: NotUnderstoodCall[],
+): SqlFragment[] {
+  const names = namesOf(scan, filename);
+  const fragments: SqlFragment[] = [];
+  for (const site of readSites(scan)) {
+    if (!site.params) {
+      notUnderstood?.push({
+        start: site.at.range[0],
+        end: site.at.range[1],
+        callee: site.callee,
+        reason: 'its parameters (TableName, FilterExpression) are not an object this file spells out',
+        api: 'DynamoDB',
+      });
+      continue;
+    }
+    const { props, spread } = propertiesOf(site.params);
+    if (site.operation === 'BatchGetItem') {
+      const items = objectOf(props.get('RequestItems')?.value as Node | undefined, scan);
+      if (!items) continue;
+      for (const p of items.properties) {
+        if (p.type !== AST_NODE_TYPES.Property) continue;
+        const named = keyName(p);
+        const inner = p.key.type === AST_NODE_TYPES.Literal ? 1 : 0;
+        const key = p.computed
+          ? (tableNameOf(p.key as Node, names) ?? { name: null, node: p.key as Node })
+          : named === null
+            ? null
+            : { name: named, range: [p.key.range[0] + inner, p.key.range[1] - inner] as [number, number] };
+        const keys = objectOf(p.value as Node, scan);
+        const first = keys ? objectOf((propertiesOf(keys).props.get('Keys')?.value as TSESTree.ArrayExpression | undefined)?.elements?.[0] as Node | undefined, scan) : null;
+        const fragment = lowerRead(site, key, first, new Map(), false, tables, names, scan);
+        if (fragment) fragments.push(fragment);
+      }
+      continue;
+    }
+    const tableNode = props.get('TableName')?.value as Node | undefined;
+    if (!tableNode) continue; // spread from elsewhere: the table is not known here
+    const table = tableNameOf(tableNode, names);
+    const fragment = lowerRead(site, table ?? { name: null, node: tableNode }, objectOf(props.get('Key')?.value as Node | undefined, scan), props, spread, tables, names, scan);
+    if (fragment) fragments.push(fragment);
+  }
+  return fragments;
+}
+
+function lowerRead(
+  site: ReadSite,
+  table: { name: string; range: [number, number] } | { name: null; node: Node } | null,
+  key: TSESTree.ObjectExpression | null,
+  props: Map<string, TSESTree.Property>,
+  spread: boolean,
+  tables: ReadonlyMap<string, DynamoDbTableSetting | false>,
+  names: FileNames,
+  scan: ProgramScan,
+): SqlFragment | null {
+  if (!table) return null;
+  const counter: PlaceholderCounter = { param: 0, ident: 0 };
+  const out = new SynthText();
+  let setting: DynamoDbTableSetting | null = null;
+  if (table.name === null) {
+    // a table this file does not name: a read no check can judge (no-unchecked-query says so)
+    const at = table.node.range[0];
+    out.syn(`SELECT * FROM ${DYNAMODB_SCHEMA}.`, at);
+    out.push(nextIdent(counter), at, true);
+  } else {
+    const found = tables.get(table.name);
+    if (!found) return null;
+    setting = found;
+    out.syn(`SELECT * FROM ${DYNAMODB_SCHEMA}.`, table.range[0]);
+    pushIdent(out, table.name, table.range);
+  }
+  const conditions: SynthText[] = [];
+  const maps = expressionMaps(props, scan, names);
+  if (key) {
+    const lookup = new SynthText();
+    let first = true;
+    for (const p of key.properties) {
+      const name = p.type === AST_NODE_TYPES.Property ? keyName(p) : null;
+      if (p.type !== AST_NODE_TYPES.Property || name === null) continue;
+      lookup.syn(first ? '' : ' AND ', p.range[0]);
+      pushIdent(lookup, name, [p.key.range[0], p.key.range[1]]);
+      lookup.syn(` = ${nextParam(counter)}`, p.value.range[0]);
+      first = false;
+    }
+    if (!first) conditions.push(lookup);
+  }
+  const expression = (property: string, opaqueWhenAbsent: boolean): void => {
+    const node = props.get(property)?.value as Node | undefined;
+    const at = node?.range[0] ?? (table.name === null ? table.node.range[0] : table.range[0]);
+    const text = node ? spelled(node, names) : null;
+    const lowered = new SynthText();
+    if (text && condition(lowered, (into) => lowerExpression(into, text, maps, counter))) conditions.push(lowered);
+    else if (node || opaqueWhenAbsent) {
+      // a condition this file does not spell out (or one in a form we do not read): it may filter, we cannot tell
+      const opaque = new SynthText();
+      opaque.push(nextParam(counter), at, true);
+      conditions.push(opaque);
+    }
+  };
+  if (site.operation === 'Query') expression('KeyConditionExpression', false);
+  if (site.operation === 'Query' || site.operation === 'Scan') {
+    const legacy = props.has('QueryFilter') || props.has('ScanFilter') || props.has('KeyConditions');
+    expression('FilterExpression', (spread && !props.has('FilterExpression')) || legacy);
+  }
+  conditions.forEach((c, i) => {
+    out.syn(i === 0 ? ' WHERE (' : ') AND (', c.src[0] ?? 0);
+    out.add(c);
+  });
+  if (conditions.length) out.syn(')', out.src[out.src.length - 1] ?? 0);
+  const fragment = out.toSynthesized();
+  if (!setting || table.name === null) return fragment;
+  const { filter, deletedWhen } = dynamoDbFilterText(setting);
+  const canFilter = site.operation === 'Query' || site.operation === 'Scan';
+  // Query and Scan take a FilterExpression; GetItem and BatchGetItem cannot filter.
+  const api: ApiRead = { operation: site.operation, table: table.name, filter, deletedWhen, canFilter };
+  fragment.api = api;
+  if (canFilter && site.params) fragment.codeFilter = (_at, request) => filterEdit(site.params!, props, spread, request);
+  return fragment;
+}
+
+/**
+ * The suggestion: `attribute_not_exists(deleted_at)` added to the FilterExpression (parenthesising what is there)
+ * or a FilterExpression created after `TableName`. Only for a timestamp-style marker whose name DynamoDB accepts
+ * bare, and only where the edit is plain text of this call's parameters.
+ */
+function filterEdit(params: TSESTree.ObjectExpression, props: Map<string, TSESTree.Property>, spread: boolean, request: FilterRequest): CodeFilter | null {
+  if (request.test !== 'is-null' || !bareAttribute(request.column)) return null;
+  const condition = `attribute_not_exists(${request.column})`;
+  const existing = props.get('FilterExpression');
+  if (existing) {
+    const value = unwrap(existing.value as Node);
+    const literal =
+      (value.type === AST_NODE_TYPES.Literal && typeof value.value === 'string') || (value.type === AST_NODE_TYPES.TemplateLiteral && value.expressions.length === 0);
+    if (!literal) return null;
+    return {
+      code: `(…) AND ${condition}`,
+      edits: [
+        { start: value.range[0] + 1, end: value.range[0] + 1, text: '(' },
+        { start: value.range[1] - 1, end: value.range[1] - 1, text: `) AND ${condition}` },
+      ],
+    };
+  }
+  if (spread) return null;
+  const tableName = props.get('TableName');
+  if (!tableName || !params.properties.includes(tableName)) return null;
+  const raw = unwrap(tableName.value as Node);
+  const quote = raw.type === AST_NODE_TYPES.Literal && raw.raw.startsWith('"') ? '"' : "'";
+  const text = `FilterExpression: ${quote}${condition}${quote}`;
+  return { code: text, edits: [{ start: tableName.range[1], end: tableName.range[1], text: `, ${text}` }] };
+}

@@ -1,0 +1,219 @@
+/**
+ * DynamoDB reads of soft-deletable tables: AWS SDK v3 commands, paginators and DocumentClient methods are lowered
+ * into the statement model, so require-soft-delete-filter judges them like any read (an OR defeats the filter, a
+ * trash read is deliberate, a lookup by key may be allowed) and no-unchecked-query lists what it cannot read.
+ */
+import { describe, expect, it } from 'vitest';
+import { Linter } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import plugin from '../src/index.js';
+import rule from '../rules/require-soft-delete-filter.js';
+import unchecked from '../rules/no-unchecked-query.js';
+import { tsRuleTester } from './helpers/rule-tester.js';
+import { normalizeSettings, settingsProblems } from '../src/settings.js';
+
+const SETTINGS = {
+  'soft-delete': {
+    schema: [],
+    dynamodb: {
+      tables: {
+        Orders: { attribute: 'deleted_at' },
+        Users: { attribute: 'status', deletedValue: 'deleted' },
+        Sessions: { attribute: 'deletedAt' },
+      },
+    },
+  },
+};
+
+const ORDERS = { operation: 'Query', table: 'Orders', filter: 'attribute_not_exists(deleted_at)', deletedWhen: '`deleted_at` is set' };
+
+const IMPORT = "import { QueryCommand, ScanCommand, GetCommand, BatchGetCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';\n";
+
+tsRuleTester(SETTINGS).run('require-soft-delete-filter (DynamoDB)', rule as never, {
+  valid: [
+    // the filter, literally, through a name placeholder, negated
+    IMPORT + "await client.send(new QueryCommand({ TableName: 'Orders', KeyConditionExpression: 'pk = :pk', FilterExpression: 'attribute_not_exists(deleted_at)', ExpressionAttributeValues: { ':pk': id } }));",
+    IMPORT + "await client.send(new ScanCommand({ TableName: 'Orders', FilterExpression: 'attribute_not_exists(#d) AND total > :t', ExpressionAttributeNames: { '#d': 'deleted_at' }, ExpressionAttributeValues: { ':t': 10 } }));",
+    IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: 'NOT attribute_exists(#d)', ExpressionAttributeNames: { '#d': 'deleted_at' } });",
+    IMPORT + "await docClient.query({ TableName: 'Orders', KeyConditionExpression: 'pk = :pk', FilterExpression: '(total > :t OR total < :u) AND attribute_not_exists(deleted_at)' });",
+    // the status form: `#status <> :deleted` with the value spelt out (DocumentClient and low-level client)
+    IMPORT + "await docClient.query({ TableName: 'Users', KeyConditionExpression: '#pk = :pk', FilterExpression: '#s <> :deleted', ExpressionAttributeNames: { '#s': 'status', '#pk': 'pk' }, ExpressionAttributeValues: { ':deleted': 'deleted', ':pk': pk } });",
+    IMPORT + "await ddb.query({ TableName: 'Users', KeyConditionExpression: 'pk = :pk', FilterExpression: '#s <> :d', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': { S: 'deleted' }, ':pk': { S: pk } } });",
+    IMPORT + "await ddb.query({ TableName: 'Users', KeyConditionExpression: 'pk = :pk', FilterExpression: '#s <> :d', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: marshall({ ':d': 'deleted', ':pk': pk }) });",
+    // a trash read (soft-deleted items on purpose) is deliberate, as is any other test of the marker
+    IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: 'attribute_exists(deleted_at)' });",
+    IMPORT + "await docClient.scan({ TableName: 'Users', FilterExpression: '#s = :d', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': 'deleted' } });",
+    IMPORT + "await docClient.scan({ TableName: 'Users', FilterExpression: '#s <> :v', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':v': 'archived' } });",
+    // constants: the table name and the parameters object
+    IMPORT + "const ORDERS = 'Orders';\nconst params = { TableName: ORDERS, FilterExpression: 'attribute_not_exists(deleted_at)' };\nawait client.send(new ScanCommand(params));",
+    IMPORT + "const command = new ScanCommand({ TableName: 'Orders', FilterExpression: 'attribute_not_exists(deleted_at)' });\nawait client.send(command);",
+    IMPORT + "for await (const page of paginateQuery({ client }, { TableName: 'Orders', KeyConditionExpression: 'pk = :pk', FilterExpression: 'attribute_not_exists(deleted_at)' })) {}",
+    // tables not declared soft-deletable, and methods that are not DynamoDB's
+    IMPORT + "await client.send(new ScanCommand({ TableName: 'Products' }));",
+    "await cache.get('Orders');",
+    "await http.query({ table: 'Orders' });",
+    // a filter this file does not spell out: unknown, never a false report (no-unchecked-query lists it)
+    IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: activeFilter });",
+    IMPORT + 'await docClient.scan({ TableName: \'Orders\', FilterExpression: `${extra} AND attribute_not_exists(deleted_at)` });',
+    IMPORT + "await docClient.scan({ ...base, TableName: 'Orders' });",
+    // a lookup by key, allowed by the same option as SQL lookups
+    { code: IMPORT + "await docClient.get({ TableName: 'Orders', Key: { id } });", options: [{ allowLookupsBy: ['id'] }] },
+  ],
+  invalid: [
+    {
+      code: IMPORT + "await client.send(new QueryCommand({ TableName: 'Orders', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': id } }));",
+      errors: [
+        {
+          messageId: 'apiMissing',
+          line: 2,
+          column: 50,
+          endColumn: 56,
+          data: ORDERS,
+          suggestions: [
+            {
+              messageId: 'addFilterInCode',
+              data: { code: "FilterExpression: 'attribute_not_exists(deleted_at)'" },
+              output:
+                IMPORT +
+                "await client.send(new QueryCommand({ TableName: 'Orders', FilterExpression: 'attribute_not_exists(deleted_at)', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': id } }));",
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // an existing filter is kept, parenthesised
+      code: IMPORT + 'for await (const page of paginateScan({ client }, { TableName: "Orders", FilterExpression: "total > :t OR total < :u" })) {}',
+      errors: [
+        {
+          messageId: 'apiMissing',
+          data: { ...ORDERS, operation: 'Scan' },
+          suggestions: [
+            {
+              messageId: 'addFilterInCode',
+              data: { code: '(…) AND attribute_not_exists(deleted_at)' },
+              output: IMPORT + 'for await (const page of paginateScan({ client }, { TableName: "Orders", FilterExpression: "(total > :t OR total < :u) AND attribute_not_exists(deleted_at)" })) {}',
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // an OR at the top defeats the filter
+      code: IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: 'attribute_not_exists(#d) OR total > :t', ExpressionAttributeNames: { '#d': 'deleted_at' } });",
+      errors: [{ messageId: 'or-defeated', data: { table: 'Orders', alias: '', filter: 'attribute_not_exists(deleted_at)' }, suggestions: [] }],
+    },
+    {
+      // GetItem cannot filter
+      code: IMPORT + "await docClient.get({ TableName: 'Orders', Key: { id } });",
+      errors: [{ messageId: 'apiCannotFilter', column: 35, endColumn: 41, data: { ...ORDERS, operation: 'GetItem' }, suggestions: [] }],
+    },
+    {
+      // allowLookupsBy names other attributes than the item's key
+      code: IMPORT + "await client.send(new GetCommand({ TableName: 'Orders', Key: { pk, sk } }));",
+      options: [{ allowLookupsBy: ['id'] }],
+      errors: [{ messageId: 'apiCannotFilter' }],
+    },
+    {
+      // BatchGetItem: each table of RequestItems
+      code: IMPORT + "await client.send(new BatchGetCommand({ RequestItems: { Orders: { Keys: [{ id: 1 }] }, Products: { Keys: [{ id: 2 }] } } }));",
+      errors: [{ messageId: 'apiCannotFilter', data: { ...ORDERS, operation: 'BatchGetItem' }, column: 57, endColumn: 63 }],
+    },
+    {
+      // the status form: a filter on something else; no edit offered for a comparison
+      code: IMPORT + "await docClient.query({ TableName: 'Users', KeyConditionExpression: 'pk = :pk', FilterExpression: 'begins_with(sk, :p)' });",
+      errors: [{ messageId: 'apiMissing', data: { operation: 'Query', table: 'Users', filter: "status <> 'deleted'", deletedWhen: "`status` is 'deleted'" }, suggestions: [] }],
+    },
+    {
+      // a constant table name and parameters object; the edit lands in the object
+      code: IMPORT + "const ORDERS = 'Orders';\nconst params = { TableName: ORDERS, Limit: 10 };\nawait client.send(new ScanCommand(params));",
+      errors: [
+        {
+          messageId: 'apiMissing',
+          line: 3,
+          column: 29,
+          endColumn: 35,
+          suggestions: [
+            {
+              messageId: 'addFilterInCode',
+              output: IMPORT + "const ORDERS = 'Orders';\nconst params = { TableName: ORDERS, FilterExpression: 'attribute_not_exists(deleted_at)', Limit: 10 };\nawait client.send(new ScanCommand(params));",
+            },
+          ],
+        },
+      ],
+    },
+    {
+      // an attribute DynamoDB may reserve is not written bare: no edit
+      code: IMPORT + "await docClient.scan({ TableName: 'Sessions' });",
+      errors: [{ messageId: 'apiMissing', data: { operation: 'Scan', table: 'Sessions', filter: 'attribute_not_exists(deletedAt)', deletedWhen: '`deletedAt` is set' }, suggestions: [] }],
+    },
+  ],
+});
+
+tsRuleTester(SETTINGS).run('no-unchecked-query (DynamoDB)', unchecked as never, {
+  valid: [IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: 'attribute_not_exists(deleted_at)' });"],
+  invalid: [
+    { code: IMPORT + 'await client.send(new ScanCommand({ TableName: process.env.TABLE }));', errors: [{ messageId: 'hiddenTable' }] },
+    { code: IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: activeFilter });", errors: [{ messageId: 'unknownFilter' }] },
+    { code: IMPORT + 'await client.send(new ScanCommand(buildParams()));', errors: [{ messageId: 'unreadableApiCall', data: { callee: 'ScanCommand', api: 'DynamoDB', reason: 'its parameters (TableName, FilterExpression) are not an object this file spells out' } }] },
+  ],
+});
+
+describe('DynamoDB front end', () => {
+  it('is off unless a DynamoDB table is declared', () => {
+    const linter = new Linter();
+    const config = (settings: unknown) => [
+      {
+        files: ['**/*.ts'],
+        languageOptions: { parser: tsParser },
+        plugins: { 'soft-delete': plugin as never },
+        settings: { 'soft-delete': settings },
+        rules: { 'soft-delete/require-soft-delete-filter': 'error', 'soft-delete/no-unchecked-query': 'error' },
+      },
+    ];
+    const code = IMPORT + "await client.send(new ScanCommand({ TableName: 'Orders' }));\nawait client.send(new ScanCommand(params()));";
+    const off = linter.verify(code, config({ tables: { users: { column: 'deleted_at' } }, dynamodb: { tables: { Orders: false } } }) as never, 'x.ts');
+    expect(off).toEqual([]);
+    const on = linter.verify(code, config({ dynamodb: { tables: { Orders: { attribute: 'deleted_at' } } } }) as never, 'x.ts');
+    expect(on.map((m) => m.messageId)).toEqual(['apiMissing', 'unreadableApiCall']);
+  });
+});
+
+describe('DynamoDB settings', () => {
+  it('accepts the documented shape', () => {
+    expect(
+      settingsProblems({
+        dynamodb: {
+          tables: { Orders: { attribute: 'deleted_at' }, Users: { attribute: 'status', deletedValue: 'deleted' }, Flags: { attribute: 'state', deletedValue: 3 }, Log: false },
+          infrastructure: ['infra/**/*.tf'],
+        },
+      }),
+    ).toEqual([]);
+    expect(settingsProblems({ dynamodb: { infrastructure: false } })).toEqual([]);
+  });
+
+  it('names each mistake', () => {
+    expect(settingsProblems({ dynamodb: { tables: { Orders: { attribut: 'deleted_at' } } } })).toEqual([
+      'settings["soft-delete"].dynamodb.tables.Orders.attribute is required.',
+      'settings["soft-delete"].dynamodb.tables.Orders.attribut is not a setting (did you mean "attribute"?).',
+    ]);
+    expect(settingsProblems({ dynamodb: { tables: { Orders: 'deleted_at' } } })).toEqual([
+      'settings["soft-delete"].dynamodb.tables.Orders must be false or { attribute, deletedValue }, got "deleted_at".',
+    ]);
+    expect(settingsProblems({ dynamodb: { tables: { Orders: { attribute: 'status', deletedValue: null } } } })).toEqual([
+      'settings["soft-delete"].dynamodb.tables.Orders.deletedValue must be a string, a number or a boolean, got null.',
+    ]);
+    expect(settingsProblems({ dynamodb: { infrastructure: 'infra' } })).toEqual([
+      'settings["soft-delete"].dynamodb.infrastructure must be false or an array of globs, got "infra".',
+    ]);
+    expect(settingsProblems({ dynamodb: { table: {} } })).toEqual(['settings["soft-delete"].dynamodb.table is not a setting (did you mean "tables"?).']);
+  });
+
+  it('makes each declared table a requirement under the dynamodb schema', () => {
+    const settings = normalizeSettings({ dynamodb: { tables: { Orders: { attribute: 'deleted_at' }, Users: { attribute: 'status', deletedValue: "it's" }, Log: false } } });
+    expect(settings.tables.get('dynamodb.Orders')).toEqual({ active: 'deleted_at IS NULL' });
+    expect(settings.tables.get('dynamodb.Users')).toEqual({ active: "status <> 'it''s'" });
+    expect(settings.tables.get('dynamodb.Log')).toBe(false);
+    expect(settings.tables.has('Orders')).toBe(false);
+  });
+});
