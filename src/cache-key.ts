@@ -4,12 +4,15 @@
  * read of it is fine now, yet the cache would keep reporting it. So the schema's fingerprint is made part of the
  * config ESLint hashes: the recommended config gives `settings["soft-delete"]` a `toJSON` (ESLint serialises the
  * config with it before hashing), which adds a `schemaFingerprint` — the schema files' paths, sizes and mtimes.
- * Settings merged from the user's config keep it, so the fingerprint covers the user's `schema` globs.
+ * Settings merged from the user's config keep it, so the fingerprint covers the user's `schema` globs (and the
+ * DynamoDB tables infrastructure definitions declare).
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { listSchemaFiles, locateSchema } from './schema/load.js';
 import { normalizeSettings } from './settings.js';
+import { withInfrastructureTables } from './schema/dynamodb-tables.js';
+import path from 'node:path';
 
 /** Paths, sizes and mtimes of the schema files `settings` name (or the conventional places), hashed. */
 export function schemaFingerprint(cwd: string, rawSettings: unknown): string {
@@ -25,6 +28,9 @@ export function schemaFingerprint(cwd: string, rawSettings: unknown): string {
     }
     hash.update(`${file}\0${stamp}\n`);
   }
+  // DynamoDB tables found in infrastructure definitions decide findings too
+  const dynamo = withInfrastructureTables(settings, cwd, path.join(cwd, 'package.json')).dynamodb.tables;
+  if (dynamo.size > 0) hash.update(JSON.stringify([...dynamo]));
   return hash.digest('hex').slice(0, 20);
 }
 

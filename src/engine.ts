@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { SchemaModel } from './schema/model.js';
 import { ReadAnalyzer, type AnalysisContext } from './analysis/reads.js';
 import { countFile } from './analysis/coverage.js';
+import { withInfrastructureTables } from './schema/dynamodb-tables.js';
 
 export interface FileAnalysis {
   statements: StatementModel[];
@@ -170,7 +171,8 @@ export function resetWarnings(): void {
 export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const hit = cache.get(key);
   if (hit) return hit;
-  const settings = normalizeSettings(input.settings?.['soft-delete']);
+  // DynamoDB tables whose TTL attribute is a soft-delete column in CDK / CloudFormation / Terraform definitions
+  const settings = withInfrastructureTables(normalizeSettings(input.settings?.['soft-delete']), input.cwd, path.resolve(input.cwd, input.filename));
   const schema = schemaFor(input.cwd, path.resolve(input.cwd, input.filename), settings);
   const context: AnalysisContext = { schema, settings };
   const filename = path.resolve(input.cwd, input.filename);

@@ -355,7 +355,8 @@ function isRollbackFile(basename: string): boolean {
   return ROLLBACK_FILE.test(basename) || FLYWAY_UNDO_FILE.test(basename);
 }
 
-function stampOf(file: string): string {
+/** A file's stamp (`mtimeMs:size`, or `missing`): what the caches compare. */
+export function stampOf(file: string): string {
   try {
     const stat = statSync(file);
     return `${stat.mtimeMs}:${stat.size}`;
