@@ -398,7 +398,8 @@ export function withInfrastructureTables(settings: SoftDeleteSettings, cwd: stri
   const globs = settings.dynamodb.infrastructure;
   if (globs === false) return settings;
   try {
-    const root = path.resolve(cwd);
+    // the same folder the schema globs are relative to: `root`, else the ESLint cwd
+    const root = settings.root === null ? path.resolve(cwd) : path.resolve(cwd, settings.root);
     if (globs === null && !usesAws(root, file)) return settings;
     const { tables } = infrastructureTables(root, globs ?? CONVENTIONAL_INFRASTRUCTURE_GLOBS);
     if (tables.length === 0) return settings;
