@@ -35,46 +35,54 @@ const nest = (n: number, wrap: (inner: string) => string, core: string) => {
 };
 
 /**
- * Deep shapes too deep to parse at all (the parser is never handed text that could overflow its stack), so each is one
- * "not checked" message. Shapes the parser takes but the engine cannot read whole are analysed partly (see below).
+ * Deep shapes too deep to hand to the parser whole (it is never given text that could overflow its stack). `part`:
+ * what nests deepest is masked and the rest analysed, with one message where the part left out starts; `whole`: no
+ * mask brings it within reach, one "not checked" message for the statement (before, every shape here was `whole`).
  */
-const DEEP: Array<[string, string]> = [
-  ['4,000 `+` terms', chain(4000, 'SELECT 1', ' + 1')],
-  ['30,000 `+` terms (would overflow the WASM stack)', chain(30000, 'SELECT 1', ' + 1')],
-  ['12,000 JOINs with AND in ON', 'SELECT 1 FROM users u' + ' JOIN orders o ON true AND true'.repeat(12000)],
-  ['1,000 nested FROM (SELECT …)', nest(1000, (s) => `SELECT * FROM (${s}) x`, 'SELECT * FROM users')],
-  ['1,000 nested EXISTS', nest(1000, (s) => `SELECT 1 FROM users WHERE EXISTS (${s})`, 'SELECT 1')],
-  ['12,000 parentheses', `SELECT ${'('.repeat(12000)}1${')'.repeat(12000)} FROM users`],
-  ['12,000 NOTs', `SELECT 1 FROM users WHERE ${'NOT '.repeat(12000)}true`],
-  ['1,500 nested CASE', `SELECT ${'CASE WHEN true THEN '.repeat(1500)}1${' END'.repeat(1500)} FROM users`],
-  ['3,000 nested function calls', `SELECT ${'f('.repeat(3000)}1${')'.repeat(3000)} FROM users`],
-  ['5,000 casts', `SELECT 1${'::int'.repeat(5000)} FROM users`],
+const DEEP: Array<[string, string, 'part' | 'whole']> = [
+  ['4,000 `+` terms', chain(4000, 'SELECT 1', ' + 1'), 'part'],
+  ['30,000 `+` terms (would overflow the WASM stack)', chain(30000, 'SELECT 1', ' + 1'), 'part'],
+  ['12,000 JOINs with AND in ON', 'SELECT 1 FROM users u' + ' JOIN orders o ON true AND true'.repeat(12000), 'whole'],
+  ['1,000 nested FROM (SELECT …)', nest(1000, (s) => `SELECT * FROM (${s}) x`, 'SELECT * FROM users'), 'part'],
+  ['1,000 nested EXISTS', nest(1000, (s) => `SELECT 1 FROM users WHERE EXISTS (${s})`, 'SELECT 1'), 'part'],
+  ['12,000 parentheses', `SELECT ${'('.repeat(12000)}1${')'.repeat(12000)} FROM users`, 'part'],
+  ['12,000 NOTs', `SELECT 1 FROM users WHERE ${'NOT '.repeat(12000)}true`, 'part'],
+  ['1,500 nested CASE', `SELECT ${'CASE WHEN true THEN '.repeat(1500)}1${' END'.repeat(1500)} FROM users`, 'whole'],
+  ['3,000 nested function calls', `SELECT ${'f('.repeat(3000)}1${')'.repeat(3000)} FROM users`, 'part'],
+  ['5,000 casts', `SELECT 1${'::int'.repeat(5000)} FROM users`, 'part'],
 ];
 
 describe('deep statements', () => {
-  it.each(DEEP)('%s: parses to one positioned "not analysed" entry, and the parser keeps working', (_, sql) => {
+  it.each(DEEP)('%s: parses to one positioned "not analysed" entry, and the parser keeps working', (_, sql, kind) => {
     const text = `SELECT 1;\n${sql};\nSELECT * FROM users`;
     const outcome = parseSql(text);
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
-    expect(outcome.parsed.statements).toHaveLength(2);
+    const start = text.indexOf('\n') + 1;
+    expect(outcome.parsed.statements.map((s) => s.start)).toEqual(kind === 'part' ? [0, start, start + sql.length + 2] : [0, start + sql.length + 2]);
     expect(outcome.parsed.skipped).toHaveLength(1);
-    expect(outcome.parsed.skipped![0]!.index).toBe(text.indexOf('\n') + 1);
-    expect(outcome.parsed.skipped![0]!.message).toMatch(/nests too deeply to analyse/);
+    const [skipped] = outcome.parsed.skipped!;
+    if (kind === 'whole') expect(skipped!.index).toBe(start);
+    else expect(skipped!.index).toBeGreaterThan(start);
+    expect(skipped!.index).toBeLessThan(start + sql.length);
+    expect(skipped!.message).toMatch(kind === 'part' ? /^part of this statement nests too deeply to analyse/ : /^this statement nests too deeply to analyse/);
     // libpg-query shares the JavaScript stack: an overflow inside it would break every later parse.
     expect(parseSql('SELECT * FROM users WHERE id = 1').ok).toBe(true);
   });
 
-  it.each(DEEP)('%s in a .sql file: one message on its line, the next statement still checked', (_, sql) => {
+  it.each(DEEP)('%s in a .sql file: one message on its line, the next statement still checked', (_, sql, kind) => {
     const messages = lint(`SELECT 1;\n${sql};\nSELECT * FROM users;\n`, 'q.sql');
     expect(messages.filter((m) => m.fatal)).toEqual([]);
     const notChecked = messages.filter((m) => m.messageId === 'notChecked');
-    expect(notChecked.map((m) => [m.line, m.column])).toEqual([[2, 1]]);
-    expect(messages.filter((m) => m.messageId === 'missing').map((m) => m.line)).toEqual([3]);
+    expect(notChecked.map((m) => m.line)).toEqual([2]);
+    if (kind === 'whole') expect(notChecked[0]!.column).toBe(1);
+    const missing = messages.filter((m) => m.messageId === 'missing').map((m) => m.line);
+    // analysed partly: the tables within reach on line 2 are checked too
+    expect(kind === 'part' ? missing.filter((line) => line !== 2) : missing).toEqual([3]);
   });
 
   it('in a TS template: reported where the statement starts', () => {
-    const sql = nest(1000, (s) => `SELECT 1 FROM users WHERE EXISTS (${s})`, 'SELECT 1');
+    const sql = `SELECT ${'CASE WHEN true THEN '.repeat(1500)}1${' END'.repeat(1500)} FROM users`;
     const messages = lint(`const rows = await sql\`\n  ${sql}\`;\nawait sql\`SELECT * FROM users\`;\n`, 'q.ts');
     expect(messages.filter((m) => m.fatal)).toEqual([]);
     expect(messages.filter((m) => m.messageId === 'notChecked').map((m) => [m.line, m.column])).toEqual([[2, 3]]);
@@ -101,15 +109,17 @@ describe('deep statements', () => {
     for (const m of missing) expect(lines[m.line - 1]!.slice(m.column - 1, m.endColumn! - 1)).toBe('users');
   });
 
-  it('in a UNION chain, only a piece that is still too deep is left unchecked, and said so', () => {
+  it('in a UNION chain, only the part of a piece that is still too deep is left unchecked, and said so', () => {
     const branches = Array.from({ length: 400 }, () => 'SELECT id FROM users');
     branches[250] = `SELECT 1${' + 1'.repeat(30000)}`;
     const code = `${branches.join('\nUNION ALL\n')};\n`;
     const messages = lint(code, 'q.sql');
     expect(messages.filter((m) => m.fatal)).toEqual([]);
-    // Branches 200–299 are one piece: it starts on line 401 (each branch and each UNION ALL on its own line).
-    expect(messages.filter((m) => m.messageId === 'notChecked').map((m) => m.line)).toEqual([401]);
-    expect(messages.filter((m) => m.messageId === 'missing')).toHaveLength(300);
+    // Branches 200–299 are one piece, too deep to parse whole: the `+` chain of branch 250 (line 501, each branch and
+    // each UNION ALL on its own line) is masked and the piece's other branches checked (before, the whole piece was
+    // one "not checked" message on line 401).
+    expect(messages.filter((m) => m.messageId === 'notChecked').map((m) => [m.line, m.column])).toEqual([[501, 8]]);
+    expect(messages.filter((m) => m.messageId === 'missing')).toHaveLength(399);
   });
 
   // Parsed, but deeper than the engine reads: what lies within reach is checked, and one message says where the part
@@ -119,6 +129,22 @@ describe('deep statements', () => {
     const lines = code.split('\n');
     for (const m of messages) expect(names).toContain(lines[m.line - 1]!.slice(m.column - 1, m.endColumn! - 1));
   };
+
+  it('4,000 `+` terms: masked, and the tables around them checked', () => {
+    const code = `SELECT 1;\nSELECT ${chain(4000, '1', ' + 1')}, u.id\nFROM users u JOIN organizations o ON o.id = u.org_id;\n`;
+    const messages = lint(code, 'q.sql');
+    expect(notChecked(messages).map((m) => [m.line, m.column])).toEqual([[2, 8]]);
+    const missing = messages.filter((m) => m.messageId === 'missing');
+    onNames(code, missing, ['organizations', 'users']);
+    expect(missing.map((m) => m.line)).toEqual([3, 3]);
+  });
+
+  it('a table read in a masked expression is not reported, and a filter around it still counts', () => {
+    const code = `SELECT * FROM users WHERE deleted_at IS NULL AND id = ${chain(4000, '1', ' + 1')} + (SELECT count(*) FROM organizations);\n`;
+    const messages = lint(code, 'q.sql');
+    expect(notChecked(messages)).toHaveLength(1);
+    expect(messages.filter((m) => m.messageId === 'missing')).toEqual([]);
+  });
 
   it('3,000 JOINs: the joins within reach are checked, one message at the first table (left out)', () => {
     const code = 'SELECT 1;\nSELECT * FROM users u' + Array.from({ length: 3000 }, (_, i) => `\nJOIN organizations o${i} ON o${i}.id = u.org_id AND true`).join('') + ';\nSELECT * FROM users;\n';
@@ -160,7 +186,9 @@ describe('deep statements', () => {
   // levels left out begin.
   const NESTED: Array<[string, (s: string) => string, number]> = [
     ['900 nested FROM (SELECT …)', (s) => `SELECT * FROM users, (\n${s}) x`, 900],
+    ['1,000 nested FROM (SELECT …), too deep to parse whole', (s) => `SELECT * FROM users, (\n${s}) x`, 1000],
     ['500 nested EXISTS', (s) => `SELECT 1 FROM users WHERE EXISTS (\n${s})`, 500],
+    ['1,000 nested EXISTS, too deep to parse whole', (s) => `SELECT 1 FROM users WHERE EXISTS (\n${s})`, 1000],
     ['400 nested scalar subqueries', (s) => `SELECT 1 FROM users WHERE plan = (\n${s})`, 400],
   ];
   it.each(NESTED)('%s: the outer levels are checked, one message where the levels left out begin', (_, wrap, n) => {
@@ -226,9 +254,9 @@ describe('deep statements', () => {
     expect(messages.filter((m) => m.messageId === 'notChecked')).toEqual([]);
   });
 
-  it('a migration with a too-deep statement keeps the rest of its history', () => {
+  it('a migration with a statement too deep to parse keeps the rest of its history', () => {
     const model = schemaFromSql(
-      `CREATE TABLE a (id int, deleted_at timestamptz);\n${chain(4000, 'SELECT 1', ' + 1')};\n` +
+      `CREATE TABLE a (id int, deleted_at timestamptz);\n${`SELECT ${'CASE WHEN true THEN '.repeat(1500)}1${' END'.repeat(1500)}`};\n` +
         `CREATE TABLE b (id int, deleted_at timestamptz);\n`,
       'm.sql',
     );

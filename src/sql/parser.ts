@@ -139,7 +139,7 @@ const isWrapper = (value: object): boolean => {
  * this module then meets a tree of bounded depth. Returns the string index of the earliest part cut off: -1 when
  * none was, the start of the statement (`fallback`) when the parts cut off carry no location.
  */
-function remapLocations(root: unknown, toIndex: (b: number) => number, fallback = 0): number {
+function remapLocations(root: unknown, toIndex: (b: number) => number, fallback = 0, masks: ByteRange[] = []): number {
   const cuts: RawNode[] = [];
   const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
   while (stack.length > 0) {
@@ -149,7 +149,7 @@ function remapLocations(root: unknown, toIndex: (b: number) => number, fallback 
       for (let k = 0; k < value.length; k++) {
         const child: unknown = value[k];
         if (child === null || typeof child !== 'object') continue;
-        if (depth >= MAX_TREE_DEPTH && !Array.isArray(child)) value[k] = cut(child, cuts);
+        if ((depth >= MAX_TREE_DEPTH && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) value[k] = cut(child, cuts);
         else stack.push({ value: child, depth: depth + 1 });
       }
       continue;
@@ -161,7 +161,7 @@ function remapLocations(root: unknown, toIndex: (b: number) => number, fallback 
       const child = record[key];
       if (typeof child === 'number' && LOCATION_KEYS.has(key)) record[key] = toIndex(child);
       else if (child === null || typeof child !== 'object') continue;
-      else if (canCut && !Array.isArray(child)) record[key] = cut(child, cuts);
+      else if ((canCut && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) record[key] = cut(child, cuts);
       else stack.push({ value: child, depth: depth + 1 });
     }
   }
@@ -174,6 +174,17 @@ function remapLocations(root: unknown, toIndex: (b: number) => number, fallback 
     if (fields.location >= 0 && (earliest < 0 || fields.location < earliest)) earliest = fields.location;
   }
   return earliest >= 0 ? earliest : fallback;
+}
+
+/** Byte offsets [start, end) of a part of the text the parser was given masked (see maskTooDeep). */
+type ByteRange = [number, number];
+
+/** A node whose own location lies in a masked part: the stand-in of what was masked. */
+function isMasked(node: object, masks: ByteRange[]): boolean {
+  if (Array.isArray(node) || !isWrapper(node)) return false;
+  const fields = Object.values(node)[0] as Record<string, unknown> | null;
+  const at = fields && typeof fields === 'object' ? fields.location : undefined;
+  return typeof at === 'number' && masks.some(([from, to]) => at >= from && at < to);
 }
 
 /** A TOO_DEEP_NODE for `part`, recorded in `cuts`; its location is the part's earliest (a byte offset until mapped). */
@@ -210,98 +221,234 @@ const WORD_PART = /[\w$\u0080-\uffff]/;
 /** Keywords that nest the tree once per use across commas and AND/OR: set operations and joins. */
 const STICKY_WORDS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'JOIN']);
 
-/** Index just past a quoted string/identifier opened at `i` by `quote` (doubling escapes it; `\` too in E''). */
+type Lexeme = 'word' | 'open' | 'close' | 'comma' | 'semicolon' | 'other';
 
 /**
- * Statements of `text` (split at top-level `;`) whose tree could nest more than MAX_NESTING_ESTIMATE levels.
- * The estimate is an upper bound on the nesting libpg-query will build: at each parenthesis level, the tokens seen
- * since the last `,`/AND/OR (a list or a flattened AND/OR adds one level, not one per item), plus one per UNION /
- * INTERSECT / EXCEPT / JOIN of that level (those nest across commas), plus the same for every enclosing level. A
- * token never nests the tree more than one level, so the estimate never under-counts. Lexing follows PostgreSQL's
- * rules for strings, quoted identifiers, dollar quotes and comments; it runs in linear time without recursion.
+ * The tokens of text[start, end) as the nesting passes see them, each passed to `visit` with its kind and span:
+ * PostgreSQL's rules for strings, quoted identifiers, dollar quotes and comments (comments are not tokens); a run
+ * of operator characters is one token. Linear, without recursion.
  */
-export function overDeepStatements(text: string): Array<{ start: number; end: number; index: number }> {
-  const found: Array<{ start: number; end: number; index: number }> = [];
-  if (text.length <= MAX_NESTING_ESTIMATE) return found; // each token is at least one character
-  const outer: Array<{ base: number; chain: number; sticky: number }> = []; // enclosing levels, as at their `(`
-  let base = 0;
-  let chain = 0;
-  let sticky = 0;
-  let start = 0;
-  let over = -1;
-  const count = (index: number, isSticky: boolean): void => {
-    if (isSticky) sticky++;
-    else chain++;
-    if (over < 0 && base + chain + sticky > MAX_NESTING_ESTIMATE) over = index;
-  };
-  const endStatement = (end: number): void => {
-    if (over >= 0) found.push({ start, end, index: over });
-    outer.length = 0;
-    base = chain = sticky = 0;
-    over = -1;
-    start = end + 1;
-  };
-  let i = 0;
-  while (i < text.length) {
+function lexSql(text: string, start: number, end: number, visit: (kind: Lexeme, i: number, j: number) => void): void {
+  let i = start;
+  while (i < end) {
     const c = text[i]!;
     const next = text[i + 1];
     if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\f') {
       i++;
-    } else if (c === '-' && next === '-') {
-      i = skipLineComment(text, i);
-    } else if (c === '/' && next === '*') {
-      i = skipBlockComment(text, i);
-    } else if (c === "'" || c === '"') {
-      count(i, false);
-      i = skipQuoted(text, i, c, false);
-    } else if ((c === 'e' || c === 'E') && next === "'") {
-      count(i, false);
-      i = skipQuoted(text, i + 1, "'", true);
-    } else if (c === '$' && next !== undefined && /[A-Za-z_$]/.test(next)) {
-      count(i, false);
-      // a dollar-quoted body (words are consumed whole above, so this `$` starts no name)
-      const end = skipRegion(text, i, false);
-      i = end > i ? end : i + 1;
-    } else if (c >= '0' && c <= '9') {
-      let j = i + 1;
-      while (j < text.length && /[\w.]/.test(text[j]!)) j++;
-      count(i, false);
-      i = j;
-    } else if (WORD_START.test(c)) {
-      let j = i + 1;
-      while (j < text.length && WORD_PART.test(text[j]!)) j++;
-      const word = text.slice(i, j).toUpperCase();
-      if (word === 'AND' || word === 'OR') chain = 0;
-      else count(i, STICKY_WORDS.has(word));
-      i = j;
-    } else if (c === '(') {
-      count(i, false); // the whole group is one token of this level
-      outer.push({ base, chain, sticky });
-      base += chain + sticky;
-      chain = sticky = 0;
-      i++;
-    } else if (c === ')') {
-      const level = outer.pop();
-      if (level) ({ base, chain, sticky } = level);
-      i++;
-    } else if (c === ',') {
-      chain = 0;
-      i++;
-    } else if (c === ';' && outer.length === 0) {
-      endStatement(i);
-      i++;
-    } else if (OPERATOR_CHARS.has(c)) {
-      let j = i + 1;
-      while (j < text.length && OPERATOR_CHARS.has(text[j]!) && !(text[j] === '-' && text[j + 1] === '-')) j++;
-      count(i, false);
-      i = j;
-    } else {
-      count(i, false);
-      i++;
+      continue;
     }
+    if (c === '-' && next === '-') {
+      i = skipLineComment(text, i);
+      continue;
+    }
+    if (c === '/' && next === '*') {
+      i = skipBlockComment(text, i);
+      continue;
+    }
+    let j = i + 1;
+    let kind: Lexeme = 'other';
+    if (c === "'" || c === '"') j = skipQuoted(text, i, c, false);
+    else if ((c === 'e' || c === 'E') && next === "'") j = skipQuoted(text, i + 1, "'", true);
+    else if (c === '$' && next !== undefined && /[A-Za-z_$]/.test(next)) {
+      // a dollar-quoted body (words are consumed whole below, so this `$` starts no name)
+      const skipped = skipRegion(text, i, false);
+      if (skipped > i) j = skipped;
+    } else if (c >= '0' && c <= '9') {
+      while (j < text.length && /[\w.]/.test(text[j]!)) j++;
+    } else if (WORD_START.test(c)) {
+      while (j < text.length && WORD_PART.test(text[j]!)) j++;
+      kind = 'word';
+    } else if (c === '(') kind = 'open';
+    else if (c === ')') kind = 'close';
+    else if (c === ',') kind = 'comma';
+    else if (c === ';') kind = 'semicolon';
+    else if (OPERATOR_CHARS.has(c)) {
+      while (j < text.length && OPERATOR_CHARS.has(text[j]!) && !(text[j] === '-' && text[j + 1] === '-')) j++;
+    }
+    visit(kind, i, j);
+    i = j;
   }
-  endStatement(text.length);
+}
+
+/**
+ * The nesting estimate of `overDeepStatements`, token by token: at each parenthesis level, the tokens seen since the
+ * last `,`/AND/OR (a list or a flattened AND/OR adds one level, not one per item), plus one per UNION / INTERSECT /
+ * EXCEPT / JOIN of that level (those nest across commas), plus the same for every enclosing level.
+ */
+class NestingEstimate {
+  /** Enclosing levels, as they were at their `(` (`open`: the index given with it). */
+  readonly outer: Array<{ base: number; chain: number; sticky: number; open: number }> = [];
+  base = 0;
+  chain = 0;
+  sticky = 0;
+
+  get total(): number {
+    return this.base + this.chain + this.sticky;
+  }
+
+  /** One token (`word`: upper-cased, for words); `at` identifies an opening parenthesis. */
+  add(kind: Lexeme, word: string, at: number): void {
+    if (kind === 'word') {
+      if (word === 'AND' || word === 'OR') this.chain = 0;
+      else if (STICKY_WORDS.has(word)) this.sticky++;
+      else this.chain++;
+    } else if (kind === 'open') {
+      this.chain++; // the whole group is one token of this level
+      this.outer.push({ base: this.base, chain: this.chain, sticky: this.sticky, open: at });
+      this.base += this.chain + this.sticky;
+      this.chain = this.sticky = 0;
+    } else if (kind === 'close') {
+      const level = this.outer.pop();
+      if (level) ({ base: this.base, chain: this.chain, sticky: this.sticky } = level);
+    } else if (kind === 'comma') this.chain = 0;
+    else this.chain++;
+  }
+
+  reset(): void {
+    this.outer.length = 0;
+    this.base = this.chain = this.sticky = 0;
+  }
+}
+
+/**
+ * Statements of `text` (split at top-level `;`) whose tree could nest more than MAX_NESTING_ESTIMATE levels.
+ * The estimate (NestingEstimate) is an upper bound on the nesting libpg-query will build: a token never nests the
+ * tree more than one level, so the estimate never under-counts. It runs in linear time without recursion.
+ */
+export function overDeepStatements(text: string): Array<{ start: number; end: number; index: number }> {
+  const found: Array<{ start: number; end: number; index: number }> = [];
+  if (text.length <= MAX_NESTING_ESTIMATE) return found; // each token is at least one character
+  const estimate = new NestingEstimate();
+  let start = 0;
+  let over = -1;
+  lexSql(text, 0, text.length, (kind, i, j) => {
+    if (kind === 'semicolon' && estimate.outer.length === 0) {
+      if (over >= 0) found.push({ start, end: i, index: over });
+      estimate.reset();
+      over = -1;
+      start = i + 1;
+      return;
+    }
+    estimate.add(kind, kind === 'word' ? text.slice(i, j).toUpperCase() : '', i);
+    if (over < 0 && estimate.total > MAX_NESTING_ESTIMATE) over = i;
+  });
+  if (over >= 0) found.push({ start, end: text.length, index: over });
   return found;
+}
+
+/** Half the limit: a group opened past it, or one level's chain longer than it, is what masking takes out. */
+const HALF_ESTIMATE = MAX_NESTING_ESTIMATE / 2;
+
+/** Words that end a run of operators and operands (a masked run is one value, never a clause). */
+const CLAUSE_WORDS = new Set(
+  ('SELECT FROM WHERE GROUP HAVING ORDER BY LIMIT OFFSET FETCH UNION INTERSECT EXCEPT AS ON JOIN USING WHEN THEN ELSE ' +
+    'END CASE RETURNING SET VALUES INTO WINDOW FOR WITH AND OR DISTINCT ALL INNER LEFT RIGHT FULL CROSS NATURAL LATERAL ' +
+    'ONLY UPDATE DELETE INSERT OVER FILTER PARTITION TABLE').split(' '),
+);
+
+/** Rounds of masking before giving up (each takes out one group or one run). */
+const MASK_ROUNDS = 32;
+
+/**
+ * An over-deep statement the parser must not see whole, made parseable by masking what nests deepest: the contents
+ * of the outermost parenthesised group that opens past half the limit (a subquery, a function's arguments,
+ * parentheses) become `(SELECT NULL)`; when one level's own chain is what runs over (`1 + 1 + …`, `NOT NOT …`,
+ * `x::int::int…`), the run of operators and operands there becomes `NULL`. Each stand-in is padded with spaces
+ * (as many as the UTF-8 bytes masked, so byte offsets stay where they were). Returns the statement's text so
+ * masked and the masks (string indices); null when masking does not bring the estimate within the limit.
+ */
+function maskTooDeep(text: string, start: number, end: number): { text: string; masks: Array<{ start: number; end: number }> } | null {
+  const tokens: Array<{ kind: Lexeme; start: number; end: number; word: string }> = [];
+  lexSql(text, start, end, (kind, i, j) => tokens.push({ kind, start: i, end: Math.min(j, end), word: kind === 'word' ? text.slice(i, j).toUpperCase() : '' }));
+  const match = new Int32Array(tokens.length).fill(-1);
+  const opens: number[] = [];
+  tokens.forEach((t, k) => {
+    if (t.kind === 'open') opens.push(k);
+    else if (t.kind === 'close' && opens.length > 0) {
+      const o = opens.pop()!;
+      match[o] = k;
+      match[k] = o;
+    }
+  });
+  // Token ranges masked ([from, to], inclusive), found one a round; `skip` jumps a mask forwards, `back` backwards.
+  const masks: Array<{ from: number; to: number; group: boolean }> = [];
+  const skip = new Int32Array(tokens.length).fill(-1);
+  const back = new Int32Array(tokens.length).fill(-1);
+  const inRun = (k: number): boolean => {
+    const t = tokens[k]!;
+    return skip[k]! >= 0 || t.kind === 'other' || (t.kind === 'word' && !CLAUSE_WORDS.has(t.word));
+  };
+  for (let round = 0; round <= MASK_ROUNDS; round++) {
+    const estimate = new NestingEstimate();
+    let over = -1;
+    for (let k = 0; k < tokens.length && over < 0; k++) {
+      const t = tokens[k]!;
+      if (skip[k]! >= 0) {
+        estimate.add('other', '', k); // a mask is one token
+        k = skip[k]!;
+      } else estimate.add(t.kind, t.word, k);
+      if (estimate.total > MAX_NESTING_ESTIMATE) over = k;
+    }
+    if (over < 0) return round > 0 ? maskedText(text, start, end, tokens, masks) : null;
+    if (round === MASK_ROUNDS) return null;
+    const group = estimate.outer.find((l) => l.base + l.chain + l.sticky >= HALF_ESTIMATE);
+    if (group && estimate.chain + estimate.sticky < HALF_ESTIMATE) {
+      const close = match[group.open]!;
+      if (close < 0 || close - group.open < 2) return null;
+      masks.push({ from: group.open + 1, to: close - 1, group: true });
+    } else {
+      // The run of operators and operands around `over` at its level (a group inside it goes whole).
+      if (!inRun(over) && tokens[over]!.kind !== 'open') return null;
+      let from = over;
+      for (let k = over - 1; k >= 0; k--) {
+        if (back[k]! >= 0) k = back[k]!;
+        else if (tokens[k]!.kind === 'close' && match[k]! >= 0) k = match[k]!;
+        else if (!inRun(k)) break;
+        from = k;
+      }
+      let to = over;
+      for (let k = over; k < tokens.length; k++) {
+        if (skip[k]! >= 0) k = skip[k]!;
+        else if (tokens[k]!.kind === 'open' && match[k]! >= 0) k = match[k]!;
+        else if (!inRun(k)) break;
+        to = k;
+      }
+      if (to - from < 2) return null; // nothing a stand-in would shorten
+      masks.push({ from, to, group: false });
+    }
+    const last = masks[masks.length - 1]!;
+    skip[last.from] = last.to;
+    back[last.to] = last.from;
+  }
+  return null;
+}
+
+/** The statement text with each mask replaced by its stand-in and spaces (see maskTooDeep); null when one does not fit. */
+function maskedText(
+  text: string,
+  start: number,
+  end: number,
+  tokens: Array<{ start: number; end: number }>,
+  masks: Array<{ from: number; to: number; group: boolean }>,
+): { text: string; masks: Array<{ start: number; end: number }> } | null {
+  // A later mask may hold earlier ones: only the outermost count.
+  const sorted = [...masks].sort((a, b) => a.from - b.from || b.to - a.to);
+  const kept: typeof masks = [];
+  for (const m of sorted) if (kept.length === 0 || m.from > kept[kept.length - 1]!.to) kept.push(m);
+  let out = '';
+  let at = start;
+  const spans: Array<{ start: number; end: number }> = [];
+  for (const m of kept) {
+    const from = tokens[m.from]!.start;
+    const to = tokens[m.to]!.end;
+    const standIn = m.group ? '(SELECT NULL)' : 'NULL';
+    const spaces = blankRun(text.slice(from, to));
+    if (spaces.length < standIn.length) return null;
+    out += text.slice(at, from) + standIn + spaces.slice(standIn.length);
+    spans.push({ start: from, end: to });
+    at = to;
+  }
+  return { text: out + text.slice(at, end), masks: spans };
 }
 
 function tokenKind(name: string, keywordKind: number, text: string): TokenKind {
@@ -488,9 +635,45 @@ function setOperationPieces(text: string, start: number, end: number): Array<{ s
 }
 
 /**
- * Parses the pieces of an over-deep set-operation chain one by one, each alone, its offsets moved to the original
- * text. Returns the pieces' statements and what could not be checked (a piece too deep to parse; the part of a piece
- * too deep to analyse); null when a piece does not parse on its own (then the chain is not split).
+ * Parses text[start, end) — one statement — alone, its offsets moved to where it sits in `text`: masked first when it
+ * is too deep to hand to the parser (maskTooDeep), cut where it is too deep to analyse (remapLocations). Returns the
+ * statement and, when part of it was masked or cut, the message saying where; a "not checked" message when it can
+ * be neither parsed nor masked; null when it does not parse as one statement.
+ */
+function parseAlone(
+  text: string,
+  start: number,
+  end: number,
+  toIndex: (b: number) => number,
+): { statement: ParsedStatement | null; skipped: SkippedStatement | null } | null {
+  const first = firstCodeIndex(text, start, end);
+  const last = trimEnd(text, start, end);
+  let own = text.slice(start, end);
+  let masks: ByteRange[] = [];
+  if (overDeepStatements(own).length > 0) {
+    const masked = maskTooDeep(text, start, end);
+    if (!masked || overDeepStatements(masked.text).length > 0) return { statement: null, skipped: tooDeep(first, last, first) };
+    own = masked.text;
+    const bytes = (to: number) => Buffer.byteLength(text.slice(start, to), 'utf8');
+    masks = masked.masks.map((m) => [bytes(m.start), bytes(m.end)]);
+  }
+  let result;
+  try {
+    result = parseSync(own) as unknown as { stmts?: Array<{ stmt: RawNode }> };
+  } catch {
+    return null;
+  }
+  const stmt = result.stmts?.[0]?.stmt;
+  if (!stmt || (result.stmts?.length ?? 0) !== 1) return null;
+  // Parsed alone: its byte offsets are shifted to where it sits in the text.
+  const base = Buffer.byteLength(text.slice(0, start), 'utf8');
+  const cutAt = remapLocations(stmt, (b) => toIndex(b + base), first, masks);
+  return { statement: { node: stmt, start: first, end: last }, skipped: cutAt >= 0 ? partlyTooDeep(first, last, cutAt) : null };
+}
+
+/**
+ * Parses the pieces of an over-deep set-operation chain one by one, each alone (parseAlone). Returns the pieces'
+ * statements and what could not be checked; null when a piece does not parse on its own (then the chain is not split).
  */
 function parsePieces(
   text: string,
@@ -500,26 +683,10 @@ function parsePieces(
   const statements: ParsedStatement[] = [];
   const skipped: SkippedStatement[] = [];
   for (const piece of pieces) {
-    const start = firstCodeIndex(text, piece.start, piece.end);
-    const end = trimEnd(text, piece.start, piece.end);
-    // Parsed alone; its byte offsets are then shifted to where the piece sits in the text.
-    const own = text.slice(piece.start, piece.end);
-    if (overDeepStatements(own).length > 0) {
-      skipped.push(tooDeep(start, end, start));
-      continue;
-    }
-    let result;
-    try {
-      result = parseSync(own) as unknown as { stmts?: Array<{ stmt: RawNode }> };
-    } catch {
-      return null;
-    }
-    const stmt = result.stmts?.[0]?.stmt;
-    if (!stmt || (result.stmts?.length ?? 0) !== 1) return null;
-    const base = Buffer.byteLength(text.slice(0, piece.start), 'utf8');
-    const cutAt = remapLocations(stmt, (b) => toIndex(b + base), start);
-    if (cutAt >= 0) skipped.push(partlyTooDeep(start, end, cutAt));
-    statements.push({ node: stmt, start, end });
+    const parsed = parseAlone(text, piece.start, piece.end, toIndex);
+    if (!parsed) return null;
+    if (parsed.statement) statements.push(parsed.statement);
+    if (parsed.skipped) skipped.push(parsed.skipped);
   }
   return { statements, skipped };
 }
@@ -543,9 +710,9 @@ export function parseSql(text: string): ParseOutcome {
   const statements: ParsedStatement[] = [];
   const toIndex = byteOffsetMapper(text);
   /**
-   * An over-deep statement: checked piece by piece when it is a chain of one set operation; else analysed up to the
-   * depth the engine reads when it parsed (`partial`, its tree already cut), with one message where the part left
-   * out starts; else one "not checked" message.
+   * An over-deep statement: checked piece by piece when it is a chain of one set operation; else analysed as far as
+   * the engine reads — `partial` when it parsed (its tree already cut), else parsed again with what nests deepest
+   * masked — with one message where the part left out starts; else one "not checked" message.
    */
   const overDeep = (start: number, end: number, partial?: { statement: ParsedStatement; cutAt: number }): void => {
     const split = setOperationPieces(text, start, end);
@@ -553,13 +720,17 @@ export function parseSql(text: string): ParseOutcome {
     if (parsed) {
       statements.push(...parsed.statements);
       skipped.push(...parsed.skipped);
-    } else if (partial) {
+      return;
+    }
+    if (partial) {
       statements.push(partial.statement);
       skipped.push(partlyTooDeep(start, end, partial.cutAt));
-    } else {
-      const at = firstCodeIndex(text, start, end);
-      skipped.push(tooDeep(at, trimEnd(text, start, end), at));
+      return;
     }
+    const alone = parseAlone(text, start, end, toIndex);
+    if (alone?.statement) statements.push(alone.statement);
+    const at = firstCodeIndex(text, start, end);
+    skipped.push(alone?.skipped ?? tooDeep(at, trimEnd(text, start, end), at));
   };
   let parseText = text;
   const risky = overDeepStatements(text);
