@@ -132,11 +132,13 @@ describe('deep statements', () => {
 
   it('4,000 `+` terms: masked, and the tables around them checked', () => {
     const code = `SELECT 1;\nSELECT ${chain(4000, '1', ' + 1')}, u.id\nFROM users u JOIN organizations o ON o.id = u.org_id;\n`;
-    const messages = lint(code, 'q.sql');
-    expect(notChecked(messages).map((m) => [m.line, m.column])).toEqual([[2, 8]]);
-    const missing = messages.filter((m) => m.messageId === 'missing');
-    onNames(code, missing, ['organizations', 'users']);
-    expect(missing.map((m) => m.line)).toEqual([3, 3]);
+    for (const [host, filename] of [[code, 'q.sql'], [`const q = sql\`${code}\`;\n`, 'q.ts']] as const) {
+      const messages = lint(host, filename);
+      expect(notChecked(messages).map((m) => [m.line, m.column])).toEqual([[2, 8]]);
+      const missing = messages.filter((m) => m.messageId === 'missing');
+      onNames(host, missing, ['organizations', 'users']);
+      expect(missing.map((m) => m.line)).toEqual([3, 3]);
+    }
   });
 
   it('a table read in a masked expression is not reported, and a filter around it still counts', () => {
@@ -210,11 +212,14 @@ describe('deep statements', () => {
   it('a migration with a statement analysed partly keeps the rest of its history, and says what was left out', () => {
     const model = schemaFromSql(
       `CREATE TABLE a (id int, deleted_at timestamptz);\nSELECT * FROM a${' JOIN a x ON true AND true'.repeat(3000)};\n` +
-        `CREATE TABLE b (id int, deleted_at timestamptz);\n`,
+        `CREATE TABLE b (id int, deleted_at timestamptz);\nSELECT ${chain(4000, '1', ' + 1')};\nCREATE TABLE c (id int);\n`,
       'm.sql',
     );
-    expect([...model.relations.keys()].sort()).toEqual(['public.a', 'public.b']);
-    expect(model.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^m\.sql:2:15: part of this statement nests too deeply/)]);
+    expect([...model.relations.keys()].sort()).toEqual(['public.a', 'public.b', 'public.c']);
+    expect(model.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^m\.sql:2:15: part of this statement nests too deeply/),
+      expect.stringMatching(/^m\.sql:4:8: part of this statement nests too deeply/),
+    ]);
   });
 
   const SHAPES: Array<[string, (n: number) => string]> = [
