@@ -69,21 +69,37 @@ export function constString(node: unknown): { value: string; location: number } 
   return value === undefined ? undefined : { value, location: num(constant.location) ?? -1 };
 }
 
+/**
+ * Visits every object and array under `root` (nodes, their fields, lists) in document order — pre-order, left to
+ * right, as a recursive walk would — without recursion: the depth of the tree does not matter. `visit` returns
+ * false to leave what is under a value unvisited, or the one value to descend into instead of its children.
+ */
+export function walkTree(root: unknown, visit: (value: object) => boolean | void | { only: unknown }): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (!value || typeof value !== 'object') continue;
+    const verdict = visit(value);
+    if (verdict === false) continue;
+    if (verdict !== undefined && verdict !== true) {
+      pending.push(verdict.only);
+      continue;
+    }
+    const children = Array.isArray(value) ? value : Object.values(value);
+    for (let k = children.length - 1; k >= 0; k--) {
+      const child: unknown = children[k];
+      if (child && typeof child === 'object') pending.push(child);
+    }
+  }
+}
+
 /** Smallest non-negative `location` anywhere inside the node (its start, approximately). */
 export function firstLocation(node: unknown): number {
   let best = Infinity;
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v);
-      return;
-    }
-    if (!value || typeof value !== 'object') return;
-    for (const [key, child] of Object.entries(value as Fields)) {
-      if (key === 'location' && typeof child === 'number' && child >= 0 && child < best) best = child;
-      else if (typeof child === 'object') visit(child);
-    }
-  };
-  visit(node);
+  walkTree(node, (value) => {
+    const at = (value as Fields).location;
+    if (typeof at === 'number' && at >= 0 && at < best) best = at;
+  });
   return best === Infinity ? -1 : best;
 }
 

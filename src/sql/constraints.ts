@@ -8,7 +8,7 @@
  */
 import type { ParsedStatement, RawNode, SqlToken } from './parser.js';
 import type { SqlSource } from './source.js';
-import { fieldsOf, list, nameList, num, str, unwrap, type Fields } from './ast.js';
+import { fieldsOf, list, nameList, num, str, unwrap, walkTree, type Fields } from './ast.js';
 import { lowerPredicate, type Predicate } from './predicate.js';
 import { chooseName, figureColname } from './naming.js';
 import { findTopLevel, matchingParen } from './sqltext.js';
@@ -471,18 +471,11 @@ class ConstraintLowerer {
 
   onConflicts(): OnConflictTarget[] {
     const found: OnConflictTarget[] = [];
-    const visit = (value: unknown): void => {
-      if (Array.isArray(value)) return value.forEach(visit);
-      if (!value || typeof value !== 'object') return;
+    walkTree(this.statement.node, (value) => {
       const insert = fieldsOf(value, 'InsertStmt');
-      if (insert) {
-        const target = this.onConflict(insert);
-        if (target) found.push(target);
-      }
-      const n = unwrap(value);
-      for (const child of Object.values(n ? n.fields : (value as Fields))) if (child && typeof child === 'object') visit(child);
-    };
-    visit(this.statement.node);
+      const target = insert && this.onConflict(insert);
+      if (target) found.push(target);
+    });
     return found;
   }
 

@@ -15,7 +15,7 @@ import type { ParsedStatement, RawNode } from './parser.js';
 import type { SqlSource } from './source.js';
 import { parseCached, statementSource } from './source.js';
 import { tokenize } from './parser.js';
-import { constString, fieldsOf, list, nameList, num, str, stringValue, unwrap, type Fields } from './ast.js';
+import { constString, fieldsOf, list, nameList, num, str, stringValue, unwrap, walkTree, type Fields } from './ast.js';
 import { lowerPredicate, type Predicate } from './predicate.js';
 import { lowerConstraints, type UniqueDeclaration } from './constraints.js';
 import { figureColname, splitQualifiedName } from './naming.js';
@@ -595,9 +595,7 @@ class DdlReader {
 
   private calls(f: Fields): void {
     // Anywhere in the statement (`SELECT * FROM pgtrickle.create_stream_table(…)` too).
-    const visit = (value: unknown): void => {
-      if (Array.isArray(value)) return value.forEach(visit);
-      if (!value || typeof value !== 'object') return;
+    walkTree([f.targetList, f.fromClause], (value) => {
       const call = streamCall(value);
       if (call) this.streamEvent(call);
       const fc = fieldsOf(value, 'FuncCall');
@@ -607,10 +605,7 @@ class DdlReader {
         const setting = constString(args[1]);
         if (variable?.value.toLowerCase() === 'search_path' && setting) this.emit({ type: 'search-path', path: parseSearchPath([setting.value]) });
       }
-      for (const child of Object.values(value)) if (child && typeof child === 'object') visit(child);
-    };
-    visit(f.targetList);
-    visit(f.fromClause);
+    });
   }
 
   private streamEvent(call: StreamCall): void {
@@ -1030,13 +1025,9 @@ function fromShape(item: unknown): FromShape {
 
 function relationsIn(node: unknown): QualifiedName[] {
   const found: QualifiedName[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (!value || typeof value !== 'object') return;
+  walkTree(node, (value) => {
     const name = qualifiedName(fieldsOf(value, 'RangeVar'));
     if (name) found.push(name);
-    for (const child of Object.values(value as Fields)) if (child && typeof child === 'object') visit(child);
-  };
-  visit(node);
+  });
   return found;
 }

@@ -6,7 +6,7 @@ import type { RawNode } from './parser.js';
 import type { SqlSource } from './source.js';
 import type { SqlFragment } from './fragment.js';
 import { sourceFromFragmentString, statementSource } from './source.js';
-import { fieldsOf, firstLocation, list, nameList, num, str, unwrap, type Fields } from './ast.js';
+import { fieldsOf, firstLocation, list, nameList, num, str, unwrap, walkTree, type Fields } from './ast.js';
 import { lowerDdl, queryNodeOf, type DdlEvent } from './ddl.js';
 import { columnRef, conjuncts, lowerPredicate, type ColumnRef, type Predicate } from './predicate.js';
 import { lazyProperty, nameSpanInText, onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
@@ -514,24 +514,27 @@ class Lowerer {
   /** Every subquery (SubLink) inside expressions, each lowered as its own query. */
   collectSubqueries(node: unknown): Query[] {
     const found: Query[] = [];
-    const visit = (value: unknown): void => {
-      if (Array.isArray(value)) {
-        for (const v of value) visit(v);
-        return;
+    // Iterative, in document order: a SubLink's test expression is walked before its subquery is lowered (the
+    // subquery is queued as a task under it).
+    const pending: unknown[] = [node];
+    while (pending.length > 0) {
+      const value = pending.pop();
+      if (value instanceof SubLinkTask) {
+        const query = this.lowerQuery(value.fields.subselect);
+        this.sublinkQueries.set(value.fields, query);
+        found.push(query);
+        continue;
       }
-      if (!value || typeof value !== 'object') return;
+      if (!value || typeof value !== 'object') continue;
       const n = unwrap(value);
       if (n?.type === 'SubLink') {
-        visit(n.fields.testexpr);
-        const query = this.lowerQuery(n.fields.subselect);
-        this.sublinkQueries.set(n.fields, query);
-        found.push(query);
-        return;
+        pending.push(new SubLinkTask(n.fields), n.fields.testexpr);
+        continue;
       }
-      if (n && (n.type === 'SelectStmt' || n.type === 'RangeSubselect')) return; // owned by their own scope
-      for (const child of Object.values(n ? n.fields : (value as Fields))) if (typeof child === 'object') visit(child);
-    };
-    visit(node);
+      if (n && (n.type === 'SelectStmt' || n.type === 'RangeSubselect')) continue; // owned by their own scope
+      const children = Array.isArray(value) ? value : Object.values(n ? n.fields : (value as Fields));
+      for (let k = children.length - 1; k >= 0; k--) if (typeof children[k] === 'object') pending.push(children[k]);
+    }
     return found;
   }
 
@@ -565,6 +568,11 @@ class Lowerer {
     }
     return found;
   }
+}
+
+/** collectSubqueries' task: lower this SubLink's subquery (after its test expression). */
+class SubLinkTask {
+  constructor(readonly fields: Fields) {}
 }
 
 /** The exposed name of a FROM item that is one relation (a table, a CTE, an aliased subquery), else null. */
@@ -619,18 +627,11 @@ function outputColumn(target: unknown): OutputColumn {
 /** A window function (`row_number() OVER (…)`) in a select list (not inside subqueries). */
 function hasWindowFunction(targetList: unknown): boolean {
   let found = false;
-  const visit = (value: unknown): void => {
-    if (found || !value || typeof value !== 'object') return;
-    if (Array.isArray(value)) return value.forEach(visit);
+  walkTree(targetList, (value) => {
     const n = unwrap(value);
-    if (n?.type === 'SubLink') return;
-    if (n?.type === 'FuncCall' && n.fields.over) {
-      found = true;
-      return;
-    }
-    for (const child of Object.values(n ? n.fields : (value as Fields))) visit(child);
-  };
-  visit(targetList);
+    if (found || n?.type === 'SubLink') return false;
+    if (n?.type === 'FuncCall' && n.fields.over) found = true;
+  });
   return found;
 }
 

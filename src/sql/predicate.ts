@@ -3,7 +3,7 @@
  * reason about: "does the guard of this table reference imply its active-row predicate?"
  */
 import type { RawNode } from './parser.js';
-import { TOO_DEEP_NODE, fieldsOf, list, nameList, num, str, structuralKey, unwrap } from './ast.js';
+import { TOO_DEEP_NODE, fieldsOf, list, nameList, num, str, structuralKey, unwrap, walkTree } from './ast.js';
 
 export interface ColumnRef {
   /** The relation qualifier as written (`u` in `u.deleted_at`, `users` in `public.users.deleted_at`), or null. */
@@ -54,28 +54,14 @@ export function columnRef(node: unknown): ColumnRef | undefined {
 /** Every column reference inside an expression (not descending into subqueries). */
 export function columnsIn(node: unknown): ColumnRef[] {
   const found: ColumnRef[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v);
-      return;
-    }
+  walkTree(node, (value) => {
     const n = unwrap(value);
-    if (!n) {
-      if (value && typeof value === 'object') for (const child of Object.values(value)) visit(child);
-      return;
-    }
-    if (n.type === 'SubLink') {
-      visit(n.fields.testexpr);
-      return;
-    }
-    if (n.type === 'ColumnRef') {
-      const ref = columnRef(value);
-      if (ref) found.push(ref);
-      return;
-    }
-    for (const child of Object.values(n.fields)) if (typeof child === 'object') visit(child);
-  };
-  visit(node);
+    if (n?.type === 'SubLink') return { only: n.fields.testexpr };
+    if (n?.type !== 'ColumnRef') return;
+    const ref = columnRef(value);
+    if (ref) found.push(ref);
+    return false;
+  });
   return found;
 }
 
@@ -94,6 +80,12 @@ function loc(fields: Record<string, unknown>): number {
 }
 
 /**
+ * AND / OR nested deeper than this are read as SQL the engine cannot see (opaque): a parsed tree never nests them so
+ * deep (the parser module cuts trees deeper than it reads), and every walk over a predicate then stays shallow.
+ */
+const MAX_PREDICATE_DEPTH = 1000;
+
+/**
  * Lowers an expression into a predicate in negation normal form. `opaque(location)` tells whether a `$N`
  * parameter stands for SQL we cannot see (an interpolated fragment) rather than a value.
  */
@@ -101,20 +93,27 @@ export function lowerPredicate(
   node: RawNode | undefined,
   opaque: (location: number) => boolean = () => false,
   negated = false,
+  depth = 0,
 ): Predicate {
+  let n = unwrap(node);
+  // NOT NOT …: one loop, not a call per NOT
+  while (n?.type === 'BoolExpr' && str(n.fields.boolop) === 'NOT_EXPR') {
+    negated = !negated;
+    node = list(n.fields.args)[0];
+    n = unwrap(node);
+  }
   if (!node) return { kind: 'const', value: !negated };
-  const n = unwrap(node);
   if (!n) return { kind: 'other', columns: [], location: -1 };
   const { type, fields } = n;
+  if (depth > MAX_PREDICATE_DEPTH) return { kind: 'opaque', location: loc(fields) };
   const other = (): Predicate => ({ kind: 'other', columns: columnsIn(node), location: loc(fields) });
 
   switch (type) {
     case 'BoolExpr': {
       const op = str(fields.boolop);
       const args = list(fields.args);
-      if (op === 'NOT_EXPR') return lowerPredicate(args[0], opaque, !negated);
       const isAnd = (op === 'AND_EXPR') !== negated; // De Morgan
-      const lowered = args.map((a) => lowerPredicate(a, opaque, negated));
+      const lowered = args.map((a) => lowerPredicate(a, opaque, negated, depth + 1));
       if (isAnd) return { kind: 'and', args: lowered.flatMap((p) => (p.kind === 'and' ? p.args : [p])) };
       return { kind: 'or', args: lowered.flatMap((p) => (p.kind === 'or' ? p.args : [p])), location: loc(fields) };
     }
