@@ -20,9 +20,19 @@ const STATEMENT_KEYWORDS = new Set([
 const STOPWORDS =
   /\b(?:an|the|your|you|yours|this|these|those|my|our|their|please|will|was|were|has|have|it|its|been|here|there|can|could|should|would|we)\b/i;
 
-/** `a` followed by a word that is not a clause keyword: prose ("select a file"), not an alias ("FROM users a WHERE"). */
-const ARTICLE_A =
-  /\ba\s+(?!(?:where|join|inner|left|right|full|cross|natural|on|using|group|order|limit|offset|union|except|intersect|set|as|for|returning|having|window)\b)[a-z]/i;
+/** Words that follow an alias `a` ("FROM users a WHERE"): clause keywords. */
+const AFTER_ALIAS = new Set(
+  'where join inner left right full cross natural on using group order limit offset union except intersect set as for returning having window'.split(' '),
+);
+
+/**
+ * `a` followed by a word that is not a clause keyword: prose ("select a file"), not an alias ("FROM users a WHERE").
+ * (Written without a look-ahead, so the static ReDoS check can judge the expression.)
+ */
+export function hasArticleA(text: string): boolean {
+  for (const match of text.matchAll(/\ba\s+([a-z]\w*)/gi)) if (!AFTER_ALIAS.has(match[1]!.toLowerCase())) return true;
+  return false;
+}
 
 /** Punctuation that prose rarely has and SQL nearly always has. */
 const SQL_PUNCTUATION = /[*()=<>;?]|\$\d|::|\w\.\w|"__sd_ident_|\$\w*\$/;
@@ -121,7 +131,7 @@ export function looksLikeSql(text: string): boolean {
   if (/[.!]\s*$/.test(visible)) return false;
   const punctuated = SQL_PUNCTUATION.test(visible);
   const sentenceCase = /^[A-Z][a-z]+$/.test(first);
-  if (!punctuated && (sentenceCase || STOPWORDS.test(visible) || ARTICLE_A.test(visible))) return false;
+  if (!punctuated && (sentenceCase || STOPWORDS.test(visible) || hasArticleA(visible))) return false;
 
   const upper = first === keyword;
   const outcome = parseCached(text); // the engine parses the same text next: share the result

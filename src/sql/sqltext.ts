@@ -123,15 +123,28 @@ export function renameColumnInText(text: string, from: string, to: string): stri
   return out + text.slice(last);
 }
 
+/** The lines of `text`, each with its `\n` (what `split(/(?<=\n)/)` gives, without a look-behind). */
+export function linesOf(text: string): string[] {
+  const lines: string[] = [];
+  let at = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', at)) {
+    lines.push(text.slice(at, nl + 1));
+    at = nl + 1;
+  }
+  if (at < text.length || lines.length === 0) lines.push(text.slice(at));
+  return lines;
+}
+
 /**
  * Blanks what psql understands but the server grammar does not, keeping every offset: backslash meta-command
  * lines (`\connect`, `\restrict` in recent pg_dump output) and `COPY … FROM stdin` data up to its `\.` line.
  */
 export function blankPsqlMetaCommands(text: string): string {
-  // `[ \t\f\r]*`, not `\s*`: `\s` spans line breaks, and from every line start of a long blank run it would scan the
-  // whole run again (quadratic).
-  if (!/^[ \t\f\r]*\\/m.test(text)) return text;
-  const lines = text.split(/(?<=\n)/);
+  // `[ \t\f]*`, not `\s*` (nor a class with `\r`): a line break in the class would let the scan from every line start
+  // of a long blank run (`\r` starts a line for `^` too) cross the whole run again (quadratic). A `\r` in the run
+  // changes nothing: the line it starts is tried on its own.
+  if (!/^[ \t\f]*\\/m.test(text)) return text;
+  const lines = linesOf(text);
   let inCopy = false;
   let out = '';
   for (const line of lines) {
@@ -160,7 +173,7 @@ export function blankDownSections(text: string): string {
   if (!/--\s*(?:migrate:down|\+goose\s+down)/i.test(text)) return text;
   let inDown = false;
   let out = '';
-  for (const line of text.split(/(?<=\n)/)) {
+  for (const line of linesOf(text)) {
     if (down.test(line)) inDown = true;
     else if (up.test(line)) inDown = false;
     out += inDown ? line.replace(/[^\s]/g, ' ') : line;
