@@ -102,13 +102,16 @@ async function timed(fn) {
 }
 
 /**
- * Runs every variant once per round, rotating the order each round (so neither side always goes first), and
- * returns the samples per variant. `measure(name, round)` returns `{ cpu, wall }`.
+ * Runs every variant once per round and returns the samples per variant. The order changes each round: rotated
+ * every other round and run backwards on the odd ones, so no variant always goes first, and none always runs right
+ * after the same neighbour (which would make it pay for that neighbour's leftover garbage collection every time).
+ * `measure(name, round)` returns `{ cpu, wall }`.
  */
 async function interleave(names, rounds, measure) {
   const samples = Object.fromEntries(names.map((n) => [n, { cpu: [], wall: [] }]));
   for (let round = 0; round < rounds; round++) {
-    const order = names.map((_, k) => names[(k + round) % names.length]);
+    const rotated = names.map((_, k) => names[(k + (round >> 1)) % names.length]);
+    const order = round % 2 ? rotated.reverse() : rotated;
     for (const name of order) {
       const { cpu, wall } = await measure(name, round);
       samples[name].cpu.push(cpu);
