@@ -3,11 +3,11 @@
  * JSONC dialect) and a workspace package linked into `node_modules` (npm/pnpm/yarn workspaces), whose source is
  * read from `src/` when its manifest points at `dist/`. Linted through the real ESLint class.
  */
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveModule } from '../src/extract/modules.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MODULE_MISS_TTL_MS, resolveModule } from '../src/extract/modules.js';
 import { lintFixtureSrc } from './helpers/fixture-lint.js';
 
 const project = fileURLToPath(new URL('./fixtures/imports-project', import.meta.url));
@@ -32,6 +32,23 @@ describe('non-relative imports', () => {
     expect(resolveModule(from, '@acme/db')).toBe(join(project, 'packages/db/src/index.ts')); // dist/ → src/
     expect(resolveModule(from, '@acme/missing')).toBeNull();
     expect(resolveModule(from, 'node:fs')).toBeNull();
+  });
+
+  it('looks a missing module up again once MODULE_MISS_TTL_MS has passed: an editor may create the file later', () => {
+    const from = join(project, 'src/invoices.ts');
+    const later = join(project, 'src/lib/later.ts');
+    rmSync(later, { force: true });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      expect(resolveModule(from, '@/lib/later')).toBeNull();
+      writeFileSync(later, "export const LaterTable = 'later';\n");
+      expect(resolveModule(from, '@/lib/later')).toBeNull(); // within the window the miss is remembered (no stats)
+      vi.advanceTimersByTime(MODULE_MISS_TTL_MS + 1);
+      expect(resolveModule(from, '@/lib/later')).toBe(later);
+    } finally {
+      vi.useRealTimers();
+      rmSync(later, { force: true });
+    }
   });
 
   it('reads table names and clients across aliases and workspace packages, squiggle on the name', async () => {

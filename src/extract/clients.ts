@@ -184,14 +184,15 @@ export function clientsOf(scan: ProgramScan): Clients {
   const importedRole = (local: string): ExportedClient | null => {
     if (!scan.filename) return null;
     const binding = scan.imports.find((i) => i.local === local);
-    if (!binding || binding.imported === null || moduleKind(binding.source) || !scan.once(local)) return null;
+    const name = binding?.imported ?? (binding?.required ? 'default' : null); // `require('./db')`: its module.exports
+    if (!binding || name === null || moduleKind(binding.source) || !scan.once(local)) return null;
     if (!resolving) {
       neededImport = true;
       return null;
     }
     if (importedRoles.has(local)) return importedRoles.get(local)!;
     importedRoles.set(local, null); // a cycle reads as unknown
-    const role = exportedClient(scan.filename, binding.source, binding.imported);
+    const role = exportedClient(scan.filename, binding.source, name);
     importedRoles.set(local, role);
     return role;
   };

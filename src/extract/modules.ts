@@ -2,6 +2,7 @@
  * Names imported from other modules of the project, read statically: string constants (`export const UsersTable =
  * 'users'`), members of `as const` objects and enums (`Tables.Users`), and the `static tableName` of model classes
  * (Objection). Each module is parsed once per process and re-read only when its stamp (mtime, size) changes.
+ * CommonJS modules count the same: `module.exports = { db }`, `module.exports = db`, `exports.db = knex(…)`.
  *
  * Specifiers are resolved the way the project's tooling does: relative paths, tsconfig/jsconfig `paths` and
  * `baseUrl` (nearest config above the importing file, relative `extends` followed), and workspace packages (a
@@ -45,6 +46,8 @@ interface ModuleExports {
   locals: Map<string, string>;
   /** `export default <expression>` that is not a name. */
   defaultExpression: Node | null;
+  /** CommonJS `exports.name = <expression>` (and `module.exports = { name: <expression> }`) that is not a name. */
+  expressions: Map<string, Node>;
   /** Exported name → the node it is bound to (a const initializer, an enum, a class). */
   values: Map<string, Node>;
   /** `export { x } from './y'` and `export * from './y'`: where else to look. */
@@ -57,7 +60,16 @@ const MAX_BYTES = 2_000_000;
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'];
 
-const resolved = new Map<string, string | null>();
+/**
+ * Resolutions of non-relative specifiers per (directory, specifier). `final`: a file, or a published package (which
+ * is never read); kept. Otherwise nothing was found, and the miss is kept only for MODULE_MISS_TTL_MS from `at`.
+ */
+const resolved = new Map<string, { file: string | null; at: number; final: boolean }>();
+/**
+ * A specifier that names nothing yet is looked up again after this long: an editor may create the file later, and
+ * a long-lived ESLint process must then see it. (A hit stays: a file that goes away is a failed read, not a guess.)
+ */
+export const MODULE_MISS_TTL_MS = 1000;
 
 /** The project file a specifier names (relative, a tsconfig alias, a workspace package), or null. */
 export function resolveModule(fromFile: string, specifier: string): string | null {
@@ -65,7 +77,9 @@ export function resolveModule(fromFile: string, specifier: string): string | nul
   if (specifier.startsWith('/') || specifier.startsWith('node:') || /^[a-z]+:/i.test(specifier)) return null;
   const dir = path.dirname(fromFile);
   const key = `${dir}\0${specifier}`;
-  if (resolved.has(key)) return resolved.get(key)!;
+  const hit = resolved.get(key);
+  const now = Date.now();
+  if (hit && (hit.final || now - hit.at < MODULE_MISS_TTL_MS)) return hit.file;
   let file: string | null = null;
   const aliases = aliasesFor(dir);
   if (aliases) {
@@ -75,9 +89,14 @@ export function resolveModule(fromFile: string, specifier: string): string | nul
     }
     if (!file && aliases.baseUrl) file = tryFile(path.join(aliases.baseUrl, specifier));
   }
-  file ??= workspaceModule(fromFile, specifier);
+  let final = file !== null;
+  if (!file) {
+    const workspace = workspaceModule(fromFile, specifier);
+    file = workspace ?? null;
+    final = workspace !== undefined;
+  }
   if (resolved.size > 5000) resolved.clear();
-  resolved.set(key, file);
+  resolved.set(key, { file, at: now, final });
   return file;
 }
 // ── resolution of non-relative specifiers ──────────────────────────────────────────────────────────────────────
@@ -221,9 +240,10 @@ function sourceOf(pkgDir: string, entry: string): string | null {
 
 /**
  * A workspace package (a `node_modules` entry that links back into the project, as npm, pnpm and yarn workspaces
- * make): its source file for the specifier. Published packages (really under `node_modules`) are not read.
+ * make): its source file for the specifier. Published packages (really under `node_modules`) are not read: null.
+ * undefined when no `node_modules` above has the package at all (it may be installed or linked later).
  */
-function workspaceModule(fromFile: string, specifier: string): string | null {
+function workspaceModule(fromFile: string, specifier: string): string | null | undefined {
   const split = splitSpecifier(specifier);
   if (!split) return null;
   for (let dir = path.dirname(fromFile); ; ) {
@@ -239,7 +259,7 @@ function workspaceModule(fromFile: string, specifier: string): string | null {
       return packageEntry(real, split.sub);
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return null;
+    if (parent === dir) return undefined;
     dir = parent;
   }
 }
@@ -308,7 +328,7 @@ function load(file: string): ModuleExports | null {
     return null;
   }
   const program = parse(text);
-  const exports: ModuleExports = { stamp, program, text, locals: new Map(), defaultExpression: null, values: new Map(), reexports: [] };
+  const exports: ModuleExports = { stamp, program, text, locals: new Map(), defaultExpression: null, expressions: new Map(), values: new Map(), reexports: [] };
   if (program) collect(program, exports);
   if (cache.size >= MAX_MODULES) cache.clear();
   cache.set(file, exports);
@@ -354,6 +374,8 @@ function collect(program: TSESTree.Program, out: ModuleExports): void {
           else out.values.set(exported, specifier.local as Node); // declared later: resolved below
         }
       }
+    } else if (statement.type === AST_NODE_TYPES.ExpressionStatement && commonJsExport(statement.expression, out)) {
+      // `module.exports = …` / `exports.name = …`: recorded by commonJsExport
     } else if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && !statement.exported) {
       out.reexports.push({ name: null, imported: null, source: String(statement.source.value) });
     } else if (statement.type === AST_NODE_TYPES.ExportDefaultDeclaration) {
@@ -376,6 +398,54 @@ function collect(program: TSESTree.Program, out: ModuleExports): void {
       else out.values.delete(name);
     }
   }
+}
+
+/** Is `node` `module.exports`? */
+function isModuleExports(node: Node): boolean {
+  return (
+    node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.object.type === AST_NODE_TYPES.Identifier &&
+    node.object.name === 'module' && node.property.type === AST_NODE_TYPES.Identifier && node.property.name === 'exports'
+  );
+}
+
+/**
+ * Records a CommonJS export: `module.exports = { db, Users: 'users' }`, `module.exports = db` (the default export,
+ * what a whole `require` gives), `module.exports.db = …`, `exports.db = …`. A name stays bound to its local (read
+ * through the local's declaration), anything else to the expression. False when `expression` is none of these.
+ */
+function commonJsExport(expression: Node, out: ModuleExports): boolean {
+  if (expression.type !== AST_NODE_TYPES.AssignmentExpression || expression.operator !== '=') return false;
+  const left = expression.left;
+  const right = unwrap(expression.right);
+  const bind = (name: string, value: Node): void => {
+    if (value.type === AST_NODE_TYPES.Identifier) {
+      out.locals.set(name, value.name);
+      out.values.set(name, value); // resolved to the local's declaration with the ES names
+    } else {
+      out.expressions.set(name, value);
+      out.values.set(name, value);
+    }
+  };
+  if (isModuleExports(left)) {
+    if (right.type === AST_NODE_TYPES.ObjectExpression) {
+      for (const property of right.properties) {
+        if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') continue;
+        const key = property.computed ? null : property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : null;
+        if (key) bind(key, unwrap(property.value as Node));
+      }
+    } else if (right.type === AST_NODE_TYPES.Identifier) {
+      bind('default', right);
+    } else {
+      out.defaultExpression = right;
+      out.values.set('default', right);
+    }
+    return true;
+  }
+  if (left.type !== AST_NODE_TYPES.MemberExpression || left.computed || left.property.type !== AST_NODE_TYPES.Identifier) return false;
+  const holder = left.object;
+  if (!isModuleExports(holder) && !(holder.type === AST_NODE_TYPES.Identifier && holder.name === 'exports')) return false;
+  bind(left.property.name, right);
+  return true;
 }
 
 /** The node an exported name of `file` is bound to, following re-exports (a few hops). */
@@ -412,9 +482,8 @@ export function exportedBinding(file: string, name: string, depth = 0): Exported
   if (!exports?.program) return null;
   const local = exports.locals.get(name);
   if (local !== undefined) return { file, program: exports.program, text: exports.text, local, expression: null };
-  if (name === 'default' && exports.defaultExpression) {
-    return { file, program: exports.program, text: exports.text, local: null, expression: exports.defaultExpression };
-  }
+  const expression = exports.expressions.get(name) ?? (name === 'default' ? exports.defaultExpression : null);
+  if (expression) return { file, program: exports.program, text: exports.text, local: null, expression };
   for (const r of exports.reexports) {
     if (r.name !== null && r.name !== name) continue;
     const target = resolveModule(file, r.source);

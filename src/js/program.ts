@@ -19,6 +19,8 @@ export interface ImportBinding {
   source: string;
   /** The identifier that declares the local name. */
   node: TSESTree.Identifier;
+  /** A whole `require('m')`: the module's `module.exports` (its default export, or its namespace for `x.name`). */
+  required?: true;
 }
 
 /** What every front end reads about a file, computed once. */
@@ -180,7 +182,7 @@ export function scanProgram(program: TSESTree.Program, text: string, visitorKeys
           }
           const required = d.id.type === AST_NODE_TYPES.Identifier ? requiredModule(d.init) : null;
           if (required && d.id.type === AST_NODE_TYPES.Identifier) {
-            imports.push({ local: d.id.name, imported: required.member, source: required.source, node: d.id });
+            imports.push({ local: d.id.name, imported: required.member, source: required.source, node: d.id, ...(required.member === null ? { required: true as const } : {}) });
           } else if (d.id.type === AST_NODE_TYPES.ObjectPattern) {
             const whole = requiredModule(d.init);
             if (whole && whole.member === null) {
