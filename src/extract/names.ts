@@ -35,8 +35,11 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
   const hit = cache.get(scan);
   if (hit) return hit;
   const clients = clientsOf(scan);
-  const imports = new Map<string, { imported: string | null; source: string }>();
-  for (const i of scan.imports) if (scan.once(i.local)) imports.set(i.local, { imported: i.imported, source: i.source });
+  /** Imported names; a whole `require('./m')` used as a value is the module's `module.exports` (its default export). */
+  const imports = new Map<string, { imported: string | null; value: string | null; source: string }>();
+  for (const i of scan.imports) {
+    if (scan.once(i.local)) imports.set(i.local, { imported: i.imported, value: i.imported ?? (i.required ? 'default' : null), source: i.source });
+  }
   /** Enums and classes declared once in this file. */
   const declared = new Map<string, Node>();
   for (const node of scan.declarations) {
@@ -55,8 +58,9 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
         return v.type === AST_NODE_TYPES.Literal && typeof v.value === 'string' ? v.value : null;
       }
       const imported = imports.get(n.name);
-      if (!imported || imported.imported === null || !filename) return null;
-      return importedString(filename, imported.source, imported.imported);
+      const read = imported && imported.value !== null && filename ? importedString(filename, imported.source, imported.value) : null;
+      // typed linting: the checker knows constants no module read shows (a `.d.ts`, a published package)
+      return read ?? (imported ? scan.types?.stringLiteral(n) ?? null : null);
     }
     if (n.type === AST_NODE_TYPES.MemberExpression) {
       const key = propertyName(n);
@@ -65,9 +69,14 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
       const local = localValue(object.name);
       if (local) return memberString(local, key);
       const imported = imports.get(object.name);
-      if (!imported || !filename) return null;
-      if (imported.imported === null) return importedString(filename, imported.source, key); // `import * as T`
-      return importedMemberString(filename, imported.source, imported.imported, key);
+      if (!imported) return null;
+      let read: string | null = null;
+      if (filename) {
+        read = imported.imported === null
+          ? importedString(filename, imported.source, key) // `import * as T`
+          : importedMemberString(filename, imported.source, imported.imported, key);
+      }
+      return read ?? scan.types?.stringLiteral(n) ?? null;
     }
     return null;
   };
@@ -78,8 +87,10 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
     const local = declared.get(n.name);
     if (local) return staticTableName(local);
     const imported = imports.get(n.name);
-    if (!imported || imported.imported === null || !filename) return null;
-    return importedTableName(filename, imported.source, imported.imported);
+    if (!imported) return null;
+    const read = imported.value !== null && filename ? importedTableName(filename, imported.source, imported.value) : null;
+    // typed linting: a model class of a `.d.ts` or a package whose `static tableName` has a string-literal type
+    return read ?? scan.types?.propertyString(n, 'tableName') ?? null;
   };
 
   const modelClass = (node: Node): Node | null => {
@@ -90,9 +101,9 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
     const local = declared.get(name);
     if (local) return local.type === AST_NODE_TYPES.ClassDeclaration ? local : null;
     const imported = imports.get(name);
-    if (!imported || imported.imported === null || !filename) return null;
+    if (!imported || imported.value === null || !filename) return null;
     const file = resolveModule(filename, imported.source);
-    const found = file ? exportedValue(file, imported.imported) : null;
+    const found = file ? exportedValue(file, imported.value) : null;
     return found && (found.node.type === AST_NODE_TYPES.ClassDeclaration || found.node.type === AST_NODE_TYPES.ClassExpression) ? found.node : null;
   };
 

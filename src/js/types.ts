@@ -21,6 +21,13 @@ export interface TypeOrigin {
 export interface TypeOracle {
   /** The named types of a node's type, its base classes and the parts of an intersection (a few at most). */
   origins(node: Node): TypeOrigin[];
+  /**
+   * The string a node's type is, when it is one string literal (`const T: 'users'`, a member of an `as const`
+   * object, a constant of a `.d.ts` or a published package); else null.
+   */
+  stringLiteral(node: Node): string | null;
+  /** The string-literal type of a property of a node's type (a model class's `static tableName: 'persons'`); else null. */
+  propertyString(node: Node, property: string): string | null;
 }
 
 /** The slice of TypeScript's API used here. */
@@ -42,11 +49,15 @@ interface TsType {
   isUnion?(): boolean;
   isIntersection?(): boolean;
   isClassOrInterface?(): boolean;
+  isStringLiteral?(): boolean;
+  value?: unknown;
 }
 interface TsChecker {
   getTypeAtLocation(node: unknown): TsType;
   getBaseTypes(type: TsType): TsType[];
   getNonNullableType(type: TsType): TsType;
+  getPropertyOfType(type: TsType, name: string): TsSymbol | undefined;
+  getTypeOfSymbolAtLocation(symbol: TsSymbol, node: unknown): TsType;
 }
 interface TsProgram {
   getTypeChecker(): TsChecker;
@@ -89,7 +100,24 @@ export function typeOracle(program: unknown, nodeMap: { get(node: object): unkno
   if (!p || typeof p.getTypeChecker !== 'function' || !nodeMap || typeof nodeMap.get !== 'function') return undefined;
   let checker: TsChecker | undefined;
   const cache = new WeakMap<Node, TypeOrigin[]>();
+  /** Asks the checker about a node's type; a failure is an unknown type, never a crash. */
+  const ask = <T>(node: Node, question: (checker: TsChecker, tsNode: unknown) => T | null): T | null => {
+    try {
+      checker ??= p.getTypeChecker();
+      const tsNode = nodeMap.get(node);
+      return tsNode ? question(checker, tsNode) : null;
+    } catch {
+      return null;
+    }
+  };
+  const literal = (type: TsType | undefined): string | null => (type?.isStringLiteral?.() && typeof type.value === 'string' ? type.value : null);
   return {
+    stringLiteral: (node) => ask(node, (c, tsNode) => literal(c.getTypeAtLocation(tsNode))),
+    propertyString: (node, property) =>
+      ask(node, (c, tsNode) => {
+        const symbol = c.getPropertyOfType(c.getTypeAtLocation(tsNode), property);
+        return symbol ? literal(c.getTypeOfSymbolAtLocation(symbol, tsNode)) : null;
+      }),
     origins(node) {
       const hit = cache.get(node);
       if (hit) return hit;
