@@ -1,6 +1,6 @@
 /**
  * Builders across expressions: a builder variable or a builder-returning function of the file used inside another
- * chain (`whereIn('id', q)`, `.union(q)`, `.with('name', q)`), and builders returned from functions and methods
+ * chain (`whereIn('id', q)`, `.union(q)`, `.with('name', q)`, `.withRecursive('name', q)`), and builders returned from functions and methods
  * then extended and run. Each branch keeps its own verdict, squiggle on its table name.
  */
 import { join } from 'node:path';
@@ -22,8 +22,8 @@ tsRuleTester(settings).run('require-soft-delete-filter (builders across expressi
     "class Repo {\n  base() {\n    return this.knex('posts');\n  }\n  async list() {\n    return this.base().where({ author_id: 1 }).whereNull('deleted_at');\n  }\n}",
     // filtered on some paths only: the subquery's verdict is unknown, not a report
     "const authors = knex('users').select('id');\nif (live) authors.whereNull('deleted_at');\nawait knex('posts').whereIn('author_id', authors).whereNull('deleted_at');",
-    // a recursive CTE is not lowered
-    "await knex.withRecursive('t', knex('users').select('id')).select('*').from('t');",
+    // a recursive CTE whose anchor and recursive terms both filter
+    "await knex.withRecursive('chain', (qb) => {\n  qb.select('id', 'author_id').from('users').where('id', 1).whereNull('deleted_at').union((qb) => {\n    qb.select('u.id', 'u.author_id').from('users as u').join('chain', 'chain.author_id', 'u.id').whereNull('u.deleted_at');\n  });\n}).select('*').from('chain');",
     // an async function runs its builder itself: what its caller does with the rows is not a read
     "async function posts() {\n  return knex('posts').whereNull('deleted_at');\n}\nconst rows = await posts();",
   ],
@@ -57,6 +57,16 @@ tsRuleTester(settings).run('require-soft-delete-filter (builders across expressi
     {
       code: "await db.with('u', (qc) => qc.selectFrom('users').select('id')).selectFrom('u').selectAll().execute();",
       errors: [{ messageId: 'missing', line: 1, column: 43, endColumn: 48 }],
+    },
+    {
+      // `withRecursive` is lowered to WITH RECURSIVE (it used to be skipped: the unfiltered body went unseen)
+      code: "await knex.withRecursive('t', knex('users').select('id')).select('*').from('t');",
+      errors: [{ messageId: 'missing', line: 1, column: 37, endColumn: 42 }],
+    },
+    {
+      // the recursive term forgets the filter: reported there only
+      code: "await knex.withRecursive('chain', (qb) => {\n  qb.select('id', 'author_id').from('users').where('id', 1).whereNull('deleted_at').union((qb) => {\n    qb.select('u.id', 'u.author_id').from('users as u').join('chain', 'chain.author_id', 'u.id');\n  });\n}).select('*').from('chain');",
+      errors: [{ messageId: 'missing', line: 3, column: 44, endColumn: 49 }],
     },
     {
       code: "function base() {\n  return knex('users').where({ email: 'a' });\n}\nawait base().where({ id: 1 });",

@@ -29,12 +29,20 @@ describe('Objection relations, through the real ESLint class', () => {
 });
 
 describe('relation expressions', () => {
-  it('reads the first-level relations, their modifiers and where their names sit', () => {
+  it('reads the relations, nested levels under their parent, their modifiers and where their names sit', () => {
     expect(graphRelations('[pets(alive), owner.[pets], movies]')).toEqual([
       { name: 'pets', start: 1, end: 5, modifiers: ['alive'] },
-      { name: 'owner', start: 14, end: 19, modifiers: [] },
+      { name: 'owner', start: 14, end: 19, modifiers: [], children: [{ name: 'pets', start: 21, end: 25, modifiers: [] }] },
       { name: 'movies', start: 28, end: 34, modifiers: [] },
     ]);
+    expect(graphRelations('pets(alive).owner.[pets, toys]')).toEqual([
+      {
+        name: 'pets', start: 0, end: 4, modifiers: ['alive'],
+        children: [{ name: 'owner', start: 12, end: 17, modifiers: [], children: [{ name: 'pets', start: 19, end: 23, modifiers: [] }, { name: 'toys', start: 25, end: 29, modifiers: [] }] }],
+      },
+    ]);
+    expect(graphRelations('children.^')).toEqual([{ name: 'children', start: 0, end: 8, modifiers: [] }]);
+    expect(graphRelations('[pets] extra')).toBeNull();
     expect(graphRelations('pets')).toEqual([{ name: 'pets', start: 0, end: 4, modifiers: [] }]);
     expect(graphRelations('[kids:children]')).toEqual([{ name: 'children', start: 6, end: 14, modifiers: [] }]);
     expect(graphRelations('[pets')).toBeNull();
@@ -54,6 +62,42 @@ class Person extends Model {
   };
 }
 `;
+
+/** Relations both ways, for nested expressions (`pets.owner`): each level is read through its model's mappings. */
+const both = `class Person extends Model {
+  static tableName = 'persons';
+  static relationMappings = {
+    pets: { relation: Model.HasManyRelation, modelClass: Animal, join: { from: 'persons.id', to: 'animals.owner_id' } },
+  };
+}
+class Animal extends Model {
+  static tableName = 'animals';
+  static modifiers = { alive: (q) => q.whereNull('deleted_at') };
+  static relationMappings = {
+    owner: { relation: Model.BelongsToOneRelation, modelClass: Person, join: { from: 'animals.owner_id', to: 'persons.id' } },
+  };
+}
+`;
+
+tsRuleTester(settings).run('require-soft-delete-filter (nested Objection relations)', rule as never, {
+  valid: [
+    `${both}await Person.query().whereNull('deleted_at').withGraphFetched('pets(alive).owner(live)').modifiers({ live(q) { q.whereNull('persons.deleted_at'); } });`,
+  ],
+  invalid: [
+    {
+      // the second level (nested relations used to be left unread)
+      code: `${both}await Person.query().whereNull('deleted_at').withGraphFetched('pets(alive).owner');`,
+      errors: [{ messageId: 'missing', line: 14, column: 76, endColumn: 81 }],
+    },
+    {
+      code: `${both}await Person.query().whereNull('deleted_at').withGraphJoined('[pets.[owner(live)]]').modifiers({ live(q) { q.where('persons.name', n); } });`,
+      errors: [
+        { messageId: 'missing', line: 14, column: 64, endColumn: 68 },
+        { messageId: 'missing', line: 14, column: 70, endColumn: 75 },
+      ],
+    },
+  ],
+});
 
 tsRuleTester(settings).run('require-soft-delete-filter (Objection relations)', rule as never, {
   valid: [

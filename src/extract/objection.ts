@@ -111,73 +111,82 @@ export function modifiersArgument(arg: Node | undefined): Map<string, Node> {
   return out;
 }
 
-/** A top-level relation of a relation expression, with where its name sits in the expression's text. */
+/** A relation of a relation expression, with where its name sits in the expression's text. */
 export interface GraphRelation {
   name: string;
   /** Offsets of the name in the expression string. */
   start: number;
   end: number;
   modifiers: string[];
+  /** The relations loaded under it (`owner.pets`, `owner.[pets, toys]`), read from the related model's mappings. */
+  children?: GraphRelation[];
 }
 
+const RELATION_NAME = /[A-Za-z_$][\w$]*(?::[A-Za-z_$][\w$]*)?/y;
+const MAX_GRAPH_DEPTH = 8;
+
 /**
- * The first-level relations of an Objection relation expression: `'[pets(onlyAlive), owner.[pets]]'` → pets
- * (modifier onlyAlive) and owner; `'pets'`; `'alias:pets'` (the relation is after the colon). Nested levels are
- * not read (they need the related model's own mappings). null when the text is not a relation expression.
+ * The relations of an Objection relation expression, nested levels as `children`: `'[pets(onlyAlive),
+ * owner.[pets]]'` → pets (modifier onlyAlive) and owner (with pets under it); `'pets'`; `'alias:pets'` (the
+ * relation is after the colon). Recursive (`^`) and wildcard (`*`) levels are not read. null when the text is not
+ * a relation expression.
  */
 export function graphRelations(text: string): GraphRelation[] | null {
-  const out: GraphRelation[] = [];
-  let depth = 0;
   let k = 0;
-  let expectName = true;
-  while (k < text.length) {
-    const ch = text[k]!;
-    if (ch === '[') {
-      depth++;
+  const space = (): void => {
+    while (k < text.length && /\s/.test(text[k]!)) k++;
+  };
+  const list = (depth: number): GraphRelation[] | null => {
+    k++; // '['
+    const out: GraphRelation[] = [];
+    for (;;) {
+      space();
+      if (text[k] === ']') break;
+      const items = item(depth);
+      if (!items) return null;
+      out.push(...items);
+      space();
+      if (text[k] === ',') k++;
+      else if (text[k] !== ']') return null;
+    }
+    k++; // ']'
+    return out;
+  };
+  const item = (depth: number): GraphRelation[] | null => {
+    if (depth > MAX_GRAPH_DEPTH) return null;
+    space();
+    if (text[k] === '[') return list(depth + 1);
+    if (text[k] === '*' || text[k] === '^') {
       k++;
-      continue;
+      while (k < text.length && /\d/.test(text[k]!)) k++;
+      return [];
     }
-    if (ch === ']') {
-      depth--;
-      k++;
-      continue;
-    }
-    if (ch === ',' && depth <= 1) {
-      expectName = true;
-      k++;
-      continue;
-    }
-    if (/\s/.test(ch)) {
-      k++;
-      continue;
-    }
-    const word = /^[A-Za-z_$][\w$]*(?::[A-Za-z_$][\w$]*)?/.exec(text.slice(k));
-    if (!word) {
-      if (ch === '.' || ch === '(' || ch === ')' || ch === '*' || ch === '^') {
-        if (ch === '(') {
-          const close = text.indexOf(')', k);
-          if (close < 0) return null;
-          if (!expectName && depth <= 1 && out.length > 0 && out[out.length - 1]!.modifiers.length === 0 && text[k - 1] !== '.') {
-            out[out.length - 1]!.modifiers = text.slice(k + 1, close).split(',').map((m) => m.trim()).filter(Boolean);
-          }
-          k = close + 1;
-          continue;
-        }
-        if (ch === '.') expectName = false; // what follows a dot is a nested relation
-        k++;
-        continue;
-      }
-      return null;
-    }
-    if (expectName && depth <= 1) {
-      const colon = word[0].indexOf(':');
-      const start = k + (colon < 0 ? 0 : colon + 1);
-      out.push({ name: text.slice(start, k + word[0].length), start, end: k + word[0].length, modifiers: [] });
-      expectName = false;
-    }
+    RELATION_NAME.lastIndex = k;
+    const word = RELATION_NAME.exec(text);
+    if (!word) return null;
+    const colon = word[0].indexOf(':');
+    const start = k + (colon < 0 ? 0 : colon + 1);
+    const relation: GraphRelation = { name: text.slice(start, k + word[0].length), start, end: k + word[0].length, modifiers: [] };
     k += word[0].length;
-  }
-  return depth === 0 ? out : null;
+    space();
+    if (text[k] === '(') {
+      const close = text.indexOf(')', k);
+      if (close < 0) return null;
+      relation.modifiers = text.slice(k + 1, close).split(',').map((m) => m.trim()).filter(Boolean);
+      k = close + 1;
+      space();
+    }
+    if (text[k] === '.') {
+      k++;
+      const children = item(depth + 1);
+      if (!children) return null;
+      if (children.length > 0) relation.children = children;
+    }
+    return [relation];
+  };
+  const top = item(0);
+  space();
+  return top && k === text.length ? top : null;
 }
 
 /** `person.$relatedQuery('pets')` / `Person.relatedQuery('pets')`: the relation name argument, or null. */

@@ -34,7 +34,7 @@ import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.
 import type { NotUnderstoodCall } from './frontend.js';
 import { exportedBinding, resolveModule } from './modules.js';
 import { namesOf, type FileNames } from './names.js';
-import { graphRelations, modelModifier, modifiersArgument, relatedQueryName, relationOf, type RelationInfo } from './objection.js';
+import { graphRelations, modelModifier, modifiersArgument, relatedQueryName, relationOf, type GraphRelation, type RelationInfo } from './objection.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
 import { mixinIn, softDeletePluginNames, type SoftDeleteMixin } from '../schema/objection-models.js';
 import type { ObjectionSoftDeleteModel } from '../schema/model.js';
@@ -49,7 +49,7 @@ const KNEX_NAME = /^(?:knex|db|trx|tx|k|conn|connection|database|transaction)$|(
 const KNEX_ROOT_METHODS = new Set([
   'from', 'table', 'select', 'queryBuilder', 'withSchema', 'first', 'column', 'columns', 'distinct', 'distinctOn',
   'count', 'countDistinct', 'min', 'max', 'sum', 'sumDistinct', 'avg', 'avgDistinct', 'pluck', 'with',
-  'withMaterialized', 'withNotMaterialized',
+  'withMaterialized', 'withNotMaterialized', 'withRecursive',
 ]);
 const KNEX_TERMINALS = new Set(['then', 'catch', 'finally', 'asCallback', 'stream', 'pipe']);
 const KYSELY_TERMINALS = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream']);
@@ -72,7 +72,7 @@ const HARMLESS = new Set([
 /** Writes and shapes this front end does not model: the whole chain is skipped. */
 const SKIP = new Set([
   'insert', 'upsert', 'truncate', 'onConflict', 'merge', 'insertGraph', 'upsertGraph', 'relate', 'unrelate',
-  'ignore', 'into', 'withRecursive', 'clearWhere',
+  'ignore', 'into', 'clearWhere',
   'clear', 'fromRaw', 'from_', 'jsonExtract', 'jsonSet', 'jsonInsert', 'jsonRemove',
 ]);
 const KNEX_JOINS: Record<string, string> = {
@@ -159,6 +159,8 @@ class Select {
   where: Cond[] = [];
   /** `WITH name AS (…)` items (`.with('name', q)`). */
   ctes: Piece[] = [];
+  /** `WITH RECURSIVE` (one `.withRecursive` makes the whole list recursive, as in SQL). */
+  recursive = false;
   /** ` UNION ALL (SELECT …)` branches (`.union(q)`, `.unionAll([q1, q2])`). */
   unions: Piece[] = [];
   /** A chain that ends in a write (`.del()`, `.update({…})`, kysely `deleteFrom` / `updateTable`): lowered as one. */
@@ -719,7 +721,10 @@ class Lowerer {
     }
   }
 
-  /** The reads `withGraphFetched('[pets(alive), owner]')` adds: one per first-level relation we can resolve. */
+  /**
+   * The reads `withGraphFetched('[pets(alive), owner.pets]')` adds: one per relation we can resolve, nested ones
+   * through the related model's own mappings.
+   */
   graphReads(select: Select): Piece[] {
     const out: Piece[] = [];
     if (!select.model || select.write) return out;
@@ -727,14 +732,18 @@ class Lowerer {
       const expression = this.str(step.args[0]);
       const relations = expression ? graphRelations(expression.value) : null;
       if (!expression || !relations) continue;
-      for (const rel of relations) {
-        const info = this.relation(select.model, rel.name);
-        if (!info || expression.src.length < rel.end) continue;
-        this.resetCounter();
-        const related = new Select();
-        this.relatedSelect(related, info, expression, rel.start, rel.end, step.at, rel.modifiers, select.modifiers);
-        out.push(this.render(related, step.at));
-      }
+      const visit = (model: Node, level: readonly GraphRelation[]): void => {
+        for (const rel of level) {
+          const info = this.relation(model, rel.name);
+          if (!info || expression.src.length < rel.end) continue;
+          this.resetCounter();
+          const related = new Select();
+          this.relatedSelect(related, info, expression, rel.start, rel.end, step.at, rel.modifiers, select.modifiers);
+          out.push(this.render(related, step.at));
+          if (rel.children && info.target) visit(info.target, rel.children);
+        }
+      };
+      visit(select.model, relations);
     }
     return out;
   }
@@ -752,7 +761,7 @@ class Lowerer {
     if (select.returning.length > 0) throw new Skip('returning');
     const out = new Piece();
     select.ctes.forEach((cte, k) => {
-      out.syn(k === 0 ? 'WITH ' : ', ', pos).add(cte);
+      out.syn(k === 0 ? (select.recursive ? 'WITH RECURSIVE ' : 'WITH ') : ', ', pos).add(cte);
       if (k === select.ctes.length - 1) out.syn(' ', pos);
     });
     out.syn('SELECT ', pos);
@@ -997,10 +1006,11 @@ class Lowerer {
       else if (!conds) select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });
       return;
     }
-    if (name === 'with' || name === 'withMaterialized' || name === 'withNotMaterialized') {
+    if (name === 'with' || name === 'withMaterialized' || name === 'withNotMaterialized' || name === 'withRecursive') {
       const cte = this.cte(step);
       if (!cte) throw new Skip(name);
       select.ctes.push(cte);
+      if (name === 'withRecursive') select.recursive = true;
       return;
     }
     if (name in SET_OPERATIONS) {
