@@ -23,7 +23,7 @@ export default createRule<[], MessageIds>({
       parseError:
         'This looks like SQL but does not parse, so it was not checked for soft-delete filters: {{message}}. Fix the SQL, or if it is built from pieces, keep each piece a complete statement or clause.',
       unknownFilter:
-        'Cannot tell whether `{{table}}` is filtered for soft-deleted rows: its WHERE / ON contains an interpolated fragment the plugin cannot see into. Write the `deleted_at` condition literally in this query (the fragment can stay for the rest).',
+        'Cannot tell whether `{{table}}` is filtered for soft-deleted rows: part of its conditions is hidden from the plugin (an interpolated SQL fragment, query arguments kept in a variable, a callback or method it does not read). Spell out `{{filter}}` in this query (the rest can stay as it is).',
       notAnalysed: 'Not checked for soft-delete filters: {{message}}.',
       unreadableCall:
         '`{{callee}}` runs SQL, but not checked for soft-delete filters: {{reason}}. Pass the SQL as a string, template or constant this file (or a module it imports) spells out; a wrapper whose callers pass the SQL can disable this line, since those calls are checked.',
@@ -59,7 +59,7 @@ export default createRule<[], MessageIds>({
       }
       for (const statement of analysis.statements) for (const query of statement.reads) analysis.reads.checkQuery(query);
       for (const u of analysis.reads.unknown) {
-        report({ loc: locOf(context, u.fragment, u.start, u.end), messageId: 'unknownFilter', data: { table: u.table } });
+        report({ loc: locOf(context, u.fragment, u.start, u.end), messageId: 'unknownFilter', data: { table: u.table, filter: u.filter } });
       }
     });
   },

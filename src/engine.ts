@@ -203,7 +203,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   cache.set(key, analysis);
   try {
     // only while a run counts (soft-delete-review); plain eslint runs skip this
-    countFile({ ...analysis, notUnderstood: (isSchemaFile ? 0 : lowered.parseErrors.length) + lowered.unchecked.length + notUnderstood.length }, context);
+    countFile({ ...analysis, filename, notUnderstood: (isSchemaFile ? 0 : lowered.parseErrors.length) + lowered.unchecked.length + notUnderstood.length }, context);
   } catch (error) {
     rethrowWhenStrict(error); // counting never fails a lint
   }

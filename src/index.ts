@@ -5,6 +5,7 @@ import type { ESLint, Linter } from 'eslint';
 import { sqlLanguage } from './language/sql-language.js';
 import { cacheAwareSettings } from './cache-key.js';
 import { ownPackage } from './package-info.js';
+import { coverageFormatterRequested, ensureCoverage } from './analysis/coverage.js';
 import requireSoftDeleteFilter from '../rules/require-soft-delete-filter.js';
 import requireStreamTableFilter from '../rules/require-stream-table-filter.js';
 import requirePartialUniqueIndex from '../rules/require-partial-unique-index.js';
@@ -16,6 +17,9 @@ import requireSoftDeleteCascade from '../rules/require-soft-delete-cascade.js';
 import requireForcedRls from '../rules/require-forced-rls.js';
 import preferPartialIndex from '../rules/prefer-partial-index.js';
 import noSoftDeleteAppendOnly from '../rules/no-soft-delete-append-only.js';
+
+// `eslint -f …/formatters/coverage.js`: keep the run's tally for the formatter (no other run pays for it)
+if (coverageFormatterRequested(process.argv)) ensureCoverage();
 
 const { name, version } = ownPackage();
 

@@ -9,6 +9,7 @@ import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule from '../rules/require-soft-delete-filter.js';
+import uncheckedRule from '../rules/no-unchecked-query.js';
 import plugin from '../src/index.js';
 import { extractDrizzle } from '../src/extract/drizzle.js';
 import { clearSchemaCache, findSchemaFiles, loadSchema } from '../src/schema/load.js';
@@ -369,4 +370,15 @@ describe('a drizzle project through the real ESLint class', () => {
       'src/users.ts:6:27 soft-delete/require-soft-delete-filter missing',
     ]);
   });
+});
+
+tsRuleTester(SETTINGS).run('no-unchecked-query (drizzle)', uncheckedRule as never, {
+  valid: [],
+  invalid: [
+    {
+      // a chain the front end recognises (a drizzle client, run) over a table it cannot name: listed, not passed
+      code: `${H}await db.select().from(somewhere).where(eq(x, 1));`,
+      errors: [{ messageId: 'hiddenTable' }],
+    },
+  ],
 });

@@ -55,7 +55,7 @@ tsRuleTester({ 'soft-delete': { tables: { users: { column: 'deleted_at' } } } })
   invalid: [
     {
       code: 'sql`SELECT id FROM users u WHERE ${cond}`;',
-      errors: [{ messageId: 'unknownFilter', data: { table: 'users' }, line: 1, column: 20 }],
+      errors: [{ messageId: 'unknownFilter', data: { table: 'users', filter: 'deleted_at IS NULL' }, line: 1, column: 20 }],
     },
     {
       code: "pool.query('SELECT * FROM users WHERE (');",

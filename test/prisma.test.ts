@@ -496,7 +496,20 @@ tsRuleTester(PRISMA_ONLY).run('no-unchecked-query (Prisma client)', uncheckedRul
     {
       // a filter toggled by a flag is not guessed: it is listed as unchecked, not passed silently
       code: 'await prisma.user.findMany({ where: { email, ...(withDeleted ? {} : { deletedAt: null }) } });',
-      errors: [{ messageId: 'unknownFilter', data: { table: 'users' } }],
+      errors: [{ messageId: 'unknownFilter', data: { table: 'users', filter: 'deleted_at IS NULL' } }],
+    },
+    {
+      // arguments kept in a variable: the read is lowered with a condition the plugin cannot see
+      code: 'await prisma.user.findMany(args);',
+      errors: [{ messageId: 'unknownFilter', data: { table: 'users', filter: 'deleted_at IS NULL' } }],
+    },
+    {
+      // spread arguments, and a write whose rows are not spelled out: recognised, not understood
+      code: 'await prisma.user.findMany(...args);\nawait prisma.user.deleteMany(criteria);',
+      errors: [
+        { messageId: 'unreadableCall', data: { callee: 'prisma.user.findMany', reason: 'its arguments are spread from a value this file does not spell out' }, line: 1 },
+        { messageId: 'unreadableCall', data: { callee: 'prisma.user.deleteMany', reason: 'its arguments (which rows, which values) are not an object this file spells out' }, line: 2 },
+      ],
     },
   ],
 });

@@ -3,7 +3,8 @@
  * read back as a schema source — soft-delete tables, uniques with their verdicts, views, RLS — and used to lint.
  * Bad URLs and refused connections are one-line errors.
  */
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync, mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
@@ -126,5 +127,88 @@ describe('schema pull from a live PostgreSQL server', { timeout: PGLITE_TIMEOUT 
     } finally {
       if (previous !== undefined) process.env.DATABASE_URL = previous;
     }
+  });
+});
+
+describe('schema pull: functions, triggers, views in dependency order, permissions', { timeout: PGLITE_TIMEOUT }, () => {
+  const HISTORY = `
+CREATE TABLE authors (id bigint PRIMARY KEY, deleted_at timestamptz);
+CREATE TABLE books (id bigint PRIMARY KEY, author_id bigint REFERENCES authors (id), title text, deleted_at timestamptz);
+CREATE FUNCTION cascade_author_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE books SET deleted_at = NEW.deleted_at WHERE author_id = NEW.id AND deleted_at IS NULL;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER authors_cascade AFTER UPDATE OF deleted_at ON authors FOR EACH ROW
+  WHEN (OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL) EXECUTE FUNCTION cascade_author_delete();
+CREATE VIEW shelf AS SELECT id, title FROM books;
+CREATE VIEW shelf_titles AS SELECT title FROM shelf;
+CREATE VIEW live_books AS SELECT id, title FROM books WHERE deleted_at IS NULL;
+-- an old view made to read a newer one: creation order (oids) is no longer dependency order
+CREATE OR REPLACE VIEW shelf AS SELECT id, title FROM live_books;
+CREATE ROLE reader NOLOGIN;
+`;
+  const db = usePGlite(async (instance) => {
+    await instance.exec(HISTORY);
+  });
+  let server: PgServer;
+  beforeAll(async () => {
+    server = await servePGlite(db());
+  }, PGLITE_TIMEOUT);
+  afterAll(async () => {
+    await server?.close();
+  }, PGLITE_TIMEOUT);
+
+  it('writes trigger functions and triggers (the cascade rule sees them) and views after what they read', async () => {
+    const dir = project();
+    const { code, stderr } = await review(dir, 'schema', 'pull', '--database-url', server.url);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const snapshot = readFileSync(join(dir, 'schema.sql'), 'utf8');
+    expect(snapshot).toContain('CREATE OR REPLACE FUNCTION public.cascade_author_delete()');
+    expect(snapshot).toMatch(/CREATE TRIGGER authors_cascade AFTER UPDATE OF deleted_at ON public\.authors FOR EACH ROW WHEN \(+old\.deleted_at IS NULL\)? AND \(?new\.deleted_at IS NOT NULL\)+ EXECUTE FUNCTION (?:public\.)?cascade_author_delete\(\);/);
+    const at = (name: string) => snapshot.indexOf(`CREATE VIEW public.${name} AS`);
+    expect(at('live_books')).toBeGreaterThan(0);
+    expect(at('live_books')).toBeLessThan(at('shelf'));
+    expect(at('shelf')).toBeLessThan(at('shelf_titles'));
+
+    // PostgreSQL itself accepts the snapshot, in its order
+    const fresh = await PGlite.create();
+    try {
+      await fresh.exec(snapshot);
+      expect((await fresh.query('SELECT count(*)::int AS n FROM pg_trigger WHERE NOT tgisinternal')).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await fresh.close();
+    }
+
+    clearSchemaCache();
+    const model = loadSchema(dir, normalizeSettings({}));
+    expect(model.problems).toEqual([]);
+    expect(findRelation(model, null, 'authors')?.triggers?.map((t) => [t.name, t.function.name])).toEqual([['authors_cascade', 'cascade_author_delete']]);
+    expect([...(model.functions?.keys() ?? [])]).toEqual(['public.cascade_author_delete']);
+    // the view reading a filtering view needs no filter of its readers
+    const { ReadAnalyzer } = await import('../src/analysis/reads.js');
+    const reads = new ReadAnalyzer({ schema: model, settings: normalizeSettings({}) });
+    const shelf = findRelation(model, null, 'shelf')!;
+    expect(reads.requirementsOfRelation(shelf.schema, shelf.name, shelf)).toEqual([]);
+
+    // the cascade rule is satisfied by the pulled trigger: books' foreign key to authors is not reported
+    const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: plugin.configs.strict });
+    const [result] = await eslint.lintFiles(['schema.sql']);
+    expect(result!.messages.filter((m) => m.ruleId === 'soft-delete/require-soft-delete-cascade')).toEqual([]);
+  });
+
+  it('a role that may not read the catalog gets a one-line permission error (exit 2), and nothing is written', async () => {
+    const dir = project();
+    await db().exec('REVOKE SELECT ON pg_catalog.pg_class FROM PUBLIC; SET ROLE reader;');
+    let result;
+    try {
+      result = await review(dir, 'schema', 'pull', '--database-url', server.url);
+    } finally {
+      await db().exec('RESET ROLE; GRANT SELECT ON pg_catalog.pg_class TO PUBLIC;');
+    }
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^soft-delete-review: missing permission to read the catalog of postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres: permission denied for table pg_class \(the role needs to read pg_catalog; no write permission is needed\)\n$/);
+    expect(existsSync(join(dir, 'schema.sql'))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Coverage of a run: how much the checks saw. A clean run means something only next to these numbers — files
  * linted, SQL statements analysed, reads of soft-delete tables checked, database calls recognised but not
- * understood, and what the schema held. The engine adds each file once; `soft-delete-review` prints the sums.
+ * understood, and what the schema held. The engine adds each file (a file analysed again, as `--fix` passes do,
+ * replaces its earlier counts); `soft-delete-review` and the `coverage` formatter print the sums.
  *
  * The tally lives on `globalThis` under a registered symbol, so that a project config loading its own copy of the
  * plugin (another module instance in the same process) still counts into the run the CLI reads.
@@ -25,6 +26,8 @@ export interface Coverage {
   notUnderstood: number;
   /** Per schema model seen in the run (a monorepo's packages may each have one). */
   schemas: Map<SchemaModel, SchemaCoverage>;
+  /** What each file (absolute path) added, so a file analysed again replaces its counts. */
+  byFile: Map<string, { statements: number; softDeleteReads: number; notUnderstood: number }>;
 }
 
 const KEY = Symbol.for('eslint-plugin-soft-delete/coverage');
@@ -35,7 +38,26 @@ function tally(): Coverage | undefined {
 }
 
 function emptyCoverage(): Coverage {
-  return { files: 0, statements: 0, softDeleteReads: 0, notUnderstood: 0, schemas: new Map() };
+  return { files: 0, statements: 0, softDeleteReads: 0, notUnderstood: 0, schemas: new Map(), byFile: new Map() };
+}
+
+/** The tally of the current run, or undefined when none was started. */
+export function coverageTally(): Coverage | undefined {
+  return tally();
+}
+
+/**
+ * Is the coverage formatter named on this command line (`-f …/formatters/coverage.js`, `--format=…`)? The plugin
+ * asks as it loads, and keeps a tally only then: other runs pay nothing.
+ */
+export function coverageFormatterRequested(argv: readonly string[]): boolean {
+  const named = (value: string | undefined): boolean => value !== undefined && /(?:^|[\\/])formatters[\\/]coverage(?:\.[cm]?js)?$/.test(value);
+  return argv.some((arg, i) => ((arg === '-f' || arg === '--format') && named(argv[i + 1])) || (arg.startsWith('--format=') && named(arg.slice(9))));
+}
+
+/** Starts a tally unless one is running (the CLI's own, or an earlier copy of the plugin's). */
+export function ensureCoverage(): void {
+  if (!tally()) startCoverage();
 }
 
 /** Starts a new tally (the CLI, before linting) and returns it; it fills as files are analysed until `stopCoverage`. */
@@ -85,22 +107,32 @@ export function hiddenTables(query: Query): Array<{ ref: TableRef; scope: Scope 
 
 /** Adds one analysed file to the run's tally. */
 export function countFile(
-  file: { statements: StatementModel[]; notUnderstood: number; isMigration: boolean; reads: ReadAnalyzer },
+  file: { filename?: string; statements: StatementModel[]; notUnderstood: number; isMigration: boolean; reads: ReadAnalyzer },
   context: AnalysisContext,
 ): void {
   const coverage = tally();
   if (!coverage) return;
-  coverage.files++;
-  coverage.statements += file.statements.length;
-  coverage.notUnderstood += file.notUnderstood;
+  const counts = { statements: file.statements.length, softDeleteReads: 0, notUnderstood: file.notUnderstood };
   if (!file.isMigration) {
     for (const statement of file.statements) {
       for (const query of statement.reads) {
-        coverage.softDeleteReads += softDeleteReads(query, context, file.reads);
-        coverage.notUnderstood += hiddenTables(query).length;
+        counts.softDeleteReads += softDeleteReads(query, context, file.reads);
+        counts.notUnderstood += hiddenTables(query).length;
       }
     }
   }
+  const previous = file.filename === undefined ? undefined : coverage.byFile.get(file.filename);
+  if (previous) {
+    coverage.files--;
+    coverage.statements -= previous.statements;
+    coverage.softDeleteReads -= previous.softDeleteReads;
+    coverage.notUnderstood -= previous.notUnderstood;
+  }
+  if (file.filename !== undefined) coverage.byFile.set(file.filename, counts);
+  coverage.files++;
+  coverage.statements += counts.statements;
+  coverage.softDeleteReads += counts.softDeleteReads;
+  coverage.notUnderstood += counts.notUnderstood;
   if (!coverage.schemas.has(context.schema)) {
     const { schema, settings } = context;
     coverage.schemas.set(schema, { files: schema.files.length, softDeleteTables: softDeleteRelations(schema, settings).length, problems: schema.problems.length });

@@ -120,7 +120,7 @@ export class ReadAnalyzer {
    * Reads of soft-delete relations whose verdict is unknown (an interpolated predicate hides whether they filter),
    * collected as queries are checked: the coverage rule reports them.
    */
-  readonly unknown: Array<{ fragment: SqlFragment; start: number; end: number; table: string }> = [];
+  readonly unknown: Array<{ fragment: SqlFragment; start: number; end: number; table: string; filter: string }> = [];
 
   checkQuery(query: Query): ReadFinding[] {
     return dedupe(this.analyze(query, false).findings);
@@ -273,7 +273,7 @@ export class ReadAnalyzer {
         const verdict = this.verdict(ref, scope, requirement);
         if (verdict === 'unknown') {
           const at = origin.ref;
-          this.unknown.push({ fragment: origin.scope.source.fragment, start: at.span.start, end: at.span.end, table: at.schema ? `${at.schema}.${at.name}` : at.name });
+          this.unknown.push({ fragment: origin.scope.source.fragment, start: at.span.start, end: at.span.end, table: at.schema ? `${at.schema}.${at.name}` : at.name, filter: requirement.text });
         }
         if (verdict === 'filtered' || verdict === 'deliberate' || verdict === 'unknown') continue;
         if (verdict === 'missing' && (this.covered.has(ref) || this.tiedToFiltered(ref, scope, requirement) || this.unusedOuterJoin(ref, scope))) continue;

@@ -35,6 +35,7 @@ import { isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthT
 import { scanProgram, type ProgramScan } from '../js/program.js';
 import { prismaCallFilter } from './prisma-filter.js';
 import { clientsOf } from './clients.js';
+import type { NotUnderstoodCall } from './frontend.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 import { DEFAULT_COLUMNS } from '../settings.js';
 import { ClientFilters, filteredBy } from './prisma-extensions.js';
@@ -691,6 +692,7 @@ export function prismaClientFromScan(
   models: ReadonlyMap<string, PrismaModel> | undefined,
   softColumns: readonly string[] = DEFAULT_COLUMNS,
   filename?: string,
+  notUnderstood?: NotUnderstoodCall[],
 ): SqlFragment[] {
   if (!models || models.size === 0) return [];
   const delegates = new Map<string, PrismaModel>();
@@ -714,14 +716,25 @@ export function prismaClientFromScan(
       const model = name === null ? undefined : delegates.get(name);
       if (!model || !(isClient(delegate.object) || clients.kindOf(delegate.object) === 'prisma')) continue;
       const arg = call.arguments[0];
-      if (arg?.type === AST_NODE_TYPES.SpreadElement) continue;
       const range = delegate.property.range as [number, number];
+      const unread = (reason: string): void => {
+        notUnderstood?.push({ start: callee.range[0], end: callee.range[1], callee: `prisma.${name}.${op}`, reason });
+      };
+      if (arg?.type === AST_NODE_TYPES.SpreadElement) {
+        unread('its arguments are spread from a value this file does not spell out');
+        continue;
+      }
       filters ??= new ClientFilters(scan, filename, models, softNames(models, softColumns));
       const clientFilter = filters.of(delegate.object);
       if (PRISMA_WRITES.has(op)) {
         // a client whose extension or middleware handles soft delete may also turn a delete into an update: not judged
         if (clientFilter && clientFilter.rules.length > 0) continue;
-        fragments.push(...lowerer.lowerWriteCall(model, range, op, arg ?? null, callee.property.range[0]));
+        const writes = lowerer.lowerWriteCall(model, range, op, arg ?? null, callee.property.range[0]);
+        // which rows, or which values, are not spelled out: whether it hard-deletes or touches deleted rows is unknown
+        if (writes.length === 0 && [...model.fields.values()].some((f) => f.relation === undefined && softColumns.includes(f.column))) {
+          unread('its arguments (which rows, which values) are not an object this file spells out');
+        }
+        fragments.push(...writes);
         continue;
       }
       const global = filteredBy(clientFilter, model.name, op);

@@ -55,7 +55,8 @@ export const prismaClient: FrontEnd = {
   id: 'prisma-client',
   appliesTo: (context) =>
     context.language === 'program' && context.settings.prismaClient && (context.schema.prismaModels?.size ?? 0) > 0,
-  extract: (file, context) => (file.scan ? prismaClientFromScan(file.scan, context.schema.prismaModels, softDeleteColumns(context), context.filename) : []),
+  extract: (file, context) =>
+    file.scan ? prismaClientFromScan(file.scan, context.schema.prismaModels, softDeleteColumns(context), context.filename, context.isSchemaFile ? undefined : context.notUnderstood) : [],
 };
 
 /** drizzle query-builder and relational reads, against the project's drizzle tables. */

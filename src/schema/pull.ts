@@ -4,8 +4,9 @@
  * `pg_dump --schema-only`). Only this command connects to a database; linting never does.
  *
  * What is written: tables with their columns (type, NOT NULL), primary keys, unique and exclusion constraints,
- * foreign keys, indexes (partial ones with their WHERE), views and materialized views, row-level security and its
- * policies. Functions and triggers are not.
+ * foreign keys, indexes (partial ones with their WHERE), views and materialized views (each after the relations it
+ * reads), row-level security and its policies, functions written in SQL or PL/pgSQL (extensions' own excepted) and
+ * triggers — what require-soft-delete-cascade reads.
  */
 import { quoteIdent } from '../sql/ident.js';
 
@@ -45,11 +46,37 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.
 ORDER BY n.nspname, c.relname, i.indexrelid`;
 
 const VIEWS = `
-SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind, pg_catalog.pg_get_viewdef(c.oid, true) AS def
+SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind, pg_catalog.pg_get_viewdef(c.oid, true) AS def
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND ${SYSTEM}
 ORDER BY c.oid`;
+
+/** Views and materialized views with the relations their definitions read (for creating them in order). */
+const VIEW_DEPENDENCIES = `
+SELECT DISTINCT r.ev_class AS view, d.refobjid AS ref
+FROM pg_catalog.pg_rewrite r
+JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = r.oid
+  AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> r.ev_class`;
+
+/** Functions of the project's schemas in SQL or PL/pgSQL; not aggregates, not C, not an extension's members. */
+const FUNCTIONS = `
+SELECT pg_catalog.pg_get_functiondef(p.oid) AS def
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+WHERE p.prokind IN ('f', 'p') AND l.lanname IN ('sql', 'plpgsql') AND ${SYSTEM}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY n.nspname, p.proname, p.oid`;
+
+/** Triggers the project wrote (not the ones PostgreSQL makes for foreign keys). */
+const TRIGGERS = `
+SELECT pg_catalog.pg_get_triggerdef(t.oid) AS def
+FROM pg_catalog.pg_trigger t
+JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT t.tgisinternal AND ${SYSTEM}
+ORDER BY n.nspname, c.relname, t.tgname`;
 
 const POLICIES = `
 SELECT n.nspname AS schema, c.relname AS name, p.polname AS policy, p.polpermissive AS permissive,
@@ -73,6 +100,9 @@ export async function pullSchema(client: PullClient): Promise<{ sql: string; tab
     const indexes = (await client.query(INDEXES)).rows;
     const views = (await client.query(VIEWS)).rows;
     const policies = (await client.query(POLICIES)).rows;
+    const dependencies = (await client.query(VIEW_DEPENDENCIES)).rows;
+    const functions = (await client.query(FUNCTIONS)).rows;
+    const triggers = (await client.query(TRIGGERS)).rows;
     const out: string[] = [];
     const byTable = new Map<string, Array<Record<string, unknown>>>();
     for (const row of tables) byTable.set(name(row), [...(byTable.get(name(row)) ?? []), row]);
@@ -87,7 +117,9 @@ export async function pullSchema(client: PullClient): Promise<{ sql: string; tab
       out.push(`CREATE TABLE ${table} (\n${defs.join(',\n')}\n);`);
     }
     for (const c of constraints.filter((k) => k.type !== 'p')) out.push(`ALTER TABLE ${name(c)} ADD CONSTRAINT ${quoteIdent(str(c.constraint))} ${str(c.def)};`);
-    for (const v of views) {
+    // functions before the views that may call them; triggers once their tables and functions exist
+    for (const f of functions) out.push(`${str(f.def).trim().replace(/;$/, '')};`);
+    for (const v of viewOrder(views, dependencies)) {
       const kind = v.kind === 'm' ? 'MATERIALIZED VIEW' : 'VIEW';
       out.push(`CREATE ${kind} ${name(v)} AS\n${str(v.def).trim().replace(/;$/, '')};`);
     }
@@ -100,10 +132,35 @@ export async function pullSchema(client: PullClient): Promise<{ sql: string; tab
       const using = p.using === null || p.using === undefined ? '' : ` USING (${str(p.using)})`;
       out.push(`CREATE POLICY ${quoteIdent(str(p.policy))} ON ${name(p)} AS ${p.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${str(p.cmd)}${using};`);
     }
+    for (const t of triggers) out.push(`${str(t.def)};`);
     return { sql: `${out.join('\n\n')}\n`, tables: byTable.size, views: views.length };
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
   }
+}
+
+/**
+ * Views in an order that creates each after the views it reads (creation order is not enough: `CREATE OR REPLACE
+ * VIEW` can make an old view read a newer one). Depth-first over the dependencies; a cycle cannot exist in a catalog.
+ */
+function viewOrder(views: Array<Record<string, unknown>>, dependencies: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const byOid = new Map(views.map((v) => [str(v.oid), v]));
+  const reads = new Map<string, string[]>();
+  for (const d of dependencies) {
+    const view = str(d.view);
+    if (byOid.has(view) && byOid.has(str(d.ref))) reads.set(view, [...(reads.get(view) ?? []), str(d.ref)]);
+  }
+  const out: Array<Record<string, unknown>> = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (oid: string): void => {
+    if (state.has(oid)) return;
+    state.set(oid, 'visiting');
+    for (const ref of reads.get(oid) ?? []) visit(ref);
+    state.set(oid, 'done');
+    out.push(byOid.get(oid)!);
+  };
+  for (const v of views) visit(str(v.oid));
+  return out;
 }
 
 /** A database URL with its password hidden, for messages. */
