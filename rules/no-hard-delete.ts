@@ -2,11 +2,11 @@
  * no-hard-delete: a DELETE on a soft-delete table removes rows for good — history, foreign-key children and the
  * chance to restore go with them. Soft-delete instead; purges of rows already soft-deleted are fine.
  */
-import { createRule, fixOf, locOf, onFile } from '../src/rule-support.js';
+import { createRule, fixOf, locOf, onFile, sourceFixOf } from '../src/rule-support.js';
 import { checkHardDeletes, softDeleteValue } from '../src/analysis/writes.js';
 
 export type Options = [];
-export type MessageIds = 'hardDelete' | 'softDelete';
+export type MessageIds = 'hardDelete' | 'softDelete' | 'softDeleteInCode';
 
 export default createRule<Options, MessageIds>({
   name: 'no-hard-delete',
@@ -23,6 +23,7 @@ export default createRule<Options, MessageIds>({
       hardDelete:
         '`DELETE` on `{{table}}` removes rows of a soft-delete table for good. Soft-delete them instead, or, to purge rows that are already soft-deleted, constrain the column (`{{column}} IS NOT NULL`, `{{column}} < now() - interval \'90 days\'`).',
       softDelete: 'Soft-delete instead: `UPDATE … SET {{column}} = {{value}} WHERE … AND {{filter}}`.',
+      softDeleteInCode: 'Soft-delete instead: `{{code}}`.',
     },
   },
   defaultOptions: [],
@@ -36,7 +37,11 @@ export default createRule<Options, MessageIds>({
           loc: locOf(context, f.fragment, f.start, f.end),
           messageId: 'hardDelete',
           data,
-          suggest: f.fix ? [{ messageId: 'softDelete', data, fix: fixOf(context, f.fix) }] : [],
+          suggest: f.fix
+            ? [{ messageId: 'softDelete', data, fix: fixOf(context, f.fix) }]
+            : f.codeFix
+              ? [{ messageId: 'softDeleteInCode', data: { code: f.codeFix.code }, fix: sourceFixOf(f.codeFix.edits) }]
+              : [],
         });
       }
     });

@@ -7,7 +7,7 @@ import type { RelationInfo } from '../schema/model.js';
 import { findRelation } from '../schema/model.js';
 import { tableSetting } from '../settings.js';
 import type { StatementModel, Write } from '../sql/lower.js';
-import type { CodeFilter, FilterRequest, SqlFragment } from '../sql/fragment.js';
+import type { CodeFilter, FilterRequest, SoftDeleteRequest, SqlFragment } from '../sql/fragment.js';
 import { atomColumns, conjuncts, type Predicate } from '../sql/predicate.js';
 import type { AnalysisContext, FragmentEdit } from './reads.js';
 import {
@@ -175,6 +175,19 @@ function codeFixOf(write: Write, requirement: Requirement): CodeFilter | null {
   return request ? fragment.codeFilter(fragment.toSource(write.target.span.start), request) : null;
 }
 
+/** The DELETE as a soft delete in the code's idiom (`.del()` → `.update({ deleted_at: knex.fn.now() })`), for a write synthesized from code. */
+function codeSoftDeleteOf(write: Write, requirement: Requirement): CodeFilter | null {
+  const fragment = write.scope?.source.fragment;
+  if (!fragment?.codeSoftDelete || write.currentOf) return null;
+  const p = requirement.predicate;
+  const filter = !implies(write.where, p, binderFor(write));
+  const qualifier = qualifierOf(write);
+  let request: SoftDeleteRequest | null = null;
+  if (p.kind === 'null-test' && p.isNull) request = { column: p.column.name, qualifier, test: 'is-null', filter };
+  else if (p.kind === 'bool-test' && !p.value) request = { column: p.column.name, qualifier, test: 'is-false', filter };
+  return request ? fragment.codeSoftDelete(fragment.toSource(write.target.span.start), request) : null;
+}
+
 function qualifierOf(write: Write): string | null {
   const others = write.scope?.refs.length ?? 0;
   return write.target.alias ?? (others > 0 ? write.target.name : null);
@@ -200,7 +213,7 @@ export function checkHardDeletes(statements: readonly StatementModel[], context:
         filter,
         column: soft.column,
         fix: soft.column ? softDeleteEdits(write, soft.column, filter, soft.requirement) : null,
-        codeFix: null, // a soft delete in builder code needs the client's own `now()`: not offered
+        codeFix: soft.column ? codeSoftDeleteOf(write, soft.requirement) : null,
         pinnedColumns: pinned(write),
       });
     }

@@ -303,13 +303,14 @@ class OrmWrites {
     const typeorm = TYPEORM_METHODS.has(method);
     // TypeORM repository: repo.delete(criteria) / repo.remove(entity) / repo.update(criteria, values)
     const repo = typeorm ? this.repositoryOf(callee.object) : null;
-    if (repo !== null) return this.typeorm(this.entities.get(repo)!, method, args, callee.property.range as [number, number], at);
+    const name = callee.property.range as [number, number];
+    if (repo !== null) return this.typeorm(this.entities.get(repo)!, method, args, name, at, name);
     // TypeORM manager: manager.delete(User, criteria) / manager.remove(User, entity) / manager.update(User, criteria, values)
     const target = typeorm && args.length >= 2 ? this.entityOf(args[0]) : null;
-    if (target?.entity.dialect === 'typeorm') return this.typeorm(target.entity, method, args.slice(1), target.range, at);
+    if (target?.entity.dialect === 'typeorm') return this.typeorm(target.entity, method, args.slice(1), target.range, at, name);
     const model = this.entityOf(callee.object);
     // TypeORM BaseEntity: User.delete(criteria) / User.update(criteria, values)
-    if (model?.entity.dialect === 'typeorm' && method !== 'remove' && typeorm) return this.typeorm(model.entity, method, args, model.range, at);
+    if (model?.entity.dialect === 'typeorm' && method !== 'remove' && typeorm) return this.typeorm(model.entity, method, args, model.range, at, name);
     if (model?.entity.dialect === 'sequelize' && args.length >= 1) {
       if (method === 'destroy' && args.length === 1) return this.sequelizeDestroy(model.entity, args[0]!, model.range, at);
       if (method === 'update' && args.length === 2) return this.sequelizeUpdate(model.entity, args[0]!, args[1]!, model.range, at);
@@ -317,11 +318,18 @@ class OrmWrites {
     return null;
   }
 
-  private typeorm(entity: OrmEntity, method: string, args: Node[], range: [number, number], at: number): SqlFragment | null {
-    if (method === 'remove') return args.length === 1 ? this.render(entity, range, at, [this.byKey(entity, args[0]!)]) : null;
-    if (method === 'delete') {
-      const conds = args.length === 1 ? this.criteria(entity, args[0]) : null;
-      return conds ? this.render(entity, range, at, conds) : null;
+  private typeorm(entity: OrmEntity, method: string, args: Node[], range: [number, number], at: number, name: [number, number]): SqlFragment | null {
+    if (method === 'remove' || method === 'delete') {
+      const conds = args.length !== 1 ? null : method === 'remove' ? [this.byKey(entity, args[0]!)] : this.criteria(entity, args[0]);
+      const fragment = conds ? this.render(entity, range, at, conds) : null;
+      // `softDelete` / `softRemove` take the same arguments and set the @DeleteDateColumn (TypeORM needs one)
+      const soft = method === 'remove' ? 'softRemove' : 'softDelete';
+      if (fragment && entity.deleteDateColumn !== undefined) {
+        const column = entity.deleteDateColumn;
+        fragment.codeSoftDelete = (_at, request) =>
+          request.column === column && request.test === 'is-null' ? { code: `.${soft}(…)`, edits: [{ start: name[0], end: name[1], text: soft }] } : null;
+      }
+      return fragment;
     }
     // update / increment / decrement: TypeORM adds no `@DeleteDateColumn` filter to writes (only to its selects)
     const conds = this.criteria(entity, args[0]);
@@ -345,7 +353,18 @@ class OrmWrites {
     }
     // a paranoid model's destroy without force sets deletedAt: the soft delete itself
     if (entity.paranoid && !force) return null;
-    return this.render(entity, range, at, conds);
+    const fragment = this.render(entity, range, at, conds);
+    const forced = options.properties.find((p) => p.type === AST_NODE_TYPES.Property && keyName(p) === 'force');
+    const column = entity.columns['deletedAt'];
+    if (fragment && entity.paranoid && forced && column !== undefined) {
+      // without `force`, Sequelize sets deletedAt on the rows where it is still NULL
+      const list = options.properties;
+      const k = list.indexOf(forced);
+      const [start, end] = list.length === 1 ? [options.range[0] + 1, options.range[1] - 1] : k + 1 < list.length ? [forced.range[0], list[k + 1]!.range[0]] : [list[k - 1]!.range[1], forced.range[1]];
+      fragment.codeSoftDelete = (_at, request) =>
+        request.column === column && request.test === 'is-null' ? { code: 'destroy without `force: true`', edits: [{ start, end, text: list.length === 1 ? ' ' : '' }] } : null;
+    }
+    return fragment;
   }
 
   /**

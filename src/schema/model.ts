@@ -171,6 +171,8 @@ export interface OrmEntity {
   primaryKey: string[];
   /** Sequelize `paranoid`: `destroy()` without `force` sets `deletedAt` instead of deleting. */
   paranoid: boolean;
+  /** TypeORM: the `@DeleteDateColumn`'s column (`softDelete` / `softRemove` need one). */
+  deleteDateColumn?: string;
 }
 
 /** An Objection model with objection-soft-delete's options (values as SQL literals; null: a run-time value). */

@@ -343,6 +343,7 @@ function entityTable(cx: Context, model: ClassModel, classes: Map<string, ClassM
     columns: Object.fromEntries(byKey),
     primaryKey: list.filter((c) => c.primary).map((c) => c.name),
     paranoid: model.dialect === 'sequelize' && boolOf(prop(options, 'paranoid')) === true,
+    ...(list.some((c) => c.softDelete === '@DeleteDateColumn') ? { deleteDateColumn: list.find((c) => c.softDelete === '@DeleteDateColumn')!.name } : {}),
   };
   // Sequelize soft-deletes only when paranoid
   const markers = model.dialect === 'sequelize' && !mapping.paranoid ? [] : markersOf(list, model.name);

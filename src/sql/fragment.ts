@@ -29,6 +29,18 @@ export interface SqlFragment {
   codeFilter?: (at: number, filter: FilterRequest) => CodeFilter | null;
   /** For SQL synthesized from a database API that is not SQL (DynamoDB): the read in that API's own terms. */
   api?: ApiRead;
+  /**
+   * For a synthesized DELETE: the same write as a soft delete in the code's own idiom (`.del()` →
+   * `.update({ deleted_at: knex.fn.now() })`, `repo.delete` → `repo.softDelete`, …) for the table whose name sits
+   * at `at`, or null when no edit is known to be safe.
+   */
+  codeSoftDelete?: (at: number, request: SoftDeleteRequest) => CodeFilter | null;
+}
+
+/** A soft delete a finding asks for in place of a DELETE: set the column, and (`filter`) keep to live rows. */
+export interface SoftDeleteRequest extends FilterRequest {
+  /** Add the active-row filter too (false when the WHERE already keeps to live rows). */
+  filter: boolean;
 }
 
 /** A read of an API that is not SQL, as findings name it (the SQL lowered from it is only how the checks see it). */

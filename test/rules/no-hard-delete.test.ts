@@ -104,6 +104,8 @@ tsRuleTester().run('no-hard-delete (SQL in TypeScript)', rule as never, {
 // Builder and ORM writes are lowered into the same statement model: the same check, the squiggle on the table name.
 const objection = "class User extends Model {\n  static tableName = 'users';\n}\n";
 const hard = [{ messageId: 'hardDelete', suggestions: [] }];
+/** The soft delete in the code's own idiom (the edited code is type-checked in test/builder-writes.test.ts). */
+const inCode = (output: string) => [{ messageId: 'hardDelete', suggestions: [{ messageId: 'softDeleteInCode', output }] }];
 
 tsRuleTester().run('no-hard-delete (knex, Objection, kysely)', rule as never, {
   valid: [
@@ -194,18 +196,18 @@ tsRuleTester(TYPEORM).run('no-hard-delete (TypeORM, on an entity with @DeleteDat
     { code: `${E}await cache.delete(id);\nawait list.remove(user);` },
   ],
   invalid: [
-    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.delete(id);`, errors: [{ ...hard[0], line: 3, column: 12, endColumn: 18 }] },
-    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.delete({ email });`, errors: hard },
-    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.remove(user);`, errors: hard },
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.delete(id);`, errors: [{ ...inCode(`${E}const repo = dataSource.getRepository(User);\nawait repo.softDelete(id);`)[0], line: 3, column: 12, endColumn: 18 }] },
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.delete({ email });`, errors: inCode(`${E}const repo = dataSource.getRepository(User);\nawait repo.softDelete({ email });`) },
+    { code: `${E}const repo = dataSource.getRepository(User);\nawait repo.remove(user);`, errors: inCode(`${E}const repo = dataSource.getRepository(User);\nawait repo.softRemove(user);`) },
     {
       code: `${E}class Users {\n  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}\n  async rm(id: number) {\n    await this.users.delete(id);\n  }\n}`,
-      errors: [{ ...hard[0], line: 5, column: 22, endColumn: 28 }],
+      errors: [{ ...inCode(`${E}class Users {\n  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}\n  async rm(id: number) {\n    await this.users.softDelete(id);\n  }\n}`)[0], line: 5, column: 22, endColumn: 28 }],
     },
-    { code: `${E}class Users {\n  private repo: Repository<User>;\n  rm(id: number) {\n    return this.repo.delete({ id });\n  }\n}`, errors: hard },
-    { code: `${E}await dataSource.manager.delete(User, { id });`, errors: [{ ...hard[0], line: 2, column: 33, endColumn: 37 }] },
-    { code: `${E}await dataSource.transaction((manager) => manager.remove(User, user));`, errors: hard },
+    { code: `${E}class Users {\n  private repo: Repository<User>;\n  rm(id: number) {\n    return this.repo.delete({ id });\n  }\n}`, errors: inCode(`${E}class Users {\n  private repo: Repository<User>;\n  rm(id: number) {\n    return this.repo.softDelete({ id });\n  }\n}`) },
+    { code: `${E}await dataSource.manager.delete(User, { id });`, errors: [{ ...inCode(`${E}await dataSource.manager.softDelete(User, { id });`)[0], line: 2, column: 33, endColumn: 37 }] },
+    { code: `${E}await dataSource.transaction((manager) => manager.remove(User, user));`, errors: inCode(`${E}await dataSource.transaction((manager) => manager.softRemove(User, user));`) },
     // BaseEntity statics
-    { code: `${E}await User.delete({ id });`, errors: [{ ...hard[0], line: 2, column: 7, endColumn: 11 }] },
+    { code: `${E}await User.delete({ id });`, errors: [{ ...inCode(`${E}await User.softDelete({ id });`)[0], line: 2, column: 7, endColumn: 11 }] },
   ],
 });
 
@@ -225,8 +227,10 @@ tsRuleTester(SEQUELIZE).run('no-hard-delete (Sequelize, on a paranoid model)', r
     { code: `${M}await User.destroy(options);` },
   ],
   invalid: [
-    { code: `${M}await User.destroy({ where: { id }, force: true });`, errors: [{ ...hard[0], line: 2, column: 7, endColumn: 11 }] },
-    { code: `${M}await db.User.destroy({ where: { email }, force: true });`, errors: [{ ...hard[0], line: 2, column: 10, endColumn: 14 }] },
-    { code: `${M}await User.destroy({ truncate: true, force: true });`, errors: hard },
+    // without `force`, a paranoid model's destroy is its soft delete
+    { code: `${M}await User.destroy({ where: { id }, force: true });`, errors: [{ ...inCode(`${M}await User.destroy({ where: { id } });`)[0], line: 2, column: 7, endColumn: 11 }] },
+    { code: `${M}await db.User.destroy({ force: true, where: { email } });`, errors: [{ ...inCode(`${M}await db.User.destroy({ where: { email } });`)[0], line: 2, column: 10, endColumn: 14 }] },
+    { code: `${M}await User.destroy({ truncate: true, force: true });`, errors: inCode(`${M}await User.destroy({ truncate: true });`) },
+    { code: `${M}await User.destroy({ force: true });`, errors: inCode(`${M}await User.destroy({ });`) },
   ],
 });
