@@ -26,7 +26,7 @@ import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
 import type { SourceEdit, SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { patternNames, propertyName, unwrap, type VisitorKeys } from '../js/estree.js';
-import { awaited, continued, decompose, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from '../js/synth.js';
+import { awaited, continued, decompose, importEdits, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from '../js/synth.js';
 import { quoteIdent } from '../sql/ident.js';
 import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
 import { clientsOf } from './clients.js';
@@ -111,6 +111,8 @@ class Lowerer {
   private counter: PlaceholderCounter = { param: 0, ident: 0 };
   /** The shape of the chain `lowerChain` lowered last. */
   shape: ChainShape | null = null;
+  /** The `delete(t)` / `update(t)` call of the write `lowerWrite` lowered last. */
+  writeHead: Step | null = null;
 
   constructor(
     private readonly names: FileNames,
@@ -411,6 +413,9 @@ class Lowerer {
     let where: Node | null = null;
     let whereAt = head.at;
     let returning = false;
+    // a new `.where(…)` goes after `delete(t)` / `.set(…)`
+    let insertAt = head.call.range[1];
+    this.shape = null;
     for (const step of rest) {
       if (step.args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
       if (step.name === 'set' && update && sets.length === 0) {
@@ -429,6 +434,7 @@ class Lowerer {
           sets.push(isLiteral(value, null) ? set.syn('NULL', property.range[0]) : set.add(this.value(value, scope)));
         }
         if (sets.length === 0) return null;
+        insertAt = step.call.range[1];
       } else if (step.name === 'where' && where === null) {
         where = (step.args[0] as Node | undefined) ?? null;
         whereAt = step.at;
@@ -448,7 +454,10 @@ class Lowerer {
     if (condition) out.syn(' WHERE ', whereAt).add(condition);
     if (returning) out.syn(' RETURNING *', endAt);
     const fragment = out.toSynthesized();
-    return parseCached(fragment.text).ok ? fragment : null;
+    if (!parseCached(fragment.text).ok) return null;
+    this.shape = { tables: [{ range: ref.range, expression: head.args[0] as Node, table: ref.table }], where, insertAt };
+    this.writeHead = head;
+    return fragment;
   }
 
   // ── relational queries ────────────────────────────────────────────────────────────────────────────────────
@@ -752,7 +761,10 @@ export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, D
       if (!terminated && !awaited(call, parents)) continue;
       lowerer.reset();
       const fragment = write ? lowerer.lowerWrite(steps, call.range[0]) : lowerer.lowerChain(steps, call.range[0]);
-      if (fragment && !write && lowerer.shape) fragment.codeFilter = chainFilter(scan, names, lowerer.shape);
+      if (fragment && lowerer.shape) fragment.codeFilter = chainFilter(scan, names, lowerer.shape);
+      if (fragment && write && lowerer.shape && lowerer.writeHead?.name === 'delete') {
+        fragment.codeSoftDelete = softDelete(scan, names, lowerer.shape, lowerer.writeHead, fragment.codeFilter!);
+      }
       if (fragment) fragments.push(fragment);
     } catch {
       // skip this read
@@ -797,6 +809,41 @@ function chainFilter(scan: ProgramScan, names: FileNames, shape: ChainShape): No
   };
 }
 
+/**
+ * `db.delete(users)…` → `db.update(users).set({ deletedAt: sql`now()` })…`, with `isNull(users.deletedAt)` added to
+ * the where when it does not keep to live rows already (`sql` and the operators imported as for filters).
+ */
+function softDelete(
+  scan: ProgramScan,
+  names: FileNames,
+  shape: ChainShape,
+  head: Step,
+  filter: NonNullable<SqlFragment['codeFilter']>,
+): NonNullable<SqlFragment['codeSoftDelete']> {
+  return (at, request) => {
+    const target = shape.tables[0]!;
+    const property = [...target.table.columns].find(([, sqlName]) => sqlName === request.column)?.[0];
+    if (property === undefined || !PLAIN_PROPERTY.test(property)) return null;
+    const added = request.filter ? filter(at, request) : { code: '', edits: [] };
+    if (!added) return null;
+    const ops = request.test === 'is-null' ? operatorNames(scan, names, ['sql']) : { names: {}, edits: [] };
+    if (!ops) return null;
+    const set = `.set({ ${property}: ${request.test === 'is-null' ? `${ops.names.sql}\`now()\`` : 'true'} })`;
+    const edits: SourceEdit[] = [{ start: head.at, end: head.at + head.name.length, text: 'update' }];
+    // the operators' import edits of both, once
+    for (const e of [...ops.edits, ...added.edits]) {
+      const same = edits.find((x) => x.start === e.start && x.end === e.end && x.start === x.end);
+      if (same && e.text.startsWith(', ')) same.text += e.text;
+      else edits.push({ ...e });
+    }
+    const end = head.call.range[1];
+    const after = edits.find((e) => e.start === end && e.end === end);
+    if (after) after.text = set + after.text;
+    else edits.push({ start: end, end, text: set });
+    return { code: `update(…)${set}`, edits: edits.sort((a, b) => a.start - b.start) };
+  };
+}
+
 /** The drizzle-orm operator a callee names (`and`, `d.and`), or null. */
 function operatorOf(callee: Node, names: FileNames): string | null {
   const c = unwrap(callee);
@@ -829,19 +876,6 @@ function operatorNames(scan: ProgramScan, names: FileNames, needed: string[]): {
   }
   if (missing.length === 0) return { names: out, edits: [] };
   missing.sort();
-  const imports = scan.program.body.filter((n): n is TSESTree.ImportDeclaration => n.type === AST_NODE_TYPES.ImportDeclaration);
-  const named = imports.find(
-    (d) =>
-      d.source.value === 'drizzle-orm' &&
-      d.importKind !== 'type' &&
-      d.specifiers.length > 0 &&
-      d.specifiers.every((sp) => sp.type === AST_NODE_TYPES.ImportSpecifier),
-  );
-  if (named) {
-    const last = named.specifiers[named.specifiers.length - 1]!;
-    return { names: out, edits: [{ start: last.range[1], end: last.range[1], text: `, ${missing.join(', ')}` }] };
-  }
-  const lastImport = imports[imports.length - 1];
-  if (!lastImport) return null;
-  return { names: out, edits: [{ start: lastImport.range[1], end: lastImport.range[1], text: `\nimport { ${missing.join(', ')} } from 'drizzle-orm';` }] };
+  const edits = importEdits(scan, 'drizzle-orm', missing);
+  return edits ? { names: out, edits } : null;
 }

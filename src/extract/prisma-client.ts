@@ -33,7 +33,7 @@ import { parseCached } from '../sql/source.js';
 import { propertyName, unwrap, type VisitorKeys } from '../js/estree.js';
 import { isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from '../js/synth.js';
 import { scanProgram, type ProgramScan } from '../js/program.js';
-import { prismaCallFilter } from './prisma-filter.js';
+import { prismaCallFilter, prismaSoftDelete } from './prisma-filter.js';
 import { clientsOf } from './clients.js';
 import type { NotUnderstoodCall } from './frontend.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
@@ -734,6 +734,11 @@ export function prismaClientFromScan(
         if (writes.length === 0 && [...model.fields.values()].some((f) => f.relation === undefined && softColumns.includes(f.column))) {
           unread('its arguments (which rows, which values) are not an object this file spells out');
         }
+        const write = writes[0];
+        // the write's own table maps onto the delegate: the filter goes into its `where`, the soft delete renames it
+        if (write && (op === 'update' || op === 'updateMany')) write.codeFilter = (at, request) => prismaCallFilter(call, range, model, models, at, request);
+        const name = callee.property;
+        if (write && name.type === AST_NODE_TYPES.Identifier) write.codeSoftDelete = (_at, request) => prismaSoftDelete(call, name, model, request);
         fragments.push(...writes);
         continue;
       }

@@ -5,7 +5,7 @@
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { PrismaModel } from '../schema/model.js';
-import type { CodeFilter, FilterRequest, SourceEdit } from '../sql/fragment.js';
+import type { CodeFilter, FilterRequest, SoftDeleteRequest, SourceEdit } from '../sql/fragment.js';
 import { unwrap, type Node } from '../js/estree.js';
 import { keyName, keyRange } from '../js/synth.js';
 
@@ -38,6 +38,35 @@ export function prismaCallFilter(
   }
   const args = call.arguments[0] && unwrap(call.arguments[0]);
   return args?.type === AST_NODE_TYPES.ObjectExpression ? relationFilter(args, model, models, at, request, 0) : null;
+}
+
+/**
+ * A Prisma delete as the soft delete: `delete` → `update`, `deleteMany` → `updateMany`, with
+ * `data: { deletedAt: new Date() }` (`isDeleted: true` for a flag) and, unless the where keeps to live rows already,
+ * `deletedAt: null` merged into it. Only an options object written at the call (or none) is edited.
+ */
+export function prismaSoftDelete(call: TSESTree.CallExpression, op: TSESTree.Identifier, model: PrismaModel, request: SoftDeleteRequest): CodeFilter | null {
+  if (op.name !== 'delete' && op.name !== 'deleteMany') return null;
+  const entry = entryFor(model, request);
+  if (!entry) return null;
+  const field = entry.slice(0, entry.indexOf(':'));
+  const data = `data: { ${field}: ${request.test === 'is-null' ? 'new Date()' : 'true'} }`;
+  const rename = { start: op.range[0], end: op.range[1], text: op.name === 'delete' ? 'update' : 'updateMany' };
+  const code = `${rename.text}({ …, ${data} })`;
+  const arg = call.arguments[0];
+  const options = arg && unwrap(arg);
+  const whole = `{ ${request.filter ? `where: { ${entry} }, ` : ''}${data} }`;
+  if (!options) {
+    const close = call.range[1] - 1;
+    return { code, edits: [rename, { start: close, end: close, text: whole }] };
+  }
+  if (options.type !== AST_NODE_TYPES.ObjectExpression || options.properties.some((p) => p.type !== AST_NODE_TYPES.Property)) return null;
+  if (options.properties.length === 0) return { code, edits: [rename, { start: options.range[0], end: options.range[1], text: whole }] };
+  const filter = request.filter ? mergeIntoWhere(options, entry) : [];
+  if (!filter) return null;
+  const last = options.properties[options.properties.length - 1]!;
+  const add: SourceEdit = { start: last.range[1], end: last.range[1], text: `, ${data}` };
+  return { code, edits: [rename, ...filter, add].sort((a, b) => a.start - b.start) };
 }
 
 /** `deletedAt: null` (a timestamp) / `isDeleted: false` (a flag) for the model's field of the column. */

@@ -20,7 +20,7 @@
  * A table name that is not a string this file spells out becomes an opaque identifier (an unknown relation).
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import type { SqlFragment } from '../sql/fragment.js';
+import type { SourceEdit, SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { needsQuotes } from '../sql/ident.js';
 import { childNodes, propertyName, unwrap } from '../js/estree.js';
@@ -29,7 +29,7 @@ import { DEFAULT_COLUMNS } from '../settings.js';
 import { decodeJsString } from './js-string.js';
 import { looksLikeSql } from './looks-like-sql.js';
 import { MappedText } from '../js/mapped-text.js';
-import { awaited, continued, decompose, SynthText, type Step } from '../js/synth.js';
+import { awaited, continued, decompose, importEdits, SynthText, type Step } from '../js/synth.js';
 import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
 import type { NotUnderstoodCall } from './frontend.js';
 import { exportedBinding, resolveModule } from './modules.js';
@@ -164,7 +164,9 @@ class Select {
   /** ` UNION ALL (SELECT …)` branches (`.union(q)`, `.unionAll([q1, q2])`). */
   unions: Piece[] = [];
   /** A chain that ends in a write (`.del()`, `.update({…})`, kysely `deleteFrom` / `updateTable`): lowered as one. */
-  write: { kind: 'delete' | 'update'; at: number; sets: Piece[] } | null = null;
+  write: { kind: 'delete' | 'update'; at: number; sets: Piece[]; step?: Step } | null = null;
+  /** The code that names the client (`knex`, `this.knex`, `trx`) or the Objection model (`User`): `<it>.fn.now()`. */
+  client: string | null = null;
   returning: Piece[] = [];
 }
 
@@ -290,11 +292,13 @@ class Lowerer {
   pending: NotUnderstoodCall[] = [];
 
   constructor(
-    private readonly source: string,
+    readonly source: string,
     private readonly consts: ReadonlyMap<string, Node>,
     private readonly names: NameResolver = NO_NAMES,
     private readonly returned: ReturnedBuilder = () => null,
     readonly foreign: ForeignBuilder = () => null,
+    /** The file (for edits that add an import). */
+    readonly scan: ProgramScan | null = null,
   ) {}
 
   /** Keeps the pending notes of a chain that was lowered (once each: a builder variable is lowered per run). */
@@ -540,6 +544,7 @@ class Lowerer {
       if (!(KNEX_NAME.test(callee.name) || (builderAhead(steps) && this.names.isKnex(callee)))) return null;
       select.from = this.table(base.arguments[0], null, base.range[0]);
       select.anchors.push({ range: base.arguments[0]!.range, after: base.range[1], kind: 'from' });
+      select.client = callee.name;
       return { flavor: 'knex', select, rest: steps, bare: true };
     }
     const first = steps[0];
@@ -564,7 +569,7 @@ class Lowerer {
       if (first.args.length !== 1 || !arg || arg.type === AST_NODE_TYPES.ArrayExpression) return null;
       select.from = this.table(arg, null, first.at);
       select.anchors.push({ range: arg.range, after: first.call.range[1], kind: 'from' });
-      select.write = { kind: first.name === 'deleteFrom' ? 'delete' : 'update', at: first.at, sets: [] };
+      select.write = { kind: first.name === 'deleteFrom' ? 'delete' : 'update', at: first.at, sets: [], step: first };
       return { flavor: 'kysely', select, rest: steps.slice(1), bare: false };
     }
     if (first.name === 'selectFrom') {
@@ -594,6 +599,7 @@ class Lowerer {
       select.model = this.names.modelClass(base);
       const mixin = select.model ? this.softDeleteMixin(select.model) : null;
       if (mixin) select.softDelete = { table, mixin };
+      select.client = base.name;
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
     // Objection: `person.$relatedQuery('pets')`, `Person.relatedQuery('pets')` read the related model's table
@@ -613,6 +619,7 @@ class Lowerer {
       // `this.knex('users')`, `ctx.db('users')`
       select.from = this.table(first.args[0], null, first.at);
       select.anchors.push({ range: first.args[0]!.range, after: first.call.range[1], kind: 'from' });
+      select.client = this.source.slice(first.call.callee.range[0], first.call.callee.range[1]);
       return { flavor: 'knex', select, rest: steps.slice(1), bare: true };
     }
     if (object && KNEX_ROOT_METHODS.has(first.name) && (KNEX_NAME.test(object) || this.names.isKnex(base))) {
@@ -888,11 +895,11 @@ class Lowerer {
         return;
       case 'del':
       case 'delete':
-        this.startWrite(select, 'delete', at);
+        this.startWrite(select, 'delete', at).step = step;
         if (args[0]) this.returningList(select, args[0], at); // knex: del(returning)
         return;
       case 'deleteById':
-        this.startWrite(select, 'delete', at);
+        this.startWrite(select, 'delete', at).step = step;
         byId();
         return;
       case 'update':
@@ -1604,7 +1611,7 @@ export function queryBuildersFromScan(
   unseen?: NotUnderstoodCall[],
 ): SqlFragment[] {
   const { calls, parents, consts } = scan;
-  const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename), returnedBuilders(scan), foreignBuilders(scan, filename));
+  const lowerer = new Lowerer(scan.text, consts, namesOf(scan, filename), returnedBuilders(scan), foreignBuilders(scan, filename), scan);
   lowerer.objection = { declared: new Set(scan.declarations), plugins: softDeletePluginNames(scan), models: objectionModels ?? new Map() };
   // builder variables first: those used inside another chain (`whereIn('id', q)`, `.union(q)`) are lowered there
   const fragments: SqlFragment[] = lowerBuilderVariables(lowerer, scan, softColumns);
@@ -1769,7 +1776,10 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
   if (!parseCached(fragment.text).ok) return null;
   // A filter chained after the table's call is ANDed with every other where call, unless one of them is an
   // `orWhere` (knex emits the flat `a AND b OR c`): then no edit is safe without regrouping the user's conditions.
-  if (!root.select.where.some((c) => c.bool === 'OR')) fragment.codeFilter = builderFilter(root.flavor, root.select.anchors, root.select.softDelete?.mixin.column);
+  if (!root.select.where.some((c) => c.bool === 'OR')) {
+    fragment.codeFilter = builderFilter(root.flavor, root.select.anchors, root.select.softDelete?.mixin.column);
+    if (root.select.write?.kind === 'delete') fragment.codeSoftDelete = builderSoftDelete(lowerer, root.flavor, root.select, fragment.codeFilter);
+  }
   for (const read of lowerer.graphReads(root.select)) {
     const extra = read.toSynthesized();
     if (parseCached(extra.text).ok) lowerer.extra.push(extra);
@@ -1796,6 +1806,58 @@ function builderFilter(flavor: Flavor, anchors: readonly Anchor[], mixinColumn?:
         : test === 'is-null' ? `.where(${name}, 'is', null)` : `.where(${name}, '=', false)`;
     return { code, edits: [{ start: anchor.after, end: anchor.after, text: code }] };
   };
+}
+
+/**
+ * The DELETE as a soft delete in the builder's idiom: knex `.del()` → `.update({ deleted_at: knex.fn.now() })`,
+ * Objection `.delete()` → `.patch({ deleted_at: User.fn.now() })` (`.deleteById(id)` → `.findById(id).patch(…)`),
+ * kysely `deleteFrom('users')` → `updateTable('users').set({ deleted_at: sql`now()` })` — with the active-row filter
+ * chained after the table's call when the WHERE does not keep to live rows already (a row deleted before keeps its
+ * date). Not offered when the delete returns rows (knex `del(['id'])`), or kysely's file does not import `sql`.
+ */
+function builderSoftDelete(lowerer: Lowerer, flavor: Flavor, select: Select, filter: NonNullable<SqlFragment['codeFilter']>): NonNullable<SqlFragment['codeSoftDelete']> {
+  return (at, request) => {
+    const step = select.write?.step;
+    const { column, test } = request;
+    if (!step || !PLAIN_NAME.test(column) || request.qualifier !== null) return null;
+    const added = request.filter ? filter(at, request) : { code: '', edits: [] };
+    if (!added) return null;
+    const edits = [...added.edits];
+    let code: string;
+    const methodEnd = step.at + step.name.length;
+    if (flavor === 'kysely') {
+      const tag = test === 'is-null' ? kyselySql(lowerer.scan) : { name: '', edits: [] };
+      if (step.name !== 'deleteFrom' || !tag) return null;
+      const value = test === 'is-null' ? `${tag.name}\`now()\`` : 'true';
+      edits.push(...tag.edits);
+      code = `.set({ ${column}: ${value} })`;
+      edits.push({ start: step.at, end: methodEnd, text: 'updateTable' });
+      const after = edits.find((e) => e.start === step.call.range[1] && e.end === e.start);
+      if (after) after.text = code + after.text;
+      else edits.push({ start: step.call.range[1], end: step.call.range[1], text: code });
+      code = `updateTable(…)${code}${added.code}`;
+    } else {
+      if (select.client === null || step.args.length !== (step.name === 'deleteById' ? 1 : 0)) return null;
+      const value = test === 'is-null' ? `${select.client}.fn.now()` : 'true';
+      const write = `${select.model ? 'patch' : 'update'}({ ${column}: ${value} })`;
+      code = `${added.code}.${write}`;
+      if (step.name === 'deleteById') {
+        const id = step.args[0]!;
+        edits.push({ start: step.at, end: step.call.range[1], text: `findById(${lowerer.source.slice(id.range[0], id.range[1])}).${write}` });
+      } else edits.push({ start: step.at, end: step.call.range[1], text: write });
+    }
+    return { code, edits: edits.sort((a, b) => a.start - b.start) };
+  };
+}
+
+/** How the file names kysely's `sql` tag: its import, or an edit adding one (null when `sql` is something else). */
+function kyselySql(scan: ProgramScan | null): { name: string; edits: SourceEdit[] } | null {
+  if (!scan) return null;
+  const imported = scan.imports.find((i) => i.source === 'kysely' && i.imported === 'sql');
+  if (imported) return { name: imported.local, edits: [] };
+  if (scan.declarationCounts.has('sql')) return null;
+  const edits = importEdits(scan, 'kysely', ['sql']);
+  return edits ? { name: 'sql', edits } : null;
 }
 
 // ── builders kept in variables ──────────────────────────────────────────────────────────────────────────────────

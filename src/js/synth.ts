@@ -156,3 +156,21 @@ export type FileScan = ProgramScan;
 export function scanFile(program: TSESTree.Program, visitorKeys: VisitorKeys): FileScan {
   return scanProgram(program, '', visitorKeys);
 }
+
+/**
+ * Edits importing `names` from `module`: added to the file's named import of it (`import { a } from 'm'` →
+ * `import { a, b } from 'm'`), else a new import after the last one. Null when the file has no import to follow.
+ */
+export function importEdits(scan: ProgramScan, module: string, names: readonly string[]): Array<{ start: number; end: number; text: string }> | null {
+  const imports = scan.program.body.filter((n): n is TSESTree.ImportDeclaration => n.type === AST_NODE_TYPES.ImportDeclaration);
+  const named = imports.find(
+    (d) => d.source.value === module && d.importKind !== 'type' && d.specifiers.length > 0 && d.specifiers.every((sp) => sp.type === AST_NODE_TYPES.ImportSpecifier),
+  );
+  if (named) {
+    const last = named.specifiers[named.specifiers.length - 1]!;
+    return [{ start: last.range[1], end: last.range[1], text: `, ${names.join(', ')}` }];
+  }
+  const lastImport = imports[imports.length - 1];
+  if (!lastImport) return null;
+  return [{ start: lastImport.range[1], end: lastImport.range[1], text: `\nimport { ${names.join(', ')} } from '${module}';` }];
+}

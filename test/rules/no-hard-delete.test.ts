@@ -126,15 +126,53 @@ tsRuleTester().run('no-hard-delete (knex, Objection, kysely)', rule as never, {
     { code: "const q = db.deleteFrom('users').where('id', '=', id);" },
   ],
   invalid: [
-    { code: "await knex('users').where({ id }).del();", errors: [{ ...hard[0], line: 1, column: 13, endColumn: 18 }] },
-    { code: "await knex('users').where('id', id).delete().returning('id');", errors: hard },
-    { code: "await this.knex('users').whereNull('deleted_at').where({ id }).del();", errors: hard },
-    { code: "await trx('users').del();", errors: hard },
-    { code: "const q = knex('users').where('org_id', org);\nif (all) q.orWhere('plan', 'free');\nawait q.del();", errors: [{ ...hard[0], line: 1, column: 17 }] },
-    { code: "await db.deleteFrom('users').where('id', '=', id).execute();", errors: [{ ...hard[0], line: 1, column: 22, endColumn: 27 }] },
-    { code: "await db.deleteFrom('users as u').where('u.id', '=', id).returningAll().executeTakeFirst();", errors: hard },
-    { code: `${objection}await User.query().deleteById(id);`, errors: [{ ...hard[0], line: 4, column: 7, endColumn: 11 }] },
-    { code: `${objection}await User.query().where('email', email).delete();`, errors: hard },
+    {
+      code: "await knex('users').where({ id }).del();",
+      errors: [{ ...inCode("await knex('users').whereNull('deleted_at').where({ id }).update({ deleted_at: knex.fn.now() });")[0], line: 1, column: 13, endColumn: 18 }],
+    },
+    {
+      code: "await knex('users').where('id', id).delete().returning('id');",
+      errors: inCode("await knex('users').whereNull('deleted_at').where('id', id).update({ deleted_at: knex.fn.now() }).returning('id');"),
+    },
+    // already kept to live rows: only the write changes
+    {
+      code: "await this.knex('users').whereNull('deleted_at').where({ id }).del();",
+      errors: inCode("await this.knex('users').whereNull('deleted_at').where({ id }).update({ deleted_at: this.knex.fn.now() });"),
+    },
+    { code: "await trx('users').del();", errors: inCode("await trx('users').whereNull('deleted_at').update({ deleted_at: trx.fn.now() });") },
+    {
+      // the OR branch added at run time is not kept to live rows: it soft-deletes again what the DELETE would remove
+      code: "const q = knex('users').where('org_id', org);\nif (all) q.orWhere('plan', 'free');\nawait q.del();",
+      errors: [{ ...inCode("const q = knex('users').whereNull('deleted_at').where('org_id', org);\nif (all) q.orWhere('plan', 'free');\nawait q.update({ deleted_at: knex.fn.now() });")[0], line: 1, column: 17 }],
+    },
+    // knex: del(returning) — not rewritten
+    { code: "await knex('users').where({ id }).del(['id']);", errors: hard },
+    {
+      code: "import type { Kysely } from 'kysely';\nawait db.deleteFrom('users').where('id', '=', id).execute();",
+      errors: [
+        {
+          ...inCode("import type { Kysely } from 'kysely';\nimport { sql } from 'kysely';\nawait db.updateTable('users').set({ deleted_at: sql`now()` }).where('deleted_at', 'is', null).where('id', '=', id).execute();")[0],
+          line: 2,
+          column: 22,
+          endColumn: 27,
+        },
+      ],
+    },
+    {
+      code: "import { Kysely, sql as raw } from 'kysely';\nawait db.deleteFrom('users').where('id', '=', id).where('deleted_at', 'is', null).execute();",
+      errors: inCode("import { Kysely, sql as raw } from 'kysely';\nawait db.updateTable('users').set({ deleted_at: raw`now()` }).where('id', '=', id).where('deleted_at', 'is', null).execute();"),
+    },
+    // an alias needs the qualified column: no edit offered; no import to follow: none either
+    { code: "import { Kysely } from 'kysely';\nawait db.deleteFrom('users as u').where('u.id', '=', id).returningAll().executeTakeFirst();", errors: hard },
+    { code: "await db.deleteFrom('users').where('id', '=', id).execute();", errors: hard },
+    {
+      code: `${objection}await User.query().deleteById(id);`,
+      errors: [{ ...inCode(`${objection}await User.query().whereNull('deleted_at').findById(id).patch({ deleted_at: User.fn.now() });`)[0], line: 4, column: 7, endColumn: 11 }],
+    },
+    {
+      code: `${objection}await User.query().where('email', email).delete();`,
+      errors: inCode(`${objection}await User.query().whereNull('deleted_at').where('email', email).patch({ deleted_at: User.fn.now() });`),
+    },
   ],
 });
 
@@ -156,10 +194,21 @@ tsRuleTester(PRISMA).run('no-hard-delete (Prisma client)', rule as never, {
     },
   ],
   invalid: [
-    { code: 'await prisma.user.delete({ where: { id } });', errors: [{ ...hard[0], line: 1, column: 14, endColumn: 18 }] },
-    { code: 'await prisma.user.deleteMany({ where: { email: { endsWith: domain } } });', errors: hard },
-    { code: 'await prisma.post.deleteMany();', errors: hard },
-    { code: 'await this.prisma.user.delete({ where: { id, deletedAt: null } });', errors: hard },
+    {
+      code: 'await prisma.user.delete({ where: { id } });',
+      errors: [{ ...inCode('await prisma.user.update({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });')[0], line: 1, column: 14, endColumn: 18 }],
+    },
+    {
+      code: 'await prisma.user.deleteMany({ where: { email: { endsWith: domain } } });',
+      errors: inCode('await prisma.user.updateMany({ where: { email: { endsWith: domain }, deletedAt: null }, data: { deletedAt: new Date() } });'),
+    },
+    { code: 'await prisma.post.deleteMany();', errors: inCode('await prisma.post.updateMany({ where: { deletedAt: null }, data: { deletedAt: new Date() } });') },
+    { code: 'await prisma.post.deleteMany({});', errors: inCode('await prisma.post.updateMany({ where: { deletedAt: null }, data: { deletedAt: new Date() } });') },
+    // already kept to live rows: only the write changes
+    {
+      code: 'await this.prisma.user.delete({ where: { id, deletedAt: null } });',
+      errors: inCode('await this.prisma.user.update({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });'),
+    },
   ],
 });
 
@@ -176,9 +225,27 @@ tsRuleTester(DRIZZLE).run('no-hard-delete (drizzle)', rule as never, {
     { code: `${D}const q = db.delete(users).where(eq(users.id, id));` },
   ],
   invalid: [
-    { code: `${D}await db.delete(users).where(eq(users.id, id));`, errors: [{ ...hard[0], line: 3, column: 17, endColumn: 22 }] },
-    { code: `${D}await db.delete(users).where(and(eq(users.id, id), isNull(users.deletedAt))).returning();`, errors: hard },
-    { code: `${D}await tx.delete(users);`, errors: hard },
+    {
+      code: `${D}await db.delete(users).where(eq(users.id, id));`,
+      errors: [
+        {
+          ...inCode(`${D.replace('lt }', 'lt, sql }')}await db.update(users).set({ deletedAt: sql\`now()\` }).where(and(eq(users.id, id), isNull(users.deletedAt)));`)[0],
+          line: 3,
+          column: 17,
+          endColumn: 22,
+        },
+      ],
+    },
+    {
+      code: `${D}await db.delete(users).where(and(eq(users.id, id), isNull(users.deletedAt))).returning();`,
+      errors: inCode(`${D.replace('lt }', 'lt, sql }')}await db.update(users).set({ deletedAt: sql\`now()\` }).where(and(eq(users.id, id), isNull(users.deletedAt))).returning();`),
+    },
+    { code: `${D}await tx.delete(users);`, errors: inCode(`${D.replace('lt }', 'lt, sql }')}await tx.update(users).set({ deletedAt: sql\`now()\` }).where(isNull(users.deletedAt));`) },
+    {
+      // the operators the edit needs are added to the import
+      code: "import { eq, sql } from 'drizzle-orm';\nimport { users } from './db/schema';\nawait db.delete(users).where(eq(users.id, id));",
+      errors: inCode("import { eq, sql, and, isNull } from 'drizzle-orm';\nimport { users } from './db/schema';\nawait db.update(users).set({ deletedAt: sql`now()` }).where(and(eq(users.id, id), isNull(users.deletedAt)));"),
+    },
   ],
 });
 

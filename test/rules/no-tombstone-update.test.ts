@@ -192,10 +192,21 @@ tsRuleTester(PRISMA).run('no-tombstone-update (Prisma client)', rule as never, {
     { code: 'await prisma.user.update({ where: { id }, data: { email } });', options: [{ allowLookupsBy: ['id'] }] },
   ],
   invalid: [
-    { code: 'await prisma.user.update({ where: { id }, data: { email } });', errors: [{ ...tombstone[0], line: 1, column: 14, endColumn: 18 }] },
-    { code: 'await prisma.user.updateMany({ where: { email: { contains: x } }, data: { name: null } });', errors: tombstone },
-    { code: 'await prisma.post.updateMany({ data: { title } });', errors: tombstone },
-    { code: 'await tx.user.update({ where: { id }, data: { posts: { create: { title } }, name } });', errors: tombstone },
+    {
+      code: 'await prisma.user.update({ where: { id }, data: { email } });',
+      errors: [{ messageId: 'tombstoneUpdate', line: 1, column: 14, endColumn: 18, suggestions: inCode('await prisma.user.update({ where: { id, deletedAt: null }, data: { email } });') }],
+    },
+    {
+      code: 'await prisma.user.updateMany({ where: { email: { contains: x } }, data: { name: null } });',
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode('await prisma.user.updateMany({ where: { email: { contains: x }, deletedAt: null }, data: { name: null } });') }],
+    },
+    { code: 'await prisma.post.updateMany({ data: { title } });', errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode('await prisma.post.updateMany({ where: { deletedAt: null }, data: { title } });') }] },
+    {
+      code: 'await tx.user.update({ where: { id }, data: { posts: { create: { title } }, name } });',
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode('await tx.user.update({ where: { id, deletedAt: null }, data: { posts: { create: { title } }, name } });') }],
+    },
+    // a where held in a variable is not edited
+    { code: 'const where = { id };\nawait prisma.user.update({ where, data: { email } });', errors: tombstone },
   ],
 });
 
@@ -214,9 +225,20 @@ tsRuleTester(DRIZZLE).run('no-tombstone-update (drizzle)', rule as never, {
     { code: `${D}await db.update(users).set({ ...changes }).where(eq(users.id, id));` },
   ],
   invalid: [
-    { code: `${D}await db.update(users).set({ email }).where(eq(users.id, id));`, errors: [{ ...tombstone[0], line: 3, column: 17, endColumn: 22 }] },
-    { code: `${D}await db.update(users).set({ email }).where(or(eq(users.id, id), isNull(users.deletedAt))).execute();`, errors: tombstone },
-    { code: `${D}await db.update(users).set({ orgId: null });`, errors: tombstone },
+    {
+      code: `${D}await db.update(users).set({ email }).where(eq(users.id, id));`,
+      errors: [{ messageId: 'tombstoneUpdate', line: 3, column: 17, endColumn: 22, suggestions: inCode(`${D}await db.update(users).set({ email }).where(and(eq(users.id, id), isNull(users.deletedAt)));`) }],
+    },
+    {
+      code: `${D}await db.update(users).set({ email }).where(or(eq(users.id, id), isNull(users.deletedAt))).execute();`,
+      errors: [
+        {
+          messageId: 'tombstoneUpdate',
+          suggestions: inCode(`${D}await db.update(users).set({ email }).where(and(or(eq(users.id, id), isNull(users.deletedAt)), isNull(users.deletedAt))).execute();`),
+        },
+      ],
+    },
+    { code: `${D}await db.update(users).set({ orgId: null });`, errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${D}await db.update(users).set({ orgId: null }).where(isNull(users.deletedAt));`) }] },
   ],
 });
 
