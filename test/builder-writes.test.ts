@@ -138,20 +138,20 @@ describe('the file pre-check', () => {
 
 /**
  * no-tombstone-update's suggestions in the builder's idiom: every one in a fixture project is applied, the edited
- * files must type-check against the libraries' real types (knex, kysely, Objection), and re-linting finds no
- * tombstone update left.
+ * files must type-check against the libraries' real types (knex, kysely, Objection, drizzle-orm), and re-linting
+ * finds no tombstone update left. The same for no-hard-delete's soft deletes.
  */
-describe('tombstone-update suggestions in the builder idiom, applied and type-checked', () => {
+describe('write suggestions in the builder idiom, applied and type-checked', () => {
   const fixture = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'write-suggestions');
   const RULE = 'soft-delete/no-tombstone-update';
   const linter = () =>
     new ESLint({ cwd: fixture, overrideConfigFile: true, overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.strict] });
 
-  async function applyAll(eslint: ESLint, file: string, text: string): Promise<{ text: string; applied: string[]; left: Linter.LintMessage[] }> {
+  async function applyAll(eslint: ESLint, file: string, text: string, rule = RULE): Promise<{ text: string; applied: string[]; left: Linter.LintMessage[] }> {
     const applied: string[] = [];
     for (let round = 0; round < 10; round++) {
       const [result] = await eslint.lintText(text, { filePath: file });
-      const updates = result!.messages.filter((m) => m.ruleId === RULE);
+      const updates = result!.messages.filter((m) => m.ruleId === rule);
       const next = updates.find((m) => m.suggestions?.length);
       if (!next) return { text, applied, left: updates };
       const fix = next.suggestions![0]!.fix;
@@ -169,7 +169,7 @@ describe('tombstone-update suggestions in the builder idiom, applied and type-ch
     const eslint = linter();
     const edited = new Map<string, string>();
     const applied: Record<string, string[]> = {};
-    for (const name of ['knex-updates.ts', 'kysely-updates.ts', 'objection-updates.ts']) {
+    for (const name of ['knex-updates.ts', 'kysely-updates.ts', 'objection-updates.ts', 'drizzle-writes.ts']) {
       const file = join(fixture, 'src', name);
       const [before] = await eslint.lintFiles([file]);
       const updates = before!.messages.filter((m) => m.ruleId === RULE);
@@ -188,6 +188,7 @@ describe('tombstone-update suggestions in the builder idiom, applied and type-ch
       ],
       'kysely-updates.ts': ["Add `.where('deleted_at', 'is', null)` to the update.", "Add `.where('deleted_at', 'is', null)` to the update."],
       'objection-updates.ts': ["Add `.whereNull('deleted_at')` to the update.", "Add `.whereNull('deleted_at')` to the update."],
+      'drizzle-writes.ts': ['Add `isNull(users.deletedAt)` to the update.'],
     });
     expect(edited.get(join(fixture, 'src', 'knex-updates.ts'))).toContain("knex('users').whereNull('deleted_at').where({ id }).update({ email })");
     expect(edited.get(join(fixture, 'src', 'objection-updates.ts'))).toContain("User.query().whereNull('deleted_at').findById(id).patch({ email })");
@@ -196,5 +197,47 @@ describe('tombstone-update suggestions in the builder idiom, applied and type-ch
     const kysely = join(fixture, 'src', 'kysely-updates.ts');
     const wrong = new Map([[kysely, edited.get(kysely)!.replace(".where('deleted_at', 'is', null)", ".where('removed_at', 'is', null)")]]);
     expect(typeErrors(wrong).join('\n')).toMatch(/kysely-updates\.ts:\d+ .*removed_at/);
+  });
+
+  it('every hard delete gets a soft delete; applied, the code type-checks and re-lints clean', { timeout: 300_000 }, async () => {
+    clearSchemaCache();
+    const eslint = linter();
+    const edited = new Map<string, string>();
+    const applied: Record<string, string[]> = {};
+    for (const name of ['knex-deletes.ts', 'kysely-deletes.ts', 'objection-deletes.ts', 'drizzle-writes.ts']) {
+      const file = join(fixture, 'src', name);
+      const outcome = await applyAll(eslint, file, readFileSync(file, 'utf8'), 'soft-delete/no-hard-delete');
+      expect(outcome.left, name).toEqual([]);
+      applied[name] = outcome.applied;
+      edited.set(file, outcome.text);
+    }
+    expect(applied).toEqual({
+      'knex-deletes.ts': [
+        "Soft-delete instead: `.whereNull('deleted_at').update({ deleted_at: knex.fn.now() })`.",
+        "Soft-delete instead: `.whereNull('deleted_at').update({ deleted_at: trx.fn.now() })`.",
+      ],
+      'kysely-deletes.ts': [
+        "Soft-delete instead: `updateTable(…).set({ deleted_at: sql`now()` }).where('deleted_at', 'is', null)`.",
+        "Soft-delete instead: `updateTable(…).set({ deleted_at: sql`now()` }).where('deleted_at', 'is', null)`.",
+      ],
+      'objection-deletes.ts': [
+        "Soft-delete instead: `.whereNull('deleted_at').patch({ deleted_at: Organization.fn.now() })`.",
+        "Soft-delete instead: `.whereNull('deleted_at').patch({ deleted_at: Organization.fn.now() })`.",
+      ],
+      'drizzle-writes.ts': [
+        'Soft-delete instead: `update(…).set({ deletedAt: sql`now()` })`.',
+        'Soft-delete instead: `update(…).set({ deletedAt: sql`now()` })`.',
+      ],
+    });
+    expect(edited.get(join(fixture, 'src', 'knex-deletes.ts'))).toContain("knex('users').whereNull('deleted_at').where({ id }).update({ deleted_at: knex.fn.now() })");
+    expect(edited.get(join(fixture, 'src', 'objection-deletes.ts'))).toContain(
+      "Organization.query().whereNull('deleted_at').findById(id).patch({ deleted_at: Organization.fn.now() })",
+    );
+    expect(edited.get(join(fixture, 'src', 'kysely-deletes.ts'))).toContain("import { sql } from 'kysely';");
+    expect(typeErrors(edited)).toEqual([]);
+    // and the check can fail: a soft delete of a column the table does not have is a type error
+    const drizzle = join(fixture, 'src', 'drizzle-writes.ts');
+    const wrong = new Map([[drizzle, edited.get(drizzle)!.replace('set({ deletedAt:', 'set({ removedAt:')]]);
+    expect(typeErrors(wrong).join('\n')).toMatch(/drizzle-writes\.ts:\d+ .*removedAt/);
   });
 });
