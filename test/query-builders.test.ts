@@ -214,8 +214,8 @@ describe('writes', () => {
     ["await knex('users').where({ id }).decrement('credits')", 'UPDATE users SET credits = credits - 1 WHERE id = $1'],
     ["await db.updateTable('users').set({ plan }).where('id', '=', id).execute()", 'UPDATE users SET plan = $1 WHERE id = $2'],
     ["await db.deleteFrom('users as u').where('u.id', '=', id).returningAll().execute()", 'DELETE FROM users AS u WHERE u.id = $1 RETURNING *'],
-    ["class P extends Model { static tableName = 'users' }\nawait P.query().patchAndFetchById(id, { plan })", 'UPDATE users SET plan = $2 WHERE $1'],
-    ["class P extends Model { static tableName = 'users' }\nawait P.query().deleteById(id)", 'DELETE FROM users WHERE $1'],
+    ["class P extends Model { static tableName = 'users' }\nawait P.query().patchAndFetchById(id, { plan })", 'UPDATE users SET plan = $2 WHERE id = $1'],
+    ["class P extends Model { static tableName = 'users' }\nawait P.query().deleteById(id)", 'DELETE FROM users WHERE id = $1'],
   ])('%s', (code, expected) => {
     expect(sql(code)).toBe(expected);
   });

@@ -30,6 +30,31 @@ function staticMember(cls: Node, name: string): Node | null {
   return null;
 }
 
+/**
+ * The key columns of a model class: its `static idColumn` (a name or a list of names), or `['id']` — Objection's
+ * default — when a class that extends `Model` itself declares none. Null when not readable (a base class of our own
+ * may declare it, or the value is computed).
+ */
+export function modelIdColumns(cls: Node): string[] | null {
+  const n = unwrap(cls);
+  if (n.type !== AST_NODE_TYPES.ClassDeclaration && n.type !== AST_NODE_TYPES.ClassExpression) return null;
+  const declared = n.body.body.some(
+    (m) => (m.type === AST_NODE_TYPES.PropertyDefinition || m.type === AST_NODE_TYPES.MethodDefinition) && m.static && !m.computed && m.key.type === AST_NODE_TYPES.Identifier && m.key.name === 'idColumn',
+  );
+  if (!declared) {
+    const base = n.superClass && unwrap(n.superClass);
+    return base?.type === AST_NODE_TYPES.Identifier && base.name === 'Model' ? ['id'] : null;
+  }
+  const value = staticMember(cls, 'idColumn');
+  const text = (v: Node | null): string | null => (v?.type === AST_NODE_TYPES.Literal && typeof v.value === 'string' ? v.value : null);
+  if (value?.type === AST_NODE_TYPES.ArrayExpression) {
+    const names = value.elements.map((e) => (e && e.type !== AST_NODE_TYPES.SpreadElement ? text(unwrap(e)) : null));
+    return names.length > 0 && names.every((x) => x !== null) ? (names as string[]) : null;
+  }
+  const one = text(value);
+  return one === null ? null : [one];
+}
+
 /** The object a value stands for: itself, or what an arrow / getter / function body returns. */
 function returned(value: Node): Node | null {
   const v = unwrap(value);

@@ -34,7 +34,7 @@ import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.
 import type { NotUnderstoodCall } from './frontend.js';
 import { exportedBinding, resolveModule } from './modules.js';
 import { namesOf, type FileNames } from './names.js';
-import { graphRelations, modelModifier, modifiersArgument, relatedQueryName, relationOf, type GraphRelation, type RelationInfo } from './objection.js';
+import { graphRelations, modelIdColumns, modelModifier, modifiersArgument, relatedQueryName, relationOf, type GraphRelation, type RelationInfo } from './objection.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
 import { mixinIn, softDeletePluginNames, type SoftDeleteMixin } from '../schema/objection-models.js';
 import type { ObjectionSoftDeleteModel } from '../schema/model.js';
@@ -841,6 +841,19 @@ class Lowerer {
   }
 
   /** Starts the write of a chain (once: a second write method abandons it). */
+  /**
+   * Objection `findById(id)` / `deleteById(id)` / `patchAndFetchById(id, …)`: `<idColumn> = $1`, the column mapped
+   * onto the method's name (so `allowLookupsBy: ['id']` sees a lookup by key), or the bare value when the model's key
+   * is not one column we can read.
+   */
+  private byId(select: Select, step: Step, id: Node): Piece {
+    const key = select.model ? modelIdColumns(select.model) : null;
+    const value = this.value(id);
+    if (key?.length !== 1 || unwrap(id).type === AST_NODE_TYPES.ArrayExpression) return value;
+    const column = this.column({ value: key[0]!, src: spread(key[0]!.length, [step.at, step.at + step.name.length]) });
+    return column ? column.syn(' = ', step.at).add(value) : value;
+  }
+
   private startWrite(select: Select, kind: 'delete' | 'update', at: number): NonNullable<Select['write']> {
     if (select.write) throw new Skip('write');
     select.write = { kind, at, sets: [] };
@@ -887,7 +900,7 @@ class Lowerer {
     const { name, args, at } = step;
     const byId = (): void => {
       if (!args[0]) throw new Skip(name);
-      select.where.push({ bool: 'AND', not: false, text: this.value(args[0]) });
+      select.where.push({ bool: 'AND', not: false, text: this.byId(select, step, args[0]) });
     };
     switch (name) {
       case 'returning':
@@ -1073,7 +1086,7 @@ class Lowerer {
     }
     // Objection: `findById(id)` constrains the key (no soft-delete filter); `findOne({ … })` is a where
     if (name === 'findById' && step.args.length === 1) {
-      select.where.push({ bool: 'AND', not: false, text: this.value(step.args[0]!) });
+      select.where.push({ bool: 'AND', not: false, text: this.byId(select, step, step.args[0]!) });
       return;
     }
     if (name === 'findOne') {

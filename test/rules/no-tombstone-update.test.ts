@@ -94,6 +94,13 @@ tsRuleTester().run('no-tombstone-update (knex, Objection, kysely)', rule as neve
     // Not a soft-delete table; lookups allowed by option.
     { code: "await knex('orders').where({ id }).update({ total: 0 });" },
     { code: "await knex('users').where({ id }).update({ email });", options: [{ allowLookupsBy: ['id'] }] },
+    // Objection's by-id methods are lookups by the model's idColumn (`id` unless the class says otherwise)
+    { code: `${objection}await User.query().findById(id).patch({ email });`, options: [{ allowLookupsBy: ['id'] }] },
+    { code: `${objection}await User.query().patchAndFetchById(id, { email });`, options: [{ allowLookupsBy: ['id'] }] },
+    {
+      code: "class User extends Model {\n  static tableName = 'users';\n  static idColumn = 'email';\n}\nawait User.query().findById(e).patch({ name });",
+      options: [{ allowLookupsBy: ['email'] }],
+    },
     // Values we cannot read might set the soft-delete column: not judged.
     { code: "await knex('users').where({ id }).update(changes);" },
   ],
@@ -135,6 +142,17 @@ tsRuleTester().run('no-tombstone-update (knex, Objection, kysely)', rule as neve
     {
       code: `${objection}await User.query().patchAndFetchById(id, { email });`,
       errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${objection}await User.query().whereNull('deleted_at').patchAndFetchById(id, { email });`) }],
+    },
+    // the idColumn is not `id` (or not readable: a base class of the project's own): not a lookup by `id`
+    {
+      code: "class User extends Model {\n  static tableName = 'users';\n  static idColumn = 'email';\n}\nawait User.query().findById(e).patch({ name });",
+      options: [{ allowLookupsBy: ['id'] }],
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode("class User extends Model {\n  static tableName = 'users';\n  static idColumn = 'email';\n}\nawait User.query().whereNull('deleted_at').findById(e).patch({ name });") }],
+    },
+    {
+      code: "class User extends BaseModel {\n  static tableName = 'users';\n}\nawait User.query().findById(id).patch({ name });",
+      options: [{ allowLookupsBy: ['id'] }],
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode("class User extends BaseModel {\n  static tableName = 'users';\n}\nawait User.query().whereNull('deleted_at').findById(id).patch({ name });") }],
     },
   ]
 });
