@@ -252,6 +252,15 @@ describe('Prisma client: synthesized SQL', () => {
       ['SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)', 'SELECT * FROM tags WHERE owner_id = ANY($1)'],
     ],
     [
+      // ordering by a relation's count reads the related table (Prisma has no where for it)
+      "await prisma.user.findMany({ where: { deletedAt: null }, orderBy: { posts: { _count: 'desc' } } })",
+      ['SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)'],
+    ],
+    [
+      "await prisma.user.findMany({ where: { deletedAt: null }, orderBy: [{ email: 'asc' }, { tags: { _count: 'asc' } }, { posts: { title: 'asc' } }] })",
+      ['SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM tags WHERE owner_id = ANY($1)'],
+    ],
+    [
       // conditional spreads: every branch is a path
       'await prisma.user.findMany({ where: { deletedAt: null, ...(q ? { email: { contains: q } } : {}) } })',
       ['SELECT * FROM users WHERE deleted_at IS NULL AND ((email LIKE $1) OR TRUE)'],
@@ -366,6 +375,8 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     'await prisma.user.findMany({ where: { deletedAt: null, posts: { none: { deletedAt: null } } } });',
     'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { deletedAt: null } } } });',
     'await prisma.user.findMany({ where: { deletedAt: null, posts: { every: { OR: [{ deletedAt: { not: null } }, { title }] } } } });',
+    // ordering by the count of a relation that is not soft-deletable
+    "await prisma.user.findMany({ where: { deletedAt: null }, orderBy: { tags: { _count: 'desc' } } });",
     // _count of live children
     'await prisma.user.findMany({ where: { deletedAt: null }, include: { _count: { select: { posts: { where: { deletedAt: null } }, tags: true } } } });',
     // conditional spreads: the filter on every path, or toggled by a flag (unknown: `no-unchecked-query` lists it)
@@ -379,6 +390,11 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     },
   ],
   invalid: [
+    {
+      // deleted posts are counted: Prisma cannot filter an orderBy _count, so there is no edit to offer
+      code: "await prisma.user.findMany({ where: { deletedAt: null }, orderBy: { posts: { _count: 'desc' } } });",
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 69, endColumn: 74, suggestions: [] }],
+    },
     {
       code: 'const user = await prisma.user.findMany({ where: { email } });',
       errors: [

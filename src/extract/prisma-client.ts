@@ -12,7 +12,8 @@
  * - Each relation loaded by `include` / `select` (`posts: true`, `posts: { where }`) is its own query in Prisma,
  *   and its own read here: `SELECT * FROM "Post" WHERE "authorId" = ANY($1) AND <nested where>`, squiggled at the
  *   `posts` key. Soft-deleted children leak through includes more often than anywhere else.
- * - `_count` of a relation (`_count: { select: { posts: true } }`, `_count: true`) reads the related table the same way.
+ * - `_count` of a relation (`_count: { select: { posts: true } }`, `_count: true`) reads the related table the same way,
+ *   and so does `orderBy: { posts: { _count: 'desc' } }` (which Prisma gives no way to filter).
  * - A condition the parent's where puts on every related row (`author: { deletedAt: null }`, `posts: { every: … }`)
  *   is part of the include's read of that relation: Prisma loads the related rows of the rows returned.
  * - A list relation filter (`some` / `none` / `every`, at any polarity) and a positive to-one one (`author: { is }`)
@@ -272,6 +273,7 @@ class Lowerer {
           const key = keyName(property);
           if (key === 'where') conds.push(...this.where(property.value as Node, task.model, true));
           else if (key === 'include' || key === 'select') this.includes(property.value as Node, task.model, constraints);
+          else if (key === 'orderBy') this.orderByCounts(property.value as Node, task.model, constraints);
           else if (key === null) conds.push(this.opaque(property.range[0]));
         }
       }
@@ -311,6 +313,28 @@ class Lowerer {
         key: joinKey(this.models, model, key, field),
         constraints: constraints.get(key),
       });
+    }
+  }
+
+  /**
+   * `orderBy: { posts: { _count: 'desc' } }` (or a list of such objects) sorts by how many related rows there are:
+   * a read of the related table that Prisma gives no way to filter, so deleted children are counted. Squiggled at
+   * the relation's key.
+   */
+  private orderByCounts(node: Node, model: PrismaModel, constraints: ReadonlyMap<string, Constraint[]>): void {
+    const n = unwrap(node);
+    const items = n.type === AST_NODE_TYPES.ArrayExpression ? n.elements : [n];
+    for (const item of items) {
+      const object = item && item.type !== AST_NODE_TYPES.SpreadElement ? this.object(item as Node) : null;
+      for (const property of object?.properties ?? []) {
+        if (property.type !== AST_NODE_TYPES.Property) continue;
+        const name = keyName(property);
+        const field = name === null ? undefined : model.fields.get(name);
+        const related = field?.relation && field.list ? this.models.get(field.relation) : undefined;
+        const order = this.object(property.value as Node);
+        if (!field || !related || name === null || !order?.properties.some((p) => p.type === AST_NODE_TYPES.Property && keyName(p) === '_count')) continue;
+        this.tasks.push({ model: related, name: keyRange(property), args: null, key: joinKey(this.models, model, name, field), constraints: constraints.get(name) });
+      }
     }
   }
 
