@@ -252,6 +252,13 @@ describe('Prisma client: synthesized SQL', () => {
       ['SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)', 'SELECT * FROM tags WHERE owner_id = ANY($1)'],
     ],
     [
+      // the fluent API reads the relation's rows of the row found, as an include of it would
+      'await prisma.user.findUnique({ where: { id } }).posts({ where: { deletedAt: null } })',
+      ['SELECT * FROM users WHERE id = $1', 'SELECT * FROM "Post" WHERE author_id = ANY($1) AND "deletedAt" IS NULL'],
+    ],
+    ['await prisma.user.findFirst({ where: { email, deletedAt: null } }).posts()', ['SELECT * FROM users WHERE email = $1 AND deleted_at IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)']],
+    ['await prisma.user.findUnique({ where: { id } }).then(done)', ['SELECT * FROM users WHERE id = $1']],
+    [
       // ordering by a relation's count reads the related table (Prisma has no where for it)
       "await prisma.user.findMany({ where: { deletedAt: null }, orderBy: { posts: { _count: 'desc' } } })",
       ['SELECT * FROM users WHERE deleted_at IS NULL', 'SELECT * FROM "Post" WHERE author_id = ANY($1)'],
@@ -375,6 +382,7 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     'await prisma.user.findMany({ where: { deletedAt: null, posts: { none: { deletedAt: null } } } });',
     'await prisma.user.findMany({ where: { deletedAt: null, posts: { some: { deletedAt: null } } } });',
     'await prisma.user.findMany({ where: { deletedAt: null, posts: { every: { OR: [{ deletedAt: { not: null } }, { title }] } } } });',
+    'await prisma.user.findUnique({ where: { id, deletedAt: null } }).posts({ where: { deletedAt: null } });',
     // ordering by the count of a relation that is not soft-deletable
     "await prisma.user.findMany({ where: { deletedAt: null }, orderBy: { tags: { _count: 'desc' } } });",
     // _count of live children
@@ -390,6 +398,11 @@ tsRuleTester(PRISMA_ONLY).run('require-soft-delete-filter (Prisma client)', rule
     },
   ],
   invalid: [
+    {
+      // the fluent API: the deleted posts of a live user
+      code: 'await prisma.user.findUnique({ where: { id, deletedAt: null } }).posts();',
+      errors: [{ messageId: 'missing', data: { table: 'Post', alias: '', filter: '"deletedAt" IS NULL', via: '' }, column: 66, endColumn: 71 }],
+    },
     {
       // deleted posts are counted: Prisma cannot filter an orderBy _count, so there is no edit to offer
       code: "await prisma.user.findMany({ where: { deletedAt: null }, orderBy: { posts: { _count: 'desc' } } });",

@@ -46,6 +46,8 @@ type Node = TSESTree.Node;
 /** Names of objects that hold a Prisma client (or an interactive transaction's client). */
 const CLIENT_NAME = /[Pp]risma|PRISMA|^(?:db|tx|trx|client|database|conn|transaction|orm)$|(?:Db|DB)$/;
 /** Client operations that read rows (each takes a `where`). */
+/** Reads of one row whose relations the fluent API reaches (`findUnique(…).posts()`). */
+const FLUENT_READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow']);
 export const PRISMA_READS = new Set([
   'findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'aggregate', 'groupBy',
 ]);
@@ -170,7 +172,22 @@ class Lowerer {
 
   /** Every read a client call makes; the first is the call's own. */
   lowerCall(model: PrismaModel, delegate: [number, number], args: Node | null, global: 'null' | 'false' | null = null): SqlFragment[] {
-    this.tasks = [{ model, name: delegate, args, key: [], global }];
+    return this.run([{ model, name: delegate, args, key: [], global }]);
+  }
+
+  /**
+   * The fluent API, `prisma.user.findUnique(…).posts(args)`: the related rows of the row found, read as
+   * `include: { posts: args }` reads them (mapped onto the relation's name). Null for a name that is not a relation.
+   */
+  lowerFluent(model: PrismaModel, relation: string, name: [number, number], args: Node | null, global: 'null' | 'false' | null): SqlFragment[] | null {
+    const field = model.fields.get(relation);
+    const related = field?.relation ? this.models.get(field.relation) : undefined;
+    if (!field || !related) return null;
+    return this.run([{ model: related, name, args, key: joinKey(this.models, model, relation, field), global }]);
+  }
+
+  private run(tasks: Task[]): SqlFragment[] {
+    this.tasks = tasks;
     const out: SqlFragment[] = [];
     for (let i = 0; i < this.tasks.length && i < 64; i++) {
       try {
@@ -770,6 +787,20 @@ export function prismaClientFromScan(
       const lowered = lowerer.lowerCall(model, range, arg ?? null, global);
       for (const fragment of lowered) fragment.codeFilter = (at, request) => prismaCallFilter(call, range, model, models, at, request);
       fragments.push(...lowered);
+      // the fluent API: `findUnique(…).posts(args)` reads the relation's rows
+      const parent = scan.parents.get(call);
+      const member = parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === call && !parent.computed ? parent : null;
+      const fluent = member ? scan.parents.get(member) : undefined;
+      if (member && FLUENT_READS.has(op) && fluent?.type === AST_NODE_TYPES.CallExpression && fluent.callee === member && member.property.type === AST_NODE_TYPES.Identifier) {
+        const fluentArg = fluent.arguments[0];
+        if (fluentArg?.type !== AST_NODE_TYPES.SpreadElement) {
+          const relation = member.property;
+          const target = model.fields.get(relation.name)?.relation;
+          const related = target === undefined ? undefined : models.get(target);
+          const reads = lowerer.lowerFluent(model, relation.name, relation.range as [number, number], (fluentArg as Node | undefined) ?? null, related ? filteredBy(clientFilter, related.name, 'findMany') : null);
+          if (reads) fragments.push(...reads);
+        }
+      }
     } catch {
       // skip this call
     }
