@@ -41,6 +41,20 @@ describe('TypeORM writes', () => {
     ['await repo.update({ id }, { ...changes })', []],
     ['await repo.update({ id }, { organization: org })', []],
     ['await repo.update({ id })', []],
+    // the update query builder: where strings are SQL with :named parameters, joined flat as TypeORM does
+    [
+      "await dataSource.createQueryBuilder().update(User).set({ name }).where('id = :id', { id }).andWhere('email <> :e', { e }).execute()",
+      ['UPDATE users SET name = $1 WHERE id = $2 AND email <> $3'],
+    ],
+    [`await repo.createQueryBuilder().update().set({ email }).where('"deletedAt" IS NULL').orWhere('id IN (:...ids)', { ids }).execute()`, ['UPDATE users SET email = $1 WHERE "deletedAt" IS NULL OR id IN ($2)']],
+    ['await dataSource.createQueryBuilder().update(User).set({ name: null }).whereInIds(ids).execute()', ['UPDATE users SET name = NULL WHERE id = ANY($1)']],
+    ["await dataSource.createQueryBuilder().update(User).set({ name }).where('id = :id::int', { id }).execute()", ['UPDATE users SET name = $1 WHERE id = $2::int']],
+    // not run, values or conditions we cannot read: not lowered
+    ["dataSource.createQueryBuilder().update(User).set({ name }).where('id = :id', { id })", []],
+    ["await dataSource.createQueryBuilder().update(User).set(values).where('id = :id', { id }).execute()", []],
+    ['await dataSource.createQueryBuilder().update(User).set({ name }).where(new Brackets((qb) => qb.where(x))).execute()', []],
+    ['await dataSource.createQueryBuilder().update(User).set({ name }).where(condition).execute()', []],
+    ["await dataSource.createQueryBuilder().delete().from(User).where('id = :id', { id }).execute()", []],
   ])('%s', (code, expected) => {
     expect(sql(E, code)).toEqual(expected);
   });

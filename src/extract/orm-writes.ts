@@ -27,7 +27,7 @@ import { parseCached } from '../sql/source.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 import { propertyName, unwrap, type Node } from '../js/estree.js';
 import type { ProgramScan } from '../js/program.js';
-import { isLiteral, isUndefined, keyName, keyRange, pushIdent, SynthText as Text } from '../js/synth.js';
+import { decompose, isLiteral, isUndefined, keyName, keyRange, pushIdent, SynthText as Text } from '../js/synth.js';
 import { rethrowWhenStrict } from '../strict.js';
 
 const TYPEORM_COMPARE: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Equal: '=' };
@@ -225,9 +225,8 @@ class OrmWrites {
   }
 
   /** A row given by its key (`repo.delete(id)`, `repo.remove(user)`): `id = $1`, or `$1` when the key is unknown. */
-  private byKey(entity: OrmEntity, node: Node): Text {
+  private byKey(entity: OrmEntity, node: Node, list = unwrap(node).type === AST_NODE_TYPES.ArrayExpression): Text {
     const at = node.range[0];
-    const list = unwrap(node).type === AST_NODE_TYPES.ArrayExpression;
     if (entity.primaryKey.length !== 1) return this.param(at);
     const out = new Text();
     pushIdent(out, entity.primaryKey[0]!, [at, at + 1]);
@@ -296,6 +295,10 @@ class OrmWrites {
     const callee = unwrap(call.callee);
     if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
     const method = propertyName(callee);
+    if (method === 'execute') {
+      this.counter = { param: 0, ident: 0 };
+      return this.builderUpdate(call);
+    }
     if (method === null || !WRITE_METHODS.has(method)) return null;
     this.counter = { param: 0, ident: 0 };
     const args = call.arguments as Node[];
@@ -335,6 +338,66 @@ class OrmWrites {
     const conds = this.criteria(entity, args[0]);
     const sets = this.typeormSets(entity, method, args);
     return conds && sets ? this.render(entity, range, at, conds, sets) : null;
+  }
+
+  /**
+   * TypeORM's update query builder, run by `.execute()`: `createQueryBuilder().update(User).set({ … })
+   * .where('id = :id', { id }).andWhere(…).execute()` (or `repo.createQueryBuilder().update()`). The where strings
+   * are SQL with `:name` / `:...names` parameters; TypeORM joins them flat (`a AND b OR c`) and adds no soft-delete
+   * filter to an update. Brackets, functions or strings we cannot read make the chain unknown: not lowered.
+   */
+  private builderUpdate(call: TSESTree.CallExpression): SqlFragment | null {
+    const { base, steps } = decompose(call);
+    const start = steps.findIndex((s) => s.name === 'createQueryBuilder');
+    const update = steps[start + 1];
+    if (start < 0 || update?.name !== 'update' || update.args.length > 1) return null;
+    const target = update.args[0] ? this.entityOf(update.args[0] as Node) : null;
+    const repo = update.args.length === 0 && start === 0 ? this.repositoryOf(base) : null;
+    const entity = target?.entity.dialect === 'typeorm' ? target.entity : repo !== null ? this.entities.get(repo)! : null;
+    if (!entity) return null;
+    const range = target ? target.range : ([update.at, update.at + update.name.length] as [number, number]);
+    let sets: Text[] | null = null;
+    const where = new Text();
+    for (const step of steps.slice(start + 2, -1)) {
+      if (step.name === 'set' && sets === null) sets = this.sets(entity, step.args[0] as Node | undefined);
+      else if (step.name === 'where' || step.name === 'andWhere' || step.name === 'orWhere') {
+        const condition = this.whereString(step.args[0] as Node | undefined, step.args[1] as Node | undefined);
+        if (!condition) return null;
+        if (where.text.length > 0) where.syn(step.name === 'orWhere' ? ' OR ' : ' AND ', step.at);
+        else if (step.name !== 'where') return null;
+        where.add(condition);
+      } else if (step.name === 'whereInIds' && where.text.length === 0 && step.args[0]) {
+        where.add(this.byKey(entity, step.args[0] as Node, true));
+      } else if (step.name !== 'returning' && step.name !== 'callListeners' && step.name !== 'updateEntity') return null;
+    }
+    if (!sets) return null;
+    return this.render(entity, range, update.at, where.text.length > 0 ? [where] : [], sets);
+  }
+
+  /** A TypeORM where string (`'id = :id'`) as SQL, its characters mapped onto the literal and `:id` made a parameter. */
+  private whereString(node: Node | undefined, params: Node | undefined): Text | null {
+    const n = node && unwrap(node);
+    if (params && unwrap(params).type !== AST_NODE_TYPES.ObjectExpression) return null;
+    let value: string;
+    let from: number;
+    if (n?.type === AST_NODE_TYPES.Literal && typeof n.value === 'string' && n.raw.slice(1, -1) === n.value) [value, from] = [n.value, n.range[0] + 1];
+    else if (n?.type === AST_NODE_TYPES.TemplateLiteral && n.expressions.length === 0 && n.quasis[0]!.value.raw === n.quasis[0]!.value.cooked) {
+      [value, from] = [n.quasis[0]!.value.cooked, n.range[0] + 1];
+    } else return null;
+    const out = new Text();
+    const named = /(?<!:):(?:\.\.\.)?[A-Za-z_][A-Za-z0-9_]*/y;
+    for (let k = 0; k < value.length; ) {
+      named.lastIndex = k;
+      const m = named.exec(value);
+      if (m) {
+        out.add(this.param(from + k));
+        k += m[0].length;
+      } else {
+        out.push(value[k]!, from + k);
+        k++;
+      }
+    }
+    return out.text.trim().length > 0 ? out : null;
   }
 
   /** Sequelize `User.destroy({ where, force: true })`. */

@@ -267,6 +267,7 @@ const E = "import { IsNull } from 'typeorm';\nimport { User } from '../entities/
 tsRuleTester(TYPEORM).run('no-tombstone-update (TypeORM)', rule as never, {
   valid: [
     { code: `${E}await repo.update({ id, deletedAt: IsNull() }, { email });` },
+    { code: `${E}await dataSource.createQueryBuilder().update(User).set({ email }).where('id = :id', { id }).andWhere('"deletedAt" IS NULL').execute();` },
     // the soft delete and the restore set the column
     { code: `${E}await repo.update({ id }, { deletedAt: new Date() });` },
     { code: `${E}await repo.update({ id }, { deletedAt: null });` },
@@ -282,6 +283,11 @@ tsRuleTester(TYPEORM).run('no-tombstone-update (TypeORM)', rule as never, {
     { code: `${E}await repo.increment({ id }, 'name', 1);`, errors: tombstone },
     { code: `${E}await dataSource.manager.update(User, { email }, { name });`, errors: [{ ...tombstone[0], line: 4, column: 33, endColumn: 37 }] },
     { code: `${E}await User.update({ id }, { email });`, errors: [{ ...tombstone[0], line: 4, column: 7, endColumn: 11 }] },
+    // the update query builder, as TypeORM runs it (no deletedAt filter added)
+    {
+      code: `${E}await dataSource.createQueryBuilder().update(User).set({ email }).where('id = :id', { id }).execute();`,
+      errors: [{ ...tombstone[0], line: 4, column: 46, endColumn: 50 }],
+    },
   ],
 });
 
