@@ -840,7 +840,6 @@ class Lowerer {
     return out;
   }
 
-  /** Starts the write of a chain (once: a second write method abandons it). */
   /**
    * Objection `findById(id)` / `deleteById(id)` / `patchAndFetchById(id, …)`: `<idColumn> = $1`, the column mapped
    * onto the method's name (so `allowLookupsBy: ['id']` sees a lookup by key), or the bare value when the model's key
@@ -854,6 +853,7 @@ class Lowerer {
     return column ? column.syn(' = ', step.at).add(value) : value;
   }
 
+  /** Starts the write of a chain (once: a second write method abandons it). */
   private startWrite(select: Select, kind: 'delete' | 'update', at: number): NonNullable<Select['write']> {
     if (select.write) throw new Skip('write');
     select.write = { kind, at, sets: [] };
