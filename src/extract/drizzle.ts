@@ -30,6 +30,7 @@ import { awaited, continued, decompose, importEdits, type Step, isLiteral, isUnd
 import { quoteIdent } from '../sql/ident.js';
 import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
 import { clientsOf } from './clients.js';
+import type { NotUnderstoodCall } from './frontend.js';
 import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 type Node = TSESTree.Node;
@@ -719,7 +720,11 @@ function onceOutsideWhereCallbacks(scan: ProgramScan): (name: string) => boolean
 }
 
 /** `extractDrizzle` over the one walk of the file. */
-export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, DrizzleTable> | undefined): SqlFragment[] {
+export function drizzleFromScan(
+  scan: ProgramScan,
+  tables: ReadonlyMap<string, DrizzleTable> | undefined,
+  notUnderstood?: NotUnderstoodCall[],
+): SqlFragment[] {
   if (!tables || tables.size === 0) return [];
   const { calls, parents, imports } = scan;
   const clients = clientsOf(scan);
@@ -766,6 +771,21 @@ export function drizzleFromScan(scan: ProgramScan, tables: ReadonlyMap<string, D
         fragment.codeSoftDelete = softDelete(scan, names, lowerer.shape, lowerer.writeHead, fragment.codeFilter!);
       }
       if (fragment) fragments.push(fragment);
+      else if (!write) {
+        // a read the plugin recognises but cannot name the table of (a value, an alias, a subquery): said, not skipped
+        const from = steps.find((s) => s.name === 'from');
+        const arg = from?.args.length === 1 ? (from.args[0] as Node) : null;
+        if (arg && arg.type !== AST_NODE_TYPES.SpreadElement && !lowerer.resolveTable(arg)) {
+          const name = scan.text.slice(arg.range[0], arg.range[1]);
+          notUnderstood?.push({
+            start: arg.range[0],
+            end: arg.range[1],
+            callee: `from(${name.length > 40 ? '…' : name})`,
+            reason: 'it is not a table of the drizzle schema the plugin read (an `alias()`, a subquery, a table declared where discovery does not look)',
+            builder: true,
+          });
+        }
+      }
     } catch {
       // skip this read
     }

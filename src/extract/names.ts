@@ -4,7 +4,7 @@
  * `static tableName` — here or imported. Shared by the front ends; computed once per walk.
  */
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { clientsOf, type Clients } from './clients.js';
+import { clientsOf, moduleKind, type Clients } from './clients.js';
 import { propertyName, unwrap, type Node } from '../js/estree.js';
 import { exportedValue, importedMemberString, importedString, importedTableName, memberString, resolveModule, staticTableName } from './modules.js';
 import { relationOf, type RelationInfo } from './objection.js';
@@ -16,6 +16,8 @@ export interface FileNames {
   stringOf(node: Node): string | null;
   /** Is this expression a knex instance (or transaction) by its binding? */
   isKnex(node: Node): boolean;
+  /** Is this expression bound to a client of another library (drizzle, kysely, Prisma…), so no knex name guess applies? */
+  isOtherClient(node: Node): boolean;
   /** Is `this.<name>` a knex field (a class field typed or made as one, a getter returning one)? */
   isKnexField(name: string): boolean;
   /** The table of an Objection model class (`static tableName`) named by this expression, or null. */
@@ -35,6 +37,14 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
   const hit = cache.get(scan);
   if (hit) return hit;
   const clients = clientsOf(scan);
+  let drizzleOnlyMemo: boolean | undefined;
+  const drizzleOnly = (): boolean => {
+    if (drizzleOnlyMemo === undefined) {
+      const kinds = new Set(scan.imports.map((i) => moduleKind(i.source)));
+      drizzleOnlyMemo = kinds.has('drizzle') && !kinds.has('knex') && !kinds.has('objection');
+    }
+    return drizzleOnlyMemo;
+  };
   /** Imported names; a whole `require('./m')` used as a value is the module's `module.exports` (its default export). */
   const imports = new Map<string, { imported: string | null; value: string | null; source: string }>();
   for (const i of scan.imports) {
@@ -129,6 +139,12 @@ export function namesOf(scan: ProgramScan, filename: string | undefined): FileNa
     clients,
     stringOf,
     isKnex: (node) => clients.kindOf(node) === 'knex',
+    isOtherClient: (node) => {
+      const kind = clients.kindOf(node);
+      if (kind !== null) return kind !== 'knex' && kind !== 'objection';
+      // unbound: drizzle's `db.select().from(t)` is spelt like knex's; a file that imports drizzle and not knex means drizzle
+      return drizzleOnly();
+    },
     isKnexField: (name) => clients.fields.get(name) === 'knex',
     modelTable,
     modelClass,

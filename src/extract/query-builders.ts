@@ -94,10 +94,10 @@ function spread(n: number, [from, to]: readonly [number, number]): number[] {
   return Array.from({ length: n }, (_, k) => (k === n - 1 ? to - 1 : Math.min(from + k, to - 2)));
 }
 
-type NameResolver = Pick<FileNames, 'stringOf' | 'isKnex' | 'isKnexField' | 'modelTable' | 'modelClass' | 'relationAnywhere'>;
+type NameResolver = Pick<FileNames, 'stringOf' | 'isKnex' | 'isOtherClient' | 'isKnexField' | 'modelTable' | 'modelClass' | 'relationAnywhere'>;
 
 const NO_NAMES: NameResolver = {
-  stringOf: () => null, isKnex: () => false, isKnexField: () => false, modelTable: () => null, modelClass: () => null, relationAnywhere: () => null,
+  stringOf: () => null, isKnex: () => false, isOtherClient: () => false, isKnexField: () => false, modelTable: () => null, modelClass: () => null, relationAnywhere: () => null,
 };
 
 /** Do these steps call a knex builder method (so `x('users')` before them is worth asking the types about)? */
@@ -541,7 +541,7 @@ class Lowerer {
     if (base.type === AST_NODE_TYPES.CallExpression) {
       const callee = unwrap(base.callee);
       if (callee.type !== AST_NODE_TYPES.Identifier || base.arguments.length < 1) return null;
-      if (!(KNEX_NAME.test(callee.name) || (builderAhead(steps) && this.names.isKnex(callee)))) return null;
+      if (!((KNEX_NAME.test(callee.name) && !this.names.isOtherClient(callee)) || (builderAhead(steps) && this.names.isKnex(callee)))) return null;
       select.from = this.table(base.arguments[0], null, base.range[0]);
       select.anchors.push({ range: base.arguments[0]!.range, after: base.range[1], kind: 'from' });
       select.client = callee.name;
@@ -622,7 +622,8 @@ class Lowerer {
       select.client = this.source.slice(first.call.callee.range[0], first.call.callee.range[1]);
       return { flavor: 'knex', select, rest: steps.slice(1), bare: true };
     }
-    if (object && KNEX_ROOT_METHODS.has(first.name) && (KNEX_NAME.test(object) || this.names.isKnex(base))) {
+    // (a name knex's users often give, unless its binding says it is another library's client: drizzle's `db.select()`)
+    if (object && KNEX_ROOT_METHODS.has(first.name) && ((KNEX_NAME.test(object) && !this.names.isOtherClient(base)) || this.names.isKnex(base))) {
       return { flavor: 'knex', select, rest: steps, bare: false };
     }
     return null;

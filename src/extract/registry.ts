@@ -64,7 +64,8 @@ export const drizzleOrm: FrontEnd = {
   id: 'drizzle',
   appliesTo: (context) =>
     context.language === 'program' && context.settings.drizzle && (context.schema.drizzleTables?.size ?? 0) > 0,
-  extract: (file, context) => (file.scan ? drizzleFromScan(file.scan, context.schema.drizzleTables) : []),
+  extract: (file, context) =>
+    file.scan ? drizzleFromScan(file.scan, context.schema.drizzleTables, context.isSchemaFile ? undefined : context.notUnderstood) : [],
 };
 
 /** TypeORM and Sequelize deletes (repositories, managers, `BaseEntity`, `Model.destroy`), against the project's entities. */
