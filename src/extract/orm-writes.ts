@@ -385,10 +385,11 @@ class OrmWrites {
       [value, from] = [n.quasis[0]!.value.cooked, n.range[0] + 1];
     } else return null;
     const out = new Text();
-    const named = /(?<!:):(?:\.\.\.)?[A-Za-z_][A-Za-z0-9_]*/y;
+    const named = /:(?:\.\.\.)?[A-Za-z_][A-Za-z0-9_]*/y;
     for (let k = 0; k < value.length; ) {
       named.lastIndex = k;
-      const m = named.exec(value);
+      // `:name` not preceded by `:` (`x::int` is a cast)
+      const m = value[k - 1] === ':' ? null : named.exec(value);
       if (m) {
         out.add(this.param(from + k));
         k += m[0].length;
