@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { parse } from '@typescript-eslint/typescript-estree';
+import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 import { clearSchemaCache, loadSchema, locateSchema } from '../src/schema/load.js';
@@ -151,5 +152,32 @@ describe('knexfile and workspace files', () => {
       'tools',
       '!**/test/**',
     ]);
+  });
+
+  it('reads pnpm-workspace.yaml as the regex-based reader it replaced did, with no backtracking', () => {
+    // the reader it replaced: comments by /\s+#.*$/, items by a back-reference regex (super-linear on long lines)
+    const reference = (yaml: string): string[] => {
+      const out: string[] = [];
+      let inPackages = false;
+      for (const raw of yaml.split(/\r?\n/)) {
+        const line = raw.replace(/[ \t]+#.*$/, '');
+        if (/^\S/.test(line)) {
+          inPackages = /^packages\s*:\s*$/.test(line);
+          continue;
+        }
+        const item = inPackages ? /^\s+-\s*(['"]?)(.+?)\1\s*$/.exec(line) : null;
+        if (item) out.push(item[2]!);
+      }
+      return out.filter((glob) => glob.trim() !== ''); // (it took `  -  ` for a glob of one space: a bug, not kept)
+    };
+    const piece = fc.constantFrom(' ', '\t', '-', "'", '"', '#', 'a', '/', '*', 'packages:', '\n', '\n  - ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const yaml = `packages:\n${pieces.join('')}`;
+        expect(pnpmPackages(yaml)).toEqual(reference(yaml));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(pnpmPackages(`packages:\n  - '${' '.repeat(50_000)}x\n`)).toEqual([`'${' '.repeat(50_000)}x`]);
   });
 });

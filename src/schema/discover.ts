@@ -81,15 +81,34 @@ export function pnpmPackages(yaml: string): string[] {
   const out: string[] = [];
   let inPackages = false;
   for (const raw of yaml.split(/\r?\n/)) {
-    const line = raw.replace(/\s+#.*$/, '');
+    const line = withoutComment(raw);
     if (/^\S/.test(line)) {
       inPackages = /^packages\s*:\s*$/.test(line);
       continue;
     }
-    const item = inPackages ? /^\s+-\s*(['"]?)(.+?)\1\s*$/.exec(line) : null;
-    if (item) out.push(item[2]!);
+    const item = line.trim();
+    if (!inPackages || line === item || !item.startsWith('-')) continue;
+    let value = item.slice(1).trim();
+    const quote = value[0];
+    if ((quote === "'" || quote === '"') && value.length > 2 && value.endsWith(quote)) value = value.slice(1, -1);
+    if (value !== '') out.push(value);
   }
   return out;
+}
+
+/** A YAML line without its trailing `# comment` (a `#` after whitespace), by one scan: no regex that backtracks. */
+function withoutComment(line: string): string {
+  for (let i = 1; i < line.length; i++) {
+    if (line[i] === '#' && (line[i - 1] === ' ' || line[i - 1] === '\t')) return line.slice(0, i).trimEnd();
+  }
+  return line;
+}
+
+/** `s` without trailing slashes (a loop: `/\/+$/` backtracks quadratically on a run of slashes). */
+function withoutTrailingSlashes(s: string): string {
+  let end = s.length;
+  while (end > 0 && s[end - 1] === '/') end--;
+  return s.slice(0, end);
 }
 
 /** The nearest workspace root at or above `dir` (stopping at the filesystem root), or null. */
@@ -109,7 +128,7 @@ export interface WorkspacePackage {
 export function workspacePackages(root: string): WorkspacePackage[] {
   return memo(`wspkgs\0${root}`, () => {
     const globs = workspaceGlobs(root) ?? [];
-    const include = globs.filter((g) => !g.startsWith('!')).map((g) => g.replace(/\/+$/, ''));
+    const include = globs.filter((g) => !g.startsWith('!')).map(withoutTrailingSlashes);
     const ignore = ['**/node_modules/**', ...globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1))];
     let dirs: string[] = [];
     try {
@@ -180,7 +199,8 @@ export function knexMigrationPatterns(program: TSESTree.Program): string[] {
   visit(program.body);
   const patterns: string[] = [];
   for (const dir of dirs) {
-    const clean = path.posix.normalize(dir.split(path.sep).join('/')).replace(/^\.\/|\/+$/g, '');
+    const normal = path.posix.normalize(dir.split(path.sep).join('/'));
+    const clean = withoutTrailingSlashes(normal.startsWith('./') ? normal.slice(2) : normal);
     if (clean === '' || clean === '.' || clean.startsWith('..') || path.posix.isAbsolute(clean)) continue;
     patterns.push(`${clean}/${MIGRATION_FILES}`);
   }

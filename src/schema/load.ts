@@ -397,8 +397,8 @@ export function naturalCompare(a: string, b: string): number {
     const xDigits = /^\d/.test(x);
     const yDigits = /^\d/.test(y);
     if (xDigits && yDigits) {
-      const xs = x.replace(/^0+(?=\d)/, '');
-      const ys = y.replace(/^0+(?=\d)/, '');
+      const xs = x.replace(/^0+/, '') || '0'; // digits without leading zeros (`000` → `0`)
+      const ys = y.replace(/^0+/, '') || '0';
       if (xs.length !== ys.length) return xs.length - ys.length;
       if (xs !== ys) return xs < ys ? -1 : 1;
       if (x.length !== y.length) return x.length - y.length; // `01` and `1`: fewer zeros first, just to be total
