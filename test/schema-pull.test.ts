@@ -30,25 +30,37 @@ ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY live_only ON users FOR SELECT USING (deleted_at IS NULL);
 `;
 
-function project(): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), 'soft-delete-pull-')));
-}
-
-describe('schema pull from a live PostgreSQL server', { timeout: PGLITE_TIMEOUT }, () => {
+/** A PGlite database made from `sql` and served on a TCP port, for the tests of the describe block this is called in. */
+function servedDatabase(sql: string): { db: ReturnType<typeof usePGlite>; server: () => PgServer } {
   const db = usePGlite(async (instance) => {
-    await instance.exec(DATABASE);
+    await instance.exec(sql);
   });
-  let server: PgServer;
+  let server: PgServer | undefined;
   beforeAll(async () => {
     server = await servePGlite(db());
   }, PGLITE_TIMEOUT);
   afterAll(async () => {
     await server?.close();
   }, PGLITE_TIMEOUT);
+  return {
+    db,
+    server: () => {
+      if (!server) throw new Error('the PostgreSQL server is not started yet');
+      return server;
+    },
+  };
+}
+
+function project(): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), 'soft-delete-pull-')));
+}
+
+describe('schema pull from a live PostgreSQL server', { timeout: PGLITE_TIMEOUT }, () => {
+  const { db, server } = servedDatabase(DATABASE);
 
   it('writes a snapshot the plugin reads as the schema, and lints against it', async () => {
     const dir = project();
-    const { code, stdout, stderr } = await review(dir, 'schema', 'pull', '--database-url', server.url);
+    const { code, stdout, stderr } = await review(dir, 'schema', 'pull', '--database-url', server().url);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^wrote schema\.sql: 3 table\(s\), 3 view\(s\) from postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres\n$/);
@@ -98,7 +110,7 @@ describe('schema pull from a live PostgreSQL server', { timeout: PGLITE_TIMEOUT 
   it('--output names the file; the URL may come from DATABASE_URL', async () => {
     const dir = project();
     const previous = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = server.url;
+    process.env.DATABASE_URL = server().url;
     try {
       const { code, stdout } = await review(dir, 'schema', 'pull', '--output', 'db/snapshot.sql');
       expect(code).toBe(0);
@@ -148,20 +160,11 @@ CREATE VIEW live_books AS SELECT id, title FROM books WHERE deleted_at IS NULL;
 CREATE OR REPLACE VIEW shelf AS SELECT id, title FROM live_books;
 CREATE ROLE reader NOLOGIN;
 `;
-  const db = usePGlite(async (instance) => {
-    await instance.exec(HISTORY);
-  });
-  let server: PgServer;
-  beforeAll(async () => {
-    server = await servePGlite(db());
-  }, PGLITE_TIMEOUT);
-  afterAll(async () => {
-    await server?.close();
-  }, PGLITE_TIMEOUT);
+  const { db, server } = servedDatabase(HISTORY);
 
   it('writes trigger functions and triggers (the cascade rule sees them) and views after what they read', async () => {
     const dir = project();
-    const { code, stderr } = await review(dir, 'schema', 'pull', '--database-url', server.url);
+    const { code, stderr } = await review(dir, 'schema', 'pull', '--database-url', server().url);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const snapshot = readFileSync(join(dir, 'schema.sql'), 'utf8');
@@ -203,7 +206,7 @@ CREATE ROLE reader NOLOGIN;
     await db().exec('REVOKE SELECT ON pg_catalog.pg_class FROM PUBLIC; SET ROLE reader;');
     let result;
     try {
-      result = await review(dir, 'schema', 'pull', '--database-url', server.url);
+      result = await review(dir, 'schema', 'pull', '--database-url', server().url);
     } finally {
       await db().exec('RESET ROLE; GRANT SELECT ON pg_catalog.pg_class TO PUBLIC;');
     }
