@@ -176,8 +176,9 @@ describe('knexfile and workspace files', () => {
         const yaml = `packages:\n${pieces.join('')}`;
         expect(pnpmPackages(yaml)).toEqual(reference(yaml));
       }),
-      { numRuns: 3000 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 3000), seed: Number(process.env.PROPERTY_SEED ?? 20261130) },
     );
+    expect(pnpmPackages('packages:\n\n  - " "\n')).toEqual([]); // a quoted blank is no glob (found by a random run in CI)
     expect(pnpmPackages(`packages:\n  - '${' '.repeat(50_000)}x\n`)).toEqual([`'${' '.repeat(50_000)}x`]);
   });
 });

@@ -91,7 +91,7 @@ export function pnpmPackages(yaml: string): string[] {
     let value = item.slice(1).trim();
     const quote = value[0];
     if ((quote === "'" || quote === '"') && value.length > 2 && value.endsWith(quote)) value = value.slice(1, -1);
-    if (value !== '') out.push(value);
+    if (value.trim() !== '') out.push(value);
   }
   return out;
 }
