@@ -237,12 +237,7 @@ class Lowerer {
 
   private group(items: Text[], bool: 'AND' | 'OR', at: number): Text {
     if (items.length === 1) return items[0]!;
-    const out = new Text().syn('(', at);
-    items.forEach((c, k) => {
-      if (k > 0) out.syn(` ${bool} `, at);
-      out.add(c);
-    });
-    return out.syn(')', at);
+    return new Text().syn('(', at).clause('', items, ` ${bool} `, at).syn(')', at);
   }
 
   /** A condition (`eq(…)`, `and(…)`, `sql\`…\``); null for none (`undefined`, `and()`). */
@@ -447,10 +442,7 @@ class Lowerer {
     }
     if (update && sets.length === 0) return null;
     const out = new Text().syn(update ? 'UPDATE ' : 'DELETE FROM ', head.at).add(this.tableText(ref.table, ref.range));
-    sets.forEach((set, k) => {
-      out.syn(k === 0 ? ' SET ' : ', ', head.at);
-      out.add(set);
-    });
+    out.clause(' SET ', sets, ', ', head.at);
     const condition = where ? this.condition(where, scope) : null;
     if (condition) out.syn(' WHERE ', whereAt).add(condition);
     if (returning) out.syn(' RETURNING *', endAt);
@@ -514,13 +506,7 @@ class Lowerer {
           }
         }
         const sql = new Text().syn('SELECT * FROM ', at).add(this.tableText(table, task.range));
-        if (conds.length > 0) {
-          sql.syn(' WHERE ', at);
-          conds.forEach((c, k) => {
-            if (k > 0) sql.syn(' AND ', at);
-            sql.add(c);
-          });
-        }
+        sql.clause(' WHERE ', conds, ' AND ', at);
         const fragment = sql.toSynthesized();
         if (parseCached(fragment.text).ok) out.push(fragment);
       } catch {

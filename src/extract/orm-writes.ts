@@ -169,14 +169,7 @@ class OrmWrites {
       out.push('.', range[0]);
     }
     pushIdent(out, entity.table, range);
-    sets?.forEach((set, k) => {
-      out.syn(k === 0 ? ' SET ' : ', ', at);
-      out.add(set);
-    });
-    conds.forEach((c, k) => {
-      out.syn(k === 0 ? ' WHERE ' : ' AND ', at);
-      out.add(c);
-    });
+    out.clause(' SET ', sets ?? [], ', ', at).clause(' WHERE ', conds, ' AND ', at);
     const fragment = out.toSynthesized();
     return parseCached(fragment.text).ok ? fragment : null;
   }

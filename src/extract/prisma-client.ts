@@ -237,14 +237,7 @@ class Lowerer {
       if (sets.length === 0) return [];
     }
     const out = new Text().syn(update ? 'UPDATE ' : 'DELETE FROM ', opAt).add(this.table(model, delegate));
-    sets.forEach((set, k) => {
-      out.syn(k === 0 ? ' SET ' : ', ', opAt);
-      out.add(set);
-    });
-    conds.forEach((c, k) => {
-      out.syn(k === 0 ? ' WHERE ' : ' AND ', opAt);
-      out.add(c);
-    });
+    out.clause(' SET ', sets, ', ', opAt).clause(' WHERE ', conds, ' AND ', opAt);
     const fragment = out.toSynthesized();
     const fragments = parseCached(fragment.text).ok ? [fragment] : [];
     // the reads of related tables its relation filters make
@@ -296,13 +289,7 @@ class Lowerer {
       }
     }
     const out = new Text().syn('SELECT * FROM ', at).add(this.table(task.model, task.name));
-    if (conds.length > 0) {
-      out.syn(' WHERE ', at);
-      conds.forEach((c, k) => {
-        if (k > 0) out.syn(' AND ', at);
-        out.add(c);
-      });
-    }
+    out.clause(' WHERE ', conds, ' AND ', at);
     const fragment = out.toSynthesized();
     return parseCached(fragment.text).ok ? fragment : null;
   }
@@ -563,12 +550,7 @@ class Lowerer {
   private group(conds: Conds, bool: 'AND' | 'OR', at: number, parens = false): Text {
     if (conds.length === 1 && !parens) return conds[0]!;
     if (conds.length === 1) return new Text().syn('(', at).add(conds[0]!).syn(')', at);
-    const out = new Text().syn('(', at);
-    conds.forEach((c, k) => {
-      if (k > 0) out.syn(` ${bool} `, at);
-      out.add(c);
-    });
-    return out.syn(')', at);
+    return new Text().syn('(', at).clause('', conds, ` ${bool} `, at).syn(')', at);
   }
 
   /**
@@ -611,12 +593,7 @@ class Lowerer {
         const inner = this.where(item, model, !positive);
         const pos = item.range[0];
         if (inner.length === 0) return this.opaque(pos);
-        const out = new Text().syn('NOT (', pos);
-        inner.forEach((c, k) => {
-          if (k > 0) out.syn(' AND ', pos);
-          out.add(c);
-        });
-        return out.syn(')', pos);
+        return new Text().syn('NOT (', pos).clause('', inner, ' AND ', pos).syn(')', pos);
       });
     }
     // OR: no branch is FALSE (Prisma returns nothing); an empty branch is TRUE

@@ -25,6 +25,19 @@ export class SynthText extends MappedText {
     for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
     return this;
   }
+
+  /**
+   * `items` joined into a clause: ` WHERE a AND b`, ` SET a = $1, b = $2` — `head` before the first, `separator`
+   * between them, both synthetic text at `pos`; nothing at all when `items` is empty.
+   */
+  clause(head: string, items: readonly MappedText[], separator: string, pos: number): this {
+    items.forEach((item, k) => {
+      const joint = k === 0 ? head : separator;
+      if (joint !== '') this.syn(joint, pos);
+      this.add(item);
+    });
+    return this;
+  }
 }
 
 /** Is `node` a name (`db`) or a member (`this.db`, `ctx.prisma`) whose last name matches `pattern`? */
