@@ -1,6 +1,7 @@
 /**
  * No regular expression of the front ends (src/extract/ and the syntax layer src/js/, which read every host file's
- * text, strings and templates) or of the SQL layer (src/sql/, which reads .sql files, migrations and query strings)
+ * text, strings and templates), of the SQL layer (src/sql/, which reads .sql files, migrations and query strings) or
+ * of the schema readers (src/schema/, which read migrations, schema.prisma and ORM models at every lint start-up)
  * can backtrack super-linearly: each one is analysed by recheck (a ReDoS checker; its automaton verdicts are proofs,
  * with no time limit), so the test decides on the expression, not on a clock. An expression the automaton cannot
  * analyse (a look-around) fails the test as not judged: such expressions are written without one (each rewrite is
@@ -18,9 +19,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasArticleA } from '../src/extract/looks-like-sql.js';
 import { linesOf } from '../src/sql/sqltext.js';
+import { prismaField } from '../src/schema/prisma.js';
+import { mentionsSchemaBuilder } from '../src/schema/schema-builders.js';
+import { looksLikeDrizzleSchema } from '../src/schema/drizzle.js';
+import { snakeCase } from '../src/schema/orm-models.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIRECTORIES = ['src/extract', 'src/js', 'src/sql'];
+const DIRECTORIES = ['src/extract', 'src/js', 'src/sql', 'src/schema'];
 
 /**
  * Deterministic: no time limit (the checker's own step limits decide). Always the automaton, whose verdicts are
@@ -100,12 +105,52 @@ describe('regular expressions over user text backtrack linearly', () => {
     );
   });
 
+  it('the schema readers rewritten as scans answer as the expressions they replaced', () => {
+    const text = (pieces: string[], maxLength = 14) => fc.array(fc.constantFrom(...pieces), { maxLength }).map((w) => w.join(''));
+    // A Prisma field line: the scan yields what the groups of the old expression held.
+    const field = /^([A-Za-z_]\w*)\s+([A-Za-z_][\w.]*(?:\([^)]*\))?)\s*(\[\])?\s*(\?)?\s*(.*)$/;
+    fc.assert(
+      fc.property(text(['a', 'Z', '_', '1', '.', ' ', '\t', '\r', '\u2028', '(', ')', '[', ']', '[]', '?', '@', 'x(a)', '"', 'é']), (line) => {
+        const m = field.exec(line);
+        expect(prismaField(line)).toEqual(m ? { name: m[1], type: m[2], list: m[3] === '[]', attributes: m[5] } : null);
+      }),
+      { numRuns: 20_000, seed: 20261130 },
+    );
+    // The knex `.schema … .method` gate.
+    const schemaBuilder = (t: string) =>
+      /\b(?:queryRunner|queryInterface)\s*\.\s*(?:createTable|addColumn|addIndex|createIndex|addConstraint|createUniqueConstraint|renameColumn|renameTable|dropTable|removeColumn|dropColumn)\b/.test(t) ||
+      /\.schema\b[\s\S]*?\.\s*(?:createTable|alterTable|table|dropTable|dropTableIfExists|renameTable|createIndex|dropIndex|withSchema|createTableIfNotExists)\b/.test(t);
+    fc.assert(
+      fc.property(text(['.schema', '.schemas', 'schema', '.', ' ', '\n', 'table', 'tables', 'createTable', 'withSchema', 'x', 'queryInterface', '.addColumn']), (t) => {
+        expect(mentionsSchemaBuilder(t)).toBe(schemaBuilder(t));
+      }),
+      { numRuns: 20_000, seed: 20261130 },
+    );
+    // The drizzle schema gate.
+    const drizzle = (t: string) => /\bpgTable\s*(?:<[^>]*>\s*)?\(|\.table\s*\(|\b(?:defineRelations|relations)\s*\(/.test(t) && /drizzle-orm/.test(t);
+    fc.assert(
+      fc.property(text(['pgTable', 'xpgTable', '<', '>', '(', ' ', '\n', 'T', '.table', 'relations', 'drizzle-orm', ',']).map((t) => `${t} drizzle-orm`), (t) => {
+        expect(looksLikeDrizzleSchema(t)).toBe(drizzle(t));
+      }),
+      { numRuns: 20_000, seed: 20261130 },
+    );
+    // TypeORM/MikroORM naming.
+    const snake = (n: string) => n.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z\d]+)/g, '$1_$2').toLowerCase();
+    fc.assert(
+      fc.property(text(['A', 'B', 'a', 'b', '1', '_', 'HTTP', 'Id', 'É', 'é']), (n) => {
+        expect(snakeCase(n)).toBe(snake(n));
+      }),
+      { numRuns: 20_000, seed: 20261130 },
+    );
+  });
+
   /**
    * Super-linear expressions that never see user text of any length, each with the reason (exact: an entry the
    * checker no longer flags must go).
    */
   const BOUNDED: Record<string, string> = {
     '^(.+)__(.+)$': 'src/js/types.ts: one directory name of a declaration file path (`@types/scope__name`), at most 255 characters',
+    '^U\\d[\\w.]*__.*\\.sql$': 'src/schema/load.ts: the base name of one migration file (Flyway undo scripts), at most 255 characters',
   };
 
   it('every regex literal in the front ends', () => {

@@ -21,7 +21,27 @@ export interface DrizzleSchemaFile {
 
 /** Does this file's text define drizzle tables? (cheap test before parsing) */
 export function looksLikeDrizzleSchema(text: string): boolean {
-  return /\bpgTable\s*(?:<[^>]*>\s*)?\(|\.table\s*\(|\b(?:defineRelations|relations)\s*\(/.test(text) && /drizzle-orm/.test(text);
+  return (/\bpgTable\s*\(|\.table\s*\(|\b(?:defineRelations|relations)\s*\(/.test(text) || hasGenericPgTableCall(text)) && /drizzle-orm/.test(text);
+}
+
+/**
+ * `pgTable<…>(`: each `pgTable <` is closed by the first `>` after it, which many of them share, so each `>` is
+ * looked for once (`pgTable\s*<[^>]*>\s*\(` as one expression rescans to the end of the file for every unclosed
+ * `pgTable<`, quadratic).
+ */
+function hasGenericPgTableCall(text: string): boolean {
+  const open = /\bpgTable\s*</g;
+  let close = -1;
+  for (let m = open.exec(text); m; m = open.exec(text)) {
+    if (close < open.lastIndex) {
+      close = text.indexOf('>', open.lastIndex);
+      if (close < 0) return false;
+      const call = /\s*\(/y;
+      call.lastIndex = close + 1;
+      if (call.test(text)) return true;
+    }
+  }
+  return false;
 }
 
 function unwrap(node: Node): Node {

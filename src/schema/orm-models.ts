@@ -93,9 +93,11 @@ interface ClassModel {
 
 /** `UserProfile` → `user_profile`, as TypeORM and MikroORM derive names. */
 export function snakeCase(name: string): string {
+  // `HTMLParser` → `HTML_Parser`: a run of capitals followed by a lower-case letter or digit keeps its last capital
+  // for the next word (as `([A-Z]+)([A-Z][a-z\d]+)` → `$1_$2`, which backtracks quadratically on a run of capitals).
   return name
     .replace(/([a-z\d])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z\d]+)/g, '$1_$2')
+    .replace(/[A-Z]{2,}/g, (run: string, at: number, text: string) => (/[a-z\d]/.test(text[at + run.length] ?? '') ? `${run.slice(0, -1)}_${run.slice(-1)}` : run))
     .toLowerCase();
 }
 

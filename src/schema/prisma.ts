@@ -14,7 +14,7 @@ export interface PrismaSchemaFile {
   text: string;
 }
 
-interface RawField {
+export interface RawField {
   name: string;
   type: string;
   list: boolean;
@@ -63,7 +63,37 @@ export function stripPrismaComments(text: string): string {
 }
 
 const BLOCK_START = /^\s*(model|view|enum|type|datasource|generator)\s+([A-Za-z_][\w]*)\s*\{(.*)$/;
-const FIELD = /^([A-Za-z_]\w*)\s+([A-Za-z_][\w.]*(?:\([^)]*\))?)\s*(\[\])?\s*(\?)?\s*(.*)$/;
+
+/**
+ * A field line `name Type(args)?[]? ? @attributes…` read in one pass (a regular expression for it backtracks in the
+ * fourth power of the line's length on blanks before a carriage return). It answers as
+ * `^([A-Za-z_]\w*)\s+([A-Za-z_][\w.]*(?:\([^)]*\))?)\s*(\[\])?\s*(\?)?\s*(.*)$` did: null where that did not match.
+ */
+export function prismaField(line: string): RawField | null {
+  const startsName = (i: number): boolean => /[A-Za-z_]/.test(line[i] ?? '');
+  const skip = (i: number, test: RegExp): number => {
+    let j = i;
+    while (j < line.length && test.test(line[j]!)) j++;
+    return j;
+  };
+  if (!startsName(0)) return null;
+  const nameEnd = skip(1, /\w/);
+  const typeStart = skip(nameEnd, /\s/);
+  if (typeStart === nameEnd || !startsName(typeStart)) return null;
+  let i = skip(typeStart + 1, /[\w.]/);
+  if (line[i] === '(') {
+    const close = line.indexOf(')', i + 1);
+    if (close >= 0) i = close + 1;
+  }
+  const type = line.slice(typeStart, i);
+  i = skip(i, /\s/);
+  const list = line.startsWith('[]', i);
+  if (list) i = skip(i + 2, /\s/);
+  if (line[i] === '?') i = skip(i + 1, /\s/);
+  const attributes = line.slice(i);
+  if (/[\n\r\u2028\u2029]/.test(attributes)) return null; // `.` stops at a line terminator
+  return { name: line.slice(0, nameEnd), type, list, attributes };
+}
 
 function parseBlocks(file: string, text: string): RawBlock[] {
   const blocks: RawBlock[] = [];
@@ -101,8 +131,8 @@ function parseBlocks(file: string, text: string): RawBlock[] {
       current.blockAttributes.push(trimmed);
       continue;
     }
-    const f = FIELD.exec(trimmed);
-    if (f) current.fields.push({ name: f[1]!, type: f[2]!, list: f[3] === '[]', attributes: f[5] ?? '' });
+    const field = prismaField(trimmed);
+    if (field) current.fields.push(field);
   }
   return blocks;
 }

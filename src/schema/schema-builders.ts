@@ -33,9 +33,18 @@ export interface BuilderDdl {
   covered: Array<[number, number]>;
 }
 
-/** Cheap test before parsing: does the text use a schema builder at all? */
+/**
+ * Cheap test before parsing: does the text use a schema builder at all? A knex `.schema` anywhere before a builder
+ * method (`.schema … .createTable`) is found in two linear searches: the first `.schema`, then a method after it (one
+ * expression spanning both backtracks quadratically on a file of repeated `.schema`).
+ */
 export function mentionsSchemaBuilder(text: string): boolean {
-  return /\b(?:queryRunner|queryInterface)\s*\.\s*(?:createTable|addColumn|addIndex|createIndex|addConstraint|createUniqueConstraint|renameColumn|renameTable|dropTable|removeColumn|dropColumn)\b/.test(text) || /\.schema\b[\s\S]*?\.\s*(?:createTable|alterTable|table|dropTable|dropTableIfExists|renameTable|createIndex|dropIndex|withSchema|createTableIfNotExists)\b/.test(text);
+  if (/\b(?:queryRunner|queryInterface)\s*\.\s*(?:createTable|addColumn|addIndex|createIndex|addConstraint|createUniqueConstraint|renameColumn|renameTable|dropTable|removeColumn|dropColumn)\b/.test(text)) return true;
+  const schema = /\.schema\b/.exec(text);
+  if (!schema) return false;
+  const method = /\.\s*(?:createTable|alterTable|table|dropTable|dropTableIfExists|renameTable|createIndex|dropIndex|withSchema|createTableIfNotExists)\b/g;
+  method.lastIndex = schema.index + schema[0].length;
+  return method.test(text);
 }
 
 type Arg = TSESTree.CallExpressionArgument;
