@@ -49,6 +49,9 @@ describe('drizzle schema parser', () => {
     expect(table(TABLES, 'users').relations?.get('posts')).toEqual({ target: 'posts', kind: 'many' });
     expect(table(TABLES, 'users').relations?.get('org')).toEqual({ target: 'orgs', kind: 'one', fields: ['orgId'], references: ['id'] });
     expect(table(TABLES, 'posts').relations?.get('author')).toMatchObject({ target: 'users', fields: ['authorId'], references: ['id'] });
+    // columns declared a key on their own (what a to-one relation must reference to load one row)
+    expect(table(TABLES, 'orgs').keys).toEqual(new Set(['id']));
+    expect(table(TABLES, 'users').keys).toEqual(new Set(['id']));
   });
 
   it('reads several files, re-exports, local exports, spreads of shared columns and callback columns', () => {
@@ -251,6 +254,33 @@ describe('drizzle: synthesized SQL', () => {
     expect(sql(code)).toEqual([]);
   });
 
+  it('a parent object where on a to-one relation over a key limits the row its `with` loads', () => {
+    const rq = (where: string, rel = 'org'): string[] => sql(`await db.query.users.findMany({ where: ${where}, with: { ${rel}: true } })`).slice(1);
+    const live = 'SELECT * FROM orgs WHERE orgs.id = ANY($1) AND orgs."deletedAt" IS NULL';
+    expect(rq('{ org: { deletedAt: { isNull: true } } }')).toEqual([live]);
+    expect(rq('{ deletedAt: { isNull: true }, AND: [{ email }, { org: { deletedAt: { isNull: true } } }] }')).toEqual([live]);
+    expect(rq('{ NOT: { org: { deletedAt: { isNull: true } } } }')).toEqual(['SELECT * FROM orgs WHERE orgs.id = ANY($1) AND NOT (orgs."deletedAt" IS NULL)']);
+    const unconstrained = ['SELECT * FROM orgs WHERE orgs.id = ANY($1)'];
+    // exists-only, under OR, NOT of more than the relation, a spread that may replace it, a callback where
+    expect(rq('{ org: true }')).toEqual(unconstrained);
+    expect(rq('{ OR: [{ org: { deletedAt: { isNull: true } } }, { email }] }')).toEqual(unconstrained);
+    expect(rq('{ NOT: { org: { deletedAt: { isNull: true } }, email } }')).toEqual(unconstrained);
+    expect(rq('{ org: { deletedAt: { isNull: true } }, ...extra }')).toEqual(unconstrained);
+    expect(rq('(u, { isNull }) => isNull(u.deletedAt)')).toEqual(unconstrained);
+    // a to-many relation: `posts: {…}` is "some live post", the deleted ones are loaded too
+    expect(rq('{ posts: { deletedAt: { isNull: true } } }', 'posts')).toEqual(['SELECT * FROM posts WHERE posts.author_id = ANY($1)']);
+  });
+
+  it('a to-one relation that does not reference a key is not limited by the parent (it loads any one match)', () => {
+    const schema = "import { integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';\nimport { relations } from 'drizzle-orm';\n" +
+      "export const a = pgTable('a', { id: serial('id').primaryKey(), code: text('code'), deletedAt: timestamp('deleted_at') });\n" +
+      "export const b = pgTable('b', { id: serial('id').primaryKey(), aCode: text('a_code') });\n" +
+      "export const r = relations(b, ({ one }) => ({ a: one(a, { fields: [b.aCode], references: [a.code] }) }));\n";
+    const tables = parseDrizzleSchema([schemaFile('schema.ts', schema)]);
+    const found = fragments("import { a, b } from './schema';\nawait db.query.b.findMany({ where: { a: { deletedAt: { isNull: true } } }, with: { a: true } })", tables);
+    expect(found.map((f) => f.text)).toEqual(['SELECT * FROM b WHERE $1', 'SELECT * FROM a WHERE a.code = ANY($1)']);
+  });
+
   it('does nothing without drizzle tables', () => {
     expect(extractDrizzle(program('await db.select().from(users)'), visitorKeys, undefined)).toEqual([]);
     expect(extractDrizzle(program('await db.select().from(users)'), visitorKeys, new Map())).toEqual([]);
@@ -308,6 +338,8 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never
     // relational, filtered everywhere
     `${H}await db.query.users.findMany({ where: (u, { isNull }) => isNull(u.deletedAt), with: { posts: { where: (p, { isNull }) => isNull(p.deletedAt) } } });`,
     `${H}await db.query.users.findMany({ where: { deletedAt: { isNull: true } } });`,
+    // the parent keeps to users whose org is live: the org `with` loads is live
+    `${H}await db.query.users.findMany({ where: { deletedAt: { isNull: true }, org: { deletedAt: { isNull: true } } }, with: { org: true } });`,
     // turned off
     {
       code: `${H}await db.select().from(users).where(eq(users.email, e));`,
@@ -345,6 +377,11 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never
       // relational: soft-deleted posts leak through `with`
       code: `${H}await db.query.users.findMany({\n  where: (u, { isNull }) => isNull(u.deletedAt),\n  with: { posts: true },\n});`,
       errors: [{ messageId: 'missing', data: { table: 'posts', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 5, column: 11, endColumn: 16 }],
+    },
+    {
+      // the parent's filter under OR limits nothing
+      code: `${H}await db.query.users.findMany({\n  where: { deletedAt: { isNull: true }, OR: [{ org: { deletedAt: { isNull: true } } }, { email }] },\n  with: { org: true },\n});`,
+      errors: [{ messageId: 'missing', data: { table: 'orgs', alias: '', filter: '"deletedAt" IS NULL', via: '' }, line: 5, column: 11, endColumn: 14 }],
     },
   ],
 });

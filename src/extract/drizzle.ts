@@ -458,7 +458,7 @@ class Lowerer {
   /** `db.query.users.findMany(args)`: its own read, and one per relation loaded by `with`. */
   lowerRelational(name: string, range: [number, number], args: Node | null): SqlFragment[] {
     const out: SqlFragment[] = [];
-    const tasks: Array<{ name: string; range: [number, number]; args: Node | null; key: string[] }> = [
+    const tasks: Array<{ name: string; range: [number, number]; args: Node | null; key: string[]; constraints?: RelationConstraint[] }> = [
       { name, range, args, key: [] },
     ];
     for (let i = 0; i < tasks.length && i < 64; i++) {
@@ -473,10 +473,16 @@ class Lowerer {
         for (const column of task.key) {
           conds.push(new Text().add(this.columnText(table, column, task.range, task.range)).syn(' = ANY(', at).add(this.param(at)).syn(')', at));
         }
+        for (const constraint of task.constraints ?? []) {
+          const c = this.objectWhere(constraint.where, ref);
+          if (c) conds.push(constraint.negate ? new Text().syn('NOT (', at).add(c).syn(')', at) : c);
+        }
         if (task.args) {
           const object = this.follow(task.args);
           if (object.type !== AST_NODE_TYPES.ObjectExpression) conds.push(this.opaque(task.args.range[0]));
           else {
+            const where = object.properties.find((p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && keyName(p) === 'where');
+            const constraints = where ? this.relationConstraints(where.value as Node, table) : new Map<string, RelationConstraint[]>();
             for (const property of object.properties) {
               if (property.type !== AST_NODE_TYPES.Property) {
                 conds.push(this.opaque(property.range[0]));
@@ -499,7 +505,8 @@ class Lowerer {
                   if (!relation || !target) continue;
                   const v = p.value as Node;
                   if (isLiteral(v, false) || isUndefined(v)) continue;
-                  tasks.push({ name: relation.target, range: keyRange(p), args: isLiteral(v, true) ? null : v, key: this.joinKey(task.name, relation, target) });
+                  const rowKey = this.joinKey(task.name, relation, target);
+                  tasks.push({ name: relation.target, range: keyRange(p), args: isLiteral(v, true) ? null : v, key: rowKey, constraints: relName === null || !identifiesOne(relation, target) ? undefined : constraints.get(relName) });
                 }
               }
             }
@@ -513,6 +520,47 @@ class Lowerer {
         // skip this read
       }
     }
+    return out;
+  }
+
+  /**
+   * What an object `where` (`defineRelations`) requires of the row each to-one relation loads, read from its
+   * top-level keys and `AND`: `org: { deletedAt: { isNull: true } }` is drizzle's `exists (select * from orgs where
+   * <the relation's join> and deleted_at is null)`, so the one org the same relation loads is live;
+   * `NOT: { org: {…} }` (alone in its `NOT`) requires the opposite. `OR`, `org: true` and a spread that may replace
+   * the key do not constrain.
+   */
+  private relationConstraints(node: Node, table: DrizzleTable, depth = 0): Map<string, RelationConstraint[]> {
+    const out = new Map<string, RelationConstraint[]>();
+    const object = depth < 8 ? this.follow(node) : null;
+    if (object?.type !== AST_NODE_TYPES.ObjectExpression) return out;
+    const add = (name: string, value: Node, negate: boolean): void => {
+      const filter = this.follow(value);
+      if (filter.type !== AST_NODE_TYPES.ObjectExpression || filter.properties.length === 0) return;
+      if (table.relations?.get(name)?.kind !== 'one') return;
+      out.set(name, [...(out.get(name) ?? []), { where: filter, negate }]);
+    };
+    object.properties.forEach((property, index) => {
+      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return;
+      if (object.properties.slice(index + 1).some((later) => later.type === AST_NODE_TYPES.SpreadElement)) return;
+      const key = keyName(property);
+      const value = property.value as Node;
+      if (key === 'AND') {
+        const items = this.follow(value);
+        if (items.type !== AST_NODE_TYPES.ArrayExpression) return;
+        for (const item of items.elements) {
+          if (!item || item.type === AST_NODE_TYPES.SpreadElement) continue;
+          for (const [name, list] of this.relationConstraints(item, table, depth + 1)) out.set(name, [...(out.get(name) ?? []), ...list]);
+        }
+      } else if (key === 'NOT') {
+        const inner = this.follow(value);
+        const only = inner.type === AST_NODE_TYPES.ObjectExpression && inner.properties.length === 1 ? inner.properties[0] : undefined;
+        const name = only?.type === AST_NODE_TYPES.Property ? keyName(only) : null;
+        if (only?.type === AST_NODE_TYPES.Property && name !== null && table.relations?.has(name)) add(name, only.value as Node, true);
+      } else if (key !== null && table.relations?.has(key) && !table.columns.has(key)) {
+        add(key, value, false);
+      }
+    });
     return out;
   }
 
@@ -658,6 +706,23 @@ class Lowerer {
     if (conds.length === 0) return null;
     return this.group(conds, 'AND', at);
   }
+}
+
+/** A filter the parent's `where` puts on the row a to-one relation loads (negated: the row must not match it). */
+interface RelationConstraint {
+  where: TSESTree.ObjectExpression;
+  negate: boolean;
+}
+
+/**
+ * Does the to-one relation load at most one row per parent, so a parent's `exists (…)` on the relation speaks of
+ * that very row? Only when it references a single column the related table declares a key (`.primaryKey()`,
+ * `.unique()`): drizzle loads a to-one relation with `limit 1`, which on a column that is not a key may pick a
+ * deleted row while the parent's `exists` found a live one.
+ */
+function identifiesOne(relation: DrizzleRelation, target: DrizzleTable): boolean {
+  const refs = relation.references;
+  return relation.kind === 'one' && refs?.length === 1 && target.keys?.has(refs[0]!) === true;
 }
 
 function isWhereCallback(node: Node, parents: ParentLookup): boolean {

@@ -138,7 +138,19 @@ function tableOf(init: Node, scope: FileScope): { table: string; schema?: string
   return null;
 }
 
-function columnsOf(node: Node, scope: FileScope, depth = 0): Map<string, string> {
+/** Does the column builder chain declare the column a key of its own (`serial('id').primaryKey()`, `.unique()`)? */
+function declaresKey(value: Node): boolean {
+  let n = unwrap(value);
+  for (let depth = 0; depth < 20 && n.type === AST_NODE_TYPES.CallExpression; depth++) {
+    const callee = unwrap(n.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+    if (!callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && ['primaryKey', 'unique'].includes(callee.property.name)) return true;
+    n = unwrap(callee.object);
+  }
+  return false;
+}
+
+function columnsOf(node: Node, scope: FileScope, depth = 0, keys?: Set<string>): Map<string, string> {
   const columns = new Map<string, string>();
   const object = returnedObject(node);
   if (!object || depth > 4) return columns;
@@ -147,13 +159,15 @@ function columnsOf(node: Node, scope: FileScope, depth = 0): Map<string, string>
       // `...timestamps`: a const object of this file
       const arg = unwrap(property.argument);
       const init = arg.type === AST_NODE_TYPES.Identifier ? scope.consts.get(arg.name) : undefined;
-      if (init) for (const [k, v] of columnsOf(init, scope, depth + 1)) columns.set(k, v);
+      if (init) for (const [k, v] of columnsOf(init, scope, depth + 1, keys)) columns.set(k, v);
       continue;
     }
     const key = keyName(property);
     if (key === null) continue;
     const name = columnName(property.value as Node, key);
     if (name !== null) columns.set(key, name);
+    if (name !== null && declaresKey(property.value as Node)) keys?.add(key);
+    else keys?.delete(key);
   }
   return columns;
 }
@@ -211,8 +225,10 @@ export function parseDrizzleSchema(files: readonly DrizzleSchemaFile[]): Map<str
           continue;
         }
         const name = exported.get(d.id.name);
-        const table: DrizzleTable = { table: found.table, columns: columnsOf(found.columns, scope), file, index: d.range[0] };
+        const keys = new Set<string>();
+        const table: DrizzleTable = { table: found.table, columns: columnsOf(found.columns, scope, 0, keys), file, index: d.range[0] };
         if (found.schema !== undefined) table.schema = found.schema;
+        if (keys.size > 0) table.keys = keys;
         locals.set(d.id.name, name ?? d.id.name);
         if (name !== undefined) put(name, table);
       }

@@ -190,6 +190,8 @@ export interface DrizzleTable {
   schema?: string;
   /** TS property → SQL column. */
   columns: Map<string, string>;
+  /** TS properties declared a key on their own (`.primaryKey()` / `.unique()` on the column): one row per value. */
+  keys?: Set<string>;
   /** `relations()` / `defineRelations()`: relation name → the related table. */
   relations?: Map<string, DrizzleRelation>;
   /** Where the table is defined. */
