@@ -6,7 +6,7 @@ import { createRule, fixOf, locOf, onFile, sourceFixOf } from '../src/rule-suppo
 import { checkTombstoneUpdates } from '../src/analysis/writes.js';
 
 export type Options = [{ allowLookupsBy?: string[] }];
-export type MessageIds = 'tombstoneUpdate' | 'addFilter' | 'addFilterInCode';
+export type MessageIds = 'tombstoneUpdate' | 'tombstoneUpdateUnseenValues' | 'addFilter' | 'addFilterInCode';
 
 export default createRule<Options, MessageIds>({
   name: 'no-tombstone-update',
@@ -35,6 +35,8 @@ export default createRule<Options, MessageIds>({
     messages: {
       tombstoneUpdate:
         'This UPDATE of `{{table}}` does not keep to live rows: without `{{filter}}` it also modifies soft-deleted rows.',
+      tombstoneUpdateUnseenValues:
+        'This UPDATE of `{{table}}` does not keep to live rows: without `{{filter}}` it also modifies soft-deleted rows. (Its values are not written out here; if they are meant to restore deleted rows, disable this report for the line.)',
       addFilter: 'Add `{{filter}}`.',
       addFilterInCode: 'Add `{{code}}` to the update.',
     },
@@ -48,7 +50,7 @@ export default createRule<Options, MessageIds>({
         const data = { table: f.table, filter: f.filter };
         report({
           loc: locOf(context, f.fragment, f.start, f.end),
-          messageId: 'tombstoneUpdate',
+          messageId: f.unseenValues ? 'tombstoneUpdateUnseenValues' : 'tombstoneUpdate',
           data,
           suggest: f.fix
             ? [{ messageId: 'addFilter', data, fix: fixOf(context, f.fix) }]

@@ -40,9 +40,10 @@ describe('Prisma client writes', () => {
     ],
     // nested writes of other tables are theirs; the scalar sets stay
     ['await prisma.user.update({ where: { id }, data: { posts: { create: { title } }, name } })', ['UPDATE users SET name = $2 WHERE id = $1']],
-    // not lowered: values we cannot see, keys that are not fields, a spread of the arguments
-    ['await prisma.user.update({ where: { id }, data })', []],
-    ['await prisma.user.update({ where: { id }, data: { ...changes } })', []],
+    // values we cannot see: an assignment to an unseen column (it might be the soft-delete column)
+    ['await prisma.user.update({ where: { id }, data })', ['UPDATE users SET "__sd_ident_1" = $2 WHERE id = $1']],
+    ['await prisma.user.update({ where: { id }, data: { ...changes, name } })', ['UPDATE users SET "__sd_ident_1" = $2, name = $3 WHERE id = $1']],
+    // not lowered: keys that are not fields, a spread of the arguments
     ['await prisma.user.update({ where: { id }, data: { nope: 1 } })', []],
     ['await prisma.user.delete({ ...args })', []],
     ['await prisma.user.upsert({ where: { id }, create: {}, update: {} })', []],
@@ -71,7 +72,7 @@ describe('drizzle writes', () => {
       ['UPDATE users SET email = $1, org_id = NULL WHERE (users.id = $2 AND users.deleted_at IS NULL)'],
     ],
     ['await db.update(users).set({ deletedAt: new Date() }).where(eq(users.id, id))', ['UPDATE users SET deleted_at = $1 WHERE users.id = $2']],
-    ['await db.update(users).set(changes).where(eq(users.id, id))', []],
+    ['await db.update(users).set(changes).where(eq(users.id, id))', ['UPDATE users SET "__sd_ident_1" = $1 WHERE users.id = $2']],
     ['await db.update(users).set({ nope: 1 })', []],
     ['db.delete(users).where(eq(users.id, id))', []],
   ])('%s', (code, expected) => {
@@ -185,12 +186,14 @@ describe('write suggestions in the builder idiom, applied and type-checked', () 
         "Add `.whereNull('deleted_at')` to the update.",
         "Add `.whereNull('deleted_at')` to the update.",
         "Add `.whereNull('o.deleted_at')` to the update.",
+        "Add `.whereNull('deleted_at')` to the update.",
       ],
       'kysely-updates.ts': ["Add `.where('deleted_at', 'is', null)` to the update.", "Add `.where('deleted_at', 'is', null)` to the update."],
       'objection-updates.ts': ["Add `.whereNull('deleted_at')` to the update.", "Add `.whereNull('deleted_at')` to the update."],
-      'drizzle-writes.ts': ['Add `isNull(users.deletedAt)` to the update.'],
+      'drizzle-writes.ts': ['Add `isNull(users.deletedAt)` to the update.', 'Add `isNull(users.deletedAt)` to the update.'],
     });
     expect(edited.get(join(fixture, 'src', 'knex-updates.ts'))).toContain("knex('users').whereNull('deleted_at').where({ id }).update({ email })");
+    expect(edited.get(join(fixture, 'src', 'knex-updates.ts'))).toContain("knex('users').whereNull('deleted_at').where({ id }).update(changes)");
     expect(edited.get(join(fixture, 'src', 'objection-updates.ts'))).toContain("User.query().whereNull('deleted_at').findById(id).patch({ email })");
     expect(typeErrors(edited)).toEqual([]);
     // and the check can fail: a filter on a column the table does not have is a type error

@@ -36,9 +36,10 @@ describe('TypeORM writes', () => {
     ['await repo.increment({ id }, \'name\', 1)', ['UPDATE users SET name = name + $2 WHERE id = $1']],
     ['await dataSource.manager.update(User, { id }, { email })', ['UPDATE users SET email = $2 WHERE id = $1']],
     ['await User.update({ id }, { email })', ['UPDATE users SET email = $2 WHERE id = $1']],
-    // values we cannot see might set the soft-delete column: not lowered
-    ['await repo.update({ id }, changes)', []],
-    ['await repo.update({ id }, { ...changes })', []],
+    // values we cannot see: an assignment to an unseen column (it might be the soft-delete column)
+    ['await repo.update({ id }, changes)', ['UPDATE users SET "__sd_ident_1" = $2 WHERE id = $1']],
+    ['await repo.update({ id }, { ...changes, email })', ['UPDATE users SET "__sd_ident_1" = $2, email = $3 WHERE id = $1']],
+    // a key that is not a column: not lowered
     ['await repo.update({ id }, { organization: org })', []],
     ['await repo.update({ id })', []],
     // the update query builder: where strings are SQL with :named parameters, joined flat as TypeORM does
@@ -49,9 +50,9 @@ describe('TypeORM writes', () => {
     [`await repo.createQueryBuilder().update().set({ email }).where('"deletedAt" IS NULL').orWhere('id IN (:...ids)', { ids }).execute()`, ['UPDATE users SET email = $1 WHERE "deletedAt" IS NULL OR id IN ($2)']],
     ['await dataSource.createQueryBuilder().update(User).set({ name: null }).whereInIds(ids).execute()', ['UPDATE users SET name = NULL WHERE id = ANY($1)']],
     ["await dataSource.createQueryBuilder().update(User).set({ name }).where('id = :id::int', { id }).execute()", ['UPDATE users SET name = $1 WHERE id = $2::int']],
-    // not run, values or conditions we cannot read: not lowered
+    ["await dataSource.createQueryBuilder().update(User).set(values).where('id = :id', { id }).execute()", ['UPDATE users SET "__sd_ident_1" = $1 WHERE id = $2']],
+    // not run, conditions we cannot read: not lowered
     ["dataSource.createQueryBuilder().update(User).set({ name }).where('id = :id', { id })", []],
-    ["await dataSource.createQueryBuilder().update(User).set(values).where('id = :id', { id }).execute()", []],
     ['await dataSource.createQueryBuilder().update(User).set({ name }).where(new Brackets((qb) => qb.where(x))).execute()', []],
     ['await dataSource.createQueryBuilder().update(User).set({ name }).where(condition).execute()', []],
     ["await dataSource.createQueryBuilder().delete().from(User).where('id = :id', { id }).execute()", []],
@@ -73,11 +74,12 @@ describe('Sequelize writes', () => {
     ['await User.update({ deletedAt: null }, { where: { id }, paranoid: false })', ['UPDATE users SET deleted_at = NULL WHERE id = $1']],
     // the model's own deletedAt column (not underscored here)
     ['await Tag.update({ label }, { where: { id } })', ['UPDATE tags SET label = $1 WHERE "deletedAt" IS NULL AND id = $2']],
-    // paranoid decided at run time, options or values we cannot see, no where (Sequelize refuses it): not lowered
+    // values we cannot see on a paranoid model: still filtered by Sequelize
+    ['await User.update(values, { where: { id } })', ['UPDATE users SET "__sd_ident_1" = $1 WHERE deleted_at IS NULL AND id = $2']],
+    // paranoid decided at run time, options we cannot see, no where (Sequelize refuses it): not lowered
     ['await User.update({ email }, { where: { id }, paranoid: raw })', []],
     ['await User.update({ email }, options)', []],
     ['await User.update({ email }, { ...options, where: { id } })', []],
-    ['await User.update(values, { where: { id } })', []],
     ['await User.update({ email }, {})', []],
   ])('%s', (code, expected) => {
     expect(sql(M, code)).toEqual(expected);

@@ -9,6 +9,7 @@ import { tableSetting } from '../settings.js';
 import type { StatementModel, Write } from '../sql/lower.js';
 import type { CodeFilter, FilterRequest, SoftDeleteRequest, SqlFragment } from '../sql/fragment.js';
 import { atomColumns, conjuncts, type Predicate } from '../sql/predicate.js';
+import { OPAQUE_IDENT } from '../sql/placeholder.js';
 import type { AnalysisContext, FragmentEdit } from './reads.js';
 import {
   columnRequirement,
@@ -41,6 +42,11 @@ export interface WriteFinding {
   codeFix: CodeFilter | null;
   /** Target columns the WHERE pins to values (`id = $1`, `id IN (…)`): a write to known rows. */
   pinnedColumns: string[];
+  /**
+   * An UPDATE given values the code does not spell out where it is written (`update(changes)`, `{ ...changes }`): it
+   * may set the soft-delete column itself (a restore), which only its author can tell.
+   */
+  unseenValues: boolean;
 }
 
 function pinned(write: Write): string[] {
@@ -215,6 +221,7 @@ export function checkHardDeletes(statements: readonly StatementModel[], context:
         fix: soft.column ? softDeleteEdits(write, soft.column, filter, soft.requirement) : null,
         codeFix: soft.column ? codeSoftDeleteOf(write, soft.requirement) : null,
         pinnedColumns: pinned(write),
+        unseenValues: false,
       });
     }
   }
@@ -258,6 +265,7 @@ export function checkTombstoneUpdates(statements: readonly StatementModel[], con
         fix: filterEdits(write, filter),
         codeFix: codeFixOf(write, requirement),
         pinnedColumns: pinned(write),
+        unseenValues: write.sets.some((s) => OPAQUE_IDENT.test(s.column)),
       });
     }
   }

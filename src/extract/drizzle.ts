@@ -416,9 +416,14 @@ class Lowerer {
       if (step.args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
       if (step.name === 'set' && update && sets.length === 0) {
         const object = step.args.length === 1 ? this.follow(step.args[0] as Node) : null;
-        if (object?.type !== AST_NODE_TYPES.ObjectExpression) return null;
-        for (const property of object.properties) {
-          if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return null;
+        if (!object) return null;
+        if (object.type !== AST_NODE_TYPES.ObjectExpression) sets.push(new Text().unseenAssignment(this.counter, step.args[0]!.range[0]));
+        for (const property of object.type === AST_NODE_TYPES.ObjectExpression ? object.properties : []) {
+          if (property.type !== AST_NODE_TYPES.Property || property.computed) {
+            sets.push(new Text().unseenAssignment(this.counter, property.range[0])); // values we cannot see
+            continue;
+          }
+          if (property.kind !== 'init') return null;
           const key = keyName(property);
           const column = key === null ? undefined : ref.table.columns.get(key);
           if (column === undefined) return null;

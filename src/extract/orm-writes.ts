@@ -175,15 +175,20 @@ class OrmWrites {
   }
 
   /**
-   * The values of an update (`{ email, name: null }`): `email = $1, name = NULL`. Null — not judged — unless every
-   * key is a column of the entity: a value we cannot see, a spread or a relation might set the soft-delete column.
+   * The values of an update (`{ email, name: null }`): `email = $1, name = NULL`; values we cannot see (a variable,
+   * a spread, a computed key) an unseen assignment. Null — not judged — when a key is not a column of the entity.
    */
   private sets(entity: OrmEntity, node: Node | undefined): Text[] | null {
-    const object = node && unwrap(node);
-    if (object?.type !== AST_NODE_TYPES.ObjectExpression) return null;
+    if (!node) return null;
+    const object = unwrap(node);
+    if (object.type !== AST_NODE_TYPES.ObjectExpression) return [new Text().unseenAssignment(this.counter, object.range[0])];
     const sets: Text[] = [];
     for (const property of object.properties) {
-      if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return null;
+      if (property.type !== AST_NODE_TYPES.Property || property.computed) {
+        sets.push(new Text().unseenAssignment(this.counter, property.range[0])); // values we cannot see
+        continue;
+      }
+      if (property.kind !== 'init') return null;
       const column = this.column(entity, property);
       if (!column) return null;
       const value = property.value as Node;

@@ -202,8 +202,9 @@ class Lowerer {
 
   /**
    * A write (`delete`, `deleteMany`, `update`, `updateMany`): `DELETE FROM "User" WHERE …` / `UPDATE "User" SET … WHERE …`
-   * (the table mapped onto the delegate), then the reads its relation filters make. `data` must be an object whose
-   * keys are the model's fields: anything else might set the soft-delete column, and the write is not lowered.
+   * (the table mapped onto the delegate), then the reads its relation filters make. Values the call does not spell
+   * out (`data: changes`, `data: { ...changes }`) become an assignment to an unseen column: they might set the
+   * soft-delete column, which the check says.
    */
   lowerWriteCall(model: PrismaModel, delegate: [number, number], op: string, args: Node | null, opAt: number): SqlFragment[] {
     this.tasks = [];
@@ -213,18 +214,26 @@ class Lowerer {
     const conds: Conds = [];
     const sets: Text[] = [];
     let data: TSESTree.ObjectExpression | null = null;
+    let dataAt: number | null = null;
     for (const property of object?.properties ?? []) {
       if (property.type !== AST_NODE_TYPES.Property) return []; // `...args`: which rows, which values: unknown
       const key = keyName(property);
       if (key === 'where') conds.push(...this.where(property.value as Node, model, true));
-      else if (key === 'data') data = this.object(property.value as Node);
-      else if (key === null) return [];
+      else if (key === 'data') {
+        data = this.object(property.value as Node);
+        dataAt = property.value.range[0];
+      } else if (key === null) return [];
     }
     const update = op === 'update' || op === 'updateMany';
     if (update) {
-      if (!data) return [];
-      for (const property of data.properties) {
-        if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') return [];
+      if (dataAt === null) return [];
+      for (const property of data?.properties ?? [null]) {
+        if (property === null || property.type !== AST_NODE_TYPES.Property || property.computed) {
+          const at = property?.range[0] ?? dataAt;
+          sets.push(new Text().unseenAssignment(this.counter, at)); // values we cannot see
+          continue;
+        }
+        if (property.kind !== 'init') return [];
         const key = keyName(property);
         const field = key === null ? undefined : model.fields.get(key);
         if (!field) return [];

@@ -862,15 +862,24 @@ class Lowerer {
   }
 
   /** `{ a: x, b: null }` → `a = $1`, `b = NULL`; throws Skip when a key cannot be read (it might be the soft-delete column). */
+  /**
+   * `SET a = $1, …` from `{ a: x, … }`; values the call does not spell out (`update(changes)`, `{ ...changes }`, a
+   * computed key) become an unseen assignment.
+   */
   private sets(node: Node | undefined, at: number): Piece[] {
-    const object = node && unwrap(node);
-    if (object?.type !== AST_NODE_TYPES.ObjectExpression) throw new Skip('set');
+    if (!node) throw new Skip('set');
+    const object = unwrap(node);
+    if (object.type !== AST_NODE_TYPES.ObjectExpression) return [this.unseenSet(object.range[0])];
     return object.properties.map((property) => {
-      if (property.type !== AST_NODE_TYPES.Property || property.computed || property.kind !== 'init') throw new Skip('set');
+      if (property.type !== AST_NODE_TYPES.Property || property.computed || property.kind !== 'init') return this.unseenSet(property.range[0]);
       const key = this.keyStr(property.key);
       if (!key || dotted(key).length !== 1) throw new Skip('set');
       return this.column(key)!.syn(' = ', at).add(this.value(property.value));
     });
+  }
+
+  private unseenSet(pos: number): Piece {
+    return new Piece().unseenAssignment(this.counter, pos);
   }
 
   /** `SET a = $1` from `('a', value)`. */
@@ -922,8 +931,14 @@ class Lowerer {
       case 'patchAndFetch': {
         const write = this.startWrite(select, 'update', at);
         const first = args[0] && unwrap(args[0]);
-        if (name === 'update' && first && first.type !== AST_NODE_TYPES.ObjectExpression) {
-          write.sets.push(this.set(args[0], args[1], at)); // knex: update('a', value[, returning])
+        if (name === 'update' && first && first.type !== AST_NODE_TYPES.ObjectExpression && args[1]) {
+          // knex: update('a', value[, returning]); a first argument that is not a name may be the values
+          // (`update(changes, ['id'])`): an assignment we cannot see, whatever the second argument is
+          if (this.str(args[0]) === null) {
+            write.sets.push(this.unseenSet(first.range[0]));
+            return;
+          }
+          write.sets.push(this.set(args[0], args[1], at));
           if (args[2]) this.returningList(select, args[2], at);
           return;
         }

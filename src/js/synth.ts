@@ -8,6 +8,7 @@ import { scanProgram, type ParentLookup, type ProgramScan } from './program.js';
 import { MappedText } from './mapped-text.js';
 import type { SqlFragment } from '../sql/fragment.js';
 import { needsQuotes } from '../sql/ident.js';
+import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
 /** Mapped text with two builders: synthetic text at one source position, and another mapped text appended. */
 export class SynthText extends MappedText {
@@ -23,6 +24,18 @@ export class SynthText extends MappedText {
 
   add(other: MappedText): this {
     for (let k = 0; k < other.text.length; k++) this.copyChar(other, k);
+    return this;
+  }
+
+  /**
+   * `"__sd_ident_N" = $M`, mapped at `pos`: an assignment of values the code does not spell out where the write is
+   * made (`update(changes)`, `{ ...changes }`). The write is still lowered and checked; the check knows it may set
+   * any column, the soft-delete column included.
+   */
+  unseenAssignment(counter: PlaceholderCounter, pos: number): this {
+    this.push(nextIdent(counter), pos, true);
+    this.syn(' = ', pos);
+    this.push(nextParam(counter), pos, true);
     return this;
   }
 

@@ -101,10 +101,34 @@ tsRuleTester().run('no-tombstone-update (knex, Objection, kysely)', rule as neve
       code: "class User extends Model {\n  static tableName = 'users';\n  static idColumn = 'email';\n}\nawait User.query().findById(e).patch({ name });",
       options: [{ allowLookupsBy: ['email'] }],
     },
-    // Values we cannot read might set the soft-delete column: not judged.
-    { code: "await knex('users').where({ id }).update(changes);" },
+    { code: "await knex('users').where({ id }).whereNull('deleted_at').update(changes);" },
   ],
   invalid: [
+    // values the call does not spell out: reported, with a word about restores
+    {
+      code: "await knex('users').where({ id }).update(changes);",
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', line: 1, column: 13, endColumn: 18, suggestions: inCode("await knex('users').whereNull('deleted_at').where({ id }).update(changes);") }],
+    },
+    {
+      code: "await knex('users').where({ id }).update({ ...changes, updated_at: now });",
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', suggestions: inCode("await knex('users').whereNull('deleted_at').where({ id }).update({ ...changes, updated_at: now });") }],
+    },
+    {
+      // `update(values, returning)`: the second argument is not taken for a value when the first is not a name
+      code: "await knex('users').where({ id }).update(changes, ['id']);",
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', suggestions: inCode("await knex('users').whereNull('deleted_at').where({ id }).update(changes, ['id']);") }],
+    },
+    {
+      code: "await db.updateTable('users').set(changes).where('id', '=', id).execute();",
+      errors: [
+        {
+          messageId: 'tombstoneUpdateUnseenValues',
+          column: 23,
+          endColumn: 28,
+          suggestions: inCode("await db.updateTable('users').where('deleted_at', 'is', null).set(changes).where('id', '=', id).execute();"),
+        },
+      ],
+    },
     {
       code: "await knex('users').where({ id }).update({ email });",
       errors: [{ messageId: 'tombstoneUpdate', line: 1, column: 13, endColumn: 18, suggestions: inCode("await knex('users').whereNull('deleted_at').where({ id }).update({ email });") }],
@@ -138,6 +162,10 @@ tsRuleTester().run('no-tombstone-update (knex, Objection, kysely)', rule as neve
     {
       code: `${objection}await User.query().findById(id).patch({ email });`,
       errors: [{ messageId: 'tombstoneUpdate', line: 4, column: 7, endColumn: 11, suggestions: inCode(`${objection}await User.query().whereNull('deleted_at').findById(id).patch({ email });`) }],
+    },
+    {
+      code: `${objection}await User.query().findById(id).patch(changes);`,
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', suggestions: inCode(`${objection}await User.query().whereNull('deleted_at').findById(id).patch(changes);`) }],
     },
     {
       code: `${objection}await User.query().patchAndFetchById(id, { email });`,
@@ -204,9 +232,7 @@ tsRuleTester(PRISMA).run('no-tombstone-update (Prisma client)', rule as never, {
     // Deliberately on tombstones.
     { code: 'await prisma.user.updateMany({ where: { deletedAt: { not: null } }, data: { email: null } });' },
     { code: 'await prisma.tag.update({ where: { id }, data: { label } });' },
-    // Values we cannot read (a variable, a spread) might set the soft-delete column: not judged.
-    { code: 'await prisma.user.update({ where: { id }, data });' },
-    { code: 'await prisma.user.update({ where: { id }, data: { ...changes, name } });' },
+    { code: 'await prisma.user.update({ where: { id, deletedAt: null }, data });' },
     { code: 'await prisma.user.update({ where: { id }, data: { email } });', options: [{ allowLookupsBy: ['id'] }] },
   ],
   invalid: [
@@ -225,6 +251,15 @@ tsRuleTester(PRISMA).run('no-tombstone-update (Prisma client)', rule as never, {
     },
     // a where held in a variable is not edited
     { code: 'const where = { id };\nawait prisma.user.update({ where, data: { email } });', errors: tombstone },
+    // values the call does not spell out (a variable, a spread): reported, with a word about restores
+    {
+      code: 'await prisma.user.update({ where: { id }, data });',
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', suggestions: inCode('await prisma.user.update({ where: { id, deletedAt: null }, data });') }],
+    },
+    {
+      code: 'await prisma.user.update({ where: { id }, data: { ...changes, name } });',
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', suggestions: inCode('await prisma.user.update({ where: { id, deletedAt: null }, data: { ...changes, name } });') }],
+    },
   ],
 });
 
@@ -238,11 +273,11 @@ tsRuleTester(DRIZZLE).run('no-tombstone-update (drizzle)', rule as never, {
     { code: `${D}await db.update(users).set({ deletedAt: null }).where(eq(users.id, id));` },
     { code: `${D}await db.update(users).set({ email: null }).where(isNotNull(users.deletedAt));` },
     { code: `${D}await db.update(tags).set({ label }).where(eq(tags.id, id));` },
-    // values we cannot read might set the soft-delete column
-    { code: `${D}await db.update(users).set(changes).where(eq(users.id, id));` },
-    { code: `${D}await db.update(users).set({ ...changes }).where(eq(users.id, id));` },
+    { code: `${D}await db.update(users).set(changes).where(and(eq(users.id, id), isNull(users.deletedAt)));` },
   ],
   invalid: [
+    // values the call does not spell out: reported, with a word about restores
+    { code: `${D}await db.update(users).set(changes).where(eq(users.id, id));`, errors: [{ messageId: 'tombstoneUpdateUnseenValues', line: 3, column: 17, endColumn: 22, suggestions: inCode(`${D}await db.update(users).set(changes).where(and(eq(users.id, id), isNull(users.deletedAt)));`) }] },
     {
       code: `${D}await db.update(users).set({ email }).where(eq(users.id, id));`,
       errors: [{ messageId: 'tombstoneUpdate', line: 3, column: 17, endColumn: 22, suggestions: inCode(`${D}await db.update(users).set({ email }).where(and(eq(users.id, id), isNull(users.deletedAt)));`) }],
@@ -271,8 +306,6 @@ tsRuleTester(TYPEORM).run('no-tombstone-update (TypeORM)', rule as never, {
     // the soft delete and the restore set the column
     { code: `${E}await repo.update({ id }, { deletedAt: new Date() });` },
     { code: `${E}await repo.update({ id }, { deletedAt: null });` },
-    // values we cannot see might set it: not judged
-    { code: `${E}await repo.update({ id }, changes);` },
     { code: `${E}await repo.update({ id }, { email });`, options: [{ allowLookupsBy: ['id'] }] },
     // softDelete / restore are the ORM's own soft-delete writes
     { code: `${E}await repo.softDelete({ id });\nawait repo.restore({ id });` },
@@ -283,6 +316,8 @@ tsRuleTester(TYPEORM).run('no-tombstone-update (TypeORM)', rule as never, {
     { code: `${E}await repo.increment({ id }, 'name', 1);`, errors: tombstone },
     { code: `${E}await dataSource.manager.update(User, { email }, { name });`, errors: [{ ...tombstone[0], line: 4, column: 33, endColumn: 37 }] },
     { code: `${E}await User.update({ id }, { email });`, errors: [{ ...tombstone[0], line: 4, column: 7, endColumn: 11 }] },
+    // values the call does not spell out: reported, with a word about restores
+    { code: `${E}await repo.update({ id }, changes);`, errors: [{ messageId: 'tombstoneUpdateUnseenValues', line: 4, column: 12, endColumn: 18 }] },
     // the update query builder, as TypeORM runs it (no deletedAt filter added)
     {
       code: `${E}await dataSource.createQueryBuilder().update(User).set({ email }).where('id = :id', { id }).execute();`,
