@@ -8,6 +8,7 @@ import {
   clearSchemaCache,
   CONVENTIONAL_SCHEMA_GLOBS,
   loadSchema,
+  BATCH_MIN_FILES,
   SCHEMA_BATCH_RECHECK_MS,
   SCHEMA_RECHECK_MS,
   setSchemaClock,
@@ -143,6 +144,40 @@ describe('loadSchema re-checks by directory stamps', () => {
       seen = findRelation(loadSchema(dir, settings), null, 'invoices') !== undefined;
     }
     expect(seen).toBe(true);
+  });
+
+  it('knows a lintFiles run by its files when they come slowly (a loaded machine); an editor re-checks within a second', () => {
+    const dir = project({ 'migrations/1.sql': TABLE('users') });
+    let now = 7_000_000;
+    setSchemaClock(() => now);
+    const settings = normalizeSettings({});
+    const file = (i: number) => join(dir, `src/f${i}.ts`);
+    const first = loadSchema(dir, settings, file(0));
+    write(dir, 'migrations/2.sql', TABLE('orders'));
+    // One run: another file every 120 ms for 5 s: after BATCH_MIN_FILES files, the model of the run's start throughout.
+    const during: unknown[] = [];
+    for (let i = 1; i * 120 < 5000; i++) {
+      now += 120;
+      const model = loadSchema(dir, settings, file(i));
+      if (i >= BATCH_MIN_FILES && i * 120 > SCHEMA_RECHECK_MS) during.push(model);
+    }
+    expect(during.length).toBeGreaterThan(10);
+    expect(during.every((m) => m === first)).toBe(true);
+    // The run ends; the editor re-lints one file: re-checked at once.
+    now += 2000;
+    const second = loadSchema(dir, settings, file(1));
+    expect(findRelation(second, null, 'orders')).toBeDefined();
+
+    // An editor: keystrokes every 120 ms in one file, or a few open files re-linted in turn: a change is seen
+    // within about a second.
+    write(dir, 'migrations/3.sql', TABLE('invoices'));
+    const changedAt = now;
+    let seenAt: number | undefined;
+    for (let i = 0; seenAt === undefined && i < 100; i++) {
+      now += 120;
+      if (findRelation(loadSchema(dir, settings, file(i % 3)), null, 'invoices')) seenAt = now;
+    }
+    expect(seenAt! - changedAt).toBeLessThanOrEqual(SCHEMA_RECHECK_MS + 120);
   });
 });
 

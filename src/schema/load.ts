@@ -91,12 +91,46 @@ const FLYWAY_UNDO_FILE = /^U\d[\w.]*__.*\.sql$/;
 /** Stamps of the files behind a cached model are re-checked at most this often (milliseconds). */
 export const SCHEMA_RECHECK_MS = 1000;
 /**
- * Calls closer together than BATCH_GAP_MS are one batch (a `lintFiles` run going from file to file); within a
- * batch the stamps are re-checked only every SCHEMA_BATCH_RECHECK_MS. An editor re-linting after a keystroke or a
- * save always comes after a pause, and then re-checks as usual.
+ * Within one `lintFiles` run the stamps are re-checked only every SCHEMA_BATCH_RECHECK_MS. A run is recognised by
+ * the files asked about, not by the clock alone (on a loaded machine files of one run arrive more than 50 ms apart):
+ * BATCH_MIN_FILES calls in a row about different files (a run lints each file once), each within
+ * BATCH_FILE_GAP_MS of the call before. An editor re-lints the file being typed in, or a few open files in turn:
+ * a file asked about again, or a pause, ends a run at once, so an editor re-checks at the one-second pace. Calls
+ * closer together than BATCH_GAP_MS also count as a run, whatever their files.
  */
 const BATCH_GAP_MS = 50;
+export const BATCH_MIN_FILES = 10;
+const BATCH_FILE_GAP_MS = 500;
 export const SCHEMA_BATCH_RECHECK_MS = 10_000;
+
+/** The pace of the calls: the files of the current run (different files in a row, without a pause), the last call. */
+const pace = { files: new Set<string>(), at: -Infinity, run: 0, batch: false };
+
+function notePace(file: string, now: number): void {
+  const gap = now - pace.at;
+  // (a clock that went back — a test's clock — is a pause)
+  const pause = gap < 0 || gap >= BATCH_FILE_GAP_MS;
+  if (pause || pace.files.has(file)) {
+    pace.files.clear();
+    pace.run = 0;
+  }
+  // the run's files are remembered to see a repeat; a very long run keeps its count and forgets older names
+  if (pace.files.size >= 10_000) pace.files.clear();
+  pace.files.add(file);
+  pace.run++;
+  pace.batch = (gap >= 0 && gap < BATCH_GAP_MS) || pace.run >= BATCH_MIN_FILES;
+  pace.at = now;
+}
+
+function resetPace(): void {
+  pace.files.clear();
+  Object.assign(pace, { at: -Infinity, run: 0, batch: false });
+}
+
+/** How long a checked model (or a located schema) is taken as it is, at the pace the calls come. */
+function recheckInterval(): number {
+  return pace.batch ? SCHEMA_BATCH_RECHECK_MS : SCHEMA_RECHECK_MS;
+}
 
 interface CacheEntry {
   model: SchemaModel;
@@ -105,8 +139,6 @@ interface CacheEntry {
   /** The directories the listing depends on: while their mtimes hold, the files are not listed again. */
   watch: ListingWatch;
   checkedAt: number;
-  /** When the model was last asked for. */
-  calledAt: number;
 }
 
 const cache = new Map<string, CacheEntry>();
@@ -114,6 +146,7 @@ let clock: () => number = () => Date.now();
 
 /** Forgets every cached model (tests; a long-lived process that knows the files changed). */
 export function clearSchemaCache(): void {
+  resetPace();
   cache.clear();
   located.clear();
   clearDiscoveryCache();
@@ -121,6 +154,7 @@ export function clearSchemaCache(): void {
 
 /** Test hook: replaces the clock that paces the stamp re-check (`undefined` restores `Date.now`). */
 export function setSchemaClock(now?: () => number): void {
+  resetPace();
   clock = now ?? (() => Date.now());
 }
 
@@ -142,6 +176,7 @@ export interface SchemaLocation {
  * `locateSchema` says and loaded by `loadSchemaAt`.
  */
 export function loadSchema(cwd: string, settings: SoftDeleteSettings, file?: string): SchemaModel {
+  notePace(file === undefined ? path.resolve(cwd) : path.resolve(cwd, file), clock());
   return loadSchemaAt(locateSchema(cwd, settings, file), settings);
 }
 
@@ -166,7 +201,7 @@ export function locateSchema(cwd: string, settings: SoftDeleteSettings, file?: s
   const key = JSON.stringify([start, root, ...settingsKeyParts(settings)]);
   const now = clock();
   const hit = located.get(key);
-  if (hit && now - hit.at < SCHEMA_RECHECK_MS) return hit.location;
+  if (hit && now - hit.at < recheckInterval()) return hit.location;
   const location = settings.schema !== null ? locateGlobs(root, start, settings) : locateConventional(root, start, settings);
   if (located.size > 10_000) located.clear();
   located.set(key, { location, at: now });
@@ -263,18 +298,14 @@ export function schemaKey(location: SchemaLocation, settings: SoftDeleteSettings
 /**
  * The schema model for a location. Cached per (location, settings); while the set of files and each
  * file's mtime and size are unchanged the same object is returned, and the files are not even listed again
- * until SCHEMA_RECHECK_MS has passed since the last check (SCHEMA_BATCH_RECHECK_MS while calls come without a pause).
+ * until SCHEMA_RECHECK_MS has passed since the last check (SCHEMA_BATCH_RECHECK_MS within one `lintFiles` run).
  */
 export function loadSchemaAt(location: SchemaLocation, settings: SoftDeleteSettings): SchemaModel {
   const root = location.root;
   const key = schemaKey(location, settings);
   const now = clock();
   const entry = cache.get(key);
-  if (entry) {
-    const batch = now - entry.calledAt < BATCH_GAP_MS;
-    entry.calledAt = now;
-    if (now - entry.checkedAt < (batch ? SCHEMA_BATCH_RECHECK_MS : SCHEMA_RECHECK_MS)) return entry.model;
-  }
+  if (entry && now - entry.checkedAt < recheckInterval()) return entry.model;
 
   // The first load in this process: a model an earlier process stored, if nothing it was made from changed.
   if (!entry) {
@@ -282,7 +313,7 @@ export function loadSchemaAt(location: SchemaLocation, settings: SoftDeleteSetti
     if (stored && listingUnchanged(stored.watch)) {
       const stamps = new Map(stored.stamps.map(([file]) => [file, stampOf(file)]));
       if (sameStamps(new Map(stored.stamps), stamps)) {
-        cache.set(key, { model: stored.model, stamps, watch: stored.watch, checkedAt: now, calledAt: now });
+        cache.set(key, { model: stored.model, stamps, watch: stored.watch, checkedAt: now });
         return stored.model;
       }
     }
@@ -303,7 +334,7 @@ export function loadSchemaAt(location: SchemaLocation, settings: SoftDeleteSetti
   // What the listing left out (links out of the project, unlistable directories) is said with the model.
   if (reuse) listSchemaFiles(location, notes);
   model.problems.unshift(...notes);
-  cache.set(key, { model, stamps, watch, checkedAt: now, calledAt: now });
+  cache.set(key, { model, stamps, watch, checkedAt: now });
   writeCachedSchema(root, key, { watch, stamps: [...stamps], model });
   return model;
 }
