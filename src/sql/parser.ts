@@ -7,6 +7,7 @@ import { restoreInstantiate } from './wasm-sync.js';
 import { skipBlockComment, skipLineComment, skipQuoted, skipRegion } from './lexical.js';
 import { TOO_DEEP_NODE } from './ast.js';
 import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { scanCommon } from './scan.js';
 
 // libpg-query is WASM: one load, then parseSync/scanSync are synchronous, which ESLint rules need. No top-level
 // `await` here: that would make the plugin impossible to `require()` from a CommonJS config.
@@ -481,8 +482,30 @@ function tokenKind(name: string, keywordKind: number, text: string): TokenKind {
   }
 }
 
-/** Tokens of `text` with string indices. Never throws on any text: an unscannable text yields no tokens. */
+/**
+ * Tokens of `text` with string indices. Never throws on any text: an unscannable text yields no tokens. The common
+ * shapes of SQL are split in JavaScript (`scanCommon`, the same spans as PostgreSQL's scanner; words are looked up
+ * in its keyword list once each); the rest goes through libpg-query's scanner.
+ */
 export function tokenize(text: string): SqlToken[] {
+  assertParserReady();
+  const common = scanCommon(text);
+  if (common) {
+    return common.map(({ start, end, kind: scanned }) => {
+      const slice = text.slice(start, end);
+      const kind: TokenKind =
+        scanned === 'word' ? (keywordKind(slice) !== 0 ? 'keyword' : 'ident')
+        : scanned === 'quoted-ident' ? 'ident'
+        : scanned === 'other' ? (/^[(),;.[\]]$/.test(slice) ? 'punct' : 'operator')
+        : scanned;
+      return { start, end, text: slice, kind, keyword: kind === 'keyword' ? slice.toUpperCase() : '' };
+    });
+  }
+  return tokenizeWithScanner(text);
+}
+
+/** `tokenize` through libpg-query's scanner alone (the reference the JavaScript split is tested against). */
+export function tokenizeWithScanner(text: string): SqlToken[] {
   assertParserReady();
   let raw;
   try {
@@ -500,20 +523,31 @@ export function tokenize(text: string): SqlToken[] {
   });
 }
 
+/** The scanner's keyword kind of a bare word (0: not a keyword), asked once per word. */
+const keywordKinds = new Map<string, number>();
+
+function keywordKind(word: string): number {
+  const known = keywordKinds.get(word);
+  if (known !== undefined) return known;
+  let kind = 0;
+  try {
+    const tokens = scanSync(word).tokens;
+    if (tokens.length === 1) kind = tokens[0]!.keywordKind;
+  } catch {
+    // not scannable: no keyword
+  }
+  if (keywordKinds.size >= 20_000) keywordKinds.clear();
+  keywordKinds.set(word, kind);
+  return kind;
+}
+
 /** PostgreSQL's keyword categories (`kwlist.h`), as the real scanner reports them. */
 export type KeywordCategory = 'none' | 'unreserved' | 'col-name' | 'type-func-name' | 'reserved';
 const CATEGORIES: readonly KeywordCategory[] = ['none', 'unreserved', 'col-name', 'type-func-name', 'reserved'];
 
 /** The keyword category of a bare word (`'none'` for a word that is not a keyword or not one token). */
 export function keywordCategory(word: string): KeywordCategory {
-  let tokens;
-  try {
-    tokens = scanSync(word).tokens;
-  } catch {
-    return 'none';
-  }
-  if (tokens.length !== 1) return 'none';
-  return CATEGORIES[tokens[0]!.keywordKind] ?? 'none';
+  return CATEGORIES[keywordKind(word)] ?? 'none';
 }
 
 /** libpg-query's error `cursorPosition` counts code points (not bytes, not UTF-16 units). */
