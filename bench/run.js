@@ -243,21 +243,27 @@ if (only.has('cli')) {
 // 2. Warm: lintFiles again in the same process ---------------------------------------------------------------------
 
 /**
- * What hosting rules costs under ESLint, whatever they do: a plugin of no-op rules, as many as `recommended`
- * enables, listening on `Program` only (as the plugin's rules do) or on four node types each.
+ * What hosting rules costs under ESLint, whatever they do: a plugin of no-op rules listening on `Program` only (as
+ * the plugin's rules do) — one rule, as many as `recommended` enables, as many as `strict` enables — or on four node
+ * types each; and as many rules configured but turned off.
  */
 function noopConfigs() {
   const count = Object.keys(plugin.configs.recommended.find((c) => c.rules)?.rules ?? {}).length;
-  const config = (listeners) => {
-    const rules = Object.fromEntries(Array.from({ length: count }, (_, i) => [`r${i}`, { meta: { type: 'problem', schema: [] }, create: () => listeners() }]));
-    const enabled = Object.fromEntries(Object.keys(rules).map((r) => [`noop/${r}`, 'error']));
+  const strict = new Set(plugin.configs.strict.flatMap((c) => Object.keys(c.rules ?? {}))).size;
+  const config = (listeners, n = count, severity = 'error') => {
+    const rules = Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, { meta: { type: 'problem', schema: [] }, create: () => listeners() }]));
+    const enabled = Object.fromEntries(Object.keys(rules).map((r) => [`noop/${r}`, severity]));
     return [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, { files: ['**/*.ts'], plugins: { noop: { rules } }, rules: enabled }];
   };
   // a function per rule instance, as real rules have (ESLint wraps a listener shared by two rules)
   return {
     count,
+    strict,
+    'noop-one': config(() => ({ Program() {} }), 1),
     'noop-program': config(() => ({ Program() {} })),
+    'noop-strict': config(() => ({ Program() {} }), strict),
     'noop-nodes': config(() => ({ Identifier() {}, CallExpression() {}, TaggedTemplateExpression() {}, Literal() {} })),
+    'noop-off': config(() => ({ Program() {} }), count, 'off'),
   };
 }
 
@@ -265,7 +271,7 @@ if (only.has('warm') || only.has('hosting')) {
   for (const corpus of only.has('warm') ? CORPORA : CORPORA.slice(0, 1)) {
     const noops = only.has('hosting') && corpus === CORPORA[0] ? noopConfigs() : null;
     const variants = { ...(only.has('warm') ? configs(corpus.settings) : { none: configs(corpus.settings).none }) };
-    if (noops) Object.assign(variants, { 'noop-program': noops['noop-program'], 'noop-nodes': noops['noop-nodes'] });
+    if (noops) for (const name of ['noop-one', 'noop-program', 'noop-strict', 'noop-nodes', 'noop-off']) variants[name] = noops[name];
     const instances = {};
     let problems = 0;
     for (const [name, config] of Object.entries(variants)) {
@@ -278,8 +284,11 @@ if (only.has('warm') || only.has('hosting')) {
     }
     const samples = await interleave(Object.keys(instances), ROUNDS, (name) => timed(() => instances[name].lintFiles(['src/**/*.ts'])));
     if (noops) {
+      ratioRow('rule hosting', corpus.name, 'lintFiles again: 1 no-op rule, a Program listener ÷ no rules', samples['noop-one'], samples.none, null);
       ratioRow('rule hosting', corpus.name, `lintFiles again: ${noops.count} no-op rules, a Program listener each ÷ no rules`, samples['noop-program'], samples.none, null);
+      ratioRow('rule hosting', corpus.name, `lintFiles again: ${noops.strict} no-op rules (as many as strict), a Program listener each ÷ no rules`, samples['noop-strict'], samples.none, null);
       ratioRow('rule hosting', corpus.name, `lintFiles again: ${noops.count} no-op rules, four node-type listeners each ÷ no rules`, samples['noop-nodes'], samples.none, null);
+      ratioRow('rule hosting', corpus.name, `lintFiles again: ${noops.count} no-op rules configured "off" ÷ no rules`, samples['noop-off'], samples.none, null);
     }
     if (!samples.plugin) continue;
     ratioRow('warm lintFiles', corpus.name, `lintFiles again, same instance (${corpus.what}; ${problems} problems): plugin ÷ no rules`, samples.plugin, samples.none, atMost(1.1, '×'));
