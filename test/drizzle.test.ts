@@ -141,7 +141,7 @@ function fragments(code: string, tables: Map<string, DrizzleTable> = TABLES): Sq
   return extractDrizzle(program(code), visitorKeys, tables);
 }
 
-const IMPORTS = "import { and, between, eq, gt, ilike, inArray, isNotNull, isNull, like, ne, not, notInArray, or, sql } from 'drizzle-orm';\nimport { invoices, orgs, posts, tags, users } from './db/schema';\n";
+const IMPORTS = "import { and, between, eq, count, exists, gt, ilike, inArray, isNotNull, isNull, like, ne, not, notExists, notInArray, or, sql } from 'drizzle-orm';\nimport { invoices, orgs, posts, tags, users } from './db/schema';\n";
 
 function sql(code: string): string[] {
   return fragments(IMPORTS + code).map((f) => f.text);
@@ -210,6 +210,38 @@ describe('drizzle: synthesized SQL', () => {
     ],
     ['await db.query.users.findMany({ with: { posts: false, unknownRelation: true } })', ['SELECT * FROM users']],
     ['import * as schema from "./db/schema";\nawait db.select().from(schema.tags)', ['SELECT * FROM tags']],
+    // alias() tables, subqueries, CTEs: each table inside is a read of its own
+    ["import { alias } from 'drizzle-orm/pg-core';\nconst u = alias(users, 'u');\nawait db.select().from(u).where(isNull(u.deletedAt))", ['SELECT * FROM users AS u WHERE u.deleted_at IS NULL']],
+    [
+      "import { alias } from 'drizzle-orm/pg-core';\nconst boss = alias(users, 'boss');\nawait db.select().from(users).innerJoin(boss, eq(boss.id, users.orgId)).where(and(isNull(users.deletedAt), isNull(boss.deletedAt)))",
+      ['SELECT * FROM users INNER JOIN users AS boss ON boss.id = users.org_id WHERE (users.deleted_at IS NULL AND boss.deleted_at IS NULL)'],
+    ],
+    ["const sq = db.select().from(users).where(isNull(users.deletedAt)).as('sq');\nawait db.select().from(sq)", ['SELECT * FROM (SELECT * FROM users WHERE users.deleted_at IS NULL) AS sq']],
+    ["const sq = db.select().from(users).as('sq');\nawait db.select().from(sq).where(isNull(sq.deletedAt))", ['SELECT * FROM (SELECT * FROM users) AS sq WHERE sq.deleted_at IS NULL']],
+    ["const sq = db.select({ gone: users.deletedAt, n: count() }).from(users).as('sq');\nawait db.select().from(sq).where(isNull(sq.gone))", ['SELECT * FROM (SELECT * FROM users) AS sq WHERE sq.deleted_at IS NULL']],
+    // an outer filter cannot undo a LIMIT inside: it is kept
+    ["const sq = db.select().from(users).limit(3).as('sq');\nawait db.select().from(sq).where(isNull(sq.deletedAt))", ['SELECT * FROM (SELECT * FROM users LIMIT $1) AS sq WHERE sq.deleted_at IS NULL']],
+    ["await db.select().from(db.select().from(tags).as('t'))", ['SELECT * FROM (SELECT * FROM tags) AS t']],
+    [
+      'await db.select().from(posts).where(and(isNull(posts.deletedAt), inArray(posts.authorId, db.select({ id: users.id }).from(users).where(isNull(users.deletedAt)))))',
+      ['SELECT * FROM posts WHERE (posts.deleted_at IS NULL AND posts.author_id IN (SELECT * FROM users WHERE users.deleted_at IS NULL))'],
+    ],
+    [
+      'await db.select().from(users).where(and(isNull(users.deletedAt), notExists(db.select().from(posts).where(eq(posts.authorId, users.id)))))',
+      ['SELECT * FROM users WHERE (users.deleted_at IS NULL AND NOT EXISTS (SELECT * FROM posts WHERE posts.author_id = users.id))'],
+    ],
+    [
+      "const x = db.$with('x').as(db.select().from(users));\nawait db.with(x).select().from(x).where(isNull(x.deletedAt))",
+      ['WITH x AS (SELECT * FROM users) SELECT * FROM x WHERE x.deleted_at IS NULL'],
+    ],
+    [
+      "const x = db.$with('x').as((qb) => qb.select().from(users).where(isNull(users.deletedAt)));\nconst y = db.$with('y').as(db.select().from(tags));\nawait db.with(x, y).select().from(x).innerJoin(y, eq(y.id, x.id))",
+      ['WITH x AS (SELECT * FROM users WHERE users.deleted_at IS NULL), y AS (SELECT * FROM tags) SELECT * FROM x INNER JOIN y ON y.id = x.id'],
+    ],
+    [
+      'await db.query.users.findMany({ where: (u, { and, exists, eq, isNull }) => and(isNull(u.deletedAt), exists(db.select().from(posts).where(eq(posts.authorId, u.id)))) })',
+      ['SELECT * FROM users WHERE (users.deleted_at IS NULL AND EXISTS (SELECT * FROM posts WHERE posts.author_id = users.id))'],
+    ],
   ])('%s', (code, expected) => {
     const found = fragments(IMPORTS + code);
     expect(found.map((f) => f.text)).toEqual(expected);
@@ -233,6 +265,8 @@ describe('drizzle: synthesized SQL', () => {
     ['relational arguments from a function', 'await db.query.users.findMany(args(q))', 'SELECT * FROM users WHERE $1'],
     ['a RAW relational filter', 'await db.query.users.findMany({ where: { RAW: (t) => sql`${t.deletedAt} IS NULL` } })', 'SELECT * FROM users WHERE $1'],
     ['an unknown relational operator', 'await db.query.users.findMany({ where: { deletedAt: { arrayContains: [] } } })', 'SELECT * FROM users WHERE $1'],
+    ['exists of something not a select chain', 'await db.select().from(users).where(exists(sub))', 'SELECT * FROM users WHERE $1'],
+    ['a subquery column made by a sql expression', "const sq = db.select({ live: sql`${users.deletedAt} IS NULL` }).from(users).as('sq');\nawait db.select().from(sq).where(eq(sq.live, true))", 'SELECT * FROM (SELECT * FROM users) AS sq WHERE $1'],
   ])('opaque: %s', (_name, code, expected) => {
     const found = fragments(IMPORTS + code);
     expect(found.map((f) => f.text)).toEqual([expected]);
@@ -242,7 +276,12 @@ describe('drizzle: synthesized SQL', () => {
   it.each([
     ['a table that is not in the schema', 'await db.select().from(invoicesView).where(eq(x, 1))'],
     ['a builder kept and continued later', 'const q = db.select().from(users);\nawait q.where(isNull(users.deletedAt))'],
-    ['a subquery', 'const sq = db.select().from(users).as("sq")'],
+    ['a subquery, not run', 'const sq = db.select().from(users).as("sq")'],
+    ['a CTE, not run', "const x = db.$with('x').as(db.select().from(users))"],
+    ['a CTE that is not a const of this file', 'await db.with(imported).select().from(imported)'],
+    ['an alias of a table not in the schema', "import { alias } from 'drizzle-orm/pg-core';\nconst a = alias(accounts, 'a');\nawait db.select().from(a)"],
+    ['alias() that is not drizzle\'s', "const u = alias(users, 'u');\nawait db.select().from(u)"],
+
     ['toSQL', 'const { sql: text } = db.select().from(users).toSQL()'],
     // writes are lowered (test/builder-writes.test.ts), except these
     ['a delete that is not run', 'db.delete(users).where(eq(users.id, id))'],
@@ -339,6 +378,13 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never
     `${H}await db.query.users.findMany({ where: { deletedAt: { isNull: true } } });`,
     // the parent keeps to users whose org is live: the org `with` loads is live
     `${H}await db.query.users.findMany({ where: { deletedAt: { isNull: true }, org: { deletedAt: { isNull: true } } }, with: { org: true } });`,
+    // alias() tables, subqueries and CTEs, filtered where they read
+    `${H}import { alias } from 'drizzle-orm/pg-core';\nconst u = alias(users, 'u');\nawait db.select().from(u).where(and(eq(u.email, e), isNull(u.deletedAt)));`,
+    `${H}const sq = db.select().from(users).where(isNull(users.deletedAt)).as('sq');\nawait db.select().from(sq);`,
+    `${H}const sq = db.select().from(users).as('sq');\nawait db.select().from(sq).where(isNull(sq.deletedAt));`,
+    `${H}await db.select().from(posts).where(and(isNull(posts.deletedAt), inArray(posts.authorId, db.select({ id: users.id }).from(users).where(isNull(users.deletedAt)))));`,
+    `${H}await db.select().from(users).where(and(isNull(users.deletedAt), exists(db.select().from(posts).where(and(eq(posts.authorId, users.id), isNull(posts.deletedAt))))));`,
+    `${H}const live = db.$with('live').as(db.select().from(users).where(isNull(users.deletedAt)));\nawait db.with(live).select().from(live);`,
     // turned off
     {
       code: `${H}await db.select().from(users).where(eq(users.email, e));`,
@@ -366,6 +412,32 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never
     {
       code: `${H}await db.select().from(invoices);`,
       errors: [{ messageId: 'missing', line: 3, column: 24, endColumn: 32, suggestions: [{ messageId: 'addFilterInCode', output: `${H}await db.select().from(invoices).where(isNull(invoices.deletedAt));` }] }],
+    },
+    {
+      // an alias() table: reported and fixed at the alias
+      code: `${H}import { alias } from 'drizzle-orm/pg-core';\nconst u = alias(users, 'u');\nawait db.select().from(u).where(eq(u.email, e));`,
+      errors: [{ messageId: 'missing', line: 5, column: 24, endColumn: 25, suggestions: [{ messageId: 'addFilterInCode', data: { code: 'isNull(u.deletedAt)' }, output: `${H}import { alias } from 'drizzle-orm/pg-core';\nconst u = alias(users, 'u');\nawait db.select().from(u).where(and(eq(u.email, e), isNull(u.deletedAt)));` }] }],
+    },
+    {
+      // a subquery: the table inside, fixed inside
+      code: `${H}const sq = db.select().from(users).as('sq');\nawait db.select().from(sq);`,
+      // (rows that reach the result through a derived table get no code suggestion: the filter may go inside or outside)
+      errors: [{ messageId: 'missingVia', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '(subquery sq)' }, line: 3, column: 29, endColumn: 34, suggestions: [] }],
+    },
+    {
+      // inArray(col, subquery): the subquery is a read of its own
+      code: `${H}await db.select().from(posts).where(and(isNull(posts.deletedAt), inArray(posts.authorId, db.select({ id: users.id }).from(users))));`,
+      errors: [{ messageId: 'missing', data: { table: 'users', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 3, column: 123, endColumn: 128, suggestions: [{ messageId: 'addFilterInCode', output: `${H}await db.select().from(posts).where(and(isNull(posts.deletedAt), inArray(posts.authorId, db.select({ id: users.id }).from(users).where(isNull(users.deletedAt)))));` }] }],
+    },
+    {
+      // exists(…): correlated, and still its own read
+      code: `${H}await db.select().from(users).where(and(isNull(users.deletedAt), exists(db.select().from(posts).where(eq(posts.authorId, users.id)))));`,
+      errors: [{ messageId: 'missing', data: { table: 'posts', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 3, column: 90, endColumn: 95, suggestions: [{ messageId: 'addFilterInCode', output: `${H}await db.select().from(users).where(and(isNull(users.deletedAt), exists(db.select().from(posts).where(and(eq(posts.authorId, users.id), isNull(posts.deletedAt))))));` }] }],
+    },
+    {
+      // a CTE nobody filters
+      code: `${H}const everyone = db.$with('everyone').as(db.select().from(users));\nawait db.with(everyone).select().from(everyone);`,
+      errors: [{ messageId: 'missingVia', line: 3, column: 59, endColumn: 64, suggestions: [] }],
     },
     {
       // relational: the table itself

@@ -17,12 +17,18 @@
  *   `with` (`posts: true` / `posts: { where }`, squiggled at the `posts` key) as a read of its own, when
  *   `relations()` / `defineRelations()` say which table it is.
  *
+ * - Subqueries (`from(sq)` with `sq = db.select()….as('sq')`, `inArray(col, <select>)`, `exists(<select>)`), CTEs
+ *   (`db.with(x)` with `x = db.$with('x').as(<select>)`) and `alias(users, 'u')` tables are lowered into the same
+ *   SQL (`FROM (SELECT …) AS sq`, `IN (SELECT …)`, `EXISTS (…)`, `WITH x AS (…)`, `users AS u`): each table inside
+ *   is a read of its own, mapped onto its identifier.
+ *
  * Whatever cannot be seen into — a condition held in a variable that is not a `const` of this file, a function we
- * do not model, `exists(…)`, an interpolation in `sql` that is not a column or a value — becomes an opaque
+ * do not model, an interpolation in `sql` that is not a column or a value — becomes an opaque
  * placeholder: the verdict is unknown, never a false report. A chain whose `from` is not a known table is skipped.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
+import { stringValue } from '../schema/drizzle.js';
 import type { SourceEdit, SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { patternNames, propertyName, unwrap, type VisitorKeys } from '../js/estree.js';
@@ -58,7 +64,26 @@ const OBJECT_COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte
 interface TableRef {
   name: string;
   table: DrizzleTable;
+  /** The SQL alias of an `alias(users, 'u')` table (its columns are qualified with it). */
+  alias?: string;
 }
+
+/** A derived table of the query (a subquery in `from`, a CTE): its SQL name and its columns by TS key. */
+interface DerivedRef {
+  qualifier: string;
+  /** Key → SQL column for the keys that are plain columns of its select; null when its select is not understood. */
+  columns: Map<string, string> | null;
+}
+
+/** A subquery or CTE: `db.select()….as('sq')`, `db.$with('x').as(<select chain>)`. */
+interface Derived {
+  kind: 'subquery' | 'cte';
+  name: string;
+  steps: Step[];
+}
+
+/** drizzle-orm aggregates: a subquery column made by one is a value, never the soft-delete filter. */
+const AGGREGATES = new Set(['count', 'countDistinct', 'sum', 'sumDistinct', 'avg', 'avgDistinct', 'min', 'max']);
 
 /** What a condition may refer to. */
 interface Scope {
@@ -70,6 +95,10 @@ interface Scope {
   ops: Map<string, string>;
   /** A callback parameter holding all operators (`(u, ops) => ops.eq(…)`). */
   opsObject: string | null;
+  /** `alias()` tables of the query by local name (`u` for `const u = alias(users, 'u')`). */
+  aliases?: Map<string, TableRef>;
+  /** Subqueries and CTEs of the query by local name. */
+  derived?: Map<string, DerivedRef>;
 }
 
 /** Names bound at file level that the front end understands. */
@@ -99,7 +128,7 @@ interface ChainTable {
   table: DrizzleTable;
 }
 
-/** What `lowerChain` saw of the chain that a filter in the code's idiom needs. */
+/** What `lowerChain` saw of a chain (the read's, or a subquery's / CTE's in it) that a filter in the code's idiom needs. */
 interface ChainShape {
   tables: ChainTable[];
   /** The argument of the one `.where(…)` call, or null when there is none. */
@@ -110,14 +139,19 @@ interface ChainShape {
 
 class Lowerer {
   private counter: PlaceholderCounter = { param: 0, ident: 0 };
-  /** The shape of the chain `lowerChain` lowered last. */
+  /** The shape of the chain `lowerChain` / `lowerWrite` lowered last. */
   shape: ChainShape | null = null;
+  /** The shapes of the select chains nested in it (subqueries, CTEs, `exists`, `inArray`). */
+  nestedShapes: ChainShape[] = [];
+  /** How deep `chain` is in select chains nested in one another. */
+  private nesting = 0;
   /** The `delete(t)` / `update(t)` call of the write `lowerWrite` lowered last. */
   writeHead: Step | null = null;
 
   constructor(
     private readonly names: FileNames,
     private readonly tables: ReadonlyMap<string, DrizzleTable>,
+    private readonly isClient: (node: Node) => boolean = () => false,
   ) {}
 
   reset(): void {
@@ -176,9 +210,9 @@ class Lowerer {
   }
 
   /** `"table"."column"`: the qualifier maps onto `qualifier`, the column onto `range`. */
-  private columnText(table: DrizzleTable, column: string, qualifier: [number, number], range: [number, number]): Text {
+  private columnText(table: DrizzleTable, column: string, qualifier: [number, number], range: [number, number], alias?: string): Text {
     const t = new Text();
-    t.push(quoteIdent(table.table), qualifier[0]);
+    t.push(quoteIdent(alias ?? table.table), qualifier[0]);
     t.push('.', range[0]);
     pushIdent(t, column, range);
     return t;
@@ -192,14 +226,26 @@ class Lowerer {
     if (property === null) return null;
     const object = unwrap(n.object);
     let ref: TableRef | undefined;
-    if (object.type === AST_NODE_TYPES.Identifier && scope.params.has(object.name)) ref = scope.params.get(object.name);
-    else {
+    const local = object.type === AST_NODE_TYPES.Identifier ? object.name : null;
+    if (local !== null && scope.params.has(local)) ref = scope.params.get(local);
+    else if (local !== null && scope.aliases?.has(local)) ref = scope.aliases.get(local);
+    else if (local !== null && scope.derived?.has(local)) {
+      // `sq.deletedAt`: the derived table's column, when its select passes a plain column through
+      const derived = scope.derived.get(local)!;
+      const column = derived.columns?.get(property);
+      if (!column) return null; // not a plain column (an aggregate: a value), or not understood
+      const t = new Text();
+      t.push(quoteIdent(derived.qualifier), object.range[0]);
+      t.push('.', n.property.range[0]);
+      pushIdent(t, column, n.property.range);
+      return t;
+    } else {
       const resolved = this.resolveTable(object);
       if (resolved) ref = scope.tables.get(resolved.name);
     }
     const column = ref?.table.columns.get(property);
     if (!ref || column === undefined) return null;
-    return this.columnText(ref.table, column, object.range, n.property.range);
+    return this.columnText(ref.table, column, object.range, n.property.range, ref.alias);
   }
 
   /** Might this operand be a column we cannot see (so a condition on it cannot be judged)? */
@@ -207,7 +253,12 @@ class Lowerer {
     const n = this.follow(node);
     if (n.type !== AST_NODE_TYPES.MemberExpression) return n.type === AST_NODE_TYPES.TaggedTemplateExpression;
     const object = unwrap(n.object);
-    if (object.type === AST_NODE_TYPES.Identifier && scope.params.has(object.name)) return true;
+    if (object.type === AST_NODE_TYPES.Identifier && (scope.params.has(object.name) || scope.aliases?.has(object.name) || scope.derived?.has(object.name))) {
+      // a derived table's column made by an aggregate is a value
+      const derived = scope.derived?.get(object.name);
+      const property = propertyName(n);
+      return !(derived?.columns && property !== null && derived.columns.get(property) === '');
+    }
     return this.resolveTable(object) !== null || (object.type === AST_NODE_TYPES.Identifier && this.names.tables.has(object.name));
   }
 
@@ -274,9 +325,18 @@ class Lowerer {
       const r = right ?? this.value(arg(1), scope);
       return new Text().add(l).syn(` ${COMPARE[op]} `, at).add(r);
     }
+    if ((op === 'exists' || op === 'notExists') && args.length === 1) {
+      // `exists(db.select().from(posts).where(…))`: the subquery is a read of its own (correlated to this scope)
+      const inner = this.subquery(arg(0), scope);
+      return inner ? new Text().syn(op === 'exists' ? 'EXISTS (' : 'NOT EXISTS (', at).add(inner).syn(')', at) : this.opaque(at);
+    }
     if ((op === 'inArray' || op === 'notInArray') && args.length === 2) {
       const column = this.column(arg(0), scope);
       if (!column) return this.opaque(at);
+      if (this.selectChain(arg(1))) {
+        const inner = this.subquery(arg(1), scope);
+        return inner ? column.syn(op === 'inArray' ? ' IN (' : ' NOT IN (', at).add(inner).syn(')', at) : this.opaque(at);
+      }
       const any = column.syn(' = ANY(', at).add(this.param(unwrap(arg(1)).range[0], this.mayBeColumn(arg(1), scope))).syn(')', at);
       return op === 'inArray' ? any : new Text().syn('NOT (', at).add(any).syn(')', at);
     }
@@ -294,7 +354,135 @@ class Lowerer {
       if (!column) return this.opaque(at);
       return column.syn(` ${LIKE[op]} `, at).add(this.value(arg(1), scope));
     }
-    return this.opaque(at); // exists, arrayContains, a function we do not model
+    return this.opaque(at); // arrayContains, a function we do not model
+  }
+
+  // ── subqueries, CTEs, aliases ─────────────────────────────────────────────────────────────────────────────
+
+  /** A select chain given as a value (`db.select(…).from(…)…`, or a `const` of this file holding one): its steps. */
+  private selectChain(node: Node): Step[] | null {
+    const n = this.follow(node);
+    if (n.type !== AST_NODE_TYPES.CallExpression) return null;
+    const { base, steps } = decompose(n);
+    return steps.length > 1 && SELECTS.has(steps[0]!.name) && this.isClient(base) ? steps : null;
+  }
+
+  /** A select chain nested in a condition, lowered with `outer` visible to it (a correlated subquery). */
+  private subquery(node: Node, outer: Scope): Text | null {
+    const steps = this.selectChain(node);
+    return steps ? this.chain(steps, unwrap(node).range[0], outer, true) : null;
+  }
+
+  /** `db.select()….as('sq')` or `db.$with('x').as(chain | (qb) => chain)`, followed through `const`s; else null. */
+  private derivedOf(node: Node): Derived | null {
+    const n = this.follow(node);
+    if (n.type !== AST_NODE_TYPES.CallExpression) return null;
+    const { base, steps } = decompose(n);
+    const last = steps[steps.length - 1];
+    if (!last || last.name !== 'as' || last.args.length !== 1 || !this.isClient(base)) return null;
+    if (steps.length === 2 && steps[0]!.name === '$with') {
+      const name = steps[0]!.args.length === 1 ? stringValue(steps[0]!.args[0] as Node) ?? null : null;
+      let body = unwrap(last.args[0] as Node);
+      let builder: string | null = null;
+      if (body.type === AST_NODE_TYPES.ArrowFunctionExpression && body.params.length === 1 && body.params[0]!.type === AST_NODE_TYPES.Identifier && body.body.type !== AST_NODE_TYPES.BlockStatement) {
+        builder = body.params[0]!.name; // `(qb) => qb.select()…`
+        body = unwrap(body.body);
+      }
+      if (name === null || body.type !== AST_NODE_TYPES.CallExpression) return null;
+      const inner = decompose(body);
+      const innerBase = unwrap(inner.base);
+      const fromBuilder = builder !== null && innerBase.type === AST_NODE_TYPES.Identifier && innerBase.name === builder;
+      if (inner.steps.length < 2 || !SELECTS.has(inner.steps[0]!.name) || !(fromBuilder || this.isClient(innerBase))) return null;
+      return { kind: 'cte', name, steps: inner.steps };
+    }
+    const name = stringValue(last.args[0] as Node) ?? null;
+    if (name === null || steps.length < 3 || !SELECTS.has(steps[0]!.name)) return null;
+    return { kind: 'subquery', name, steps: steps.slice(0, -1) };
+  }
+
+  /** `const u = alias(users, 'u')` (with `alias` from drizzle-orm): the aliased table, or null. */
+  private aliasOf(local: string, range: [number, number]): (TableRef & { range: [number, number] }) | null {
+    const init = this.names.consts.get(local);
+    const n = init ? unwrap(init) : null;
+    if (n?.type !== AST_NODE_TYPES.CallExpression || n.arguments.length !== 2) return null;
+    const callee = unwrap(n.callee);
+    if (callee.type !== AST_NODE_TYPES.Identifier || this.names.ops.get(callee.name) !== 'alias') return null;
+    const table = this.resolveTable(n.arguments[0] as Node);
+    const alias = stringValue(n.arguments[1] as Node) ?? null;
+    return table && alias !== null ? { name: local, table: table.table, alias, range } : null;
+  }
+
+  /**
+   * The TS keys of a select chain's output and the SQL column each passes through: every column of its one table
+   * for `select()`, the plain columns of `select({ … })` (an aggregate's key maps to '' — a value). Null when a key
+   * is something else (a `sql` expression may be a window function) or the output is nested (joins).
+   */
+  private outputColumns(steps: Step[]): Map<string, string> | null {
+    const head = steps[0];
+    const from = steps.find((s) => s.name === 'from');
+    if (!head || !from || from.args.length !== 1) return null;
+    const sources = (node: Node): TableRef | null => {
+      const n = unwrap(node);
+      return this.resolveTable(n) ?? (n.type === AST_NODE_TYPES.Identifier ? this.aliasOf(n.name, n.range) : null);
+    };
+    if (head.args.length === 0) {
+      if (steps.some((s) => JOINS[s.name])) return null;
+      const table = sources(from.args[0] as Node);
+      return table ? new Map(table.table.columns) : null;
+    }
+    const fields = this.follow(head.args[0] as Node);
+    if (fields.type !== AST_NODE_TYPES.ObjectExpression) return null;
+    const out = new Map<string, string>();
+    for (const property of fields.properties) {
+      const key = property.type === AST_NODE_TYPES.Property ? keyName(property) : null;
+      if (property.type !== AST_NODE_TYPES.Property || key === null) return null;
+      const value = this.follow(property.value as Node);
+      if (value.type === AST_NODE_TYPES.CallExpression && AGGREGATES.has(this.names.ops.get(unwrap(value.callee).type === AST_NODE_TYPES.Identifier ? (unwrap(value.callee) as TSESTree.Identifier).name : '') ?? '')) {
+        out.set(key, '');
+        continue;
+      }
+      if (value.type !== AST_NODE_TYPES.MemberExpression || value.computed) return null;
+      const table = sources(value.object);
+      const column = table?.table.columns.get(propertyName(value) ?? '');
+      if (column === undefined) return null;
+      out.set(key, column);
+    }
+    return out;
+  }
+
+  /**
+   * A table expression of `from` / a join: a schema table, an `alias()` table (`users AS u`, mapped onto `u`), a
+   * subquery (`(SELECT …) AS sq`), or a CTE the chain's `with(…)` names. Registers it in `scope`; null when unknown.
+   */
+  private source(node: Node, scope: Scope, ctes: ReadonlyMap<string, Derived>): { text: Text; table: ChainTable | null; key: string } | null {
+    const ref = this.resolveTable(node);
+    if (ref) {
+      scope.tables.set(ref.name, ref);
+      return { text: this.tableText(ref.table, ref.range), table: { range: ref.range, expression: node, table: ref.table }, key: ref.name };
+    }
+    const n = unwrap(node);
+    if (n.type === AST_NODE_TYPES.Identifier) {
+      const cte = ctes.get(n.name);
+      if (cte) {
+        (scope.derived ??= new Map()).set(n.name, { qualifier: cte.name, columns: this.outputColumns(cte.steps) });
+        const text = new Text();
+        pushIdent(text, cte.name, n.range);
+        return { text, table: null, key: n.name };
+      }
+      const aliased = this.aliasOf(n.name, n.range);
+      if (aliased) {
+        (scope.aliases ??= new Map()).set(n.name, aliased);
+        const text = this.tableText(aliased.table, aliased.range).syn(` AS ${quoteIdent(aliased.alias!)}`, n.range[0]);
+        return { text, table: { range: aliased.range, expression: node, table: aliased.table }, key: n.name };
+      }
+    }
+    const derived = this.derivedOf(n);
+    if (derived?.kind !== 'subquery') return null;
+    const inner = this.chain(derived.steps, n.range[0], null, true);
+    if (!inner) return null;
+    const key = n.type === AST_NODE_TYPES.Identifier ? n.name : derived.name;
+    (scope.derived ??= new Map()).set(key, { qualifier: derived.name, columns: this.outputColumns(derived.steps) });
+    return { text: new Text().syn('(', n.range[0]).add(inner).syn(`) AS ${quoteIdent(derived.name)}`, n.range[0]), table: null, key };
   }
 
   /** `sql\`${users.deletedAt} IS NULL\``: columns inlined, values as parameters, anything else opaque. */
@@ -321,35 +509,85 @@ class Lowerer {
     return out.syn(')', node.range[1] - 1);
   }
 
-  /** `db.select(…).from(users)…`: the SQL, or null when the chain is not a read we can name. */
+  /** `db.select(…).from(users)…` (or `db.with(x).select()…`): the SQL, or null when the chain is not a read we can name. */
   lowerChain(steps: Step[], endAt: number): SqlFragment | null {
-    const scope: Scope = { tables: new Map(), params: new Map(), ops: new Map(), opsObject: null };
+    this.shape = null;
+    this.nestedShapes = [];
+    const text = this.chain(steps, endAt, null, false);
+    if (!text) return null;
+    const fragment = text.toSynthesized();
+    return parseCached(fragment.text).ok ? fragment : null;
+  }
+
+  /**
+   * A select chain as SQL text. `outer` is the scope of the query it is nested in (a correlated `exists` /
+   * `inArray` subquery sees its tables); `nested` chains keep `LIMIT` / `OFFSET` / `DISTINCT ON` (an outer filter
+   * cannot undo them) and record their shape in `nestedShapes`, the top chain in `shape`.
+   */
+  private chain(steps: Step[], endAt: number, outer: Scope | null, nested: boolean): Text | null {
+    // a `const` may name itself (`const q = db.select()…where(exists(q))`): nesting is bounded
+    if (this.nesting >= 8) return null;
+    this.nesting++;
+    try {
+      return this.chainText(steps, endAt, outer, nested);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private chainText(steps: Step[], endAt: number, outer: Scope | null, nested: boolean): Text | null {
+    const scope: Scope = outer
+      ? { ...outer, tables: new Map(outer.tables), aliases: new Map(outer.aliases ?? []), derived: new Map(outer.derived ?? []) }
+      : { tables: new Map(), params: new Map(), ops: new Map(), opsObject: null };
+    let head = 0;
+    const ctes = new Map<string, Derived>();
+    const withText = new Text();
+    if (steps[0]?.name === 'with') {
+      // `db.with(x, y).select()…`: each CTE a `const x = db.$with('x').as(…)` of this file
+      for (const arg of steps[0].args) {
+        const id = unwrap(arg as Node);
+        const cte = id.type === AST_NODE_TYPES.Identifier ? this.derivedOf(id) : null;
+        if (id.type !== AST_NODE_TYPES.Identifier || cte?.kind !== 'cte') return null;
+        const inner = this.chain(cte.steps, id.range[0], null, true);
+        if (!inner) return null;
+        withText.syn(ctes.size === 0 ? 'WITH ' : ', ', steps[0].at);
+        pushIdent(withText, cte.name, id.range);
+        withText.syn(' AS (', id.range[0]).add(inner).syn(')', id.range[0]);
+        ctes.set(id.name, cte);
+      }
+      withText.syn(' ', steps[0].at);
+      head = 1;
+    }
+    const select = steps[head];
+    if (!select || !SELECTS.has(select.name)) return null;
     let from: Text | null = null;
+    const own = new Set<string>();
     const joins: Array<{ kind: string; table: Text; on: Node | null; at: number }> = [];
     let where: Node | null = null;
     let whereAt = 0;
     const extra: Text[] = [];
+    const tail: Text[] = [];
     let wheres = 0;
     const shape: ChainShape = { tables: [], where: null, insertAt: -1 };
-    this.shape = null;
-    for (const step of steps.slice(1)) {
+    for (const step of steps.slice(head + 1)) {
       if (step.args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
       if (step.name === 'from') {
         if (from || step.args.length !== 1) return null;
-        const ref = this.resolveTable(step.args[0] as Node);
-        if (!ref) return null;
-        scope.tables.set(ref.name, ref);
-        from = this.tableText(ref.table, ref.range);
-        shape.tables.push({ range: ref.range, expression: step.args[0] as Node, table: ref.table });
+        const src = this.source(step.args[0] as Node, scope, ctes);
+        if (!src) return null;
+        own.add(src.key);
+        from = src.text;
+        if (src.table) shape.tables.push(src.table);
         shape.insertAt = step.call.range[1];
       } else if (JOINS[step.name]) {
         if (!from) return null;
-        const ref = step.args[0] ? this.resolveTable(step.args[0] as Node) : null;
+        const key = step.args[0] ? this.sourceKey(step.args[0] as Node) : null;
+        const src = step.args[0] && key !== null && !own.has(key) ? this.source(step.args[0] as Node, scope, ctes) : null;
         let table: Text;
-        if (ref && !scope.tables.has(ref.name)) {
-          scope.tables.set(ref.name, ref);
-          table = this.tableText(ref.table, ref.range);
-          if (step.name === 'innerJoin') shape.tables.push({ range: ref.range, expression: step.args[0] as Node, table: ref.table });
+        if (src) {
+          own.add(src.key);
+          table = src.text;
+          if (step.name === 'innerJoin' && src.table) shape.tables.push(src.table);
         } else {
           table = new Text();
           table.push(nextIdent(this.counter), step.at, true); // a table we cannot see
@@ -362,12 +600,17 @@ class Lowerer {
         whereAt = step.at;
       } else if (NOT_RUN.has(step.name)) {
         return null;
+      } else if (nested && (step.name === 'limit' || step.name === 'offset')) {
+        tail.push(new Text().syn(step.name === 'limit' ? ' LIMIT ' : ' OFFSET ', step.at).add(this.param(step.at)));
       } else if (!HARMLESS.has(step.name) && !TERMINALS.has(step.name)) {
         extra.push(this.opaque(step.at)); // a method we do not model
       }
     }
     if (!from) return null;
-    const out = new Text().syn('SELECT * FROM ', endAt).add(from);
+    const out = new Text().add(withText);
+    if (nested && select.name === 'selectDistinctOn') out.syn('SELECT DISTINCT ON (', endAt).add(this.param(select.at)).syn(') * FROM ', endAt);
+    else out.syn('SELECT * FROM ', endAt);
+    out.add(from);
     for (const join of joins) {
       out.syn(` ${join.kind} `, join.at).add(join.table);
       if (join.kind === 'CROSS JOIN') continue;
@@ -388,10 +631,20 @@ class Lowerer {
         out.add(c);
       });
     }
-    const fragment = out.toSynthesized();
-    if (!parseCached(fragment.text).ok) return null;
-    if (wheres <= 1) this.shape = { ...shape, where };
-    return fragment;
+    for (const t of tail) out.add(t);
+    if (wheres <= 1) {
+      if (nested) this.nestedShapes.push({ ...shape, where });
+      else this.shape = { ...shape, where };
+    }
+    return out;
+  }
+
+  /** The key a table expression is registered under in a scope (to tell a second join of the same table). */
+  private sourceKey(node: Node): string | null {
+    const ref = this.resolveTable(node);
+    if (ref) return ref.name;
+    const n = unwrap(node);
+    return n.type === AST_NODE_TYPES.Identifier ? n.name : null;
   }
 
   /**
@@ -412,6 +665,7 @@ class Lowerer {
     // a new `.where(…)` goes after `delete(t)` / `.set(…)`
     let insertAt = head.call.range[1];
     this.shape = null;
+    this.nestedShapes = [];
     for (const step of rest) {
       if (step.args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return null;
       if (step.name === 'set' && update && sets.length === 0) {
@@ -798,7 +1052,8 @@ export function drizzleFromScan(
   }
   for (const [local, init] of consts) if (definesTable(init) && tables.has(local)) names.tables.set(local, local);
 
-  const lowerer = new Lowerer(names, tables);
+  const isDrizzleClient = (node: Node): boolean => isClient(node) || clients.kindOf(node) === 'drizzle';
+  const lowerer = new Lowerer(names, tables, isDrizzleClient);
   const fragments: SqlFragment[] = [];
   for (const call of calls) {
     try {
@@ -808,7 +1063,7 @@ export function drizzleFromScan(
       // relational query: <client>.query.<table>.findMany(args)
       if (steps.length === 1 && RQB_READS.has(steps[0]!.name) && base.type === AST_NODE_TYPES.MemberExpression && !base.computed) {
         const holder = unwrap(base.object);
-        if (holder.type !== AST_NODE_TYPES.MemberExpression || propertyName(holder) !== 'query' || !(isClient(holder.object) || clients.kindOf(holder.object) === 'drizzle')) continue;
+        if (holder.type !== AST_NODE_TYPES.MemberExpression || propertyName(holder) !== 'query' || !isDrizzleClient(holder.object)) continue;
         const name = propertyName(base);
         if (name === null || !tables.has(name)) continue;
         const arg = call.arguments[0];
@@ -817,12 +1072,13 @@ export function drizzleFromScan(
         continue;
       }
       const write = WRITES.has(steps[0]!.name);
-      if (!(SELECTS.has(steps[0]!.name) || write) || !(isClient(base) || clients.kindOf(base) === 'drizzle')) continue;
+      const select = SELECTS.has(steps[0]!.name) || (steps[0]!.name === 'with' && SELECTS.has(steps[1]?.name ?? ''));
+      if (!(select || write) || !isDrizzleClient(base)) continue;
       const terminated = steps.some((s) => TERMINALS.has(s.name));
       if (!terminated && !awaited(call, parents)) continue;
       lowerer.reset();
       const fragment = write ? lowerer.lowerWrite(steps, call.range[0]) : lowerer.lowerChain(steps, call.range[0]);
-      if (fragment && lowerer.shape) fragment.codeFilter = chainFilter(scan, names, lowerer.shape);
+      if (fragment && lowerer.shape) fragment.codeFilter = chainFilter(scan, names, [lowerer.shape, ...(write ? [] : lowerer.nestedShapes)]);
       if (fragment && write && lowerer.shape && lowerer.writeHead?.name === 'delete') {
         fragment.codeSoftDelete = softDelete(scan, names, lowerer.shape, lowerer.writeHead, fragment.codeFilter!);
       }
@@ -858,10 +1114,11 @@ const PLAIN_PROPERTY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  * isNull(…))`, or as a new `.where(…)` after the FROM / joins. The operators come from the file's drizzle-orm
  * import (extended, or a new import after the last one); no suggestion when a name is taken by something else.
  */
-function chainFilter(scan: ProgramScan, names: FileNames, shape: ChainShape): NonNullable<SqlFragment['codeFilter']> {
+function chainFilter(scan: ProgramScan, names: FileNames, shapes: readonly ChainShape[]): NonNullable<SqlFragment['codeFilter']> {
   return (at, { column, test }) => {
-    const target = shape.tables.find((t) => at >= t.range[0] && at < t.range[1]);
-    if (!target) return null;
+    const shape = shapes.find((s) => s.tables.some((t) => at >= t.range[0] && at < t.range[1]));
+    const target = shape?.tables.find((t) => at >= t.range[0] && at < t.range[1]);
+    if (!shape || !target) return null;
     const property = [...target.table.columns].find(([, sqlName]) => sqlName === column)?.[0];
     if (property === undefined || !PLAIN_PROPERTY.test(property)) return null;
     const where = shape.where && unwrap(shape.where);

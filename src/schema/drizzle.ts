@@ -56,7 +56,7 @@ function unwrap(node: Node): Node {
   return n;
 }
 
-function stringValue(node: Node | undefined): string | undefined {
+export function stringValue(node: Node | undefined): string | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
   if (n.type === AST_NODE_TYPES.Literal && typeof n.value === 'string') return n.value;
