@@ -14,8 +14,8 @@ import { clearSchemaCache, loadSchema } from '../src/schema/load.js';
 import { findRelation } from '../src/schema/model.js';
 import { normalizeSettings } from '../src/settings.js';
 import { review } from './helpers/git-repo.js';
-import { PGLITE_TIMEOUT, usePGlite } from './helpers/pglite.js';
-import { servePGlite, type PgServer } from './helpers/pg-server.js';
+import { PGLITE_TIMEOUT, servedDatabase } from './helpers/pglite.js';
+import { servePGlite } from './helpers/pg-server.js';
 
 const DATABASE = `
 CREATE SCHEMA billing;
@@ -29,27 +29,6 @@ CREATE MATERIALIZED VIEW user_count AS SELECT count(*) AS n FROM users;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 CREATE POLICY live_only ON users FOR SELECT USING (deleted_at IS NULL);
 `;
-
-/** A PGlite database made from `sql` and served on a TCP port, for the tests of the describe block this is called in. */
-function servedDatabase(sql: string): { db: ReturnType<typeof usePGlite>; server: () => PgServer } {
-  const db = usePGlite(async (instance) => {
-    await instance.exec(sql);
-  });
-  let server: PgServer | undefined;
-  beforeAll(async () => {
-    server = await servePGlite(db());
-  }, PGLITE_TIMEOUT);
-  afterAll(async () => {
-    await server?.close();
-  }, PGLITE_TIMEOUT);
-  return {
-    db,
-    server: () => {
-      if (!server) throw new Error('the PostgreSQL server is not started yet');
-      return server;
-    },
-  };
-}
 
 function project(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), 'soft-delete-pull-')));

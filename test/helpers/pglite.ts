@@ -4,6 +4,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll } from 'vitest';
+import { servePGlite, type PgServer } from './pg-server.js';
 
 /** Start-up, and any test that runs SQL on PGlite: CI machines are slow and shared. */
 export const PGLITE_TIMEOUT = 120_000;
@@ -24,5 +25,26 @@ export function usePGlite(setup?: (db: PGlite) => Promise<void>): () => PGlite {
   return () => {
     if (!db) throw new Error('PGlite is not started (usePGlite must be called at the top of the file or describe)');
     return db;
+  };
+}
+
+/** A PGlite database made from `sql` and served on a TCP port, for the tests of the describe block this is called in. */
+export function servedDatabase(sql: string): { db: ReturnType<typeof usePGlite>; server: () => PgServer } {
+  const db = usePGlite(async (instance) => {
+    await instance.exec(sql);
+  });
+  let server: PgServer | undefined;
+  beforeAll(async () => {
+    server = await servePGlite(db());
+  }, PGLITE_TIMEOUT);
+  afterAll(async () => {
+    await server?.close();
+  }, PGLITE_TIMEOUT);
+  return {
+    db,
+    server: () => {
+      if (!server) throw new Error('the PostgreSQL server is not started yet');
+      return server;
+    },
   };
 }
