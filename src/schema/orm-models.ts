@@ -344,7 +344,7 @@ function entityTable(cx: Context, model: ClassModel, classes: Map<string, ClassM
     ...(entity.schema ? { schema: entity.schema } : {}),
     columns: Object.fromEntries(byKey),
     primaryKey: list.filter((c) => c.primary).map((c) => c.name),
-    paranoid: model.dialect === 'sequelize' && boolOf(prop(options, 'paranoid')) === true,
+    paranoid: model.dialect === 'sequelize' && sequelizeParanoid(options),
     ...(list.some((c) => c.softDelete === '@DeleteDateColumn') ? { deleteDateColumn: list.find((c) => c.softDelete === '@DeleteDateColumn')!.name } : {}),
   };
   // Sequelize soft-deletes only when paranoid
@@ -384,6 +384,14 @@ function writeIndex(ddl: Ddl, schema: string | undefined, table: string, columns
 // ---------------------------------------------------------------------------------------------------------------
 // Sequelize: `User.init({ … }, { sequelize, paranoid: true })`, `sequelize.define('User', { … }, { … })`
 
+/**
+ * Is the model paranoid as Sequelize sees it? `paranoid: true` counts only with timestamps on and a `deletedAt`:
+ * without them Sequelize sets up no deletedAt attribute, so `destroy()` deletes and nothing is filtered.
+ */
+function sequelizeParanoid(options: TSESTree.ObjectExpression | null): boolean {
+  return boolOf(prop(options, 'paranoid')) === true && boolOf(prop(options, 'timestamps')) !== false && boolOf(prop(options, 'deletedAt')) !== false;
+}
+
 /** `createdAt`/`updatedAt` (unless `timestamps: false`) and, with `paranoid`, `deletedAt`, named per `underscored`. */
 function addSequelizeTimestamps(cx: Context, columns: Column[], options: TSESTree.ObjectExpression | null, pos: number, byKey?: Map<string, string>): void {
   if (boolOf(prop(options, 'timestamps')) === false) return;
@@ -392,7 +400,7 @@ function addSequelizeTimestamps(cx: Context, columns: Column[], options: TSESTre
     ['createdAt', 'created_at', true],
     ['updatedAt', 'updated_at', true],
   ];
-  if (boolOf(prop(options, 'paranoid')) === true) names.push(['deletedAt', 'deleted_at', false]);
+  if (sequelizeParanoid(options)) names.push(['deletedAt', 'deleted_at', false]);
   for (const [key, snake, notNull] of names) {
     const custom = prop(options, key);
     if (custom && boolOf(custom) === false) continue;
@@ -494,7 +502,7 @@ function sequelizeModels(cx: Context): OrmTable[] {
       // Sequelize adds an `id` primary key when none is declared
       columns: { ...(primaryKey.length > 0 ? {} : { id: 'id' }), ...Object.fromEntries(byKey) },
       primaryKey: primaryKey.length > 0 ? primaryKey : ['id'],
-      paranoid: boolOf(prop(options, 'paranoid')) === true,
+      paranoid: sequelizeParanoid(options),
     };
     const markers = model.paranoid ? markersOf(columns, binding) : [];
     tables.push({ ...(schema ? { schema } : {}), table, fragment: ddl.fragment(), model, ...(markers.length ? { markers } : {}) });

@@ -301,3 +301,10 @@ tsRuleTester(SEQUELIZE).run('no-hard-delete (Sequelize, on a paranoid model)', r
     { code: `${M}await User.destroy({ force: true });`, errors: inCode(`${M}await User.destroy({ });`) },
   ],
 });
+
+// `paranoid: true` with `timestamps: false`: Sequelize ignores paranoid, so destroy() is a DELETE (DB-proven in
+// test/orm-behaviour.test.ts); without a deletedAt attribute there is no destroy that soft-deletes to suggest.
+tsRuleTester({ 'soft-delete': { schema: ['test/fixtures/orm-behaviour/src/models/*.ts'] } }).run('no-hard-delete (Sequelize, paranoid without timestamps)', rule as never, {
+  valid: [{ code: "import { Member } from './models/member.model';\nawait Member.destroy({ where: { id } });" }],
+  invalid: [{ code: "import { Legacy } from './models/member.model';\nawait Legacy.destroy({ where: { id } });", errors: [{ messageId: 'hardDelete', suggestions: [] }] }],
+});
