@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint, type Linter } from 'eslint';
+import { ESLint } from 'eslint';
 import tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
-import { squiggleLines } from './helpers/fixture-lint.js';
+import { applySuggestions, squiggleLines } from './helpers/fixture-lint.js';
 import plugin from '../src/index.js';
 import { parse } from '@typescript-eslint/typescript-estree';
 import type { TSESTree } from '@typescript-eslint/utils';
@@ -148,20 +148,6 @@ describe('write suggestions in the builder idiom, applied and type-checked', () 
   const linter = () =>
     new ESLint({ cwd: fixture, overrideConfigFile: true, overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.strict] });
 
-  async function applyAll(eslint: ESLint, file: string, text: string, rule = RULE): Promise<{ text: string; applied: string[]; left: Linter.LintMessage[] }> {
-    const applied: string[] = [];
-    for (let round = 0; round < 10; round++) {
-      const [result] = await eslint.lintText(text, { filePath: file });
-      const updates = result!.messages.filter((m) => m.ruleId === rule);
-      const next = updates.find((m) => m.suggestions?.length);
-      if (!next) return { text, applied, left: updates };
-      const fix = next.suggestions![0]!.fix;
-      applied.push(next.suggestions![0]!.desc);
-      text = text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
-    }
-    throw new Error(`suggestions for ${file} did not converge`);
-  }
-
   const typeErrors = typeChecker(fixture);
 
   it('every tombstone update gets one; applied, the code type-checks and re-lints clean', { timeout: 300_000 }, async () => {
@@ -176,7 +162,7 @@ describe('write suggestions in the builder idiom, applied and type-checked', () 
       const updates = before!.messages.filter((m) => m.ruleId === RULE);
       expect(updates.length, name).toBeGreaterThan(0);
       expect(updates.every((m) => m.suggestions?.length === 1), name).toBe(true);
-      const outcome = await applyAll(eslint, file, readFileSync(file, 'utf8'));
+      const outcome = await applySuggestions(eslint, file, readFileSync(file, 'utf8'), RULE);
       expect(outcome.left, name).toEqual([]);
       applied[name] = outcome.applied;
       edited.set(file, outcome.text);
@@ -209,7 +195,7 @@ describe('write suggestions in the builder idiom, applied and type-checked', () 
     const applied: Record<string, string[]> = {};
     for (const name of ['knex-deletes.ts', 'kysely-deletes.ts', 'objection-deletes.ts', 'drizzle-writes.ts']) {
       const file = join(fixture, 'src', name);
-      const outcome = await applyAll(eslint, file, readFileSync(file, 'utf8'), 'soft-delete/no-hard-delete');
+      const outcome = await applySuggestions(eslint, file, readFileSync(file, 'utf8'), 'soft-delete/no-hard-delete');
       expect(outcome.left, name).toEqual([]);
       applied[name] = outcome.applied;
       edited.set(file, outcome.text);

@@ -158,6 +158,13 @@ describe('TypeORM on PostgreSQL', { timeout: PGLITE_TIMEOUT }, () => {
       ['await repo.update({ id, deletedAt: IsNull() }, { name })', TOMBSTONE, 'untouched', []],
       ['await dataSource.manager.update(Account, { id, deletedAt: IsNull() }, { name })', TOMBSTONE, 'untouched', []],
       ['await repo.update({ id, deletedAt: IsNull() }, { name })', LIVE, 'modified', []],
+      ["await repo.increment({ id, deletedAt: IsNull() }, 'logins', 1)", TOMBSTONE, 'untouched', []],
+      [
+        `await dataSource.createQueryBuilder().update(Account).set({ name }).where('id = :id', { id }).andWhere('"deletedAt" IS NULL').execute()`,
+        TOMBSTONE,
+        'untouched',
+        [],
+      ],
       // delete and remove delete the row; softDelete and softRemove set the @DeleteDateColumn
       ['await repo.delete(id)', LIVE, 'gone', ['no-hard-delete']],
       ['await repo.delete({ id })', LIVE, 'gone', ['no-hard-delete']],

@@ -19,21 +19,44 @@
  * this file, or a member of that name (`db.User`, `models.User`) for Sequelize. The table maps onto the entity where
  * the call names it (`User` in `User.destroy`, `manager.delete(User, …)`), else onto the method (`delete` in
  * `repo.delete`). A criteria key that is not a known property, or an operator we do not model, is opaque.
+ *
+ * Suggestions in each library's idiom: a TypeORM update gets `deletedAt: IsNull()` in its criteria (or an
+ * `.andWhere('"deletedAt" IS NULL')` in the update builder), an unfiltered Sequelize update `deletedAt: null` in its
+ * where; deletes become `softDelete` / `softRemove` and `destroy` without `force`. What both libraries run for
+ * each of these is tested on PostgreSQL (test/orm-behaviour.test.ts).
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { OrmEntity } from '../schema/model.js';
-import type { SqlFragment } from '../sql/fragment.js';
+import type { CodeFilter, FilterRequest, SourceEdit, SqlFragment } from '../sql/fragment.js';
+import { quoteIdent } from '../sql/ident.js';
 import { parseCached } from '../sql/source.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 import { propertyName, unwrap, type Node } from '../js/estree.js';
 import type { ProgramScan } from '../js/program.js';
-import { decompose, isLiteral, isUndefined, keyName, keyRange, pushIdent, SynthText as Text } from '../js/synth.js';
+import { decompose, importEdits, isLiteral, isUndefined, keyName, keyRange, pushIdent, SynthText as Text } from '../js/synth.js';
 import { rethrowWhenStrict } from '../strict.js';
 
 const TYPEORM_COMPARE: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Equal: '=' };
 const WRITE_METHODS = new Set(['delete', 'remove', 'destroy', 'update', 'increment', 'decrement']);
 const TYPEORM_METHODS = new Set(['delete', 'remove', 'update', 'increment', 'decrement']);
 const SEQUELIZE_COMPARE: Record<string, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=', eq: '=', ne: '<>' };
+/** A key written as a plain identifier (`deletedAt`), so a suggestion can spell it bare. */
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+/** A value that is one row's key by its look (`id`, `userId`, `user.id`, `42`): TypeORM criteria by primary key. */
+const KEY_NAME = /^(?:id|ID)$|[a-z\d](?:Id|ID)$|_id$/;
+
+/** The entity's property of a column (`deleted_at` → `deletedAt`), when a suggestion can write it as a bare key. */
+function propertyOf(entity: OrmEntity, column: string): string | null {
+  const property = Object.entries(entity.columns).find(([, c]) => c === column)?.[0];
+  return property !== undefined && PLAIN_KEY.test(property) ? property : null;
+}
+
+/** An edit adding `entry` as the last property of an object literal; null when it has the key already or is empty. */
+function addEntry(object: TSESTree.ObjectExpression, key: string, entry: string): SourceEdit | null {
+  const last = object.properties[object.properties.length - 1];
+  if (!last || object.properties.some((p) => p.type === AST_NODE_TYPES.Property && keyName(p) === key)) return null;
+  return { start: last.range[1], end: last.range[1], text: `, ${entry}` };
+}
 
 /** The entity a type annotation names: `Repository<User>` → User. */
 function repositoryType(annotation: TSESTree.TypeNode | undefined): string | null {
@@ -335,7 +358,52 @@ class OrmWrites {
     // update / increment / decrement: TypeORM adds no `@DeleteDateColumn` filter to writes (only to its selects)
     const conds = this.criteria(entity, args[0]);
     const sets = this.typeormSets(entity, method, args);
-    return conds && sets ? this.render(entity, range, at, conds, sets) : null;
+    const fragment = conds && sets ? this.render(entity, range, at, conds, sets) : null;
+    const criteria = args[0]!;
+    if (fragment) fragment.codeFilter = (_at, request) => this.typeormFilter(entity, criteria, request);
+    return fragment;
+  }
+
+  /** How the file names TypeORM's `IsNull`: its import (`import { IsNull as isNull }`), or an edit adding one. */
+  private isNull(): { name: string; edits: SourceEdit[] } | null {
+    const bound = this.scan.imports.find((b) => b.source === 'typeorm' && b.imported === 'IsNull');
+    if (bound) return { name: bound.local, edits: [] };
+    if (this.scan.declarationCounts.has('IsNull')) return null;
+    const edits = importEdits(this.scan, 'typeorm', ['IsNull']);
+    return edits ? { name: 'IsNull', edits } : null;
+  }
+
+  /**
+   * The active-row filter in a TypeORM update's criteria: `{ id }` → `{ id, deletedAt: IsNull() }`, a key `id` →
+   * `{ id, deletedAt: IsNull() }` (`IsNull` imported when the file has not). Not for a list of keys or criteria
+   * held in a variable that does not look like a key.
+   */
+  private typeormFilter(entity: OrmEntity, criteria: Node, request: FilterRequest): CodeFilter | null {
+    const property = propertyOf(entity, request.column);
+    if (property === null || request.qualifier !== null) return null;
+    let value = 'false';
+    let imports: SourceEdit[] = [];
+    if (request.test === 'is-null') {
+      const named = this.isNull();
+      if (!named) return null;
+      [value, imports] = [`${named.name}()`, named.edits];
+    }
+    const entry = `${property}: ${value}`;
+    const n = unwrap(criteria);
+    let edit: SourceEdit | null = null;
+    if (n.type === AST_NODE_TYPES.ObjectExpression) edit = addEntry(n, property, entry);
+    else if (this.scan.text.length > 0 && entity.primaryKey.length === 1) {
+      const key = propertyOf(entity, entity.primaryKey[0]!);
+      const looksLikeKey =
+        (n.type === AST_NODE_TYPES.Literal && (typeof n.value === 'number' || typeof n.value === 'string')) ||
+        (n.type === AST_NODE_TYPES.Identifier && KEY_NAME.test(n.name)) ||
+        (n.type === AST_NODE_TYPES.MemberExpression && KEY_NAME.test(propertyName(n) ?? ''));
+      if (key !== null && looksLikeKey) {
+        const text = this.scan.text.slice(criteria.range[0], criteria.range[1]);
+        edit = { start: criteria.range[0], end: criteria.range[1], text: `{ ${text === key ? key : `${key}: ${text}`}, ${entry} }` };
+      }
+    }
+    return edit ? { code: entry, edits: [edit, ...imports].sort((a, b) => a.start - b.start) } : null;
   }
 
   /**
@@ -356,9 +424,17 @@ class OrmWrites {
     const range = target ? target.range : ([update.at, update.at + update.name.length] as [number, number]);
     let sets: Text[] | null = null;
     const where = new Text();
+    // where a filter can go: after the last where call (unless one is an orWhere: TypeORM joins them flat), or the set
+    let setEnd = -1;
+    let whereEnd = -1;
+    let or = false;
     for (const step of steps.slice(start + 2, -1)) {
-      if (step.name === 'set' && sets === null) sets = this.sets(entity, step.args[0] as Node | undefined);
-      else if (step.name === 'where' || step.name === 'andWhere' || step.name === 'orWhere') {
+      if (step.name === 'set' && sets === null) {
+        sets = this.sets(entity, step.args[0] as Node | undefined);
+        setEnd = step.call.range[1];
+      } else if (step.name === 'where' || step.name === 'andWhere' || step.name === 'orWhere') {
+        whereEnd = step.call.range[1];
+        or ||= step.name === 'orWhere';
         const condition = this.whereString(step.args[0] as Node | undefined, step.args[1] as Node | undefined);
         if (!condition) return null;
         if (where.text.length > 0) where.syn(step.name === 'orWhere' ? ' OR ' : ' AND ', step.at);
@@ -366,10 +442,22 @@ class OrmWrites {
         where.add(condition);
       } else if (step.name === 'whereInIds' && where.text.length === 0 && step.args[0]) {
         where.add(this.byKey(entity, step.args[0] as Node, true));
+        whereEnd = step.call.range[1];
       } else if (step.name !== 'returning' && step.name !== 'callListeners' && step.name !== 'updateEntity') return null;
     }
     if (!sets) return null;
-    return this.render(entity, range, update.at, where.text.length > 0 ? [where] : [], sets);
+    const fragment = this.render(entity, range, update.at, where.text.length > 0 ? [where] : [], sets);
+    const place = or ? null : whereEnd >= 0 ? { end: whereEnd, method: 'andWhere' } : { end: setEnd, method: 'where' };
+    if (fragment && place) {
+      fragment.codeFilter = (_at, request) => {
+        if (request.qualifier !== null) return null;
+        const condition = `${quoteIdent(request.column)} ${request.test === 'is-null' ? 'IS NULL' : 'IS FALSE'}`;
+        if (condition.includes("'") || condition.includes('\\')) return null;
+        const code = `.${place.method}('${condition}')`;
+        return { code, edits: [{ start: place.end, end: place.end, text: code }] };
+      };
+    }
+    return fragment;
   }
 
   /** A TypeORM where string (`'id = :id'`) as SQL, its characters mapped onto the literal and `:id` made a parameter. */
@@ -459,7 +547,19 @@ class OrmWrites {
       pushIdent(filter, column, range);
       conds.unshift(filter.syn(' IS NULL', at));
     }
-    return this.render(entity, range, at, conds, sets);
+    const fragment = this.render(entity, range, at, conds, sets);
+    // `paranoid: false` (or a model that is not paranoid): the filter goes into the where, `deletedAt: null`
+    const object = unwrap(where);
+    if (fragment && object.type === AST_NODE_TYPES.ObjectExpression) {
+      fragment.codeFilter = (_at, request) => {
+        const property = propertyOf(entity, request.column);
+        if (property === null || request.qualifier !== null) return null;
+        const entry = `${property}: ${request.test === 'is-null' ? 'null' : 'false'}`;
+        const edit = object.properties.length === 0 ? { start: object.range[0], end: object.range[1], text: `{ ${entry} }` } : addEntry(object, property, entry);
+        return edit ? { code: entry, edits: [edit] } : null;
+      };
+    }
+    return fragment;
   }
 }
 

@@ -35,3 +35,21 @@ export function squiggleLines(results: ESLint.LintResult[], project: string, lab
     })
     .sort();
 }
+
+/**
+ * Applies `rule`'s first suggestion to `text` (linted as `file`) and lints again, until no report of the rule has
+ * one: the edited text, the suggestions applied (their descriptions, in order) and the reports left.
+ */
+export async function applySuggestions(eslint: ESLint, file: string, text: string, rule: string): Promise<{ text: string; applied: string[]; left: Linter.LintMessage[] }> {
+  const applied: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    const [result] = await eslint.lintText(text, { filePath: file });
+    const reports = result!.messages.filter((m) => m.ruleId === rule);
+    const next = reports.find((m) => m.suggestions?.length);
+    if (!next) return { text, applied, left: reports };
+    const fix = next.suggestions![0]!.fix;
+    applied.push(next.suggestions![0]!.desc);
+    text = text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
+  }
+  throw new Error(`suggestions for ${file} did not converge`);
+}

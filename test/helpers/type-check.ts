@@ -17,11 +17,15 @@ const OPTIONS: ts.CompilerOptions = {
   types: [],
 };
 
-/** A checker for `project`: each call returns the type errors (`file:line message`) with `replaced` read from memory. */
-export function typeChecker(project: string): (replaced: Map<string, string>) => string[] {
+/**
+ * A checker for `project`: each call returns the type errors (`file:line message`) with `replaced` read from memory.
+ * `options` adds to the strict defaults (`experimentalDecorators` for a project of decorated entities).
+ */
+export function typeChecker(project: string, options: ts.CompilerOptions = {}): (replaced: Map<string, string>) => string[] {
   let previous: ts.Program | undefined;
+  const compilerOptions = { ...OPTIONS, ...options };
   return (replaced) => {
-    const host = ts.createCompilerHost(OPTIONS);
+    const host = ts.createCompilerHost(compilerOptions);
     const { getSourceFile, readFile, fileExists } = host;
     host.readFile = (name) => replaced.get(name) ?? readFile.call(host, name);
     host.fileExists = (name) => replaced.has(name) || fileExists.call(host, name);
@@ -33,7 +37,7 @@ export function typeChecker(project: string): (replaced: Map<string, string>) =>
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join(project, 'src', f));
     // the previous program lends its unchanged files (the libraries' declarations): one full check, not two
-    const program = ts.createProgram(roots, OPTIONS, host, previous);
+    const program = ts.createProgram(roots, compilerOptions, host, previous);
     previous = program;
     return ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file ? `${relative(project, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';

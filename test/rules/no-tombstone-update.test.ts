@@ -311,18 +311,46 @@ tsRuleTester(TYPEORM).run('no-tombstone-update (TypeORM)', rule as never, {
     { code: `${E}await repo.softDelete({ id });\nawait repo.restore({ id });` },
   ],
   invalid: [
-    { code: `${E}await repo.update({ id }, { email });`, errors: [{ ...tombstone[0], line: 4, column: 12, endColumn: 18 }] },
-    { code: `${E}await repo.update(id, { name: null });`, errors: tombstone },
-    { code: `${E}await repo.increment({ id }, 'name', 1);`, errors: tombstone },
-    { code: `${E}await dataSource.manager.update(User, { email }, { name });`, errors: [{ ...tombstone[0], line: 4, column: 33, endColumn: 37 }] },
-    { code: `${E}await User.update({ id }, { email });`, errors: [{ ...tombstone[0], line: 4, column: 7, endColumn: 11 }] },
+    // the filter goes into the criteria: `deletedAt: IsNull()` (DB-proven in test/orm-behaviour.test.ts)
+    { code: `${E}await repo.update({ id }, { email });`, errors: [{ messageId: 'tombstoneUpdate', line: 4, column: 12, endColumn: 18, suggestions: inCode(`${E}await repo.update({ id, deletedAt: IsNull() }, { email });`) }] },
+    { code: `${E}await repo.update(id, { name: null });`, errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${E}await repo.update({ id, deletedAt: IsNull() }, { name: null });`) }] },
+    { code: `${E}await repo.update(user.id, { name });`, errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${E}await repo.update({ id: user.id, deletedAt: IsNull() }, { name });`) }] },
+    { code: `${E}await repo.increment({ id }, 'name', 1);`, errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${E}await repo.increment({ id, deletedAt: IsNull() }, 'name', 1);`) }] },
+    {
+      code: `${E}await dataSource.manager.update(User, { email }, { name });`,
+      errors: [{ messageId: 'tombstoneUpdate', line: 4, column: 33, endColumn: 37, suggestions: inCode(`${E}await dataSource.manager.update(User, { email, deletedAt: IsNull() }, { name });`) }],
+    },
+    { code: `${E}await User.update({ id }, { email });`, errors: [{ messageId: 'tombstoneUpdate', line: 4, column: 7, endColumn: 11, suggestions: inCode(`${E}await User.update({ id, deletedAt: IsNull() }, { email });`) }] },
     // values the call does not spell out: reported, with a word about restores
-    { code: `${E}await repo.update({ id }, changes);`, errors: [{ messageId: 'tombstoneUpdateUnseenValues', line: 4, column: 12, endColumn: 18 }] },
-    // the update query builder, as TypeORM runs it (no deletedAt filter added)
+    {
+      code: `${E}await repo.update({ id }, changes);`,
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', line: 4, column: 12, endColumn: 18, suggestions: inCode(`${E}await repo.update({ id, deletedAt: IsNull() }, changes);`) }],
+    },
+    // IsNull is imported when the file has not (added to its typeorm import, else a new one)
+    {
+      code: "import { User } from '../entities/user.entity';\nawait User.update({ id }, { email });",
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode("import { User } from '../entities/user.entity';\nimport { IsNull } from 'typeorm';\nawait User.update({ id, deletedAt: IsNull() }, { email });") }],
+    },
+    {
+      code: "import { In, type Repository } from 'typeorm';\nimport { User } from '../entities/user.entity';\nawait User.update({ id }, { email });",
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode("import { In, type Repository, IsNull } from 'typeorm';\nimport { User } from '../entities/user.entity';\nawait User.update({ id, deletedAt: IsNull() }, { email });") }],
+    },
+    // the update query builder, as TypeORM runs it (no deletedAt filter added): an andWhere after the last where
     {
       code: `${E}await dataSource.createQueryBuilder().update(User).set({ email }).where('id = :id', { id }).execute();`,
-      errors: [{ ...tombstone[0], line: 4, column: 46, endColumn: 50 }],
+      errors: [{ messageId: 'tombstoneUpdate', line: 4, column: 46, endColumn: 50, suggestions: inCode(`${E}await dataSource.createQueryBuilder().update(User).set({ email }).where('id = :id', { id }).andWhere('"deletedAt" IS NULL').execute();`) }],
     },
+    { code: `${E}await dataSource.createQueryBuilder().update(User).set({ email }).execute();`, errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${E}await dataSource.createQueryBuilder().update(User).set({ email }).where('"deletedAt" IS NULL').execute();`) }] },
+    // a where before the set: the filter goes after the where (a second .where() would replace it)
+    {
+      code: `${E}await dataSource.createQueryBuilder().update(User).whereInIds(ids).set({ email }).execute();`,
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${E}await dataSource.createQueryBuilder().update(User).whereInIds(ids).andWhere('"deletedAt" IS NULL').set({ email }).execute();`) }],
+    },
+    // no safe edit: a list of keys (it would need In), criteria in a variable, an orWhere (TypeORM joins wheres flat)
+    { code: `${E}await repo.update([1, 2], { email });`, errors: tombstone },
+    { code: `${E}await repo.update(criteria, { email });`, errors: tombstone },
+    { code: `${E}await repo.update(paid, { email });`, errors: tombstone },
+    { code: `${E}await dataSource.createQueryBuilder().update(User).set({ email }).where('id = :id', { id }).orWhere('email = :e', { e }).execute();`, errors: tombstone },
   ],
 });
 
@@ -343,7 +371,28 @@ tsRuleTester(SEQUELIZE).run('no-tombstone-update (Sequelize)', rule as never, {
     { code: `${M}await User.update({ email }, { where: { id }, paranoid: includeDeleted });` },
   ],
   invalid: [
-    { code: `${M}await User.update({ email }, { where: { id }, paranoid: false });`, errors: [{ ...tombstone[0], line: 2, column: 7, endColumn: 11 }] },
-    { code: `${M}await db.User.update({ displayName: null }, { where: { email }, paranoid: false });`, errors: tombstone },
+    // the filter goes into the where: `deletedAt: null` (DB-proven in test/orm-behaviour.test.ts)
+    {
+      code: `${M}await User.update({ email }, { where: { id }, paranoid: false });`,
+      errors: [{ messageId: 'tombstoneUpdate', line: 2, column: 7, endColumn: 11, suggestions: inCode(`${M}await User.update({ email }, { where: { id, deletedAt: null }, paranoid: false });`) }],
+    },
+    {
+      code: `${M}await db.User.update({ displayName: null }, { where: { email }, paranoid: false });`,
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${M}await db.User.update({ displayName: null }, { where: { email, deletedAt: null }, paranoid: false });`) }],
+    },
+    { code: `${M}await User.update({ email }, { where: {}, paranoid: false });`, errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${M}await User.update({ email }, { where: { deletedAt: null }, paranoid: false });`) }] },
+    { code: `${M}await User.update({ email }, { where, paranoid: false });`, errors: tombstone },
+  ],
+});
+
+// `paranoid: true` with `timestamps: false`: Sequelize ignores paranoid (no deletedAt attribute), so the update runs
+// unfiltered on a table that still has deleted_at (DB-proven in test/orm-behaviour.test.ts).
+tsRuleTester({ 'soft-delete': { schema: ['test/fixtures/orm-behaviour/src/models/*.ts'] } }).run('no-tombstone-update (Sequelize, paranoid without timestamps)', rule as never, {
+  valid: [{ code: "import { Legacy } from './models/member.model';\nawait Legacy.update({ email }, { where: { id, deletedAt: null } });" }],
+  invalid: [
+    {
+      code: "import { Legacy } from './models/member.model';\nawait Legacy.update({ email }, { where: { id } });",
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode("import { Legacy } from './models/member.model';\nawait Legacy.update({ email }, { where: { id, deletedAt: null } });") }],
+    },
   ],
 });
