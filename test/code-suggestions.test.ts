@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ESLint, type Linter } from 'eslint';
+import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import tsParser from '@typescript-eslint/parser';
 import plugin from '../src/index.js';
 import rule from '../rules/require-soft-delete-filter.js';
 import { clearSchemaCache } from '../src/schema/load.js';
 import { tsRuleTester } from './helpers/rule-tester.js';
+import { applySuggestions } from './helpers/fixture-lint.js';
 import { typeChecker } from './helpers/type-check.js';
 
 const project = fileURLToPath(new URL('./fixtures/suggestions-project/', import.meta.url));
@@ -24,25 +25,6 @@ function eslint(): ESLint {
     overrideConfigFile: true,
     overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.recommended],
   });
-}
-
-/** Applies one suggestion's fix to `text`. */
-function apply(text: string, fix: { range: [number, number]; text: string }): string {
-  return text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
-}
-
-/** Lints `text` as `file`, then applies the first suggestion of a read finding and lints again, until none is left. */
-async function applyAll(linter: ESLint, file: string, text: string): Promise<{ text: string; applied: string[]; left: Linter.LintMessage[] }> {
-  const applied: string[] = [];
-  for (let round = 0; round < 10; round++) {
-    const [result] = await linter.lintText(text, { filePath: file });
-    const reads = result!.messages.filter((m) => m.ruleId === RULE);
-    const next = reads.find((m) => m.suggestions?.length);
-    if (!next) return { text, applied, left: reads };
-    applied.push(next.suggestions![0]!.desc);
-    text = apply(text, next.suggestions![0]!.fix);
-  }
-  throw new Error(`suggestions for ${file} did not converge`);
 }
 
 /** Type errors of the fixture's sources, with `replaced` files read from memory (strict, real library types). */
@@ -66,7 +48,7 @@ describe('suggestions in the code idiom, applied to a fixture project', () => {
       const reads = before!.messages.filter((m) => m.ruleId === RULE);
       expect(reads.length, name).toBeGreaterThan(0);
       expect(reads.every((m) => m.messageId === 'missing' && m.suggestions?.length === 1), name).toBe(true);
-      const outcome = await applyAll(linter, file, readFileSync(file, 'utf8'));
+      const outcome = await applySuggestions(linter, file, readFileSync(file, 'utf8'), RULE);
       expect(outcome.left, name).toEqual([]);
       applied[name] = outcome.applied;
       edited.set(file, outcome.text);
