@@ -10,6 +10,7 @@ import { wholeFileFragment } from '../sql/fragment.js';
 import { lowerStatement, type FromRef, type OutputColumn, type Query, type Scope, type TableRef, type Write } from '../sql/lower.js';
 import { atoms, atomColumns, conjuncts, pruneContradictions, rejectsNulls, type ColumnRef, type Predicate } from '../sql/predicate.js';
 import { parseFragment } from '../sql/source.js';
+import { BRANCHES_JUDGED_ALONE } from '../sql/parser.js';
 import { columnUses, fieldsOf, list } from '../sql/ast.js';
 import { quoteIdent } from '../sql/ident.js';
 import {
@@ -213,7 +214,7 @@ export class ReadAnalyzer {
   private markCovered(query: Extract<Query, { kind: 'set' }>): void {
     const { op, branches } = query;
     // Compares branches pairwise: a chain of more than a few dozen (generated SQL) is left as reported.
-    if (branches.length > 32) return;
+    if (branches.length > BRANCHES_JUDGED_ALONE) return;
     branches.forEach((branch, i) => {
       if (branch.kind !== 'select' || !monotone(branch.scope)) return;
       for (const ref of branch.scope.refs) {

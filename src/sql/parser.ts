@@ -150,7 +150,7 @@ function remapLocations(root: unknown, toIndex: (b: number) => number, fallback 
       for (let k = 0; k < value.length; k++) {
         const child: unknown = value[k];
         if (child === null || typeof child !== 'object') continue;
-        if ((depth >= MAX_TREE_DEPTH && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) value[k] = cut(child, cuts);
+        if ((depth >= MAX_TREE_DEPTH && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) value[k] = cut(child, cuts, masks);
         else stack.push({ value: child, depth: depth + 1 });
       }
       continue;
@@ -162,7 +162,7 @@ function remapLocations(root: unknown, toIndex: (b: number) => number, fallback 
       const child = record[key];
       if (typeof child === 'number' && LOCATION_KEYS.has(key)) record[key] = toIndex(child);
       else if (child === null || typeof child !== 'object') continue;
-      else if ((canCut && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) record[key] = cut(child, cuts);
+      else if ((canCut && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) record[key] = cut(child, cuts, masks);
       else stack.push({ value: child, depth: depth + 1 });
     }
   }
@@ -188,9 +188,14 @@ function isMasked(node: object, masks: ByteRange[]): boolean {
   return typeof at === 'number' && masks.some(([from, to]) => at >= from && at < to);
 }
 
-/** A TOO_DEEP_NODE for `part`, recorded in `cuts`; its location is the part's earliest (a byte offset until mapped). */
-function cut(part: object, cuts: RawNode[]): RawNode {
-  const placeholder = { [TOO_DEEP_NODE]: { location: earliestLocation(part) } };
+/**
+ * A TOO_DEEP_NODE for `part`, recorded in `cuts`; its location is the part's earliest (a byte offset until mapped),
+ * or the start of the masked part that earliest location lies in (a stand-in's own text is not what was written).
+ */
+function cut(part: object, cuts: RawNode[], masks: ByteRange[]): RawNode {
+  const earliest = earliestLocation(part);
+  const mask = masks.find(([from, to]) => earliest >= from && earliest < to);
+  const placeholder = { [TOO_DEEP_NODE]: { location: mask ? mask[0] : earliest } };
   cuts.push(placeholder);
   return placeholder;
 }
@@ -354,7 +359,9 @@ const MASK_ROUNDS = 32;
  * An over-deep statement the parser must not see whole, made parseable by masking what nests deepest: the contents
  * of the outermost parenthesised group that opens past half the limit (a subquery, a function's arguments,
  * parentheses) become `(SELECT NULL)`; when one level's own chain is what runs over (`1 + 1 + …`, `NOT NOT …`,
- * `x::int::int…`), the run of operators and operands there becomes `NULL`. Each stand-in is padded with spaces
+ * `x::int::int…`), the run of operators and operands there becomes `NULL`; a CASE … END opened past half the limit
+ * becomes `NULL`; a chain of JOINs too long keeps its last KEPT_JOINS joins, what comes before them becoming
+ * `(SELECT NULL)`. Each stand-in is padded with spaces
  * (as many as the UTF-8 bytes masked, so byte offsets stay where they were). Returns the statement's text so
  * masked and the masks (string indices); null when masking does not bring the estimate within the limit.
  */
@@ -371,6 +378,18 @@ function maskTooDeep(text: string, start: number, end: number): { text: string; 
       match[k] = o;
     }
   });
+  // Each CASE's END at the same parenthesis level (-1: none).
+  const caseEnd = new Int32Array(tokens.length).fill(-1);
+  const cases: Array<{ k: number; depth: number }> = [];
+  let depth = 0;
+  tokens.forEach((t, k) => {
+    if (t.kind === 'open') depth++;
+    else if (t.kind === 'close') {
+      depth--;
+      while (cases.length > 0 && cases[cases.length - 1]!.depth > depth) cases.pop();
+    } else if (t.word === 'CASE') cases.push({ k, depth });
+    else if (t.word === 'END' && cases.length > 0 && cases[cases.length - 1]!.depth === depth) caseEnd[cases.pop()!.k] = k;
+  });
   // Token ranges masked ([from, to], inclusive), found one a round; `skip` jumps a mask forwards, `back` backwards.
   const masks: Array<{ from: number; to: number; group: boolean }> = [];
   const skip = new Int32Array(tokens.length).fill(-1);
@@ -382,21 +401,32 @@ function maskTooDeep(text: string, start: number, end: number): { text: string; 
   for (let round = 0; round <= MASK_ROUNDS; round++) {
     const estimate = new NestingEstimate();
     let over = -1;
+    const deepCases: number[] = []; // CASEs opened past half the limit
     for (let k = 0; k < tokens.length && over < 0; k++) {
       const t = tokens[k]!;
       if (skip[k]! >= 0) {
         estimate.add('other', '', k); // a mask is one token
         k = skip[k]!;
-      } else estimate.add(t.kind, t.word, k);
+      } else {
+        if (t.word === 'CASE' && estimate.total >= HALF_ESTIMATE) deepCases.push(k);
+        estimate.add(t.kind, t.word, k);
+      }
       if (estimate.total > MAX_NESTING_ESTIMATE) over = k;
     }
     if (over < 0) return round > 0 ? maskedText(text, start, end, tokens, masks) : null;
     if (round === MASK_ROUNDS) return null;
     const group = estimate.outer.find((l) => l.base + l.chain + l.sticky >= HALF_ESTIMATE);
+    const deepCase = deepCases.find((k) => caseEnd[k]! >= over);
+    const joins = estimate.sticky >= HALF_ESTIMATE ? leadingJoins(tokens, over, match, skip, back) : null;
     if (group && estimate.chain + estimate.sticky < HALF_ESTIMATE) {
       const close = match[group.open]!;
       if (close < 0 || close - group.open < 2) return null;
       masks.push({ from: group.open + 1, to: close - 1, group: true });
+    } else if (deepCase !== undefined) {
+      // The outermost CASE … END opened past half the limit around the token that runs over: one value.
+      masks.push({ from: deepCase, to: caseEnd[deepCase]!, group: false });
+    } else if (joins) {
+      masks.push({ ...joins, group: true });
     } else {
       // The run of operators and operands around `over` at its level (a group inside it goes whole).
       if (!inRun(over) && tokens[over]!.kind !== 'open') return null;
@@ -422,6 +452,49 @@ function maskTooDeep(text: string, start: number, end: number): { text: string; 
     back[last.to] = last.from;
   }
   return null;
+}
+
+/** Words that may stand before JOIN in a join clause. */
+const JOIN_WORDS = new Set(['INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'NATURAL']);
+
+/** Joins of an over-deep chain kept when its first ones are masked (far below the limit; the tree is cut deeper). */
+const KEPT_JOINS = HALF_ESTIMATE / 2;
+
+/**
+ * A chain of JOINs running over the limit at token `over`: the tokens from the chain's first table (after FROM or a
+ * comma) through the join clauses before its last KEPT_JOINS joins ([from, to], inclusive), which become one stand-in
+ * FROM item; the joins kept are the outermost of the tree. Null when there is no such chain at `over`'s level.
+ */
+function leadingJoins(
+  tokens: Array<{ kind: Lexeme; word: string }>,
+  over: number,
+  match: Int32Array,
+  skip: Int32Array,
+  back: Int32Array,
+): { from: number; to: number } | null {
+  // Back to the start of the FROM item `over` belongs to…
+  let first = -1;
+  for (let k = over; k >= 0 && first < 0; k--) {
+    const t = tokens[k]!;
+    if (back[k]! >= 0) k = back[k]!;
+    else if (t.kind === 'close' && match[k]! >= 0) k = match[k]!;
+    else if (t.kind === 'open' || t.kind === 'semicolon') return null;
+    else if (t.word === 'FROM' || t.kind === 'comma') first = k + 1;
+  }
+  if (first < 0) return null;
+  // … then its joins, through the end of the item.
+  const joins: number[] = [];
+  for (let k = first; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (skip[k]! >= 0) k = skip[k]!;
+    else if (t.kind === 'open' && match[k]! >= 0) k = match[k]!;
+    else if (t.kind === 'close' || t.kind === 'semicolon' || t.kind === 'comma') break;
+    else if (t.word === 'JOIN') joins.push(k);
+  }
+  if (joins.length <= KEPT_JOINS) return null;
+  let to = joins[joins.length - KEPT_JOINS]! - 1;
+  while (to > first && JOIN_WORDS.has(tokens[to]!.word)) to--;
+  return to - first >= 2 ? { from: first, to } : null;
 }
 
 /** The statement text with each mask replaced by its stand-in and spaces (see maskTooDeep); null when one does not fit. */
@@ -607,17 +680,33 @@ const SET_PIECE = 100;
 const SET_WORDS = new Set(['UNION', 'INTERSECT', 'EXCEPT']);
 
 /**
- * An over-deep statement that is a chain of branches joined at its top level by one set operation (`UNION [ALL]`
- * throughout, or `INTERSECT [ALL]`, or `EXCEPT [ALL]`; no `WITH`): the ranges of consecutive branches, SET_PIECE at a
- * time, each a statement of its own. The branches of such a chain are read independently (a UNION passes each
- * branch's rows through; an INTERSECT or EXCEPT is judged branch by branch once a chain is longer than a few dozen,
- * and every piece, the last included, holds at least half of SET_PIECE), so checking the pieces checks the whole.
- * Null for any other shape.
+ * Branches above which the read analysis judges a set operation's branches each alone (it compares them pairwise
+ * below: generated SQL with longer chains is left as reported).
  */
-function setOperationPieces(text: string, start: number, end: number): Array<{ start: number; end: number }> | null {
+export const BRANCHES_JUDGED_ALONE = 32;
+
+/** Stand-in for the branches before a piece of a set-operation chain: a branch that returns and reads nothing. */
+const EARLIER_BRANCHES = '(SELECT NULL)';
+
+/** One piece of an over-deep set-operation chain: text[start, end) with text[start, standInUntil) as EARLIER_BRANCHES. */
+interface SetPiece {
+  start: number;
+  end: number;
+  standInUntil?: number;
+}
+
+/**
+ * An over-deep statement that is a chain of set operations at its top level (no `WITH`): pieces of about SET_PIECE
+ * branches, each a statement of its own, whose checks are those of the whole chain. PostgreSQL nests such a chain to
+ * the left, INTERSECT binding tighter, and the engine reads each run of one operation (`UNION` throughout, say) as one
+ * operation over its branches, so a piece starts with an operation: the branches before it become one stand-in
+ * branch that reads nothing (EARLIER_BRANCHES), as the nested operation it stands for is never judged against its
+ * neighbours. A piece starts where a run starts, or inside a run where both parts keep more than
+ * BRANCHES_JUDGED_ALONE branches (the analysis then judges each branch alone, split or not). Null for any other shape.
+ */
+function setOperationPieces(text: string, start: number, end: number): SetPiece[] | null {
   // A linear pass with PostgreSQL's lexical skips (strings, quoted identifiers, dollar quotes, comments).
-  const cuts: number[] = [];
-  let operation = '';
+  const ops: Array<{ at: number; kind: string }> = [];
   let depth = 0;
   let first = true;
   let i = start;
@@ -639,9 +728,9 @@ function setOperationPieces(text: string, start: number, end: number): Array<{ s
       if (first && word === 'WITH') return null;
       first = false;
       if (depth === 0 && SET_WORDS.has(word)) {
-        if (operation && word !== operation) return null; // mixed operations: precedence ties branches together
-        operation = word;
-        cuts.push(i);
+        const all = /\s+ALL\b/iy;
+        all.lastIndex = j;
+        ops.push({ at: i, kind: all.test(text) ? `${word} ALL` : word });
       }
       i = j;
       continue;
@@ -651,20 +740,34 @@ function setOperationPieces(text: string, start: number, end: number): Array<{ s
     if (c !== ' ' && c !== '\n' && c !== '\t' && c !== '\r') first = false;
     i++;
   }
-  if (cuts.length < SET_PIECE) return null;
-  // The last piece keeps at least half of SET_PIECE branches: the cuts before it that would leave fewer go.
-  const ends: number[] = [];
-  for (let k = SET_PIECE - 1; k < cuts.length; k += SET_PIECE) if (cuts.length - k >= SET_PIECE / 2) ends.push(cuts[k]!);
-  const pieces: Array<{ start: number; end: number }> = [];
-  let from = start;
-  const after = /[A-Za-z]+(?:\s+(?:ALL|DISTINCT)\b)?/iy;
-  for (const cutAt of ends) {
-    pieces.push({ start: from, end: cutAt });
-    // The next piece starts after `UNION | INTERSECT | EXCEPT [ALL | DISTINCT]`.
-    after.lastIndex = cutAt;
-    from = after.exec(text) ? after.lastIndex : cutAt + operation.length;
+  if (ops.length < SET_PIECE) return null;
+  // The operations of the outermost level (INTERSECT binds tighter than UNION and EXCEPT), with their runs.
+  const intersect = (o: { kind: string }) => o.kind.startsWith('INTERSECT');
+  const outer = ops.some((o) => !intersect(o)) ? ops.filter((o) => !intersect(o)) : ops;
+  const runStart = outer.map((o, k) => k);
+  for (let k = 1; k < outer.length; k++) if (outer[k]!.kind === outer[k - 1]!.kind) runStart[k] = runStart[k - 1]!;
+  const runEnd = outer.map((o, k) => k);
+  for (let k = outer.length - 2; k >= 0; k--) if (outer[k]!.kind === outer[k + 1]!.kind) runEnd[k] = runEnd[k + 1]!;
+  const pieces: SetPiece[] = [];
+  let cut = 0; // the outer operation the current piece starts with (0: the statement's start)
+  let branches = 0; // branches of the current piece (every operation adds one)
+  let o = 0;
+  for (let k = 1; k < outer.length; k++) {
+    while (ops[o]!.at < outer[k]!.at) {
+      branches++;
+      o++;
+    }
+    if (branches < SET_PIECE) continue;
+    // Inside a run, each part (with its left operand) keeps more than BRANCHES_JUDGED_ALONE branches.
+    const before = k - Math.max(runStart[k]!, cut) + 1;
+    const after = runEnd[k]! - k + 2;
+    if (k !== runStart[k] && (before <= BRANCHES_JUDGED_ALONE || after <= BRANCHES_JUDGED_ALONE)) continue;
+    pieces.push(cut === 0 ? { start, end: outer[k]!.at } : { start, end: outer[k]!.at, standInUntil: outer[cut]!.at });
+    cut = k;
+    branches = 0;
   }
-  pieces.push({ start: from, end });
+  if (cut === 0) return null;
+  pieces.push({ start, end, standInUntil: outer[cut]!.at });
   return pieces;
 }
 
@@ -672,24 +775,28 @@ function setOperationPieces(text: string, start: number, end: number): Array<{ s
  * Parses text[start, end) — one statement — alone, its offsets moved to where it sits in `text`: masked first when it
  * is too deep to hand to the parser (maskTooDeep), cut where it is too deep to analyse (remapLocations). Returns the
  * statement and, when part of it was masked or cut, the message saying where; a "not checked" message when it can
- * be neither parsed nor masked; null when it does not parse as one statement.
+ * be neither parsed nor masked; null when it does not parse as one statement. A piece of a set-operation chain has
+ * text[start, standInUntil) replaced by EARLIER_BRANCHES (branches checked in other pieces: no message), and starts
+ * at standInUntil.
  */
 function parseAlone(
   text: string,
   start: number,
   end: number,
   toIndex: (b: number) => number,
+  standInUntil = start,
 ): { statement: ParsedStatement | null; skipped: SkippedStatement | null } | null {
-  const first = firstCodeIndex(text, start, end);
+  const first = firstCodeIndex(text, standInUntil, end);
   const last = trimEnd(text, start, end);
-  let own = text.slice(start, end);
+  const earlier = blankRun(text.slice(start, standInUntil));
+  let own = standInUntil > start ? EARLIER_BRANCHES + earlier.slice(EARLIER_BRANCHES.length) + text.slice(standInUntil, end) : text.slice(start, end);
   let masks: ByteRange[] = [];
   if (overDeepStatements(own).length > 0) {
-    const masked = maskTooDeep(text, start, end);
+    const masked = maskTooDeep(own, 0, own.length);
     if (!masked || overDeepStatements(masked.text).length > 0) return { statement: null, skipped: tooDeep(first, last, first) };
-    own = masked.text;
-    const bytes = (to: number) => Buffer.byteLength(text.slice(start, to), 'utf8');
+    const bytes = (to: number) => Buffer.byteLength(own.slice(0, to), 'utf8');
     masks = masked.masks.map((m) => [bytes(m.start), bytes(m.end)]);
+    own = masked.text;
   }
   let result;
   try {
@@ -711,13 +818,13 @@ function parseAlone(
  */
 function parsePieces(
   text: string,
-  pieces: Array<{ start: number; end: number }>,
+  pieces: SetPiece[],
   toIndex: (b: number) => number,
 ): { statements: ParsedStatement[]; skipped: SkippedStatement[] } | null {
   const statements: ParsedStatement[] = [];
   const skipped: SkippedStatement[] = [];
   for (const piece of pieces) {
-    const parsed = parseAlone(text, piece.start, piece.end, toIndex);
+    const parsed = parseAlone(text, piece.start, piece.end, toIndex, piece.standInUntil);
     if (!parsed) return null;
     if (parsed.statement) statements.push(parsed.statement);
     if (parsed.skipped) skipped.push(parsed.skipped);
