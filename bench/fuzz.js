@@ -8,8 +8,7 @@
  *
  * It runs test/properties.test.ts (SQL in .sql files, tagged templates with interpolations and escapes, string
  * arguments; schema histories) with SOFT_DELETE_FUZZ_RUNS / SOFT_DELETE_FUZZ_SEED. A failure prints the shrunk
- * counterexample and the seed. The PostgreSQL regression corpus is not included: it is not published on the npm
- * registry, the only source this project fetches from.
+ * counterexample and the seed. The PostgreSQL regression corpus has its own script: bench/pg-regress.js.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
