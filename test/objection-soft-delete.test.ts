@@ -11,6 +11,7 @@ import { parse } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { describe, expect, it } from 'vitest';
 import noHardDelete from '../rules/no-hard-delete.js';
+import noUnchecked from '../rules/no-unchecked-query.js';
 import requireFilter from '../rules/require-soft-delete-filter.js';
 import { queryBuildersFromScan } from '../src/extract/query-builders.js';
 import { scanProgram } from '../src/js/program.js';
@@ -126,6 +127,15 @@ describe('what the plugin does, lowered and run on PostgreSQL', () => {
     expect(lowered(`${code}await Doc.query().where('id', 3).del();`)).toEqual(['UPDATE docs SET removed_at = $1 WHERE id = 3']);
   });
 
+  it("an instance's $query() narrows to its id; under the plugin its delete() is the patch, the named filters are whereNotDeleted()/whereDeleted()", () => {
+    expect(lowered(`${header}const user = await User.query().findById(1);\nawait user.$query().delete();`)).toContain('UPDATE users SET deleted = true WHERE id = $1');
+    expect(lowered(`${header}const user = new User();\nawait user.$query().hardDelete();`)).toEqual(['DELETE FROM users WHERE id = $1']);
+    expect(lowered(`${header}await User.query().modify('notDeleted');`)).toEqual(['SELECT * FROM users WHERE users.deleted = false']);
+    expect(lowered(`${header}await User.query().modify('deleted');`)).toEqual(['SELECT * FROM users WHERE users.deleted = true']);
+    // without the plugin, an instance's delete() is a DELETE of its row
+    expect(lowered(`import { Model } from 'objection';\nclass Doc extends Model { static tableName = 'docs'; static idColumn = 'doc_id'; }\nconst d = new Doc();\nawait d.$query().delete();`)).toEqual(['DELETE FROM docs WHERE doc_id = $1']);
+  });
+
   it('a `softDelete` bound to another package is not the plugin; a model of another module is known from the schema', () => {
     const other = `import softDelete from 'my-helpers';\nclass User extends softDelete()(Model) { static tableName = 'users'; }\nawait User.query().where('id', 1).delete();`;
     expect(lowered(other)).toEqual(['DELETE FROM users WHERE id = 1']);
@@ -142,14 +152,36 @@ import sd from 'objection-soft-delete';
 class Person extends sd({ columnName: 'deleted' })(Model) { static tableName = 'users'; }
 `;
 
+/** A model with a relation to a soft-delete model, for the plugin's named filters in relation expressions. */
+const related = `${local}class Group extends Model {
+  static tableName = 'groups';
+  static relationMappings = {
+    members: { relation: Model.HasManyRelation, modelClass: Person, join: { from: 'groups.id', to: 'users.groupId' } },
+    liveMembers: { relation: Model.HasManyRelation, modelClass: Person, modify: 'notDeleted', join: { from: 'groups.id', to: 'users.groupId' } },
+  };
+}
+`;
+
 tsRuleTester(settings).run('require-soft-delete-filter (objection-soft-delete)', requireFilter as never, {
-  valid: [`${local}await Person.query().whereNotDeleted().where('name', 'x');`, `${local}await Person.query().whereDeleted();`],
+  valid: [
+    `${local}await Person.query().whereNotDeleted().where('name', 'x');`,
+    `${local}await Person.query().whereDeleted();`,
+    // the plugin's named filters (its `namedFilters`): `notDeleted` is whereNotDeleted(), `deleted` whereDeleted()
+    `${local}await Person.query().modify('notDeleted').where('name', 'x');`,
+    `${local}await Person.query().modify('deleted');`,
+    `${related}await Group.query().whereIn('id', ids).withGraphFetched('members(notDeleted)');`,
+    `${related}await Group.query().withGraphFetched('[liveMembers]');`,
+    `${related}await Group.query().withGraphJoined('members(deleted)');`,
+    `${related}await group.$relatedQuery('members').modify('notDeleted');`,
+  ],
   invalid: [
     {
       code: `${local}await Person.query().where('name', 'x');`,
       // the plugin's own filter is the suggestion
       errors: [{ messageId: 'missing', suggestions: [{ messageId: 'addFilterInCode', output: `${local}await Person.query().whereNotDeleted().where('name', 'x');` }] }],
     },
+    // the relation loaded without the named filter reads deleted members
+    { code: `${related}await Group.query().withGraphFetched('[members, liveMembers]');`, errors: [{ messageId: 'missing', line: 11, column: 40, endColumn: 47 }] },
   ],
 });
 
@@ -161,4 +193,34 @@ tsRuleTester(settings).run('no-hard-delete (objection-soft-delete)', noHardDelet
     `${local}await Person.query().whereDeleted().hardDelete();`,
   ],
   invalid: [{ code: `${local}await Person.query().where('id', 1).hardDelete();`, errors: [{ messageId: 'hardDelete' }] }],
+});
+
+tsRuleTester(settings).run('no-unchecked-query (objection-soft-delete named filters)', noUnchecked as never, {
+  valid: [
+    // read as the plugin's filter: nothing hidden
+    `${local}await Person.query().modify('notDeleted');`,
+    `${related}await Group.query().withGraphFetched('members(notDeleted)');`,
+    // this.$query() in a method of the model
+    `${local}class Account extends sd()(Model) { static tableName = 'accounts'; remove() { return this.$query().delete(); } }`,
+  ],
+  invalid: [
+    // a modifier the model does not define (and the plugin does not register) may filter: unknown, and said
+    { code: `${local}await Person.query().modify('notDeletedd');`, errors: [{ messageId: 'unknownFilter' }] },
+    // an instance whose class this file cannot tell
+    { code: `${local}export async function remove(p) { await p.$query().delete(); }`, errors: [{ messageId: 'unseenBuilder', line: 4, column: 41, endColumn: 51 }] },
+  ],
+});
+
+tsRuleTester(settings).run('no-hard-delete (objection-soft-delete, an instance)', noHardDelete as never, {
+  valid: [
+    // the plugin's delete() of the instance's row is a patch of the marker
+    `${local}const person = await Person.query().findById(1);\nawait person.$query().delete();`,
+    `${local}export async function remove(person: Person) { await person.$query().delete(); }`,
+    `${local}const person = Person.fromJson({ id: 1 });\nawait person.$query().undelete();`,
+    `${local}class Account extends sd()(Model) { static tableName = 'users'; async remove() { await this.$query().delete(); } }`,
+  ],
+  invalid: [
+    { code: `${local}const person = new Person();\nawait person.$query().hardDelete();`, errors: [{ messageId: 'hardDelete', line: 5, column: 14, endColumn: 20 }] },
+    { code: `${local}class Account extends sd()(Model) { static tableName = 'users'; async purge() { await this.$query().hardDelete(); } }`, errors: [{ messageId: 'hardDelete' }] },
+  ],
 });

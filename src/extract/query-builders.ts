@@ -32,7 +32,7 @@ import { MappedText } from '../js/mapped-text.js';
 import { awaited, continued, decompose, importEdits, SynthText, type Step } from '../js/synth.js';
 import { scanProgram, type ParentLookup, type ProgramScan } from '../js/program.js';
 import type { NotUnderstoodCall } from './frontend.js';
-import { exportedBinding, resolveModule } from './modules.js';
+import { exportedBinding, resolveModule, staticTableName } from './modules.js';
 import { namesOf, type FileNames } from './names.js';
 import { graphRelations, modelIdColumns, modelModifier, modifiersArgument, relatedQueryName, relationOf, type GraphRelation, type RelationInfo } from './objection.js';
 import { normalizePlaceholders, type PlaceholderStyle } from './placeholders.js';
@@ -191,6 +191,9 @@ type ReturnedBuilder = (base: Node, steps: Step[]) => Chain | null;
 type ForeignBuilder = (base: Node) => { name: string; source: string } | null;
 
 /** knex / Objection methods that make a chain a write: `.del()`, `.update({…})`, `.patch({…})`, `.increment(…)`. */
+/** Objection's deletes of an instance's row (`person.$query().delete()`), and objection-soft-delete's. */
+const INSTANCE_DELETES = new Set(['delete', 'del', 'hardDelete', 'undelete']);
+
 const WRITE_METHODS = new Set([
   'del', 'delete', 'update', 'patch', 'increment', 'decrement', 'deleteById', 'patchAndFetchById', 'updateAndFetchById',
   'patchAndFetch', 'updateAndFetch', 'returning',
@@ -602,6 +605,37 @@ class Lowerer {
       select.client = base.name;
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
+    // Objection: `person.$query().delete()` writes the instance's row (under objection-soft-delete, a patch)
+    if (first.name === '$query' && first.args.length === 0 && steps.slice(1).some((s) => INSTANCE_DELETES.has(s.name))) {
+      const instance = this.instanceModel(base);
+      if (!instance) {
+        this.unseen.push({
+          start: base.range[0],
+          end: first.call.range[1],
+          callee: this.source.slice(first.call.callee.range[0], first.call.callee.range[1]),
+          reason: 'the model class of this instance is not known here (declare it with a type annotation, or make it with `new`, `fromJson` or a query of its class in this file)',
+          builder: true,
+        });
+        return null;
+      }
+      const { cls, table, client } = instance;
+      select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, [first.at, first.at + first.name.length]) });
+      select.anchors.push({ range: [first.at, first.at + first.name.length], after: first.call.range[1], kind: 'from' });
+      select.model = cls;
+      const mixin = this.softDeleteMixin(cls);
+      if (mixin) select.softDelete = { table, mixin };
+      select.client = client;
+      // Objection narrows `$query()` to the instance's row by its id columns
+      const key = modelIdColumns(cls) ?? ['id'];
+      const where = new Piece();
+      key.forEach((column, k) => {
+        if (k > 0) where.syn(' AND ', first.at);
+        where.add(this.column({ value: column, src: spread(column.length, [first.at, first.at + first.name.length]) })!).syn(' = ', first.at);
+        this.param(where, first.at);
+      });
+      select.where.push({ bool: 'AND', not: false, text: where });
+      return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
+    }
     // Objection: `person.$relatedQuery('pets')`, `Person.relatedQuery('pets')` read the related model's table
     const relatedName = relatedQueryName(first);
     if (relatedName !== null) {
@@ -627,6 +661,54 @@ class Lowerer {
       return { flavor: 'knex', select, rest: steps, bare: false };
     }
     return null;
+  }
+
+  /**
+   * The model class of an Objection instance and its table: `this` in a method of a model class, or a name declared
+   * once as `new User(…)`, `User.fromJson(…)`, `await User.query()…` or with the type `User`. `client`: a name that
+   * reaches the class from here (for `<it>.fn.now()` in a suggestion), or null.
+   */
+  private instanceModel(base: Node): { cls: Node; table: string; client: string | null } | null {
+    const b = unwrap(base);
+    if (b.type === AST_NODE_TYPES.ThisExpression) {
+      // the nearest enclosing non-arrow function must be a method of a class
+      let node: Node | undefined = b;
+      const parents = this.scan?.parents;
+      for (let depth = 0; node && parents && depth < 200; depth++) {
+        const parent: Node | undefined = parents.get(node);
+        if (!parent) return null;
+        if (parent.type === AST_NODE_TYPES.FunctionExpression || parent.type === AST_NODE_TYPES.FunctionDeclaration) {
+          const method = parents.get(parent);
+          if (method?.type !== AST_NODE_TYPES.MethodDefinition || method.static) return null;
+        }
+        if (parent.type === AST_NODE_TYPES.ClassDeclaration || parent.type === AST_NODE_TYPES.ClassExpression) {
+          const table = staticTableName(parent);
+          return table === null ? null : { cls: parent, table, client: parent.id?.name ?? null };
+        }
+        node = parent;
+      }
+      return null;
+    }
+    if (b.type !== AST_NODE_TYPES.Identifier || !this.scan) return null;
+    const declarator = this.scan.declarators.get(b.name);
+    if (!declarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return null;
+    let named: Node | null = null;
+    const annotation = declarator.id.typeAnnotation?.typeAnnotation;
+    if (annotation?.type === AST_NODE_TYPES.TSTypeReference && annotation.typeName.type === AST_NODE_TYPES.Identifier) named = annotation.typeName;
+    const init = declarator.init ? unwrap(declarator.init) : null;
+    if (!named && init) {
+      const made = init.type === AST_NODE_TYPES.AwaitExpression ? unwrap(init.argument) : init;
+      if (made.type === AST_NODE_TYPES.NewExpression) named = unwrap(made.callee);
+      else {
+        const chain = decompose(made);
+        const head = chain.steps[0]?.name;
+        if (head === 'query' || head === 'fromJson' || head === 'fromDatabaseJson') named = unwrap(chain.base);
+      }
+    }
+    if (named?.type !== AST_NODE_TYPES.Identifier) return null;
+    const cls = this.names.modelClass(named);
+    const table = cls ? this.names.modelTable(named) : null;
+    return cls && table !== null ? { cls, table, client: named.name } : null;
   }
 
   /**
@@ -662,18 +744,12 @@ class Lowerer {
   private softDeleteStep(select: Select, step: Step): boolean {
     const sd = select.softDelete;
     if (!sd) return false;
-    const { mixin, table } = sd;
-    const column = (): Piece => this.column({ value: `${table}.${mixin.column}`, src: spread(table.length + 1 + mixin.column.length, [step.at, step.at + step.name.length]) })!;
+    const { mixin } = sd;
     const value = (sql: string | null): Piece => (sql === null ? this.paramPiece(step.at) : new Piece().syn(sql, step.at));
-    const equals = (sql: string | null): Piece => (sql?.toUpperCase() === 'NULL' ? column().syn(' IS NULL', step.at) : column().syn(' = ', step.at).add(value(sql)));
     switch (step.name) {
       case 'whereNotDeleted':
-        select.where.push({ bool: 'AND', not: false, text: equals(mixin.notDeletedValue) });
-        return true;
       case 'whereDeleted':
-        // `where(col, true)` when deletedValue is true, else `whereNot(col, notDeletedValue)`
-        if (mixin.deletedValue === 'true') select.where.push({ bool: 'AND', not: false, text: equals('true') });
-        else select.where.push({ bool: 'AND', not: true, text: equals(mixin.notDeletedValue) });
+        select.where.push(this.softDeleteWhere(sd, step.name === 'whereDeleted', [step.at, step.at + step.name.length]));
         return true;
       case 'delete':
       case 'del':
@@ -696,6 +772,33 @@ class Lowerer {
     }
   }
 
+  /**
+   * objection-soft-delete's `whereNotDeleted()` (`deleted`: `whereDeleted()`) as a condition, on the column qualified
+   * by the model's table as the plugin writes it, mapped onto `range` of the code.
+   */
+  private softDeleteWhere({ table, mixin }: NonNullable<Select['softDelete']>, deleted: boolean, range: readonly [number, number]): Cond {
+    const at = range[0];
+    const column = (): Piece => this.column({ value: `${table}.${mixin.column}`, src: spread(table.length + 1 + mixin.column.length, range) })!;
+    const value = (sql: string | null): Piece => (sql === null ? this.paramPiece(at) : new Piece().syn(sql, at));
+    const equals = (sql: string | null): Piece => (sql?.toUpperCase() === 'NULL' ? column().syn(' IS NULL', at) : column().syn(' = ', at).add(value(sql)));
+    if (!deleted) return { bool: 'AND', not: false, text: equals(mixin.notDeletedValue) };
+    // `where(col, true)` when deletedValue is true, else `whereNot(col, notDeletedValue)`
+    if (mixin.deletedValue === 'true') return { bool: 'AND', not: false, text: equals('true') };
+    return { bool: 'AND', not: true, text: equals(mixin.notDeletedValue) };
+  }
+
+  /**
+   * The named filters objection-soft-delete registers on a model that mixes it in (`static get namedFilters`):
+   * `notDeleted` runs `whereNotDeleted()`, `deleted` runs `whereDeleted()`. Objection 1 and 2 look modifiers up in
+   * `modifiers || namedFilters`; Objection 3 no longer reads `namedFilters` and throws ModifierNotFoundError for
+   * the name — either way the rows read are not soft-deleted ones. null: not one of them (or no plugin).
+   */
+  private namedFilter(model: Node | null, table: string | null, name: string, range: readonly [number, number]): Cond | null {
+    if (!model || table === null || (name !== 'notDeleted' && name !== 'deleted')) return null;
+    const mixin = this.softDeleteMixin(model);
+    return mixin ? this.softDeleteWhere({ table, mixin }, name === 'deleted', range) : null;
+  }
+
   private paramPiece(pos: number): Piece {
     const piece = new Piece();
     this.param(piece, pos);
@@ -716,10 +819,18 @@ class Lowerer {
     const src = name.src.slice(start, end);
     select.from = this.table(null, null, at, { value: info.table, src: spread(info.table.length, [src[0]!, src[src.length - 1]! + 1]) });
     select.model = info.target;
+    // the related model's query builder is the plugin's too (`whereNotDeleted()`, `delete()` as a patch)
+    const mixin = info.target ? this.softDeleteMixin(info.target) : null;
+    if (mixin) select.softDelete = { table: info.table, mixin };
     const functions: Array<Node | null> = [];
     for (const m of [...info.modify, ...modifiers]) {
       if (typeof m !== 'string') functions.push(m);
-      else functions.push(named.get(m) ?? (info.target ? modelModifier(info.target, m) : null));
+      else {
+        const fn = named.get(m) ?? (info.target ? modelModifier(info.target, m) : null);
+        const plugin = fn ? null : this.namedFilter(info.target, info.table, m, [src[0]!, src[src.length - 1]! + 1]);
+        if (plugin) select.where.push(plugin);
+        else functions.push(fn);
+      }
     }
     for (const fn of functions) {
       const conds = fn && isFunction(fn) ? this.whereCallback(fn) : null;
@@ -1037,6 +1148,11 @@ class Lowerer {
     if (name === 'modify' && step.args.length === 1) {
       const modifier = this.str(step.args[0])?.value;
       const fn = modifier === undefined ? null : select.modifiers.get(modifier) ?? (select.model ? modelModifier(select.model, modifier) : null);
+      const plugin = fn || modifier === undefined ? null : this.namedFilter(select.model, select.softDelete?.table ?? null, modifier, [step.at, step.at + name.length]);
+      if (plugin) {
+        select.where.push(plugin);
+        return;
+      }
       const conds = fn && isFunction(fn) ? this.whereCallback(fn) : null;
       if (conds && conds.length > 0) select.where.push({ bool: 'AND', not: false, text: this.group(conds, step.at) });
       else if (!conds) select.where.push({ bool: 'AND', not: false, text: this.opaque(step.at) });

@@ -2,7 +2,8 @@
  * Objection.js models as a schema source. A model that mixes in objection-soft-delete
  * (`class User extends softDelete({ columnName: 'deleted_at' })(Model) { static tableName = 'users' }`) declares its
  * table soft-deletable on that column (`deleted` by default). The plugin filters nothing by itself: reads stay
- * unfiltered unless they call `whereNotDeleted()`; what it changes is writes — `delete()` / `del()` /
+ * unfiltered unless they call `whereNotDeleted()` (or its named filter: `.modify('notDeleted')`,
+ * `'[rel(notDeleted)]'`); what it changes is writes — `delete()` / `del()` /
  * `deleteById()` become a patch setting the column to `deletedValue` (`true` by default), `hardDelete()` is the real
  * DELETE and `undelete()` patches it back to `notDeletedValue` (`false` by default). The query-builder front end
  * lowers those methods with the options read here.
