@@ -20,7 +20,8 @@ export type MessageIds =
   | 'addFilterInCode'
   | 'filterBeforeJoin'
   | 'apiMissing'
-  | 'apiCannotFilter';
+  | 'apiCannotFilter'
+  | 'apiMissingWhere';
 
 const VERDICT_MESSAGE: Record<ReportedVerdict, MessageIds> = {
   missing: 'missing',
@@ -91,6 +92,8 @@ export default createRule<Options, MessageIds>({
         '`= NULL` on the soft-delete column of `{{table}}`{{alias}} is never true (NULL is not equal to anything){{effect}}. Write `{{filter}}`.',
       apiMissing:
         '{{operation}} on DynamoDB table `{{table}}` returns soft-deleted items ({{deletedWhen}}): add `{{filter}}` to its FilterExpression. TTL deletes expired items only eventually (up to 48 hours later), and reads return them until then.',
+      apiMissingWhere:
+        '{{operation}} on DynamoDB table `{{table}}` returns soft-deleted items ({{deletedWhen}}): add `{{filter}}` to the WHERE of its statement. TTL deletes expired items only eventually (up to 48 hours later), and reads return them until then.',
       apiCannotFilter:
         '{{operation}} on DynamoDB table `{{table}}` cannot filter, so it returns soft-deleted items too ({{deletedWhen}}; TTL deletes expired items only up to 48 hours later). Check the item before using it, or read it with a Query whose FilterExpression has `{{filter}}`.',
       parseError: 'This SQL could not be parsed, so it was not checked for soft-delete filters: {{message}}',
@@ -114,7 +117,7 @@ export default createRule<Options, MessageIds>({
           const antiJoin = f.antiJoin && (f.verdict === 'missing' || f.verdict === 'outer-where');
           // a read of an API that is not SQL (DynamoDB) is named in that API's terms
           const api = f.fragment.api;
-          const messageId = api && f.verdict === 'missing' ? (api.canFilter ? 'apiMissing' : 'apiCannotFilter') : antiJoin
+          const messageId = api && f.verdict === 'missing' ? (api.canFilter ? (api.clause === 'WHERE' ? 'apiMissingWhere' : 'apiMissing') : 'apiCannotFilter') : antiJoin
             ? f.verdict === 'missing' ? 'antiJoin' : 'antiJoinWhere'
             : f.verdict === 'missing' && f.returning ? 'returning' : f.verdict === 'missing' && f.displacing ? 'missingDisplacing' : useVia ? 'missingVia' : VERDICT_MESSAGE[f.verdict];
           const suggestion = f.verdict === 'outer-where' || antiJoin ? 'addFilterToOn' : f.verdict === 'full-join' ? 'filterBeforeJoin' : 'addFilter';

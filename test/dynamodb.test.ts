@@ -159,6 +159,92 @@ tsRuleTester(SETTINGS).run('no-unchecked-query (DynamoDB)', unchecked as never, 
   ],
 });
 
+const PARTIQL = "import { ExecuteStatementCommand, BatchExecuteStatementCommand, ExecuteTransactionCommand, TransactGetCommand } from '@aws-sdk/lib-dynamodb';\n";
+const WHERE = (table: string, filter: string, deletedWhen: string, operation = 'ExecuteStatement') => ({ operation, table, filter, deletedWhen });
+
+tsRuleTester(SETTINGS).run('require-soft-delete-filter (DynamoDB PartiQL and transactions)', rule as never, {
+  valid: [
+    // the filter in the WHERE: IS MISSING, the status form (literal or a spelt-out parameter), under AND
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "Orders" WHERE "customerId" = ? AND "deleted_at" IS MISSING', Parameters: [id] }));`,
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: "SELECT id, total FROM Orders.ByCustomer WHERE customerId = ? AND deleted_at IS MISSING ORDER BY createdAt DESC" }));`,
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "Users" WHERE pk = ? AND "status" <> \\'deleted\\'' }));`,
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "Users" WHERE pk = ? AND "status" != ?', Parameters: [pk, 'deleted'] }));`,
+    PARTIQL + `await ddb.executeStatement({ Statement: 'SELECT * FROM Users WHERE pk = ? AND status <> ?', Parameters: [{ S: pk }, { S: 'deleted' }] });`,
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Orders WHERE (total > 10 OR total < 2) AND deleted_at IS NULL AND sku IN [1, 2]' }));`,
+    // a trash read is deliberate; a statement that is not a read; a table that is not soft-deletable
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Orders WHERE deleted_at IS NOT MISSING' }));`,
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: "UPDATE Orders SET deleted_at = 1 WHERE id = ?" }));`,
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Products' }));`,
+    // a transaction's EXISTS check is a condition of its writes, not a read
+    PARTIQL + `await client.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: 'EXISTS(SELECT * FROM Orders WHERE id = ? AND deleted_at IS MISSING)' }, { Statement: 'DELETE FROM Orders WHERE id = ?' }] }));`,
+    // a condition not read here is unknown, never a false report (no-unchecked-query lists it)
+    PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Orders WHERE tags = <<1, 2>>' }));`,
+    PARTIQL + 'await client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM Orders WHERE ${cond}` }));',
+    // a TransactGet by key, allowed like any lookup by key
+    { code: PARTIQL + `await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: 'Orders', Key: { id } } }] }));`, options: [{ allowLookupsBy: ['id'] }] },
+    PARTIQL + `await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: 'Products', Key: { id } } }] }));`,
+  ],
+  invalid: [
+    {
+      // the position is the table name inside the statement
+      code: PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "Orders" WHERE "customerId" = ?', Parameters: [id] }));`,
+      errors: [{ messageId: 'apiMissingWhere', line: 2, column: 76, endColumn: 82, data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set'), suggestions: [] }],
+    },
+    {
+      // no WHERE at all; a constant statement
+      code: PARTIQL + `const ALL = 'SELECT * FROM Orders';\nawait client.send(new ExecuteStatementCommand({ Statement: ALL }));`,
+      errors: [{ messageId: 'apiMissingWhere', line: 3, column: 60, endColumn: 63 }],
+    },
+    {
+      // an OR around the filter lets deleted items through
+      code: PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Orders WHERE deleted_at IS MISSING OR vip = true' }));`,
+      errors: [{ messageId: 'or-defeated' }],
+    },
+    {
+      // the status form, a value that is not the deleted one
+      code: PARTIQL + `await ddb.executeStatement({ Statement: 'SELECT * FROM Users WHERE pk = ? AND begins_with(sk, ?)', Parameters: [{ S: pk }, { S: 'o#' }] });`,
+      errors: [{ messageId: 'apiMissingWhere', data: WHERE('Users', `"status" <> 'deleted'`, "`status` is 'deleted'") }],
+    },
+    {
+      // each SELECT of a batch and of a transaction is a read of its own
+      code:
+        PARTIQL +
+        `await client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: 'SELECT * FROM Orders WHERE id = ?', Parameters: [a] }, { Statement: 'SELECT * FROM Orders WHERE id = ? AND deleted_at IS MISSING', Parameters: [b] }, { Statement: 'SELECT * FROM Sessions WHERE id = ?' }] }));`,
+      errors: [
+        { messageId: 'apiMissingWhere', column: 95, endColumn: 101, data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set', 'BatchExecuteStatement') },
+        { messageId: 'apiMissingWhere', data: WHERE('Sessions', '"deletedAt" IS MISSING', '`deletedAt` is set', 'BatchExecuteStatement') },
+      ],
+    },
+    {
+      code: PARTIQL + `await docClient.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: "SELECT * FROM Orders WHERE id = ?" }] }));`,
+      errors: [{ messageId: 'apiMissingWhere', data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set', 'ExecuteTransaction') }],
+    },
+    {
+      // TransactGetItems reads items by key: it cannot filter, like GetItem
+      code: PARTIQL + `await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: 'Orders', Key: { id } } }, { Get: { TableName: 'Products', Key: { id } } }] }));`,
+      errors: [{ messageId: 'apiCannotFilter', column: 81, endColumn: 87, data: { ...ORDERS, operation: 'TransactGetItems' } }],
+    },
+    {
+      code: PARTIQL + `await docClient.transactGet({ TransactItems: [{ Get: { TableName: 'Users', Key: { pk } } }] });`,
+      errors: [{ messageId: 'apiCannotFilter' }],
+    },
+  ],
+});
+
+tsRuleTester(SETTINGS).run('no-unchecked-query (DynamoDB PartiQL and transactions)', unchecked as never, {
+  valid: [PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Orders WHERE deleted_at IS MISSING' }));`],
+  invalid: [
+    { code: PARTIQL + 'await client.send(new ExecuteStatementCommand({ Statement: query }));', errors: [{ messageId: 'unreadableApiCall', data: { callee: 'ExecuteStatementCommand', api: 'DynamoDB', reason: 'its PartiQL statement is not a string this file spells out' } }] },
+    { code: PARTIQL + 'await client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM "${table}" WHERE id = ?` }));', errors: [{ messageId: 'hiddenTable', column: 78, endColumn: 83 }] },
+    { code: PARTIQL + "await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Orders WHERE tags = <<1, 2>>' }));", errors: [{ messageId: 'unknownFilter' }] },
+    { code: PARTIQL + "await client.send(new ExecuteStatementCommand({ Statement: 'SELECT FROM' }));", errors: [{ messageId: 'unreadableApiCall' }] },
+    { code: PARTIQL + 'await client.send(new BatchExecuteStatementCommand({ Statements: statements }));', errors: [{ messageId: 'unreadableApiCall' }] },
+    { code: PARTIQL + 'await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: process.env.T, Key: { id } } }] }));', errors: [{ messageId: 'hiddenTable' }] },
+    { code: PARTIQL + 'await client.send(new TransactGetCommand({ TransactItems: items }));', errors: [{ messageId: 'unreadableApiCall' }] },
+    { code: IMPORT + 'await client.send(new BatchGetCommand({ RequestItems: items }));', errors: [{ messageId: 'unreadableApiCall' }] },
+  ],
+});
+
 describe('DynamoDB front end', () => {
   it('is off unless a DynamoDB table is declared', () => {
     const linter = new Linter();

@@ -29,8 +29,20 @@ import { decodeJsString } from './js-string.js';
 import { namesOf, type FileNames } from './names.js';
 import type { ProgramScan } from '../js/program.js';
 import { keyName, pushIdent, SynthText } from '../js/synth.js';
+import { lowerPartiqlCondition, partiqlSelect } from './dynamodb-partiql.js';
 
-export type DynamoDbOperation = 'Query' | 'Scan' | 'GetItem' | 'BatchGetItem';
+export type DynamoDbOperation =
+  | 'Query'
+  | 'Scan'
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'TransactGetItems'
+  | 'ExecuteStatement'
+  | 'BatchExecuteStatement'
+  | 'ExecuteTransaction';
+
+/** The PartiQL operations: their parameters hold statements, not a TableName. */
+const PARTIQL: ReadonlySet<DynamoDbOperation> = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
 
 
 const COMMANDS: Readonly<Record<string, DynamoDbOperation>> = {
@@ -40,6 +52,11 @@ const COMMANDS: Readonly<Record<string, DynamoDbOperation>> = {
   GetItemCommand: 'GetItem',
   BatchGetCommand: 'BatchGetItem',
   BatchGetItemCommand: 'BatchGetItem',
+  TransactGetCommand: 'TransactGetItems',
+  TransactGetItemsCommand: 'TransactGetItems',
+  ExecuteStatementCommand: 'ExecuteStatement',
+  BatchExecuteStatementCommand: 'BatchExecuteStatement',
+  ExecuteTransactionCommand: 'ExecuteTransaction',
 };
 const PAGINATORS: Readonly<Record<string, DynamoDbOperation>> = { paginateQuery: 'Query', paginateScan: 'Scan' };
 const METHODS: Readonly<Record<string, DynamoDbOperation>> = {
@@ -49,13 +66,33 @@ const METHODS: Readonly<Record<string, DynamoDbOperation>> = {
   getItem: 'GetItem',
   batchGet: 'BatchGetItem',
   batchGetItem: 'BatchGetItem',
+  transactGet: 'TransactGetItems',
+  transactGetItems: 'TransactGetItems',
+  executeStatement: 'ExecuteStatement',
+  batchExecuteStatement: 'BatchExecuteStatement',
+  executeTransaction: 'ExecuteTransaction',
 };
 
-/** The filter as DynamoDB writes it, and when an item counts as deleted. */
-export function dynamoDbFilterText(table: DynamoDbTableSetting): { filter: string; deletedWhen: string } {
-  if (table.deletedValue === undefined) return { filter: `attribute_not_exists(${table.attribute})`, deletedWhen: `\`${table.attribute}\` is set` };
-  const value = typeof table.deletedValue === 'string' ? `'${table.deletedValue}'` : String(table.deletedValue);
-  return { filter: `${table.attribute} <> ${value}`, deletedWhen: `\`${table.attribute}\` is ${value}` };
+/** The parameter that makes a call of that method name DynamoDB's (a `get` or `query` of anything else has none). */
+const OWN_PARAMETER: Readonly<Record<DynamoDbOperation, string>> = {
+  Query: 'TableName',
+  Scan: 'TableName',
+  GetItem: 'TableName',
+  BatchGetItem: 'RequestItems',
+  TransactGetItems: 'TransactItems',
+  ExecuteStatement: 'Statement',
+  BatchExecuteStatement: 'Statements',
+  ExecuteTransaction: 'TransactStatements',
+};
+
+/** The filter as DynamoDB writes it (in a FilterExpression, or in a PartiQL WHERE), and when an item counts as deleted. */
+export function dynamoDbFilterText(table: DynamoDbTableSetting, partiql = false): { filter: string; deletedWhen: string } {
+  const name = partiql ? `"${table.attribute.replace(/"/g, '""')}"` : table.attribute;
+  if (table.deletedValue === undefined) {
+    return { filter: partiql ? `${name} IS MISSING` : `attribute_not_exists(${name})`, deletedWhen: `\`${table.attribute}\` is set` };
+  }
+  const value = typeof table.deletedValue === 'string' ? `'${table.deletedValue.replace(/'/g, "''")}'` : String(table.deletedValue);
+  return { filter: `${name} <> ${value}`, deletedWhen: `\`${table.attribute}\` is ${value}` };
 }
 
 /** A JS string expression's value with the source index of each character, or null when not spelt out here. */
@@ -332,10 +369,10 @@ function readSites(scan: ProgramScan): ReadSite[] {
     }
     const method = callee.type === AST_NODE_TYPES.MemberExpression ? METHODS[name] : undefined;
     if (!method) continue;
-    // a method of that name counts only with DynamoDB's own parameters (a `TableName`, a batch's `RequestItems`)
+    // a method of that name counts only with DynamoDB's own parameters (a `TableName`, a batch's `RequestItems`, …)
     const params = objectOf(call.arguments[0] as Node | undefined, scan);
     const props = params ? propertiesOf(params).props : null;
-    if (!props || !(props.has('TableName') || (method === 'BatchGetItem' && props.has('RequestItems')))) continue;
+    if (!props || !props.has(OWN_PARAMETER[method])) continue;
     sites.push({ operation: method, params, at: call, callee: calleeText(callee, scan.text) });
   }
   return sites;
@@ -367,20 +404,58 @@ export function dynamoDbReadsFromScan(
   const names = namesOf(scan, filename);
   const fragments: SqlFragment[] = [];
   for (const site of readSites(scan)) {
+    const unreadable = (node: Node, reason: string): void => {
+      notUnderstood?.push({ start: node.range[0], end: node.range[1], callee: site.callee, reason, api: 'DynamoDB' });
+    };
     if (!site.params) {
-      notUnderstood?.push({
-        start: site.at.range[0],
-        end: site.at.range[1],
-        callee: site.callee,
-        reason: 'its parameters (TableName, FilterExpression) are not an object this file spells out',
-        api: 'DynamoDB',
-      });
+      unreadable(site.at, PARTIQL.has(site.operation)
+        ? 'its parameters (the PartiQL statements) are not an object this file spells out'
+        : 'its parameters (TableName, FilterExpression) are not an object this file spells out');
       continue;
     }
     const { props, spread } = propertiesOf(site.params);
+    if (PARTIQL.has(site.operation)) {
+      const list = site.operation === 'ExecuteStatement' ? [{ node: site.params as Node, object: site.params }] : elementsOf(props.get(OWN_PARAMETER[site.operation])?.value as Node | undefined, scan);
+      if (!list) {
+        unreadable(site.at, `its ${OWN_PARAMETER[site.operation]} are not a list this file spells out`);
+        continue;
+      }
+      for (const element of list) {
+        const statement = element.object ? propertiesOf(element.object).props : null;
+        const text = statement?.get('Statement')?.value as Node | undefined;
+        if (!statement || !text) {
+          unreadable(element.node, 'its PartiQL statement is not an object this file spells out');
+          continue;
+        }
+        const fragment = lowerStatement(site, text, statement.get('Parameters')?.value as Node | undefined, tables, names, scan, unreadable);
+        if (fragment) fragments.push(fragment);
+      }
+      continue;
+    }
+    if (site.operation === 'TransactGetItems') {
+      const list = elementsOf(props.get('TransactItems')?.value as Node | undefined, scan);
+      if (!list) unreadable(site.at, 'its TransactItems are not a list this file spells out');
+      for (const element of list ?? []) {
+        const get = element.object ? objectOf(propertiesOf(element.object).props.get('Get')?.value as Node | undefined, scan) : null;
+        const getProps = get ? propertiesOf(get).props : null;
+        const tableNode = getProps?.get('TableName')?.value as Node | undefined;
+        if (!getProps || !tableNode) {
+          // a ConditionCheck has no place here; anything else unread is said
+          if (!element.object || !propertiesOf(element.object).props.has('ConditionCheck')) unreadable(element.node, 'its Get (TableName, Key) is not an object this file spells out');
+          continue;
+        }
+        const table = tableNameOf(tableNode, names);
+        const fragment = lowerRead(site, table ?? { name: null, node: tableNode }, objectOf(getProps.get('Key')?.value as Node | undefined, scan), new Map(), false, tables, names, scan);
+        if (fragment) fragments.push(fragment);
+      }
+      continue;
+    }
     if (site.operation === 'BatchGetItem') {
       const items = objectOf(props.get('RequestItems')?.value as Node | undefined, scan);
-      if (!items) continue;
+      if (!items) {
+        unreadable(site.at, 'its RequestItems are not an object this file spells out');
+        continue;
+      }
       for (const p of items.properties) {
         if (p.type !== AST_NODE_TYPES.Property) continue;
         const named = keyName(p);
@@ -404,6 +479,123 @@ export function dynamoDbReadsFromScan(
     if (fragment) fragments.push(fragment);
   }
   return fragments;
+}
+
+/** The elements of an array literal (directly or through a `const`): each an object literal, or null where it is not one. */
+function elementsOf(node: Node | undefined, scan: ProgramScan): Array<{ node: Node; object: TSESTree.ObjectExpression | null }> | null {
+  if (!node) return null;
+  let n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.Identifier) {
+    const init = scan.consts.get(n.name);
+    if (!init) return null;
+    n = unwrap(init);
+  }
+  if (n.type !== AST_NODE_TYPES.ArrayExpression) return null;
+  const out: Array<{ node: Node; object: TSESTree.ObjectExpression | null }> = [];
+  for (const element of n.elements) {
+    if (!element) continue;
+    out.push({ node: element, object: element.type === AST_NODE_TYPES.SpreadElement ? null : objectOf(element, scan) });
+  }
+  return out;
+}
+
+/**
+ * A PartiQL statement of ExecuteStatement / BatchExecuteStatement / ExecuteTransaction: a SELECT of a soft-deletable
+ * table is lowered (`SELECT * FROM dynamodb."Orders" WHERE …`, the table mapped onto its name inside the string);
+ * other statements (writes, a transaction's `EXISTS` check) are not reads; a statement not spelt out, or a SELECT
+ * in a shape not read, is said.
+ */
+function lowerStatement(
+  site: ReadSite,
+  node: Node,
+  parameters: Node | undefined,
+  tables: ReadonlyMap<string, DynamoDbTableSetting | false>,
+  names: FileNames,
+  scan: ProgramScan,
+  unreadable: (node: Node, reason: string) => void,
+): SqlFragment | null {
+  const statement = spelledStatement(node, names);
+  if (!statement) {
+    unreadable(node, 'its PartiQL statement is not a string this file spells out');
+    return null;
+  }
+  const select = partiqlSelect(statement.text);
+  if (select === 'not-a-read') return null;
+  if (!select) {
+    unreadable(node, 'its PartiQL SELECT is not in a form the plugin reads');
+    return null;
+  }
+  const at = (i: number): number => statement.src[Math.min(i, statement.src.length - 1)] ?? node.range[0];
+  const counter: PlaceholderCounter = { param: 0, ident: 0 };
+  const out = new SynthText();
+  const hole = statement.holes.get(select.table.name);
+  let setting: DynamoDbTableSetting | null = null;
+  out.syn(`SELECT * FROM ${DYNAMODB_SCHEMA}.`, at(select.table.start));
+  if (hole) {
+    // an interpolated table name this file cannot resolve: a read no check can judge (no-unchecked-query says so)
+    const ident = nextIdent(counter);
+    out.push(ident, Array.from({ length: ident.length }, (_, k) => (k === ident.length - 1 ? hole.range[1] - 1 : hole.range[0])), true);
+  } else {
+    const found = tables.get(select.table.name);
+    if (!found) return null;
+    setting = found;
+    // inside the string when it is written here; the constant's name when the statement is kept in one
+    pushIdent(out, select.table.name, statement.literal ? [at(select.table.start), at(select.table.end - 1) + 1] : [node.range[0], node.range[1]]);
+  }
+  if (select.where) {
+    const where = select.where;
+    const values = elementsOf(parameters, scan);
+    const param = (k: number): string | null => {
+      const value = values?.[k]?.node;
+      return value ? valueLiteral(value, names) : null;
+    };
+    const condition = new SynthText();
+    const holed = where.some((t) => statement.holes.has(t.text));
+    if (!holed && lowerPartiqlCondition(condition, where, at, param, counter)) {
+      out.syn(' WHERE (', at(where[0]!.start));
+      out.add(condition);
+      out.syn(')', at(where[where.length - 1]!.end - 1));
+    } else {
+      // a condition not read here (or with an interpolated piece): it may filter, we cannot tell
+      out.syn(' WHERE ', at(where[0]!.start));
+      out.push(nextParam(counter), at(where[0]!.start), true);
+    }
+  }
+  const fragment = out.toSynthesized();
+  if (!setting) return fragment;
+  const { filter, deletedWhen } = dynamoDbFilterText(setting, true);
+  fragment.api = { operation: site.operation, table: select.table.name, filter, deletedWhen, canFilter: true, clause: 'WHERE' };
+  return fragment;
+}
+
+/**
+ * A PartiQL statement's text with the source index of each character: a string `spelled` reads, or a template
+ * whose interpolations hold names this file resolves (a constant) or are holes — a placeholder word in the text,
+ * mapped onto the interpolation, so a table named by one is said to be hidden and a condition holding one is opaque.
+ */
+function spelledStatement(node: Node, names: FileNames): (SpelledString & { holes: Map<string, Node> }) | null {
+  const n = unwrap(node);
+  const plain = spelled(n, names);
+  if (plain) return { ...plain, holes: new Map() };
+  if (n.type !== AST_NODE_TYPES.TemplateLiteral) return null;
+  let text = '';
+  const src: number[] = [];
+  const holes = new Map<string, Node>();
+  for (let k = 0; k < n.quasis.length; k++) {
+    const quasi = n.quasis[k]!;
+    const decoded = decodeJsString(quasi.value.raw, true);
+    if (!decoded) return null;
+    text += decoded.text;
+    src.push(...decoded.offsets.map((o) => quasi.range[0] + 1 + o));
+    const expression = n.expressions[k] as Node | undefined;
+    if (!expression) continue;
+    const value = names.stringOf(expression);
+    const piece = value ?? `__interpolated_${k}`;
+    if (value === null) holes.set(piece, expression);
+    text += piece;
+    for (let c = 0; c < piece.length; c++) src.push(expression.range[0]);
+  }
+  return { text, src, literal: n, holes };
 }
 
 function lowerRead(

@@ -55,6 +55,8 @@ export interface ApiRead {
   deletedWhen: string;
   /** false when the read cannot filter at all (a GetItem). */
   canFilter: boolean;
+  /** Where the filter goes when it is not the API's filter parameter: a PartiQL statement's `WHERE`. */
+  clause?: 'WHERE';
 }
 
 /** The active-row filter a finding asks for, in a form any front end can spell. */

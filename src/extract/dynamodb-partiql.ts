@@ -1,0 +1,174 @@
+/**
+ * PartiQL for DynamoDB, as far as a soft-delete check needs it: a `SELECT` statement's table and its `WHERE`
+ * condition, lowered into SQL over the table's attributes (the DynamoDB front end wraps it like any other read).
+ *
+ * The grammar DynamoDB documents for reads: `SELECT expression [, …] FROM table[.index] [WHERE condition]
+ * [ORDER BY key [ASC|DESC], …]`; names bare or in double quotes (`"Orders"."ByCustomer"`), document paths
+ * (`a.b[0]`), strings in single quotes, `?` parameters; operators `= <> != < <= > >= + -`, `AND OR NOT BETWEEN IN`
+ * (`IN [1, 2]`), `IS [NOT] MISSING` (the attribute is absent / present) and `IS [NOT] NULL`; functions
+ * `begins_with`, `contains`, `attribute_type`, `size`. `x IS MISSING` is SQL's `x IS NULL` (absent), `x IS NOT
+ * MISSING` its `IS NOT NULL`. `x IS NULL` is lowered as written: whether DynamoDB also takes an absent attribute for
+ * NULL does not matter to the check, since an item whose marker holds a value is excluded either way. Anything else
+ * (set and map literals, a function DynamoDB does not list) makes the condition unreadable: the caller then writes
+ * an opaque condition, never a guess.
+ */
+import { pushIdent, type SynthText } from '../js/synth.js';
+import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
+
+export interface PartiqlToken {
+  kind: 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
+  text: string;
+  start: number;
+  end: number;
+}
+
+const TOKEN = /\s+|("(?:[^"]|"")*")|('(?:[^']|'')*')|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(\?)|(<<|>>|<>|!=|<=|>=|[=<>(),.[\]*+\-{}:])/y;
+const KINDS = ['quoted', 'string', 'number', 'word', 'param', 'punct'] as const;
+
+function tokenize(text: string): PartiqlToken[] | null {
+  const tokens: PartiqlToken[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text.length) {
+    const start = TOKEN.lastIndex;
+    const m = TOKEN.exec(text);
+    if (!m) return null;
+    const group = m.slice(1).findIndex((g) => g !== undefined);
+    if (group >= 0) tokens.push({ kind: KINDS[group]!, text: m[0], start, end: TOKEN.lastIndex });
+  }
+  return tokens;
+}
+
+const isWord = (t: PartiqlToken | undefined, word: string): boolean => t?.kind === 'word' && t.text.toUpperCase() === word;
+
+/** A name token's value and where its characters sit (inside the quotes for a quoted one). */
+function nameOf(t: PartiqlToken): { name: string; start: number; end: number } | null {
+  if (t.kind === 'word') return { name: t.text, start: t.start, end: t.end };
+  if (t.kind === 'quoted') return { name: t.text.slice(1, -1).replace(/""/g, '"'), start: t.start + 1, end: t.end - 1 };
+  return null;
+}
+
+export interface PartiqlSelect {
+  /** The table as written (without quotes) and its offsets in the statement. */
+  table: { name: string; start: number; end: number };
+  /** The tokens of the WHERE condition, or null when there is none. */
+  where: PartiqlToken[] | null;
+}
+
+/**
+ * The table and condition of a PartiQL `SELECT`; `'not-a-read'` for another statement (INSERT, UPDATE, DELETE, an
+ * `EXISTS(…)` check of a transaction); null for a SELECT in a shape not read here.
+ */
+export function partiqlSelect(text: string): PartiqlSelect | 'not-a-read' | null {
+  const tokens = tokenize(text);
+  if (!tokens || tokens.length === 0) return null;
+  if (!isWord(tokens[0], 'SELECT')) return 'not-a-read';
+  let depth = 0;
+  let from = -1;
+  for (let i = 1; i < tokens.length && from < 0; i++) {
+    const t = tokens[i]!;
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+    else if (depth === 0 && isWord(t, 'FROM')) from = i;
+  }
+  const tableToken = from < 0 ? undefined : tokens[from + 1];
+  const table = tableToken ? nameOf(tableToken) : null;
+  if (!table) return null;
+  let i = from + 2;
+  if (tokens[i]?.text === '.') {
+    if (!tokens[i + 1] || !nameOf(tokens[i + 1]!)) return null;
+    i += 2; // the index read: its items are the table's
+  }
+  if (i === tokens.length) return { table, where: null };
+  if (!isWord(tokens[i], 'WHERE')) return isWord(tokens[i], 'ORDER') ? { table, where: null } : null;
+  const where: PartiqlToken[] = [];
+  depth = 0;
+  for (i++; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+    else if (depth === 0 && isWord(t, 'ORDER') && isWord(tokens[i + 1], 'BY')) break;
+    where.push(t);
+  }
+  return where.length > 0 ? { table, where } : null;
+}
+
+const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'BETWEEN', 'IN', 'TRUE', 'FALSE', 'NULL']);
+const FUNCTIONS = new Set(['begins_with', 'contains', 'attribute_type', 'size']);
+const OPERATORS = new Set(['(', ')', ',', '=', '<', '>', '<=', '>=', '<>', '+', '-']);
+
+/**
+ * Appends a PartiQL condition as SQL, each token mapped through `at` (statement offset → source index). `param(k)`:
+ * the SQL literal of the k-th `?` when the call spells its value out, else null (a parameter). False when the
+ * condition holds something not read here (the caller discards what was appended).
+ */
+export function lowerPartiqlCondition(
+  out: SynthText,
+  tokens: readonly PartiqlToken[],
+  at: (index: number) => number,
+  param: (k: number) => string | null,
+  counter: PlaceholderCounter,
+): boolean {
+  let params = 0;
+  const mapped = (text: string, t: PartiqlToken): void => out.push(text, Array.from({ length: text.length }, (_, k) => at(Math.min(t.start + k, t.end - 1))));
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    out.syn(' ', at(t.start));
+    const upper = t.text.toUpperCase();
+    if (t.kind === 'word' && upper === 'IS') {
+      const not = isWord(tokens[i + 1], 'NOT');
+      const what = tokens[i + (not ? 2 : 1)];
+      if (!isWord(what, 'MISSING') && !isWord(what, 'NULL')) return false;
+      out.syn(not ? 'IS NOT NULL' : 'IS NULL', at(t.start));
+      i += not ? 2 : 1;
+      continue;
+    }
+    if (t.kind === 'word' && KEYWORDS.has(upper)) {
+      mapped(upper, t);
+      continue;
+    }
+    if (t.kind === 'word' && tokens[i + 1]?.text === '(') {
+      if (!FUNCTIONS.has(t.text.toLowerCase())) return false;
+      mapped(t.text.toLowerCase(), t);
+      continue;
+    }
+    if (t.kind === 'word' || t.kind === 'quoted') {
+      // a document path: name(.name | [n])*
+      const first = nameOf(t)!;
+      let name = first.name;
+      let end = first.end;
+      while (i + 1 < tokens.length) {
+        const next = tokens[i + 1]!;
+        const segment = next.text === '.' && tokens[i + 2] ? nameOf(tokens[i + 2]!) : null;
+        if (segment) {
+          name += `.${segment.name}`;
+          end = segment.end;
+          i += 2;
+        } else if (next.text === '[' && tokens[i + 2]?.kind === 'number' && tokens[i + 3]?.text === ']') {
+          name += `[${tokens[i + 2]!.text}]`;
+          end = tokens[i + 3]!.end;
+          i += 3;
+        } else break;
+      }
+      pushIdent(out, name, [at(first.start), at(end - 1) + 1]);
+      continue;
+    }
+    if (t.kind === 'string' || t.kind === 'number') {
+      mapped(t.text, t);
+      continue;
+    }
+    if (t.kind === 'param') {
+      out.syn(param(params++) ?? nextParam(counter), at(t.start));
+      continue;
+    }
+    if (t.text === '!=') out.syn('<>', at(t.start));
+    else if (t.text === '[' || t.text === ']') out.syn(t.text === '[' ? '(' : ')', at(t.start)); // `IN [1, 2]`
+    else if (OPERATORS.has(t.text)) mapped(t.text, t);
+    else return false;
+  }
+  return true;
+}
+
+/** A PartiQL name as written in a statement (double quotes unless it is a plain word). */
+export function partiqlName(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
