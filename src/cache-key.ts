@@ -29,8 +29,9 @@ export function schemaFingerprint(cwd: string, rawSettings: unknown): string {
     hash.update(`${file}\0${stamp}\n`);
   }
   // DynamoDB tables found in infrastructure definitions decide findings too
-  const dynamo = withInfrastructureTables(settings, cwd, path.join(cwd, 'package.json')).dynamodb.tables;
-  if (dynamo.size > 0) hash.update(JSON.stringify([...dynamo]));
+  const dynamo = withInfrastructureTables(settings, cwd, path.join(cwd, 'package.json')).dynamodb;
+  if (dynamo.tables.size > 0) hash.update(JSON.stringify([...dynamo.tables]));
+  if (dynamo.environment.size > 0) hash.update(JSON.stringify([...dynamo.environment]));
   return hash.digest('hex').slice(0, 20);
 }
 

@@ -60,6 +60,8 @@ export interface DynamoDbSettingsInput {
    * tables whose TTL attribute is a soft-delete column; `false` reads none. Default: the conventional places.
    */
   infrastructure?: string[] | false;
+  /** The table an environment variable names (`{ ORDERS_TABLE: 'Orders' }`), for `TableName: process.env.ORDERS_TABLE`. */
+  environment?: Record<string, string>;
 }
 
 export interface SoftDeleteSettings {
@@ -79,6 +81,8 @@ export interface SoftDeleteSettings {
 export interface DynamoDbSettings {
   /** Soft-deletable tables (declared, then found in infrastructure definitions); `false`: declared never. */
   tables: Map<string, DynamoDbTableSetting | false>;
+  /** The table each environment variable names (`ORDERS_TABLE` → `Orders`): declared, then found in definitions. */
+  environment: Map<string, string>;
   /** Infrastructure globs; null = the conventional places; false = none. */
   infrastructure: string[] | false | null;
 }
@@ -99,8 +103,9 @@ export function normalizeSettings(raw: unknown): SoftDeleteSettings {
   for (const [key, value] of Object.entries(input.tables ?? {})) {
     tables.set(key, value === false ? false : { ...value });
   }
-  const dynamodb: DynamoDbSettings = { tables: new Map(), infrastructure: null };
+  const dynamodb: DynamoDbSettings = { tables: new Map(), environment: new Map(), infrastructure: null };
   const dynamoInput = input.dynamodb && typeof input.dynamodb === 'object' ? input.dynamodb : {};
+  for (const [variable, table] of Object.entries(dynamoInput.environment ?? {})) if (typeof table === 'string') dynamodb.environment.set(variable, table);
   if (dynamoInput.infrastructure === false) dynamodb.infrastructure = false;
   else if (Array.isArray(dynamoInput.infrastructure)) dynamodb.infrastructure = dynamoInput.infrastructure.filter((g) => typeof g === 'string');
   for (const [name, value] of Object.entries(dynamoInput.tables ?? {})) {
@@ -148,14 +153,20 @@ function addDynamoDbRequirements(tables: Map<string, TableSetting | false>, dyna
  * Settings with more soft-deletable DynamoDB tables (found in infrastructure definitions): a table the settings
  * already name (soft-deletable or `false`) keeps its declaration. Returns `settings` itself when nothing is added.
  */
-export function withDynamoDbTables(settings: SoftDeleteSettings, found: ReadonlyMap<string, DynamoDbTableSetting>): SoftDeleteSettings {
+export function withDynamoDbTables(
+  settings: SoftDeleteSettings,
+  found: ReadonlyMap<string, DynamoDbTableSetting>,
+  environment: ReadonlyMap<string, string> = new Map(),
+): SoftDeleteSettings {
   const added = [...found].filter(([name]) => !settings.dynamodb.tables.has(name));
-  if (added.length === 0) return settings;
+  const variables = [...environment].filter(([variable]) => !settings.dynamodb.environment.has(variable));
+  if (added.length === 0 && variables.length === 0) return settings;
   const dynamoTables = new Map(settings.dynamodb.tables);
   for (const [name, table] of added) dynamoTables.set(name, table);
   const tables = new Map(settings.tables);
   addDynamoDbRequirements(tables, new Map(added));
-  return { ...settings, tables, dynamodb: { ...settings.dynamodb, tables: dynamoTables } };
+  const dynamoEnvironment = new Map([...settings.dynamodb.environment, ...variables]);
+  return { ...settings, tables, dynamodb: { ...settings.dynamodb, tables: dynamoTables, environment: dynamoEnvironment } };
 }
 
 /** The setting for a table, looked up as `schema.name`, then `name`. */
@@ -206,6 +217,7 @@ const DYNAMODB: SettingsSchema = {
       additionalProperties: { anyOf: [{ enum: [false] }, DYNAMODB_TABLE], expected: 'false or { attribute, deletedValue }' },
     },
     infrastructure: { anyOf: [{ enum: [false] }, STRINGS], expected: 'false or an array of globs' },
+    environment: { type: 'object', additionalProperties: { type: 'string', expected: 'a table name' } },
   },
   additionalProperties: false,
 };

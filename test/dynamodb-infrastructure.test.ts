@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearInfrastructureCache, tablesInFile, withInfrastructureTables } from '../src/schema/dynamodb-tables.js';
+import { ESLint } from 'eslint';
+import tsParser from '@typescript-eslint/parser';
+import plugin from '../src/index.js';
+import { clearInfrastructureCache, definitionsInFile, environmentTables, tablesInFile, withInfrastructureTables } from '../src/schema/dynamodb-tables.js';
 import { normalizeSettings } from '../src/settings.js';
-import { lintFixtureSrc } from './helpers/fixture-lint.js';
+import { lintFixtureSrc, squiggleLines } from './helpers/fixture-lint.js';
 
 const names = (file: string, text: string) => tablesInFile(file, text).map((t) => `${t.name}:${t.attribute}`);
 
@@ -197,6 +200,115 @@ describe('a DynamoDB project, end to end', () => {
       "src/orders.ts:10 apiMissing ORDERS",
       "src/orders.ts:30 apiCannotFilter Customers",
       "src/orders.ts:34 or-defeated Customers",
+    ]);
+  }, 60_000);
+});
+
+describe('environment variables naming tables', () => {
+  const resolved = (file: string, text: string) => {
+    const defined = definitionsInFile(file, text);
+    const { environment, unnamed } = environmentTables(defined, ['deleted_at']);
+    return { environment: Object.fromEntries(environment), unnamed: Object.fromEntries(unnamed) };
+  };
+
+  it('Serverless: literal values, ${self:…} paths and !Ref / Ref of a table resource', () => {
+    const text = [
+      'service: shop',
+      'custom:',
+      '  ordersTable: Orders',
+      '  staged: ${self:service}-${sls:stage}-carts',
+      'provider:',
+      '  environment:',
+      '    ORDERS_TABLE: ${self:custom.ordersTable}',
+      '    CARTS_TABLE: ${self:custom.staged}',
+      '    INVOICES_TABLE: !Ref InvoicesTable',
+      '    BUCKET: !Ref Uploads',
+      'functions:',
+      '  api:',
+      '    environment:',
+      '      LOG_TABLE: { Ref: LogTable }',
+      'resources:',
+      '  Resources:',
+      '    InvoicesTable: { Type: AWS::DynamoDB::Table, Properties: { TableName: Invoices } }',
+      '    LogTable: { Type: AWS::DynamoDB::Table, Properties: { TimeToLiveSpecification: { AttributeName: deleted_at, Enabled: true } } }',
+      '    Uploads: { Type: AWS::S3::Bucket }',
+    ].join('\n');
+    // a computed name is none; a Ref to a bucket is no table; a table the deployment names is known by its logical id
+    expect(resolved('serverless.yml', text)).toEqual({
+      environment: { ORDERS_TABLE: 'Orders', INVOICES_TABLE: 'Invoices', LOG_TABLE: 'LogTable' },
+      unnamed: { LogTable: { attribute: 'deleted_at' } },
+    });
+  });
+
+  it('SAM / CloudFormation: Environment.Variables of a function, also in Globals', () => {
+    const text = JSON.stringify({
+      Globals: { Function: { Environment: { Variables: { ORDERS_TABLE: { Ref: 'Orders' } } } } },
+      Resources: {
+        Orders: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'Orders', TimeToLiveSpecification: { AttributeName: 'deleted_at', Enabled: true } } },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { ARN: { 'Fn::GetAtt': ['Orders', 'Arn'] }, NAME: { 'Fn::Sub': '${Orders}' } } } } },
+      },
+    });
+    expect(resolved('template.json', text)).toEqual({ environment: { ORDERS_TABLE: 'Orders' }, unnamed: {} });
+  });
+
+  it('CDK: environment: { X: table.tableName } and addEnvironment, for tables kept in a const or a field', () => {
+    const text = [
+      "import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';",
+      "const orders = new dynamodb.Table(this, 'Orders', { tableName: 'Orders', timeToLiveAttribute: 'deleted_at' });",
+      "this.carts = new dynamodb.TableV2(this, 'Carts', { partitionKey, timeToLiveAttribute: 'deleted_at' });",
+      "const plain = new dynamodb.Table(this, 'Plain', { partitionKey });",
+      "new lambda.Function(this, 'Fn', { environment: { ORDERS_TABLE: orders.tableName, CARTS_TABLE: this.carts.tableName, PLAIN_TABLE: plain.tableName, OTHER: other.tableName } });",
+      "fn.addEnvironment('ORDERS2', orders.tableName);",
+    ].join('\n');
+    expect(resolved('lib/stack.ts', text)).toEqual({
+      environment: { ORDERS_TABLE: 'Orders', CARTS_TABLE: 'carts', PLAIN_TABLE: 'plain', ORDERS2: 'Orders' },
+      unnamed: { carts: { attribute: 'deleted_at' } },
+    });
+  });
+
+  it('Terraform: environment { variables = { X = aws_dynamodb_table.t.name } }', () => {
+    const text = [
+      'resource "aws_dynamodb_table" "orders" {',
+      '  name = "Orders"',
+      '}',
+      'resource "aws_lambda_function" "f" {',
+      '  environment {',
+      '    variables = {',
+      '      ORDERS_TABLE = aws_dynamodb_table.orders.name',
+      '      BY_ID = aws_dynamodb_table.orders.id',
+      '      DYNAMIC = "${var.prefix}-orders"',
+      '      LITERAL = "Carts"',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(resolved('main.tf', text)).toEqual({ environment: { ORDERS_TABLE: 'Orders', BY_ID: 'Orders', LITERAL: 'Carts' }, unnamed: {} });
+  });
+
+  it('a variable two definitions set to different tables names none', () => {
+    const a = definitionsInFile('a.tf', 'resource "aws_lambda_function" "f" {\n environment {\n variables = { T = "Orders" }\n }\n}\n# aws_dynamodb_table');
+    const b = definitionsInFile('b.tf', 'resource "aws_lambda_function" "g" {\n environment {\n variables = { T = "Carts" }\n }\n}\n# aws_dynamodb_table');
+    expect(environmentTables({ tables: [], environment: [...a.environment, ...b.environment] }, ['deleted_at']).environment.size).toBe(0);
+  });
+
+  it('end to end: reads naming their table by an environment variable are checked against the table it names', async () => {
+    clearInfrastructureCache();
+    const project = fileURLToPath(new URL('./fixtures/dynamodb-env-project', import.meta.url));
+    const eslint = new ESLint({
+      cwd: project,
+      overrideConfigFile: true,
+      overrideConfig: [
+        { files: ['**/*.ts'], languageOptions: { parser: tsParser } },
+        ...plugin.configs.recommended,
+        { rules: { 'soft-delete/no-unchecked-query': 'error' } },
+      ],
+    });
+    expect(squiggleLines(await eslint.lintFiles(['src']), project)).toEqual([
+      'src/handlers.ts:12 apiCannotFilter process.env.CUSTOMERS_TABLE',
+      'src/handlers.ts:15 apiMissingWhere process.env.CARTS_TABLE',
+      'src/handlers.ts:18 apiMissing process.env.PAYMENTS_TABLE',
+      'src/handlers.ts:20 unreadableApiCall process.env.AUDIT_TABLE',
+      'src/handlers.ts:7 apiMissing ORDERS',
     ]);
   }, 60_000);
 });

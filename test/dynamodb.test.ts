@@ -153,7 +153,23 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (DynamoDB)', rule as neve
 tsRuleTester(SETTINGS).run('no-unchecked-query (DynamoDB)', unchecked as never, {
   valid: [IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: 'attribute_not_exists(deleted_at)' });"],
   invalid: [
-    { code: IMPORT + 'await client.send(new ScanCommand({ TableName: process.env.TABLE }));', errors: [{ messageId: 'hiddenTable' }] },
+    // a table from an environment variable nothing sets: said, with the variable
+    {
+      code: IMPORT + 'await client.send(new ScanCommand({ TableName: process.env.TABLE }));',
+      errors: [
+        {
+          messageId: 'unreadableApiCall',
+          column: 48,
+          endColumn: 65,
+          data: {
+            callee: 'ScanCommand',
+            api: 'DynamoDB',
+            reason: 'its table comes from the environment variable TABLE, which no infrastructure definition the plugin read sets to a table (name it in settings["soft-delete"].dynamodb.environment)',
+          },
+        },
+      ],
+    },
+    { code: IMPORT + 'await client.send(new ScanCommand({ TableName: tableFor(kind) }));', errors: [{ messageId: 'hiddenTable' }] },
     { code: IMPORT + "await docClient.scan({ TableName: 'Orders', FilterExpression: activeFilter });", errors: [{ messageId: 'unknownFilter' }] },
     { code: IMPORT + 'await client.send(new ScanCommand(buildParams()));', errors: [{ messageId: 'unreadableApiCall', data: { callee: 'ScanCommand', api: 'DynamoDB', reason: 'its parameters (TableName, FilterExpression) are not an object this file spells out' } }] },
   ],
@@ -239,9 +255,34 @@ tsRuleTester(SETTINGS).run('no-unchecked-query (DynamoDB PartiQL and transaction
     { code: PARTIQL + "await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM Orders WHERE tags = <<1, 2>>' }));", errors: [{ messageId: 'unknownFilter' }] },
     { code: PARTIQL + "await client.send(new ExecuteStatementCommand({ Statement: 'SELECT FROM' }));", errors: [{ messageId: 'unreadableApiCall' }] },
     { code: PARTIQL + 'await client.send(new BatchExecuteStatementCommand({ Statements: statements }));', errors: [{ messageId: 'unreadableApiCall' }] },
-    { code: PARTIQL + 'await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: process.env.T, Key: { id } } }] }));', errors: [{ messageId: 'hiddenTable' }] },
+    { code: PARTIQL + 'await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: tableOf(x), Key: { id } } }] }));', errors: [{ messageId: 'hiddenTable' }] },
     { code: PARTIQL + 'await client.send(new TransactGetCommand({ TransactItems: items }));', errors: [{ messageId: 'unreadableApiCall' }] },
     { code: IMPORT + 'await client.send(new BatchGetCommand({ RequestItems: items }));', errors: [{ messageId: 'unreadableApiCall' }] },
+  ],
+});
+
+const ENV_SETTINGS = { 'soft-delete': { ...SETTINGS['soft-delete'], dynamodb: { ...SETTINGS['soft-delete'].dynamodb, environment: { ORDERS_TABLE: 'Orders', PRODUCTS_TABLE: 'Products' } } } };
+
+tsRuleTester(ENV_SETTINGS).run('require-soft-delete-filter (DynamoDB tables from environment variables)', rule as never, {
+  valid: [
+    IMPORT + "await client.send(new ScanCommand({ TableName: process.env.ORDERS_TABLE, FilterExpression: 'attribute_not_exists(deleted_at)' }));",
+    IMPORT + 'await client.send(new ScanCommand({ TableName: process.env.PRODUCTS_TABLE }));',
+    IMPORT + "const T = process.env['ORDERS_TABLE'] ?? 'Orders-dev';\nawait docClient.scan({ TableName: T, FilterExpression: 'attribute_not_exists(deleted_at)' });",
+  ],
+  invalid: [
+    {
+      code: IMPORT + 'await client.send(new ScanCommand({ TableName: process.env.ORDERS_TABLE! }));',
+      errors: [
+        {
+          messageId: 'apiMissing',
+          column: 48,
+          endColumn: 73,
+          data: { ...ORDERS, operation: 'Scan' },
+          suggestions: [{ messageId: 'addFilterInCode', output: IMPORT + "await client.send(new ScanCommand({ TableName: process.env.ORDERS_TABLE!, FilterExpression: 'attribute_not_exists(deleted_at)' }));" }],
+        },
+      ],
+    },
+    { code: IMPORT + "const ORDERS_TABLE = process.env.ORDERS_TABLE as string;\nawait docClient.get({ TableName: ORDERS_TABLE, Key: { id } });", errors: [{ messageId: 'apiCannotFilter', line: 3, column: 34, endColumn: 46 }] },
   ],
 });
 
@@ -276,6 +317,14 @@ describe('DynamoDB settings', () => {
       }),
     ).toEqual([]);
     expect(settingsProblems({ dynamodb: { infrastructure: false } })).toEqual([]);
+  });
+
+  it('accepts environment variables naming tables, and names a wrong one', () => {
+    expect(settingsProblems({ dynamodb: { environment: { ORDERS_TABLE: 'Orders' } } })).toEqual([]);
+    expect(settingsProblems({ dynamodb: { environment: { ORDERS_TABLE: 3 } } })).toEqual([
+      'settings["soft-delete"].dynamodb.environment.ORDERS_TABLE must be a table name, got 3.',
+    ]);
+    expect([...normalizeSettings({ dynamodb: { environment: { ORDERS_TABLE: 'Orders' } } }).dynamodb.environment]).toEqual([['ORDERS_TABLE', 'Orders']]);
   });
 
   it('names each mistake', () => {

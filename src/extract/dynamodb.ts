@@ -140,16 +140,18 @@ function propertiesOf(object: TSESTree.ObjectExpression): { props: Map<string, T
   return { props, spread };
 }
 
+/** The value an expression holds: itself, or the initializer of a `const` declared once in this file (null when a name has none). */
+function throughConst(node: Node, scan: ProgramScan): Node | null {
+  const n = unwrap(node);
+  if (n.type !== AST_NODE_TYPES.Identifier) return n;
+  const init = scan.consts.get(n.name);
+  return init ? unwrap(init) : null;
+}
+
 /** An object literal, directly or through a `const` declared once in this file. */
 function objectOf(node: Node | undefined, scan: ProgramScan): TSESTree.ObjectExpression | null {
-  if (!node) return null;
-  let n = unwrap(node);
-  if (n.type === AST_NODE_TYPES.Identifier) {
-    const init = scan.consts.get(n.name);
-    if (!init) return null;
-    n = unwrap(init);
-  }
-  return n.type === AST_NODE_TYPES.ObjectExpression ? n : null;
+  const n = node ? throughConst(node, scan) : null;
+  return n?.type === AST_NODE_TYPES.ObjectExpression ? n : null;
 }
 
 /** `marshall({…})` (util-dynamodb) around an object literal: the literal. */
@@ -339,13 +341,8 @@ function readSites(scan: ProgramScan): ReadSite[] {
   const sites: ReadSite[] = [];
   const seen = new Set<Node>();
   const command = (node: Node): { operation: DynamoDbOperation; created: TSESTree.NewExpression } | null => {
-    let n = unwrap(node);
-    if (n.type === AST_NODE_TYPES.Identifier) {
-      const init = scan.consts.get(n.name);
-      if (!init) return null;
-      n = unwrap(init);
-    }
-    if (n.type !== AST_NODE_TYPES.NewExpression) return null;
+    const n = throughConst(node, scan);
+    if (n?.type !== AST_NODE_TYPES.NewExpression) return null;
     const callee = unwrap(n.callee);
     const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? propertyName(callee) : null;
     const operation = name === null ? undefined : COMMANDS[name];
@@ -378,10 +375,38 @@ function readSites(scan: ProgramScan): ReadSite[] {
   return sites;
 }
 
-/** A table name written as a key or a value: its text and the source range to point at. */
-function tableNameOf(node: Node, names: FileNames): { name: string; range: [number, number] } | null {
+/**
+ * The environment variable an expression reads: `process.env.ORDERS_TABLE`, `process.env['ORDERS_TABLE']` (with
+ * `!`, `as string`, or a `?? 'fallback'` / `|| 'fallback'` after it), directly or through a `const` declared once.
+ */
+function environmentVariable(node: Node, scan: ProgramScan, depth = 0): string | null {
+  let n = unwrap(node);
+  if (n.type === AST_NODE_TYPES.Identifier && depth < 3) {
+    const init = scan.consts.get(n.name);
+    return init ? environmentVariable(init, scan, depth + 1) : null;
+  }
+  if (n.type === AST_NODE_TYPES.LogicalExpression && (n.operator === '??' || n.operator === '||')) n = unwrap(n.left);
+  if (n.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const env = unwrap(n.object);
+  if (env.type !== AST_NODE_TYPES.MemberExpression || propertyName(env) !== 'env') return null;
+  const processName = unwrap(env.object);
+  if (processName.type !== AST_NODE_TYPES.Identifier || processName.name !== 'process') return null;
+  return propertyName(n);
+}
+
+/**
+ * A table name written as a key or a value: its text and the source range to point at; for a name read from the
+ * environment, the table the infrastructure definitions (or settings) set that variable to — `{ variable }` when
+ * nothing does.
+ */
+function tableNameOf(node: Node, names: FileNames, environment: ReadonlyMap<string, string>, scan: ProgramScan): { name: string; range: [number, number] } | { variable: string } | null {
   const s = spelled(node, names);
-  if (!s) return null;
+  if (!s) {
+    const variable = environmentVariable(node, scan);
+    if (variable === null) return null;
+    const table = environment.get(variable);
+    return table === undefined ? { variable } : { name: table, range: [node.range[0], node.range[1]] };
+  }
   const range: [number, number] = s.literal ? [node.range[0] + 1, node.range[1] - 1] : [node.range[0], node.range[1]];
   return { name: s.text, range };
 }
@@ -400,12 +425,25 @@ export function dynamoDbReadsFromScan(
   tables: ReadonlyMap<string, DynamoDbTableSetting | false>,
   filename: string | undefined,
   notUnderstood?: NotUnderstoodCall[],
+  environment: ReadonlyMap<string, string> = new Map(),
 ): SqlFragment[] {
   const names = namesOf(scan, filename);
   const fragments: SqlFragment[] = [];
   for (const site of readSites(scan)) {
     const unreadable = (node: Node, reason: string): void => {
       notUnderstood?.push({ start: node.range[0], end: node.range[1], callee: site.callee, reason, api: 'DynamoDB' });
+    };
+    /** The table a name node stands for; null (said) for an environment variable no definition sets. */
+    const tableOf = (node: Node): { name: string; range: [number, number] } | { name: null; node: Node } | null => {
+      const table = tableNameOf(node, names, environment, scan);
+      if (table && 'variable' in table) {
+        unreadable(
+          node,
+          `its table comes from the environment variable ${table.variable}, which no infrastructure definition the plugin read sets to a table (name it in settings["soft-delete"].dynamodb.environment)`,
+        );
+        return null;
+      }
+      return table ?? { name: null, node };
     };
     if (!site.params) {
       unreadable(site.at, PARTIQL.has(site.operation)
@@ -427,7 +465,7 @@ export function dynamoDbReadsFromScan(
           unreadable(element.node, 'its PartiQL statement is not an object this file spells out');
           continue;
         }
-        const fragment = lowerStatement(site, text, statement.get('Parameters')?.value as Node | undefined, tables, names, scan, unreadable);
+        const fragment = lowerStatement(site, text, statement.get('Parameters')?.value as Node | undefined, tables, names, scan, unreadable, environment);
         if (fragment) fragments.push(fragment);
       }
       continue;
@@ -444,8 +482,7 @@ export function dynamoDbReadsFromScan(
           if (!element.object || !propertiesOf(element.object).props.has('ConditionCheck')) unreadable(element.node, 'its Get (TableName, Key) is not an object this file spells out');
           continue;
         }
-        const table = tableNameOf(tableNode, names);
-        const fragment = lowerRead(site, table ?? { name: null, node: tableNode }, objectOf(getProps.get('Key')?.value as Node | undefined, scan), new Map(), false, tables, names, scan);
+        const fragment = lowerRead(site, tableOf(tableNode), objectOf(getProps.get('Key')?.value as Node | undefined, scan), new Map(), false, tables, names, scan);
         if (fragment) fragments.push(fragment);
       }
       continue;
@@ -461,7 +498,7 @@ export function dynamoDbReadsFromScan(
         const named = keyName(p);
         const inner = p.key.type === AST_NODE_TYPES.Literal ? 1 : 0;
         const key = p.computed
-          ? (tableNameOf(p.key as Node, names) ?? { name: null, node: p.key as Node })
+          ? tableOf(p.key as Node)
           : named === null
             ? null
             : { name: named, range: [p.key.range[0] + inner, p.key.range[1] - inner] as [number, number] };
@@ -474,8 +511,7 @@ export function dynamoDbReadsFromScan(
     }
     const tableNode = props.get('TableName')?.value as Node | undefined;
     if (!tableNode) continue; // spread from elsewhere: the table is not known here
-    const table = tableNameOf(tableNode, names);
-    const fragment = lowerRead(site, table ?? { name: null, node: tableNode }, objectOf(props.get('Key')?.value as Node | undefined, scan), props, spread, tables, names, scan);
+    const fragment = lowerRead(site, tableOf(tableNode), objectOf(props.get('Key')?.value as Node | undefined, scan), props, spread, tables, names, scan);
     if (fragment) fragments.push(fragment);
   }
   return fragments;
@@ -483,14 +519,8 @@ export function dynamoDbReadsFromScan(
 
 /** The elements of an array literal (directly or through a `const`): each an object literal, or null where it is not one. */
 function elementsOf(node: Node | undefined, scan: ProgramScan): Array<{ node: Node; object: TSESTree.ObjectExpression | null }> | null {
-  if (!node) return null;
-  let n = unwrap(node);
-  if (n.type === AST_NODE_TYPES.Identifier) {
-    const init = scan.consts.get(n.name);
-    if (!init) return null;
-    n = unwrap(init);
-  }
-  if (n.type !== AST_NODE_TYPES.ArrayExpression) return null;
+  const n = node ? throughConst(node, scan) : null;
+  if (n?.type !== AST_NODE_TYPES.ArrayExpression) return null;
   const out: Array<{ node: Node; object: TSESTree.ObjectExpression | null }> = [];
   for (const element of n.elements) {
     if (!element) continue;
@@ -513,8 +543,12 @@ function lowerStatement(
   names: FileNames,
   scan: ProgramScan,
   unreadable: (node: Node, reason: string) => void,
+  environment: ReadonlyMap<string, string>,
 ): SqlFragment | null {
-  const statement = spelledStatement(node, names);
+  const statement = spelledStatement(node, names, (expression) => {
+    const variable = environmentVariable(expression, scan);
+    return variable === null ? null : (environment.get(variable) ?? null);
+  });
   if (!statement) {
     unreadable(node, 'its PartiQL statement is not a string this file spells out');
     return null;
@@ -573,7 +607,7 @@ function lowerStatement(
  * whose interpolations hold names this file resolves (a constant) or are holes — a placeholder word in the text,
  * mapped onto the interpolation, so a table named by one is said to be hidden and a condition holding one is opaque.
  */
-function spelledStatement(node: Node, names: FileNames): (SpelledString & { holes: Map<string, Node> }) | null {
+function spelledStatement(node: Node, names: FileNames, fromEnvironment: (expression: Node) => string | null): (SpelledString & { holes: Map<string, Node> }) | null {
   const n = unwrap(node);
   const plain = spelled(n, names);
   if (plain) return { ...plain, holes: new Map() };
@@ -589,11 +623,12 @@ function spelledStatement(node: Node, names: FileNames): (SpelledString & { hole
     src.push(...decoded.offsets.map((o) => quasi.range[0] + 1 + o));
     const expression = n.expressions[k] as Node | undefined;
     if (!expression) continue;
-    const value = names.stringOf(expression);
+    const value = names.stringOf(expression) ?? fromEnvironment(expression);
     const piece = value ?? `__interpolated_${k}`;
     if (value === null) holes.set(piece, expression);
     text += piece;
-    for (let c = 0; c < piece.length; c++) src.push(expression.range[0]);
+    // the piece spans the interpolated expression (a table named by it is reported on all of it)
+    for (let c = 0; c < piece.length; c++) src.push(c === piece.length - 1 ? expression.range[1] - 1 : expression.range[0]);
   }
   return { text, src, literal: n, holes };
 }

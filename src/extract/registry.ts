@@ -80,7 +80,9 @@ export const dynamoDb: FrontEnd = {
   id: 'dynamodb',
   appliesTo: (context) => context.language === 'program' && [...context.settings.dynamodb.tables.values()].some((t) => t !== false),
   extract: (file, context) =>
-    file.scan ? dynamoDbReadsFromScan(file.scan, context.settings.dynamodb.tables, context.filename, context.isSchemaFile ? undefined : context.notUnderstood) : [],
+    file.scan
+      ? dynamoDbReadsFromScan(file.scan, context.settings.dynamodb.tables, context.filename, context.isSchemaFile ? undefined : context.notUnderstood, context.settings.dynamodb.environment)
+      : [],
 };
 
 /** Column names that may carry the soft-delete state (settings and per-table declarations). */

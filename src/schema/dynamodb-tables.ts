@@ -60,12 +60,45 @@ export interface FoundTable {
   file: string;
 }
 
-/** The TTL-marked tables one file defines (the attribute not yet judged against the soft-delete columns). */
+/**
+ * A table resource a definition declares: its literal name (null when computed: a CDK table without `tableName`, a
+ * `!Sub`), its TTL attribute when enabled, and `ref`, how the definitions refer to it (a CloudFormation logical id, a
+ * Terraform `aws_dynamodb_table.<label>`, a CDK variable), scoped so it is unique where it resolves.
+ */
+export interface DefinedTable {
+  name: string | null;
+  attribute: string | null;
+  ref: string | null;
+  file: string;
+}
+
+/** An environment variable a function definition sets to a table: its literal name, or a reference to its resource. */
+export interface EnvironmentBinding {
+  variable: string;
+  /** The table's name when written as a literal (`ORDERS_TABLE: Orders`). */
+  name: string | null;
+  /** The resource referred to (`!Ref OrdersTable`, `aws_dynamodb_table.orders.name`, `table.tableName`). */
+  ref: string | null;
+  file: string;
+}
+
+export interface Definitions {
+  tables: DefinedTable[];
+  environment: EnvironmentBinding[];
+}
+
+/** The tables and the environment variables naming them that one file defines. */
+export function definitionsInFile(file: string, text: string): Definitions {
+  const none: Definitions = { tables: [], environment: [] };
+  if (/\.tf$/i.test(file)) return /aws_dynamodb_table/.test(text) ? terraformDefinitions(text, file) : none;
+  if (/\.(?:ya?ml|json)$/i.test(file)) return /AWS::DynamoDB::|[Ee]nvironment/.test(text) ? cloudFormationDefinitions(text, file) : none;
+  if (/\.[cm]?[jt]s$/i.test(file)) return /aws-dynamodb|aws_dynamodb/.test(text) ? cdkDefinitions(text, file) : none;
+  return none;
+}
+
+/** The TTL-marked tables one file defines with a literal name (the attribute not yet judged against the soft-delete columns). */
 export function tablesInFile(file: string, text: string): FoundTable[] {
-  if (/\.tf$/i.test(file)) return /aws_dynamodb_table/.test(text) ? terraformTables(text, file) : [];
-  if (/\.(?:ya?ml|json)$/i.test(file)) return /AWS::DynamoDB::/.test(text) ? cloudFormationTables(text, file) : [];
-  if (/\.[cm]?[jt]s$/i.test(file)) return /aws-dynamodb|aws_dynamodb/.test(text) ? cdkTables(text, file) : [];
-  return [];
+  return definitionsInFile(file, text).tables.flatMap((t) => (t.name !== null && t.attribute !== null ? [{ name: t.name, attribute: t.attribute, file }] : []));
 }
 
 // CloudFormation
@@ -102,34 +135,69 @@ function parseTemplate(text: string, file: string): unknown {
 
 const MAX_VISITS = 200_000;
 
-function cloudFormationTables(text: string, file: string): FoundTable[] {
-  const out: FoundTable[] = [];
-  const stack: unknown[] = [parseTemplate(text, file)];
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const literalName = (value: unknown): string | null => (typeof value === 'string' && !value.includes('${') ? value : null);
+
+function cloudFormationDefinitions(text: string, file: string): Definitions {
+  const out: Definitions = { tables: [], environment: [] };
+  const root = parseTemplate(text, file);
+  const stack: Array<{ value: unknown; key: string | null; parent: string | null }> = [{ value: root, key: null, parent: null }];
+  const variables: Array<Record<string, unknown>> = [];
   for (let visits = 0; stack.length > 0 && visits < MAX_VISITS; visits++) {
-    const value = stack.pop();
+    const { value, key, parent } = stack.pop()!;
     if (!value || typeof value !== 'object') continue;
     if (Array.isArray(value)) {
-      stack.push(...value);
+      for (const v of value) stack.push({ value: v, key: null, parent: key });
       continue;
     }
     const record = value as Record<string, unknown>;
-    if (typeof record.Type === 'string' && CFN_TYPES.has(record.Type) && record.Properties && typeof record.Properties === 'object') {
-      const props = record.Properties as Record<string, unknown>;
-      const ttl = props.TimeToLiveSpecification as Record<string, unknown> | undefined;
+    if (typeof record.Type === 'string' && CFN_TYPES.has(record.Type) && isRecord(record.Properties)) {
+      const props = record.Properties;
+      const ttl = isRecord(props.TimeToLiveSpecification) ? props.TimeToLiveSpecification : undefined;
       const enabled = ttl?.Enabled === true || ttl?.Enabled === 'true';
-      if (typeof props.TableName === 'string' && !props.TableName.includes('${') && enabled && typeof ttl?.AttributeName === 'string') {
-        out.push({ name: props.TableName, attribute: ttl.AttributeName, file });
-      }
+      const attribute = enabled && typeof ttl?.AttributeName === 'string' ? ttl.AttributeName : null;
+      // the logical id is the key under Resources
+      out.tables.push({ name: literalName(props.TableName), attribute, ref: parent === 'Resources' && key ? `${file}#${key}` : null, file });
       continue;
     }
-    stack.push(...Object.values(record));
+    // SAM / CloudFormation `Environment: { Variables: {…} }`; Serverless `environment: {…}` (provider or function)
+    if ((key === 'Variables' && parent === 'Environment') || key === 'environment') variables.push(record);
+    for (const [k, v] of Object.entries(record)) stack.push({ value: v, key: k, parent: key });
+  }
+  for (const record of variables) {
+    for (const [variable, value] of Object.entries(record)) {
+      const bound = environmentValue(value, root, file);
+      if (bound) out.environment.push({ variable, ...bound, file });
+    }
   }
   return out;
 }
 
+/**
+ * What an environment variable of a template holds: a literal name, `!Ref Table` / `{ Ref: Table }` (a table's
+ * `Ref` is its name), or Serverless's `${self:path.to.value}` read from the same document. null otherwise.
+ */
+function environmentValue(value: unknown, root: unknown, file: string, depth = 0): { name: string | null; ref: string | null } | null {
+  if (typeof value === 'string') {
+    const self = /^\$\{self:([\w.-]+)\}$/.exec(value);
+    if (self && depth < 4) {
+      let at: unknown = root;
+      for (const part of self[1]!.split('.')) at = isRecord(at) ? at[part] : undefined;
+      return environmentValue(at, root, file, depth + 1);
+    }
+    const name = literalName(value);
+    return name === null ? null : { name, ref: null };
+  }
+  if (isRecord(value)) {
+    const ref = value.Ref ?? value['Fn::Ref'];
+    if (typeof ref === 'string') return { name: null, ref: `${file}#${ref}` };
+  }
+  return null;
+}
+
 // AWS CDK
 
-function cdkTables(text: string, file: string): FoundTable[] {
+function cdkDefinitions(text: string, file: string): Definitions {
   estree ??= require('@typescript-eslint/typescript-estree') as Estree;
   const program = estree.parse(text, { range: true, jsx: /\.[jt]sx$/i.test(file) });
   // which local names are the CDK's DynamoDB module (namespace) or its table classes
@@ -156,12 +224,47 @@ function cdkTables(text: string, file: string): FoundTable[] {
       }
     }
   }
-  if (namespaces.size === 0 && classes.size === 0) return [];
+  if (namespaces.size === 0 && classes.size === 0) return { tables: [], environment: [] };
   const stringOf = (node: Node | undefined): string | null =>
     !node ? null : node.type === 'Identifier' ? (consts.get(node.name) ?? null) : literalString(node);
-  const out: FoundTable[] = [];
+  const out: Definitions = { tables: [], environment: [] };
+  /** Where a table construct is kept: `const table = new Table(…)`, `this.table = new Table(…)`. */
+  const holderOf = (node: Node): string | null => {
+    const parent = (node as { parent?: Node }).parent;
+    if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return `${file}#${parent.id.name}`;
+    if (parent?.type === 'AssignmentExpression' && parent.left.type === 'MemberExpression' && parent.left.object.type === 'ThisExpression' && parent.left.property.type === 'Identifier') {
+      return `${file}#this.${parent.left.property.name}`;
+    }
+    return null;
+  };
+  /** `table.tableName` / `this.table.tableName`: the construct referred to. */
+  const tableNameRef = (node: Node): string | null => {
+    if (node.type !== 'MemberExpression' || node.property.type !== 'Identifier' || node.property.name !== 'tableName') return null;
+    const object = node.object;
+    if (object.type === 'Identifier') return `${file}#${object.name}`;
+    if (object.type === 'MemberExpression' && object.object.type === 'ThisExpression' && object.property.type === 'Identifier') return `${file}#this.${object.property.name}`;
+    return null;
+  };
+  const bind = (variable: string | null, value: Node): void => {
+    if (variable === null) return;
+    const name = stringOf(value);
+    const ref = name === null ? tableNameRef(value) : null;
+    if (name !== null || ref !== null) out.environment.push({ variable, name, ref, file });
+  };
   estree.simpleTraverse(program, {
     enter(node) {
+      // `environment: { ORDERS_TABLE: table.tableName }` (any function construct), `fn.addEnvironment('ORDERS_TABLE', …)`
+      if (node.type === 'Property' && !node.computed && node.key.type === 'Identifier' && node.key.name === 'environment' && node.value.type === 'ObjectExpression') {
+        for (const p of node.value.properties) {
+          if (p.type !== 'Property' || p.computed) continue;
+          bind(p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' && typeof p.key.value === 'string' ? p.key.value : null, p.value as Node);
+        }
+        return;
+      }
+      if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.property.type === 'Identifier' && node.callee.property.name === 'addEnvironment' && node.arguments.length >= 2) {
+        bind(stringOf(node.arguments[0] as Node), node.arguments[1] as Node);
+        return;
+      }
       if (node.type !== 'NewExpression') return;
       const callee = node.callee;
       const kind =
@@ -179,9 +282,9 @@ function cdkTables(text: string, file: string): FoundTable[] {
         const enabled = propertyOf(spec, 'enabled');
         if (enabled?.type === 'Literal' && enabled.value === true) attribute = stringOf(propertyOf(spec, 'attributeName'));
       }
-      if (name !== null && attribute !== null) out.push({ name, attribute, file });
+      out.tables.push({ name, attribute, ref: holderOf(node), file });
     },
-  });
+  }, true);
   return out;
 }
 
@@ -267,12 +370,32 @@ function hclTokens(text: string): HclToken[] {
   return tokens;
 }
 
-function terraformTables(text: string, file: string): FoundTable[] {
+function terraformDefinitions(text: string, file: string): Definitions {
   const tokens = hclTokens(text);
-  const out: FoundTable[] = [];
+  const out: Definitions = { tables: [], environment: [] };
   for (let i = 0; i + 3 < tokens.length; i++) {
     const t = tokens[i]!;
+    // `environment { variables = { ORDERS_TABLE = aws_dynamodb_table.orders.name } }` (a Lambda function's)
+    if (t.kind === 'word' && t.text === 'variables' && tokens[i + 1]?.text === '=' && tokens[i + 2]?.text === '{' && tokens[i - 2]?.text === 'environment') {
+      let j = i + 3;
+      for (; j < tokens.length && tokens[j]!.text !== '}'; j++) {
+        const key = tokens[j]!;
+        if ((key.kind !== 'word' && key.kind !== 'string') || (tokens[j + 1]?.text !== '=' && tokens[j + 1]?.text !== ':')) continue;
+        const value = tokens[j + 2];
+        const variable = key.kind === 'string' && key.dynamic ? null : key.text;
+        if (variable !== null && value?.kind === 'string' && !value.dynamic) out.environment.push({ variable, name: value.text, ref: null, file });
+        else if (
+          variable !== null && value?.text === 'aws_dynamodb_table' && tokens[j + 3]?.text === '.' && tokens[j + 4]?.kind === 'word' &&
+          tokens[j + 5]?.text === '.' && (tokens[j + 6]?.text === 'name' || tokens[j + 6]?.text === 'id')
+        ) {
+          out.environment.push({ variable, name: null, ref: `tf:${tokens[j + 4]!.text}`, file });
+        }
+      }
+      i = j;
+      continue;
+    }
     if (t.kind !== 'word' || t.text !== 'resource' || tokens[i + 1]?.text !== 'aws_dynamodb_table' || tokens[i + 3]?.text !== '{') continue;
+    const label = tokens[i + 2]!.kind === 'string' && !tokens[i + 2]!.dynamic ? tokens[i + 2]!.text : null;
     let depth = 0;
     let name: string | null = null;
     let attribute: string | null = null;
@@ -300,7 +423,7 @@ function terraformTables(text: string, file: string): FoundTable[] {
       if (depth === 2 && inTtl && u.text === 'attribute_name' && value?.kind === 'string' && !value.dynamic) attribute = value.text;
       if (depth === 2 && inTtl && u.text === 'enabled' && value?.kind === 'word') enabled = value.text === 'true';
     }
-    if (name !== null && attribute !== null && enabled) out.push({ name, attribute, file });
+    out.tables.push({ name, attribute: enabled ? attribute : null, ref: label === null ? null : `tf:${label}`, file });
     i = j;
   }
   return out;
@@ -312,12 +435,13 @@ interface Entry {
   watch: ListingWatch;
   stamps: Map<string, string>;
   found: FoundTable[];
+  definitions: Definitions;
   notes: SchemaFileNote[];
   checkedAt: number;
 }
 
 const cache = new Map<string, Entry>();
-const perFile = new Map<string, { stamp: string; tables: FoundTable[]; note: SchemaFileNote | null }>();
+const perFile = new Map<string, { stamp: string; definitions: Definitions; note: SchemaFileNote | null }>();
 
 /** Forgets what was found (tests; a process that knows the files changed). */
 export function clearInfrastructureCache(): void {
@@ -345,43 +469,81 @@ function listFiles(root: string, patterns: readonly string[], notes: SchemaFileN
   }
 }
 
-/** The TTL-marked tables defined under `root` (`patterns` relative to it), cached by file stamps. */
-export function infrastructureTables(root: string, patterns: readonly string[]): { tables: FoundTable[]; notes: SchemaFileNote[] } {
+/**
+ * The TTL-marked tables defined under `root` (`patterns` relative to it) with a literal name, and everything the
+ * definitions say (tables by reference, environment variables naming them); cached by file stamps.
+ */
+export function infrastructureTables(root: string, patterns: readonly string[]): { tables: FoundTable[]; definitions: Definitions; notes: SchemaFileNote[] } {
   const key = JSON.stringify([root, patterns]);
   const now = Date.now();
   const entry = cache.get(key);
-  if (entry && now - entry.checkedAt < SCHEMA_RECHECK_MS) return { tables: entry.found, notes: entry.notes };
+  if (entry && now - entry.checkedAt < SCHEMA_RECHECK_MS) return { tables: entry.found, definitions: entry.definitions, notes: entry.notes };
   const reuse = entry !== undefined && listingUnchanged(entry.watch);
   const watch = reuse ? entry.watch : watchListing(root, patterns);
   const notes: SchemaFileNote[] = [];
   const files = reuse ? [...entry.stamps.keys()] : listFiles(root, patterns, notes);
   const stamps = new Map(files.map((f) => [f, stampOf(f)]));
   const found: FoundTable[] = [];
+  const definitions: Definitions = { tables: [], environment: [] };
   const guard = realRoot(root);
   for (const [file, stamp] of stamps) {
     let known = perFile.get(file);
     if (!known || known.stamp !== stamp) {
       const read = readSchemaFile(file, guard);
-      let tables: FoundTable[] = [];
+      let defined: Definitions = { tables: [], environment: [] };
       let note: SchemaFileNote | null = null;
       if ('problem' in read) note = { file, message: read.problem };
       else {
         try {
-          tables = tablesInFile(file, read.text);
+          defined = definitionsInFile(file, read.text);
         } catch (error) {
           // a file that does not parse defines no table we can see; said, not thrown
           note = { file, message: `${file}: not read for DynamoDB tables: ${(error as Error).message}` };
         }
       }
-      known = { stamp, tables, note };
+      known = { stamp, definitions: defined, note };
       if (perFile.size > 10_000) perFile.clear();
       perFile.set(file, known);
     }
-    found.push(...known.tables);
+    for (const t of known.definitions.tables) if (t.name !== null && t.attribute !== null) found.push({ name: t.name, attribute: t.attribute, file });
+    definitions.tables.push(...known.definitions.tables);
+    definitions.environment.push(...known.definitions.environment);
     if (known.note) notes.push(known.note);
   }
-  cache.set(key, { watch, stamps, found, notes, checkedAt: now });
-  return { tables: found, notes };
+  cache.set(key, { watch, stamps, found, definitions, notes, checkedAt: now });
+  return { tables: found, definitions, notes };
+}
+
+/**
+ * The table each environment variable names, from the definitions: a literal name, or the resource a reference
+ * points at — its literal name, or (a table the deployment names, as CDK does without `tableName`) the resource's
+ * own id, under which it is then known when its TTL attribute is a soft-delete column. A variable two definitions
+ * set to different tables names none (the code may run under either).
+ */
+export function environmentTables(definitions: Definitions, columns: readonly string[]): { environment: Map<string, string>; unnamed: Map<string, DynamoDbTableSetting> } {
+  const byRef = new Map<string, DefinedTable>();
+  for (const t of definitions.tables) if (t.ref !== null) byRef.set(t.ref, t);
+  const environment = new Map<string, string | null>();
+  const unnamed = new Map<string, DynamoDbTableSetting>();
+  for (const binding of definitions.environment) {
+    let name = binding.name;
+    if (name === null && binding.ref !== null) {
+      const table = byRef.get(binding.ref);
+      if (!table) continue; // a reference to something that is not a DynamoDB table (a bucket, a queue)
+      if (table.name !== null) name = table.name;
+      else {
+        // the deployment names it: known by its resource id (`OrdersTable`, `orders`, `ordersTable`)
+        name = table.ref!.slice(table.ref!.search(/[#:][^#:]*$/) + 1).replace(/^this\./, '');
+        if (table.attribute !== null && columns.includes(table.attribute)) unnamed.set(name, { attribute: table.attribute });
+      }
+    }
+    if (name === null) continue;
+    const seen = environment.get(binding.variable);
+    environment.set(binding.variable, seen === undefined || seen === name ? name : null);
+  }
+  const resolved = new Map<string, string>();
+  for (const [variable, name] of environment) if (name !== null) resolved.set(variable, name);
+  return { environment: resolved, unnamed };
 }
 
 /** Does the package of `dir` (or `cwd`'s) depend on an AWS SDK, the CDK or a DynamoDB library? */
@@ -401,11 +563,13 @@ export function withInfrastructureTables(settings: SoftDeleteSettings, cwd: stri
     // the same folder the schema globs are relative to: `root`, else the ESLint cwd
     const root = settings.root === null ? path.resolve(cwd) : path.resolve(cwd, settings.root);
     if (globs === null && !usesAws(root, file)) return settings;
-    const { tables } = infrastructureTables(root, globs ?? CONVENTIONAL_INFRASTRUCTURE_GLOBS);
-    if (tables.length === 0) return settings;
+    const { tables, definitions } = infrastructureTables(root, globs ?? CONVENTIONAL_INFRASTRUCTURE_GLOBS);
+    if (tables.length === 0 && definitions.environment.length === 0) return settings;
     const found = new Map<string, DynamoDbTableSetting>();
     for (const t of tables) if (settings.columns.includes(t.attribute) && !found.has(t.name)) found.set(t.name, { attribute: t.attribute });
-    return withDynamoDbTables(settings, found);
+    const { environment, unnamed } = environmentTables(definitions, settings.columns);
+    for (const [name, table] of unnamed) if (!found.has(name)) found.set(name, table);
+    return withDynamoDbTables(settings, found, environment);
   } catch (error) {
     rethrowWhenStrict(error); // discovery never fails a lint: the declared tables still apply
     return settings;
