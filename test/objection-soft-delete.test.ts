@@ -200,8 +200,9 @@ tsRuleTester(settings).run('no-unchecked-query (objection-soft-delete named filt
     // read as the plugin's filter: nothing hidden
     `${local}await Person.query().modify('notDeleted');`,
     `${related}await Group.query().withGraphFetched('members(notDeleted)');`,
-    // this.$query() in a method of the model
+    // this.$query() in a method of the model; an instance typed by its parameter
     `${local}class Account extends sd()(Model) { static tableName = 'accounts'; remove() { return this.$query().delete(); } }`,
+    `${local}export async function remove(person: Person) { await person.$query().delete(); }`,
   ],
   invalid: [
     // a modifier the model does not define (and the plugin does not register) may filter: unknown, and said
@@ -221,6 +222,7 @@ tsRuleTester(settings).run('no-hard-delete (objection-soft-delete, an instance)'
   ],
   invalid: [
     { code: `${local}const person = new Person();\nawait person.$query().hardDelete();`, errors: [{ messageId: 'hardDelete', line: 5, column: 14, endColumn: 20 }] },
+    { code: `${local}export const purge = async (person: Person) => person.$query().hardDelete();`, errors: [{ messageId: 'hardDelete' }] },
     { code: `${local}class Account extends sd()(Model) { static tableName = 'users'; async purge() { await this.$query().hardDelete(); } }`, errors: [{ messageId: 'hardDelete' }] },
   ],
 });

@@ -190,10 +190,10 @@ type ReturnedBuilder = (base: Node, steps: Step[]) => Chain | null;
 /** `f()` where `f` is a function another module exports that returns a builder: `f` and its module; else null. */
 type ForeignBuilder = (base: Node) => { name: string; source: string } | null;
 
-/** knex / Objection methods that make a chain a write: `.del()`, `.update({…})`, `.patch({…})`, `.increment(…)`. */
 /** Objection's deletes of an instance's row (`person.$query().delete()`), and objection-soft-delete's. */
 const INSTANCE_DELETES = new Set(['delete', 'del', 'hardDelete', 'undelete']);
 
+/** knex / Objection methods that make a chain a write: `.del()`, `.update({…})`, `.patch({…})`, `.increment(…)`. */
 const WRITE_METHODS = new Set([
   'del', 'delete', 'update', 'patch', 'increment', 'decrement', 'deleteById', 'patchAndFetchById', 'updateAndFetchById',
   'patchAndFetch', 'updateAndFetch', 'returning',
@@ -689,13 +689,15 @@ class Lowerer {
       }
       return null;
     }
-    if (b.type !== AST_NODE_TYPES.Identifier || !this.scan) return null;
+    if (b.type !== AST_NODE_TYPES.Identifier || !this.scan || !this.scan.once(b.name)) return null;
     const declarator = this.scan.declarators.get(b.name);
-    if (!declarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return null;
+    // a variable, or a parameter of an enclosing function (`remove(person: Person)`)
+    const id = declarator ? declarator.id : this.parameterNamed(b);
+    if (id?.type !== AST_NODE_TYPES.Identifier) return null;
     let named: Node | null = null;
-    const annotation = declarator.id.typeAnnotation?.typeAnnotation;
+    const annotation = id.typeAnnotation?.typeAnnotation;
     if (annotation?.type === AST_NODE_TYPES.TSTypeReference && annotation.typeName.type === AST_NODE_TYPES.Identifier) named = annotation.typeName;
-    const init = declarator.init ? unwrap(declarator.init) : null;
+    const init = declarator?.init ? unwrap(declarator.init) : null;
     if (!named && init) {
       const made = init.type === AST_NODE_TYPES.AwaitExpression ? unwrap(init.argument) : init;
       if (made.type === AST_NODE_TYPES.NewExpression) named = unwrap(made.callee);
@@ -709,6 +711,21 @@ class Lowerer {
     const cls = this.names.modelClass(named);
     const table = cls ? this.names.modelTable(named) : null;
     return cls && table !== null ? { cls, table, client: named.name } : null;
+  }
+
+  /** The parameter of an enclosing function that `name` refers to, or null. */
+  private parameterNamed(name: TSESTree.Identifier): Node | null {
+    const parents = this.scan?.parents;
+    let node: Node | undefined = name;
+    for (let depth = 0; node && parents && depth < 200; depth++) {
+      node = parents.get(node);
+      if (node?.type !== AST_NODE_TYPES.FunctionDeclaration && node?.type !== AST_NODE_TYPES.FunctionExpression && node?.type !== AST_NODE_TYPES.ArrowFunctionExpression) continue;
+      for (const param of node.params) {
+        const p = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+        if (p.type === AST_NODE_TYPES.Identifier && p.name === name.name) return p;
+      }
+    }
+    return null;
   }
 
   /**
