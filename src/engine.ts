@@ -11,7 +11,7 @@ import { FRONT_ENDS } from './extract/registry.js';
 import { emptyScan, mayHoldDatabaseAccess, scanProgram, type TraversalStep } from './js/program.js';
 import { typeOracle } from './js/types.js';
 import { lowerStatement, type StatementModel } from './sql/lower.js';
-import type { SqlSyntaxError } from './sql/parser.js';
+import { PARTLY_TOO_DEEP, type SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
 import { normalizeSettings, type SoftDeleteSettings } from './settings.js';
 import { loadSchema, readScriptSqlWith, rollbackRanges, SCRIPT_FILE } from './schema/load.js';
@@ -123,6 +123,7 @@ export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'st
     outcome.source.parsed.statements.forEach((_, i) => {
       const model = lowerStatement(outcome.source, i);
       if (model) statements.push(model);
+      if (model?.tooDeepAt !== undefined) unchecked.push({ fragment, index: model.tooDeepAt, message: PARTLY_TOO_DEEP });
     });
   }
   return { statements, parseErrors, unchecked };

@@ -7,7 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { firstLocation, walkTree } from '../src/sql/ast.js';
 import { columnsIn, lowerPredicate } from '../src/sql/predicate.js';
-import { lowerStatement } from '../src/sql/lower.js';
+import { MAX_LOWERING_DEPTH, lowerStatement, type Query } from '../src/sql/lower.js';
+import { ReadAnalyzer } from '../src/analysis/reads.js';
+import { normalizeSettings } from '../src/settings.js';
+import { schemaFromSql } from '../src/schema/apply.js';
+import { SCHEMA } from './helpers/analyze.js';
 import { parseFragment } from '../src/sql/source.js';
 import { wholeFileFragment } from '../src/sql/fragment.js';
 
@@ -78,5 +82,58 @@ describe('walks over trees deeper than the stack', () => {
     expect(query.scope.nonMonotone).toBe(true); // the window function was found
     const [sub] = query.scope.subqueries;
     expect(sub?.kind === 'select' && sub.scope.refs.map((r) => r.kind === 'table' && r.name)).toEqual(['orders']);
+  });
+});
+
+/**
+ * Statement models deeper than the lowering reads: nested subqueries, joins and set operations 5,000 levels deep
+ * (a recursive lowering overflows the stack long before), built by hand (the parser would have cut them). Lowering stops at MAX_LOWERING_DEPTH with the place noted (the
+ * engine turns it into the "part of this statement nests too deeply" message), so the model every later walk meets —
+ * the read analysis included — is never deeper than that.
+ */
+describe('lowering and the read analysis past MAX_LOWERING_DEPTH', () => {
+  const MODEL_DEPTH = 5000;
+  /** Queries and table references of a query, counted without recursion. */
+  const levelsOf = (root: Query): number => {
+    let levels = 0;
+    const pending: Query[] = [root];
+    while (pending.length > 0) {
+      const query = pending.pop()!;
+      levels++;
+      if (query.kind === 'set') pending.push(...query.branches);
+      else if (query.kind === 'select') {
+        pending.push(...query.scope.subqueries);
+        for (const ref of query.scope.refs) {
+          if (ref.kind === 'derived') pending.push(ref.query);
+          else levels++;
+        }
+      } else pending.push(...query.subqueries);
+    }
+    return levels;
+  };
+  const users = (location: number) => ({ RangeVar: { relname: 'users', inh: true, relpersistence: 'p', location } });
+  const select = (...from: unknown[]) => ({ SelectStmt: { targetList: [{ ResTarget: { val: { ColumnRef: { fields: [{ A_Star: {} }], location: 7 } }, location: 7 } }], fromClause: from, limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } });
+  // [shape, tree, earliest location of the part left out (every level's `*` sits at 7)]
+  const SHAPES: Array<[string, () => unknown, number]> = [
+    ['nested FROM users, (SELECT …)', () => nest(MODEL_DEPTH, (inner) => select(users(30), { RangeSubselect: { subquery: inner, alias: { aliasname: 'x' } } }), select(users(14))), 7],
+    ['a JOIN chain', () => select(nest(MODEL_DEPTH, (inner) => ({ JoinExpr: { jointype: 'JOIN_INNER', larg: inner, rarg: users(30), quals: { A_Const: { boolval: { boolval: true }, location: 40 } } } }), users(14))), 14],
+    ['nested UNION', () => nest(MODEL_DEPTH, (inner) => ({ SelectStmt: { op: 'SETOP_UNION', all: true, larg: (inner as { SelectStmt: unknown }).SelectStmt, rarg: (select(users(30)) as { SelectStmt: unknown }).SelectStmt, limitOption: 'LIMIT_OPTION_DEFAULT' } }), select(users(14))), 7],
+  ];
+  it.each(SHAPES)('%s: lowered to the depth the engine reads, the place left out noted, the analysis runs', (_, build, at) => {
+    const sql = 'SELECT * FROM users';
+    const outcome = parseFragment(wholeFileFragment(sql));
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    outcome.source.parsed.statements[0]!.node = build() as never;
+    const model = lowerStatement(outcome.source, 0)!;
+    expect(model.tooDeepAt).toBe(at); // where the part left out starts
+    expect(model.reads).toHaveLength(1);
+    // the levels within reach were lowered, and no more: the model every later walk meets is bounded
+    const levels = levelsOf(model.reads[0]!);
+    expect(levels).toBeGreaterThan(MAX_LOWERING_DEPTH / 2);
+    expect(levels).toBeLessThanOrEqual(2 * MAX_LOWERING_DEPTH + 2);
+    const analyzer = new ReadAnalyzer({ schema: schemaFromSql(SCHEMA), settings: normalizeSettings({}) });
+    const findings = model.reads.flatMap((q) => analyzer.checkQuery(q));
+    expect(findings.length).toBeGreaterThan(0);
   });
 });

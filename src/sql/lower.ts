@@ -189,7 +189,17 @@ export interface StatementModel {
   addedColumns: AddedColumn[];
   /** Conflict targets of `INSERT … ON CONFLICT`. */
   onConflicts: OnConflictTarget[];
+  /** Where the part of the statement nested deeper than MAX_LOWERING_DEPTH starts (absent: none was). */
+  tooDeepAt?: number;
 }
+
+/**
+ * Deepest nesting of queries and FROM items lowered (subqueries, set-operation branches, CTEs, joins: each level one).
+ * The parser cuts every tree at MAX_TREE_DEPTH JSON levels, and each of these levels takes at least two, so no parsed
+ * statement reaches it; it bounds the statement model for every walk over it (lowering, the read analysis), whatever
+ * tree it is given. What lies deeper is lowered as SQL the engine cannot see (no relation, no subquery) and said.
+ */
+export const MAX_LOWERING_DEPTH = 800;
 
 class Lowerer {
   private readonly cteStack: Array<Map<string, Cte | 'self'>> = [];
@@ -197,11 +207,35 @@ class Lowerer {
   /** The query lowered for each SubLink (by its parsed fields), to tie WHERE conjuncts to their subqueries. */
   private readonly sublinkQueries = new Map<unknown, Query>();
 
+  /** Queries and FROM items being lowered, outermost first (see MAX_LOWERING_DEPTH). */
+  private depth = 0;
+  /** Where the first part left out for depth starts (-1: none). */
+  tooDeepAt = -1;
+
   constructor(private readonly source: SqlSource) {}
 
   private opaque = (location: number): boolean => this.source.fragment.opaque.has(location);
 
+  /** `lower()` one level deeper; past MAX_LOWERING_DEPTH, `unseen()` instead, and the place is noted. */
+  private deeper<T>(node: unknown, lower: () => T, unseen: () => T): T {
+    if (this.depth >= MAX_LOWERING_DEPTH) {
+      const at = firstLocation(node);
+      if (at >= 0 && (this.tooDeepAt < 0 || at < this.tooDeepAt)) this.tooDeepAt = at;
+      return unseen();
+    }
+    this.depth++;
+    try {
+      return lower();
+    } finally {
+      this.depth--;
+    }
+  }
+
   lowerQuery(node: unknown): Query {
+    return this.deeper(node, () => this.lowerQueryHere(node), () => ({ kind: 'other', subqueries: [], ctes: [] }));
+  }
+
+  private lowerQueryHere(node: unknown): Query {
     const fields = fieldsOf(node, 'SelectStmt') ?? (isBareSelect(node) ? (node as Fields) : undefined);
     if (fields) return this.lowerSelect(fields);
     const n = unwrap(node);
@@ -403,6 +437,23 @@ class Lowerer {
     valueAliases: string[],
     rejecting: Predicate[] = [],
     fullJoin = false,
+  ): void {
+    this.deeper(
+      item,
+      () => this.lowerFromItemHere(item, refs, subqueries, on, nullable, valueAliases, rejecting, fullJoin),
+      () => undefined,
+    );
+  }
+
+  private lowerFromItemHere(
+    item: unknown,
+    refs: FromRef[],
+    subqueries: Query[],
+    on: Predicate[],
+    nullable: boolean,
+    valueAliases: string[],
+    rejecting: Predicate[],
+    fullJoin: boolean,
   ): void {
     const joinFields = { nullable, on: [...on], onClause: null, fullJoin, rejecting: [...rejecting], conditionalOn: [], outerJoin: null };
     const n = unwrap(item);
@@ -692,5 +743,6 @@ export function lowerStatement(whole: SqlSource, index: number): StatementModel 
   } catch {
     // An AST shape we did not foresee: keep whatever was lowered; never crash the linter.
   }
+  if (lowerer.tooDeepAt >= 0) model.tooDeepAt = lowerer.tooDeepAt;
   return model;
 }

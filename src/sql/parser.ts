@@ -639,14 +639,12 @@ function tooDeep(start: number, end: number, index: number): SkippedStatement {
   return { start, end, index, message: `this statement nests too deeply to analyse ${TOO_DEEP_WHY}, so it was not checked` };
 }
 
+/** The message of a statement analysed up to the depth the engine reads, placed where the part left out starts. */
+export const PARTLY_TOO_DEEP = `part of this statement nests too deeply to analyse ${TOO_DEEP_WHY}: from here on it was not checked, the rest was`;
+
 /** A statement analysed up to the depth the engine reads: `index` is where the earliest part left out starts. */
 function partlyTooDeep(start: number, end: number, index: number): SkippedStatement {
-  return {
-    start,
-    end,
-    index,
-    message: `part of this statement nests too deeply to analyse ${TOO_DEEP_WHY}: from here on it was not checked, the rest was`,
-  };
+  return { start, end, index, message: PARTLY_TOO_DEEP };
 }
 
 /**
