@@ -24,6 +24,10 @@ tsRuleTester(settings).run('require-soft-delete-filter (builders across expressi
     "const authors = knex('users').select('id');\nif (live) authors.whereNull('deleted_at');\nawait knex('posts').whereIn('author_id', authors).whereNull('deleted_at');",
     // a recursive CTE whose anchor and recursive terms both filter
     "await knex.withRecursive('chain', (qb) => {\n  qb.select('id', 'author_id').from('users').where('id', 1).whereNull('deleted_at').union((qb) => {\n    qb.select('u.id', 'u.author_id').from('users as u').join('chain', 'chain.author_id', 'u.id').whereNull('u.deleted_at');\n  });\n}).select('*').from('chain');",
+    // kysely `withRecursive('name(columns)', …)` and knex column lists, each term filtered
+    "await db.withRecursive('chain(id, author_id)', (qc) => qc.selectFrom('users').select(['id', 'author_id']).where('id', '=', 1).where('deleted_at', 'is', null).unionAll((qc) => qc.selectFrom('users').innerJoin('chain', 'chain.author_id', 'users.id').select(['users.id', 'users.author_id']).where('users.deleted_at', 'is', null))).selectFrom('chain').selectAll().execute();",
+    "await knex.with('live(id)', (qb) => qb.select('id').from('users').whereNull('deleted_at')).select('*').from('live');",
+    "await knex.withRecursive('live', ['id'], (qb) => qb.select('id').from('users').whereNull('deleted_at')).select('*').from('live');",
     // an async function runs its builder itself: what its caller does with the rows is not a read
     "async function posts() {\n  return knex('posts').whereNull('deleted_at');\n}\nconst rows = await posts();",
   ],
@@ -67,6 +71,15 @@ tsRuleTester(settings).run('require-soft-delete-filter (builders across expressi
       // the recursive term forgets the filter: reported there only
       code: "await knex.withRecursive('chain', (qb) => {\n  qb.select('id', 'author_id').from('users').where('id', 1).whereNull('deleted_at').union((qb) => {\n    qb.select('u.id', 'u.author_id').from('users as u').join('chain', 'chain.author_id', 'u.id');\n  });\n}).select('*').from('chain');",
       errors: [{ messageId: 'missing', line: 3, column: 44, endColumn: 49 }],
+    },
+    {
+      // kysely `withRecursive` is lowered to WITH RECURSIVE (it used to be skipped): the recursive term forgets the filter
+      code: "await db.withRecursive('chain(id, author_id)', (qc) => qc.selectFrom('users').select(['id', 'author_id']).where('id', '=', 1).where('deleted_at', 'is', null)\n  .unionAll((qc) => qc.selectFrom('users').innerJoin('chain', 'chain.author_id', 'users.id').select(['users.id', 'users.author_id']))).selectFrom('chain').selectAll().execute();",
+      errors: [{ messageId: 'missing', line: 2, column: 36, endColumn: 41 }],
+    },
+    {
+      code: "await knex.withRecursive('chain', ['id'], (qb) => qb.select('id').from('users')).select('*').from('chain');",
+      errors: [{ messageId: 'missing', line: 1, column: 73, endColumn: 78 }],
     },
     {
       code: "function base() {\n  return knex('users').where({ email: 'a' });\n}\nawait base().where({ id: 1 });",

@@ -234,6 +234,19 @@ function trim(str: Str): Str {
   return slice(str, start, Math.max(start, end));
 }
 
+/** `a, b ,c` → its trimmed items. */
+function listItems(str: Str): Str[] {
+  const items: Str[] = [];
+  let from = 0;
+  for (let k = 0; k <= str.value.length; k++) {
+    if (k === str.value.length || str.value[k] === ',') {
+      items.push(trim(slice(str, from, k)));
+      from = k + 1;
+    }
+  }
+  return items;
+}
+
 /** Splits `a.b.c` into its parts (knex and kysely split identifiers on dots). */
 function dotted(str: Str): Str[] {
   const parts: Str[] = [];
@@ -552,18 +565,19 @@ class Lowerer {
     }
     const first = steps[0];
     if (!first) return null;
-    if (first.name === 'with' && steps.some((s) => s.name === 'selectFrom')) {
-      // kysely `db.with('name', (db) => db.selectFrom(…)).selectFrom('name')`
+    if ((first.name === 'with' || first.name === 'withRecursive') && steps.some((s) => s.name === 'selectFrom')) {
+      // kysely `db.with('name', (db) => db.selectFrom(…)).selectFrom('name')`, `db.withRecursive('name(a, b)', …)`
       const at = steps.findIndex((s) => s.name === 'selectFrom');
       const ctes: Piece[] = [];
       for (const step of steps.slice(0, at)) {
-        const cte = step.name === 'with' ? this.cte(step) : null;
+        const cte = step.name === 'with' || step.name === 'withRecursive' ? this.cte(step) : null;
         if (!cte) return null;
         ctes.push(cte);
       }
       const rooted = this.root(base, steps.slice(at), depth);
       if (!rooted || rooted.flavor !== 'kysely') return null;
       rooted.select.ctes.unshift(...ctes);
+      if (steps.slice(0, at).some((s) => s.name === 'withRecursive')) rooted.select.recursive = true;
       return rooted;
     }
     if (first.name === 'deleteFrom' || first.name === 'updateTable') {
@@ -915,14 +929,38 @@ class Lowerer {
 
   /** `.with('name', q)`: `name AS (SELECT …)`, or null when the body cannot be lowered. */
   private cte(step: Step): Piece | null {
-    const [nameArg, body] = step.args;
-    if (step.args.length !== 2 || !body) return null;
-    const name = this.str(nameArg);
-    if (!name || dotted(name).length !== 1 || /[\s(]/.test(name.value)) return null;
+    // `(name, q)`, `('name(a, b)', q)` (kysely, knex), `(name, ['a', 'b'], q)` (knex)
+    const [nameArg, second, third] = step.args;
+    const body = step.args.length === 2 ? second : step.args.length === 3 ? third : undefined;
+    const full = this.str(nameArg);
+    if (!full || !body) return null;
+    const open = full.value.indexOf('(');
+    const name = trim(open < 0 ? full : slice(full, 0, open));
+    if (name.value === '' || dotted(name).length !== 1 || /[\s()]/.test(name.value)) return null;
+    let columns: Str[] = [];
+    if (open >= 0) {
+      const list = trim(slice(full, open + 1, full.value.length));
+      if (step.args.length !== 2 || !list.value.endsWith(')')) return null;
+      columns = listItems(slice(list, 0, list.value.length - 1));
+    } else if (step.args.length === 3) {
+      const array = unwrap(second!);
+      if (array.type !== AST_NODE_TYPES.ArrayExpression) return null;
+      for (const element of array.elements) {
+        const column = element && element.type !== AST_NODE_TYPES.SpreadElement ? this.str(element) : null;
+        if (!column) return null;
+        columns.push(column);
+      }
+    }
+    if (columns.some((c) => c.value === '' || /[\s().]/.test(c.value))) return null;
     const sub = this.subquery(body) ?? this.rawCall(body);
     if (!sub) return null;
     const out = new Piece();
     this.identPart(out, name);
+    columns.forEach((column, k) => {
+      out.syn(k === 0 ? '(' : ', ', column.src[0] ?? step.at);
+      this.identPart(out, column);
+    });
+    if (columns.length > 0) out.syn(')', step.at);
     return out.syn(' AS ', step.at).add(sub);
   }
 
