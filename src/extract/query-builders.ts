@@ -234,12 +234,12 @@ function trim(str: Str): Str {
   return slice(str, start, Math.max(start, end));
 }
 
-/** `a, b ,c` → its trimmed items. */
-function listItems(str: Str): Str[] {
+/** `a, b ,c` split on `separator` into its trimmed items. */
+function splitOn(str: Str, separator: string): Str[] {
   const items: Str[] = [];
   let from = 0;
   for (let k = 0; k <= str.value.length; k++) {
-    if (k === str.value.length || str.value[k] === ',') {
+    if (k === str.value.length || str.value[k] === separator) {
       items.push(trim(slice(str, from, k)));
       from = k + 1;
     }
@@ -249,15 +249,7 @@ function listItems(str: Str): Str[] {
 
 /** Splits `a.b.c` into its parts (knex and kysely split identifiers on dots). */
 function dotted(str: Str): Str[] {
-  const parts: Str[] = [];
-  let from = 0;
-  for (let k = 0; k <= str.value.length; k++) {
-    if (k === str.value.length || str.value[k] === '.') {
-      parts.push(trim(slice(str, from, k)));
-      from = k + 1;
-    }
-  }
-  return parts;
+  return splitOn(str, '.');
 }
 
 /**
@@ -941,7 +933,7 @@ class Lowerer {
     if (open >= 0) {
       const list = trim(slice(full, open + 1, full.value.length));
       if (step.args.length !== 2 || !list.value.endsWith(')')) return null;
-      columns = listItems(slice(list, 0, list.value.length - 1));
+      columns = splitOn(slice(list, 0, list.value.length - 1), ',');
     } else if (step.args.length === 3) {
       const array = unwrap(second!);
       if (array.type !== AST_NODE_TYPES.ArrayExpression) return null;
