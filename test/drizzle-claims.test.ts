@@ -46,9 +46,9 @@ function allLive(rows: Row[], relation: string): boolean {
 
 /** The plugin's require-soft-delete-filter reports in queries.ts, as the names of the queries they fall in. */
 let reported: Set<string>;
-beforeAll(async () => {
-  clearSchemaCache();
-  const eslint = new ESLint({
+
+function linter(): ESLint {
+  return new ESLint({
     cwd: project,
     overrideConfigFile: true,
     overrideConfig: [
@@ -57,7 +57,11 @@ beforeAll(async () => {
       { settings: { 'soft-delete': { schema: ['src/schema.ts'] } } },
     ],
   });
-  const [result] = await eslint.lintFiles([QUERIES]);
+}
+
+beforeAll(async () => {
+  clearSchemaCache();
+  const [result] = await linter().lintFiles([QUERIES]);
   const lines = readFileSync(QUERIES, 'utf8').split('\n');
   const queryAt = (line: number): string => {
     for (let l = line - 1; l >= 0; l--) {
@@ -111,6 +115,27 @@ describe('drizzle relational queries on PostgreSQL, and the plugin on the same c
     expect(rows.map((r) => r.id)).toEqual([1, 2]);
     expect(allLive(rows, 'orgByCode')).toBe(false);
     expect(reported).toContain('byCode:orgByCode');
+  });
+
+  it('the suggestions (the object where of defineRelations) applied one by one: the file type-checks and nothing is left', { timeout: 180_000 }, async () => {
+    clearSchemaCache();
+    let text = readFileSync(QUERIES, 'utf8');
+    const applied: string[] = [];
+    for (let round = 0; round < 10; round++) {
+      const [result] = await linter().lintText(text, { filePath: QUERIES });
+      const next = result!.messages.find((m) => m.suggestions?.length);
+      if (!next) break;
+      const fix = next.suggestions![0]!.fix;
+      applied.push(text.slice(fix.range[0] - 12, fix.range[1] + 2) + ' → ' + fix.text);
+      text = text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
+    }
+    // every with that leaks gets its where (anyOrg, orOrg, somePosts, byCode)
+    expect(applied).toHaveLength(4);
+    expect(text).toContain('with: { org: { where: { deletedAt: { isNull: true } } } }');
+    expect(text).toContain('with: { posts: { where: { deletedAt: { isNull: true } } } }');
+    const [after] = await linter().lintText(text, { filePath: QUERIES });
+    expect(after!.messages).toEqual([]);
+    expect(typeChecker(project)(new Map([[QUERIES, text]]))).toEqual([]);
   });
 
   it('NOT on the relation filter: only deleted orgs are loaded, a deliberate read; not reported', { timeout: PGLITE_TIMEOUT }, async () => {

@@ -46,8 +46,8 @@ describe('drizzle schema parser', () => {
     expect(Object.fromEntries(table(TABLES, 'orgs').columns)).toEqual({ id: 'id', name: 'name', deletedAt: 'deletedAt' });
     expect(table(TABLES, 'invoices')).toMatchObject({ table: 'invoices', schema: 'billing' });
     expect(table(TABLES, 'users').schema).toBeUndefined();
-    expect(table(TABLES, 'users').relations?.get('posts')).toEqual({ target: 'posts', kind: 'many' });
-    expect(table(TABLES, 'users').relations?.get('org')).toEqual({ target: 'orgs', kind: 'one', fields: ['orgId'], references: ['id'] });
+    expect(table(TABLES, 'users').relations?.get('posts')).toEqual({ target: 'posts', kind: 'many', api: 'relations' });
+    expect(table(TABLES, 'users').relations?.get('org')).toEqual({ target: 'orgs', kind: 'one', fields: ['orgId'], references: ['id'], api: 'relations' });
     expect(table(TABLES, 'posts').relations?.get('author')).toMatchObject({ target: 'users', fields: ['authorId'], references: ['id'] });
     // columns declared a key on their own (what a to-one relation must reference to load one row)
     expect(table(TABLES, 'orgs').keys).toEqual(new Set(['id']));
@@ -442,12 +442,27 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (drizzle)', rule as never
     {
       // relational: the table itself
       code: `${H}await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, id) });`,
-      errors: [{ messageId: 'missing', line: 3, column: 16, endColumn: 21, suggestions: [] }],
+      errors: [{ messageId: 'missing', line: 3, column: 16, endColumn: 21, suggestions: [{ messageId: 'addFilterInCode', data: { code: 'isNull(u.deletedAt)' }, output: `${H}await db.query.users.findFirst({ where: (u, { eq, and, isNull }) => and(eq(u.id, id), isNull(u.deletedAt)) });` }] }],
+    },
+    {
+      // relational, no arguments: a where callback (the relations() API)
+      code: `${H}await db.query.users.findMany();`,
+      errors: [{ messageId: 'missing', suggestions: [{ messageId: 'addFilterInCode', output: `${H}await db.query.users.findMany({ where: (t, { isNull }) => isNull(t.deletedAt) });` }] }],
+    },
+    {
+      // merged into the callback's and(…), its operators object used as given
+      code: `${H}await db.query.users.findMany({ where: (u, ops) => ops.and(ops.eq(u.id, id)), columns: { id: true } });`,
+      errors: [{ messageId: 'missing', suggestions: [{ messageId: 'addFilterInCode', output: `${H}await db.query.users.findMany({ where: (u, ops) => ops.and(ops.eq(u.id, id), ops.isNull(u.deletedAt)), columns: { id: true } });` }] }],
+    },
+    {
+      // a to-one relation of relations() takes no where (a type error): reported without a suggestion
+      code: `${H}await db.query.users.findMany({ where: (u, { isNull }) => isNull(u.deletedAt), with: { org: true } });`,
+      errors: [{ messageId: 'missing', data: { table: 'orgs', alias: '', filter: '"deletedAt" IS NULL', via: '' }, suggestions: [] }],
     },
     {
       // relational: soft-deleted posts leak through `with`
       code: `${H}await db.query.users.findMany({\n  where: (u, { isNull }) => isNull(u.deletedAt),\n  with: { posts: true },\n});`,
-      errors: [{ messageId: 'missing', data: { table: 'posts', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 5, column: 11, endColumn: 16 }],
+      errors: [{ messageId: 'missing', data: { table: 'posts', alias: '', filter: 'deleted_at IS NULL', via: '' }, line: 5, column: 11, endColumn: 16, suggestions: [{ messageId: 'addFilterInCode', output: `${H}await db.query.users.findMany({\n  where: (u, { isNull }) => isNull(u.deletedAt),\n  with: { posts: { where: (t, { isNull }) => isNull(t.deletedAt) } },\n});` }] }],
     },
     {
       // the parent's filter under OR limits nothing

@@ -29,7 +29,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { DrizzleRelation, DrizzleTable } from '../schema/model.js';
 import { stringValue } from '../schema/drizzle.js';
-import type { SourceEdit, SqlFragment } from '../sql/fragment.js';
+import type { CodeFilter, SourceEdit, SqlFragment } from '../sql/fragment.js';
 import { parseCached } from '../sql/source.js';
 import { patternNames, propertyName, unwrap, type VisitorKeys } from '../js/estree.js';
 import { awaited, continued, decompose, importEdits, type Step, isLiteral, isUndefined, keyName, keyRange, namedLike, pushIdent, SynthText as Text } from '../js/synth.js';
@@ -715,11 +715,12 @@ class Lowerer {
   // ── relational queries ────────────────────────────────────────────────────────────────────────────────────
 
   /** `db.query.users.findMany(args)`: its own read, and one per relation loaded by `with`. */
-  lowerRelational(name: string, range: [number, number], args: Node | null): SqlFragment[] {
+  lowerRelational(name: string, range: [number, number], args: Node | null, scan?: ProgramScan, call?: TSESTree.CallExpression): SqlFragment[] {
     const out: SqlFragment[] = [];
-    const tasks: Array<{ name: string; range: [number, number]; args: Node | null; key: string[]; constraints?: RelationConstraint[] }> = [
-      { name, range, args, key: [] },
+    const tasks: Array<{ name: string; range: [number, number]; args: Node | null; key: string[]; constraints?: RelationConstraint[]; slot: Node | null; kind?: 'one' | 'many' }> = [
+      { name, range, args, key: [], slot: args },
     ];
+    const api = [...(this.tables.get(name)?.relations?.values() ?? [])][0]?.api;
     for (let i = 0; i < tasks.length && i < 64; i++) {
       const task = tasks[i]!;
       try {
@@ -765,7 +766,7 @@ class Lowerer {
                   const v = p.value as Node;
                   if (isLiteral(v, false) || isUndefined(v)) continue;
                   const rowKey = this.joinKey(task.name, relation, target);
-                  tasks.push({ name: relation.target, range: keyRange(p), args: isLiteral(v, true) ? null : v, key: rowKey, constraints: relName === null || !identifiesOne(relation, target) ? undefined : constraints.get(relName) });
+                  tasks.push({ name: relation.target, range: keyRange(p), args: isLiteral(v, true) ? null : v, key: rowKey, constraints: relName === null || !identifiesOne(relation, target) ? undefined : constraints.get(relName), slot: v, kind: relation.kind });
                 }
               }
             }
@@ -774,7 +775,12 @@ class Lowerer {
         const sql = new Text().syn('SELECT * FROM ', at).add(this.tableText(table, task.range));
         sql.clause(' WHERE ', conds, ' AND ', at);
         const fragment = sql.toSynthesized();
-        if (parseCached(fragment.text).ok) out.push(fragment);
+        if (!parseCached(fragment.text).ok) continue;
+        // `with: { org: { where } }` is a type error on a to-one relation of `relations()` (drizzle applies it anyway)
+        if (scan && api && !(api === 'relations' && task.kind === 'one')) {
+          fragment.codeFilter = relationalFilter(scan, this.names, table, api, task.slot, i === 0 ? (call ?? null) : null);
+        }
+        out.push(fragment);
       } catch {
         // skip this read
       }
@@ -1068,7 +1074,7 @@ export function drizzleFromScan(
         if (name === null || !tables.has(name)) continue;
         const arg = call.arguments[0];
         if (arg?.type === AST_NODE_TYPES.SpreadElement) continue;
-        fragments.push(...lowerer.lowerRelational(name, base.property.range as [number, number], (arg as Node | undefined) ?? null));
+        fragments.push(...lowerer.lowerRelational(name, base.property.range as [number, number], (arg as Node | undefined) ?? null, scan, call));
         continue;
       }
       const write = WRITES.has(steps[0]!.name);
@@ -1139,6 +1145,104 @@ function chainFilter(scan: ProgramScan, names: FileNames, shapes: readonly Chain
       edits.push({ start: shape.insertAt, end: shape.insertAt, text: `.where(${filter})` });
     }
     return { code: filter, edits: edits.sort((a, b) => a.start - b.start) };
+  };
+}
+
+/**
+ * The filter added to a relational query (`db.query.users.findMany(…)`, or a relation its `with` loads), in the
+ * form its relations API takes: `deletedAt: { isNull: true }` in an object `where` (`defineRelations`), or
+ * `isNull(u.deletedAt)` in a `where` callback (`relations()`), merged into an existing callback with the `and` /
+ * `isNull` it is given (added to its operators parameter). `findMany()` / `posts: true` get a new `where`. None
+ * when the `where` is something else (a variable, a condition), or a name the edit needs is taken.
+ */
+function relationalFilter(
+  scan: ProgramScan,
+  names: FileNames,
+  table: DrizzleTable,
+  api: 'relations' | 'defineRelations',
+  slot: Node | null,
+  call: TSESTree.CallExpression | null,
+): NonNullable<SqlFragment['codeFilter']> {
+  return (_at, { column, test }) => {
+    const property = [...table.columns].find(([, sqlName]) => sqlName === column)?.[0];
+    if (property === undefined || !PLAIN_PROPERTY.test(property)) return null;
+    const entry = `${property}: ${test === 'is-null' ? '{ isNull: true }' : 'false'}`;
+    const op = test === 'is-null' ? 'isNull' : 'eq';
+    const check = (t: string, fn: string): string => (test === 'is-null' ? `${fn}(${t}.${property})` : `${fn}(${t}.${property}, false)`);
+    const fresh = api === 'defineRelations' ? `{ ${entry} }` : `(t, { ${op} }) => ${check('t', op)}`;
+    const done = (code: string, edits: SourceEdit[]): CodeFilter => ({ code, edits: edits.sort((a, b) => a.start - b.start) });
+    const n = slot ? unwrap(slot) : null;
+    if (!n) {
+      // `findMany()`
+      if (!call || call.arguments.length !== 0 || scan.text[call.range[1] - 1] !== ')') return null;
+      return done(`where: ${fresh}`, [{ start: call.range[1] - 1, end: call.range[1] - 1, text: `{ where: ${fresh} }` }]);
+    }
+    if (isLiteral(n, true)) return done(`where: ${fresh}`, [{ start: n.range[0], end: n.range[1], text: `{ where: ${fresh} }` }]);
+    if (n.type !== AST_NODE_TYPES.ObjectExpression || n.properties.some((p) => p.type !== AST_NODE_TYPES.Property)) return null;
+    const where = n.properties.find((p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && keyName(p) === 'where');
+    if (!where) {
+      const first = n.properties[0];
+      if (!first) return done(`where: ${fresh}`, [{ start: n.range[0], end: n.range[1], text: `{ where: ${fresh} }` }]);
+      return done(`where: ${fresh}`, [{ start: first.range[0], end: first.range[0], text: `where: ${fresh}, ` }]);
+    }
+    const w = unwrap(where.value as Node);
+    if (w.type === AST_NODE_TYPES.ObjectExpression) {
+      if (api !== 'defineRelations' || w.properties.some((p) => p.type !== AST_NODE_TYPES.Property || keyName(p) === property)) return null;
+      const first = w.properties[0];
+      if (!first) return done(entry, [{ start: w.range[0], end: w.range[1], text: `{ ${entry} }` }]);
+      return done(entry, [{ start: first.range[0], end: first.range[0], text: `${entry}, ` }]);
+    }
+    if (api !== 'relations' || (w.type !== AST_NODE_TYPES.ArrowFunctionExpression && w.type !== AST_NODE_TYPES.FunctionExpression)) return null;
+    if (w.body.type === AST_NODE_TYPES.BlockStatement) return null;
+    const [fields, operators] = w.params;
+    if (fields?.type !== AST_NODE_TYPES.Identifier) return null;
+    const edits: SourceEdit[] = [];
+    const local: Record<string, string> = {};
+    const body = unwrap(w.body);
+    if (operators?.type === AST_NODE_TYPES.Identifier) {
+      local.and = `${operators.name}.and`;
+      local[op] = `${operators.name}.${op}`;
+    } else {
+      // the operators the callback destructures, and the ones it must be given
+      const given = new Map<string, string>();
+      if (operators?.type === AST_NODE_TYPES.ObjectPattern) {
+        for (const p of operators.properties) {
+          const key = p.type === AST_NODE_TYPES.Property ? keyName(p) : null;
+          const value = p.type === AST_NODE_TYPES.Property ? unwrap(p.value as Node) : null;
+          if (key === null || value?.type !== AST_NODE_TYPES.Identifier) return null;
+          given.set(key, value.name);
+        }
+      } else if (operators) return null;
+      const missing: string[] = [];
+      for (const name of ['and', op]) {
+        if (given.has(name)) local[name] = given.get(name)!;
+        else {
+          // a name declared elsewhere in the file (other than drizzle's operator itself) would be shadowed
+          if (scan.declarationCounts.has(name) && names.ops.get(name) !== name) return null;
+          local[name] = name;
+          missing.push(name);
+        }
+      }
+      if (missing.length > 0) {
+        if (operators?.type === AST_NODE_TYPES.ObjectPattern) {
+          const last = operators.properties[operators.properties.length - 1];
+          if (last) edits.push({ start: last.range[1], end: last.range[1], text: `, ${missing.join(', ')}` });
+          else edits.push({ start: operators.range[0], end: operators.range[1], text: `{ ${missing.join(', ')} }` });
+        } else {
+          if (scan.text[fields.range[1]] !== ')') return null; // `u => …`: no parentheses to add a parameter in
+          edits.push({ start: fields.range[1], end: fields.range[1], text: `, { ${missing.join(', ')} }` });
+        }
+      }
+    }
+    const filter = check(fields.name, local[op]!);
+    const calleeText = body.type === AST_NODE_TYPES.CallExpression ? scan.text.slice(body.callee.range[0], body.callee.range[1]) : null;
+    if (body.type === AST_NODE_TYPES.CallExpression && calleeText === local.and && body.arguments.length > 0) {
+      const lastArg = body.arguments[body.arguments.length - 1]!;
+      edits.push({ start: lastArg.range[1], end: lastArg.range[1], text: `, ${filter}` });
+    } else {
+      edits.push({ start: body.range[0], end: body.range[0], text: `${local.and}(` }, { start: body.range[1], end: body.range[1], text: `, ${filter})` });
+    }
+    return done(filter, edits);
   };
 }
 

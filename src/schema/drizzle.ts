@@ -309,7 +309,7 @@ function readRelations(call: TSESTree.CallExpression, locals: Map<string, string
       if (fn !== 'one' && fn !== 'many') continue;
       const target = tableRef(value.arguments[0] as Node | undefined, locals);
       if (target === null) continue;
-      add(owner, keyName(p), { target, kind: fn, ...optionsOf(value.arguments[1] as Node | undefined) });
+      add(owner, keyName(p), { target, kind: fn, api: 'relations', ...optionsOf(value.arguments[1] as Node | undefined) });
     }
     return;
   }
@@ -330,7 +330,7 @@ function readRelations(call: TSESTree.CallExpression, locals: Map<string, string
       if (mid.type !== AST_NODE_TYPES.MemberExpression || mid.computed || mid.property.type !== AST_NODE_TYPES.Identifier) continue;
       const fn = mid.property.name;
       if (fn !== 'one' && fn !== 'many') continue;
-      add(keyName(owner), keyName(p), { target: callee.property.name, kind: fn, ...optionsOf(value.arguments[0] as Node | undefined) });
+      add(keyName(owner), keyName(p), { target: callee.property.name, kind: fn, api: 'defineRelations', ...optionsOf(value.arguments[0] as Node | undefined) });
     }
   }
 }

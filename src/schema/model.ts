@@ -207,6 +207,8 @@ export interface DrizzleRelation {
   fields?: string[];
   /** `references` (v0) / `to` (v1): the related table's properties. */
   references?: string[];
+  /** Declared by `relations()` (a relational `where` is a callback) or `defineRelations()` (an object). */
+  api?: 'relations' | 'defineRelations';
 }
 
 /** A `model` (or `view`) of a Prisma schema and how it maps to the database. */
