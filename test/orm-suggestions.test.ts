@@ -72,8 +72,8 @@ describe('ORM write suggestions, applied and type-checked against the libraries'
     expect(applied).toEqual([
       'Add `deletedAt: null` to the update.',
       'Add `deletedAt: null` to the update.',
-      'Soft-delete instead: `destroy without `force: true``.',
-      'Soft-delete instead: `destroy without `force: true``.',
+      'Soft-delete instead: `destroy({ where })`.',
+      'Soft-delete instead: `destroy({ where })`.',
     ]);
     expect(text).toContain('await Member.update({ email }, { where: { id, deletedAt: null }, paranoid: false });');
     expect(text).toContain('await Legacy.update({ email }, { where: { id, deletedAt: null } });');

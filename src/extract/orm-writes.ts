@@ -512,7 +512,7 @@ class OrmWrites {
       const k = list.indexOf(forced);
       const [start, end] = list.length === 1 ? [options.range[0] + 1, options.range[1] - 1] : k + 1 < list.length ? [forced.range[0], list[k + 1]!.range[0]] : [list[k - 1]!.range[1], forced.range[1]];
       fragment.codeSoftDelete = (_at, request) =>
-        request.column === column && request.test === 'is-null' ? { code: 'destroy without `force: true`', edits: [{ start, end, text: list.length === 1 ? ' ' : '' }] } : null;
+        request.column === column && request.test === 'is-null' ? { code: 'destroy({ where })', edits: [{ start, end, text: list.length === 1 ? ' ' : '' }] } : null;
     }
     return fragment;
   }
