@@ -213,24 +213,22 @@ class Lowerer {
     if (args && !object) return [];
     const conds: Conds = [];
     const sets: Text[] = [];
-    let data: TSESTree.ObjectExpression | null = null;
-    let dataAt: number | null = null;
+    let dataValue: Node | null = null;
     for (const property of object?.properties ?? []) {
       if (property.type !== AST_NODE_TYPES.Property) return []; // `...args`: which rows, which values: unknown
       const key = keyName(property);
       if (key === 'where') conds.push(...this.where(property.value as Node, model, true));
-      else if (key === 'data') {
-        data = this.object(property.value as Node);
-        dataAt = property.value.range[0];
-      } else if (key === null) return [];
+      else if (key === 'data') dataValue = property.value as Node;
+      else if (key === null) return [];
     }
     const update = op === 'update' || op === 'updateMany';
     if (update) {
-      if (dataAt === null) return [];
-      for (const property of data?.properties ?? [null]) {
-        if (property === null || property.type !== AST_NODE_TYPES.Property || property.computed) {
-          const at = property?.range[0] ?? dataAt;
-          sets.push(new Text().unseenAssignment(this.counter, at)); // values we cannot see
+      if (dataValue === null) return [];
+      const data = this.object(dataValue);
+      if (!data) sets.push(new Text().unseenAssignment(this.counter, dataValue.range[0])); // `data: changes`
+      for (const property of data?.properties ?? []) {
+        if (property.type !== AST_NODE_TYPES.Property || property.computed) {
+          sets.push(new Text().unseenAssignment(this.counter, property.range[0])); // `...changes`: values we cannot see
           continue;
         }
         if (property.kind !== 'init') return [];
