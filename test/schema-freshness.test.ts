@@ -16,6 +16,7 @@ import {
   schemaKey,
 } from '../src/schema/load.js';
 import { findRelation } from '../src/schema/model.js';
+import { clearInfrastructureCache, withInfrastructureTables } from '../src/schema/dynamodb-tables.js';
 import { normalizeSettings } from '../src/settings.js';
 
 const dirs: string[] = [];
@@ -38,6 +39,7 @@ function age(...paths: string[]): void {
 afterEach(() => {
   setSchemaClock();
   clearSchemaCache();
+  clearInfrastructureCache();
   delete process.env.SOFT_DELETE_SCHEMA_CACHE;
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -178,6 +180,35 @@ describe('loadSchema re-checks by directory stamps', () => {
       if (findRelation(loadSchema(dir, settings, file(i % 3)), null, 'invoices')) seenAt = now;
     }
     expect(seenAt! - changedAt).toBeLessThanOrEqual(SCHEMA_RECHECK_MS + 120);
+  });
+
+  it('DynamoDB infrastructure definitions are re-checked at the same pace: not every second within a run', () => {
+    const TF = (name: string) => `resource "aws_dynamodb_table" "t" {\n  name = "${name}"\n  ttl {\n    attribute_name = "deleted_at"\n    enabled = true\n  }\n}\n`;
+    const dir = project({ 'migrations/1.sql': TABLE('users'), 'package.json': JSON.stringify({ dependencies: { '@aws-sdk/client-dynamodb': '3' } }), 'infra/main.tf': TF('Orders') });
+    let now = 9_000_000;
+    setSchemaClock(() => now);
+    const settings = normalizeSettings({});
+    const file = (i: number) => join(dir, `src/f${i}.ts`);
+    // as the engine asks, per linted file: the infrastructure tables, then the schema (which notes the call)
+    const lint = (i: number) => {
+      const tables = [...withInfrastructureTables(settings, dir, file(i)).dynamodb.tables.keys()];
+      loadSchema(dir, settings, file(i));
+      return tables;
+    };
+    expect(lint(0)).toEqual(['Orders']);
+    // One run: a file every 120 ms for 5 s; the definitions change once the run is recognised: not seen in the run.
+    const during: string[][] = [];
+    for (let i = 1; i * 120 < 5000; i++) {
+      now += 120;
+      if (i === BATCH_MIN_FILES + 2) write(dir, 'infra/main.tf', TF('Orders') + TF('Carts').replace('"t"', '"c"'));
+      const tables = lint(i);
+      if (i > BATCH_MIN_FILES + 2) during.push(tables);
+    }
+    expect(during.length).toBeGreaterThan(10);
+    expect(during.every((t) => t.join() === 'Orders')).toBe(true);
+    // After the run, the next lint (an editor's) sees the change at once.
+    now += 2000;
+    expect(lint(1).sort()).toEqual(['Carts', 'Orders']);
   });
 });
 

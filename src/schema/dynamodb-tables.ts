@@ -29,9 +29,9 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { DynamoDbTableSetting, SoftDeleteSettings } from '../settings.js';
 import { withDynamoDbTables } from '../settings.js';
 import { guardedGlobFs, readSchemaFile, realRoot, type SchemaFileNote } from './files.js';
-import { listingUnchanged, watchListing, type ListingWatch } from './freshness.js';
+import { clock, listingUnchanged, recheckInterval, watchListing, type ListingWatch } from './freshness.js';
 import { dependencyNames, isPackageDir, upward } from './discover.js';
-import { SCHEMA_RECHECK_MS, stampOf } from './load.js';
+import { stampOf } from './load.js';
 import { rethrowWhenStrict } from '../strict.js';
 
 /** Where infrastructure definitions usually live (relative to the ESLint cwd). */
@@ -475,9 +475,10 @@ function listFiles(root: string, patterns: readonly string[], notes: SchemaFileN
  */
 export function infrastructureTables(root: string, patterns: readonly string[]): { tables: FoundTable[]; definitions: Definitions; notes: SchemaFileNote[] } {
   const key = JSON.stringify([root, patterns]);
-  const now = Date.now();
+  // re-checked at the schema's pace: once a second in an editor, every 10 s within one lintFiles run
+  const now = clock();
   const entry = cache.get(key);
-  if (entry && now - entry.checkedAt < SCHEMA_RECHECK_MS) return { tables: entry.found, definitions: entry.definitions, notes: entry.notes };
+  if (entry && now - entry.checkedAt < recheckInterval(now)) return { tables: entry.found, definitions: entry.definitions, notes: entry.notes };
   const reuse = entry !== undefined && listingUnchanged(entry.watch);
   const watch = reuse ? entry.watch : watchListing(root, patterns);
   const notes: SchemaFileNote[] = [];

@@ -106,3 +106,68 @@ export function listingUnchanged(watch: ListingWatch): boolean {
   for (const [dir, mtime] of watch.dirs) if (mtimeOf(dir) !== mtime) return false;
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// When to re-check: the pace of the lint calls (shared by every cache of files the plugin reads: schema files,
+// infrastructure definitions)
+
+/** Stamps of the files behind a cached model are re-checked at most this often (milliseconds). */
+export const SCHEMA_RECHECK_MS = 1000;
+/**
+ * Within one `lintFiles` run the stamps are re-checked only every SCHEMA_BATCH_RECHECK_MS. A run is recognised by
+ * the files asked about, not by the clock alone (on a loaded machine files of one run arrive more than 50 ms apart):
+ * BATCH_MIN_FILES calls in a row about different files (a run lints each file once), each within
+ * BATCH_FILE_GAP_MS of the call before. An editor re-lints the file being typed in, or a few open files in turn:
+ * a file asked about again, or a pause, ends a run at once, so an editor re-checks at the one-second pace. Calls
+ * closer together than BATCH_GAP_MS also count as a run, whatever their files.
+ */
+const BATCH_GAP_MS = 50;
+export const BATCH_MIN_FILES = 10;
+const BATCH_FILE_GAP_MS = 500;
+export const SCHEMA_BATCH_RECHECK_MS = 10_000;
+
+/** The pace of the calls: the files of the current run (different files in a row, without a pause), the last call. */
+const pace = { files: new Set<string>(), at: -Infinity, run: 0, batch: false };
+let now: () => number = () => Date.now();
+
+/** The clock the re-checks are paced by (`Date.now`, or a test's). */
+export function clock(): number {
+  return now();
+}
+
+/** Test hook: replaces the clock (`undefined` restores `Date.now`) and forgets the pace. */
+export function setPaceClock(next?: () => number): void {
+  resetPace();
+  now = next ?? (() => Date.now());
+}
+
+/** Notes a lint call about `file` at `at` (once per linted file: the schema look-up does). */
+export function notePace(file: string, at: number): void {
+  const gap = at - pace.at;
+  // (a clock that went back — a test's clock — is a pause)
+  const pause = gap < 0 || gap >= BATCH_FILE_GAP_MS;
+  if (pause || pace.files.has(file)) {
+    pace.files.clear();
+    pace.run = 0;
+  }
+  // the run's files are remembered to see a repeat; a very long run keeps its count and forgets older names
+  if (pace.files.size >= 10_000) pace.files.clear();
+  pace.files.add(file);
+  pace.run++;
+  pace.batch = (gap >= 0 && gap < BATCH_GAP_MS) || pace.run >= BATCH_MIN_FILES;
+  pace.at = at;
+}
+
+export function resetPace(): void {
+  pace.files.clear();
+  Object.assign(pace, { at: -Infinity, run: 0, batch: false });
+}
+
+/**
+ * How long a checked cache is taken as it is, at the pace the calls come. Asked at `at` (a cache consulted before
+ * the call is noted): a pause since the last noted call has already ended the run.
+ */
+export function recheckInterval(at = pace.at): number {
+  const gap = at - pace.at;
+  return pace.batch && gap >= 0 && gap < BATCH_FILE_GAP_MS ? SCHEMA_BATCH_RECHECK_MS : SCHEMA_RECHECK_MS;
+}

@@ -19,7 +19,7 @@ import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema-builders.js';
 import { looksLikeOrmModels, ormModels, type OrmModels } from './orm-models.js';
 import { looksLikeObjectionModels, objectionModels } from './objection-models.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
-import { listingUnchanged, watchListing, type ListingWatch } from './freshness.js';
+import { clock, listingUnchanged, notePace, recheckInterval, resetPace, setPaceClock, watchListing, type ListingWatch } from './freshness.js';
 import { readCachedSchema, writeCachedSchema } from './disk-cache.js';
 import { configDirs, dependencyNames, isInside, isPackageDir, knexfileIn, knexMigrationPatterns, upward, workspacePackages, workspaceRoot, clearDiscoveryCache } from './discover.js';
 
@@ -88,49 +88,7 @@ const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 const ROLLBACK_FILE = /(?:^|[._-])down\.sql$/i;
 const FLYWAY_UNDO_FILE = /^U\d[\w.]*__.*\.sql$/;
 
-/** Stamps of the files behind a cached model are re-checked at most this often (milliseconds). */
-export const SCHEMA_RECHECK_MS = 1000;
-/**
- * Within one `lintFiles` run the stamps are re-checked only every SCHEMA_BATCH_RECHECK_MS. A run is recognised by
- * the files asked about, not by the clock alone (on a loaded machine files of one run arrive more than 50 ms apart):
- * BATCH_MIN_FILES calls in a row about different files (a run lints each file once), each within
- * BATCH_FILE_GAP_MS of the call before. An editor re-lints the file being typed in, or a few open files in turn:
- * a file asked about again, or a pause, ends a run at once, so an editor re-checks at the one-second pace. Calls
- * closer together than BATCH_GAP_MS also count as a run, whatever their files.
- */
-const BATCH_GAP_MS = 50;
-export const BATCH_MIN_FILES = 10;
-const BATCH_FILE_GAP_MS = 500;
-export const SCHEMA_BATCH_RECHECK_MS = 10_000;
-
-/** The pace of the calls: the files of the current run (different files in a row, without a pause), the last call. */
-const pace = { files: new Set<string>(), at: -Infinity, run: 0, batch: false };
-
-function notePace(file: string, now: number): void {
-  const gap = now - pace.at;
-  // (a clock that went back — a test's clock — is a pause)
-  const pause = gap < 0 || gap >= BATCH_FILE_GAP_MS;
-  if (pause || pace.files.has(file)) {
-    pace.files.clear();
-    pace.run = 0;
-  }
-  // the run's files are remembered to see a repeat; a very long run keeps its count and forgets older names
-  if (pace.files.size >= 10_000) pace.files.clear();
-  pace.files.add(file);
-  pace.run++;
-  pace.batch = (gap >= 0 && gap < BATCH_GAP_MS) || pace.run >= BATCH_MIN_FILES;
-  pace.at = now;
-}
-
-function resetPace(): void {
-  pace.files.clear();
-  Object.assign(pace, { at: -Infinity, run: 0, batch: false });
-}
-
-/** How long a checked model (or a located schema) is taken as it is, at the pace the calls come. */
-function recheckInterval(): number {
-  return pace.batch ? SCHEMA_BATCH_RECHECK_MS : SCHEMA_RECHECK_MS;
-}
+export { BATCH_MIN_FILES, SCHEMA_BATCH_RECHECK_MS, SCHEMA_RECHECK_MS } from './freshness.js';
 
 interface CacheEntry {
   model: SchemaModel;
@@ -142,7 +100,6 @@ interface CacheEntry {
 }
 
 const cache = new Map<string, CacheEntry>();
-let clock: () => number = () => Date.now();
 
 /** Forgets every cached model (tests; a long-lived process that knows the files changed). */
 export function clearSchemaCache(): void {
@@ -154,8 +111,7 @@ export function clearSchemaCache(): void {
 
 /** Test hook: replaces the clock that paces the stamp re-check (`undefined` restores `Date.now`). */
 export function setSchemaClock(now?: () => number): void {
-  resetPace();
-  clock = now ?? (() => Date.now());
+  setPaceClock(now);
 }
 
 /**
