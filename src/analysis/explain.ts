@@ -103,7 +103,13 @@ export function explainSchema(schema: SchemaModel, settings: SoftDeleteSettings,
     lines.push('', `Views, materialized views and stream tables (${views.length}):`);
     for (const view of views) {
       const inherited = reads.requirementsOfRelation(view.schema, view.name, view);
-      const status = inherited.length ? `passes soft-deleted rows through: readers must filter ${inherited.map((r) => r.text).join(' AND ')}` : 'its readers need no filter';
+      // rows its definition reads unfiltered and does not let readers filter: the definition is what is wrong
+      const leaked = [...new Set(reads.recordedDefinition(view)?.findings.map((f) => f.table) ?? [])];
+      const status = inherited.length
+        ? `passes soft-deleted rows through: readers must filter ${inherited.map((r) => r.text).join(' AND ')}`
+        : leaked.length
+          ? `keeps soft-deleted rows of ${leaked.join(', ')} that its readers cannot filter: its definition needs the filter`
+          : 'its readers need no filter';
       lines.push(`  ${view.schema}.${view.name} (${KIND_TEXT[view.kind] ?? view.kind}): ${status}  [${where(view.query?.origin ?? view.origin)}]`);
     }
   }

@@ -492,6 +492,17 @@ export class ReadAnalyzer {
     });
   }
 
+  /**
+   * The verdicts on a view's, materialized view's or stream table's definition as the schema recorded it (its
+   * columns passed through to readers): null when there is no readable definition.
+   */
+  recordedDefinition(relation: RelationInfo): ReturnType<ReadAnalyzer['checkDefinition']> | null {
+    if (!relation.query) return null;
+    const outcome = parseFragment(wholeFileFragment(relation.query.text));
+    const query = outcome.ok ? lowerStatement(outcome.source, 0)?.reads[0] : undefined;
+    return query ? new ReadAnalyzer(this.context).checkDefinition(query, true) : null;
+  }
+
   /** A view / materialized view / stream table: readers inherit what its definition passes through unfiltered. */
   private viewRequirements(relation: RelationInfo): Requirement[] {
     let bySettings = ReadAnalyzer.viewStatus.get(this.context.schema);
@@ -504,17 +515,8 @@ export class ReadAnalyzer {
     statuses.set(relation, 'computing');
     let requirements: Requirement[] = [];
     try {
-      if (relation.query) {
-        const outcome = parseFragment(wholeFileFragment(relation.query.text));
-        const model = outcome.ok ? lowerStatement(outcome.source, 0) : null;
-        const query = model?.reads[0];
-        if (query) {
-          requirements = new ReadAnalyzer(this.context)
-            .checkDefinition(query, true)
-            .inherited.filter((i) => exposesColumns(relation, i.requirement))
-            .map((i) => i.requirement);
-        }
-      }
+      const definition = this.recordedDefinition(relation);
+      if (definition) requirements = definition.inherited.filter((i) => exposesColumns(relation, i.requirement)).map((i) => i.requirement);
     } finally {
       statuses.set(relation, { requirements });
     }
