@@ -175,12 +175,13 @@ describe('write suggestions in the builder idiom, applied and type-checked', () 
         "Add `.whereNull('deleted_at')` to the update.",
       ],
       'kysely-updates.ts': ["Add `.where('deleted_at', 'is', null)` to the update.", "Add `.where('deleted_at', 'is', null)` to the update."],
-      'objection-updates.ts': ["Add `.whereNull('deleted_at')` to the update.", "Add `.whereNull('deleted_at')` to the update."],
+      'objection-updates.ts': ["Add `.whereNull('deleted_at')` to the update.", "Add `.whereNull('deleted_at')` to the update.", "Add `.whereNull('deleted_at')` to the update."],
       'drizzle-writes.ts': ['Add `isNull(users.deletedAt)` to the update.', 'Add `isNull(users.deletedAt)` to the update.'],
     });
     expect(edited.get(join(fixture, 'src', 'knex-updates.ts'))).toContain("knex('users').whereNull('deleted_at').where({ id }).update({ email })");
     expect(edited.get(join(fixture, 'src', 'knex-updates.ts'))).toContain("knex('users').whereNull('deleted_at').where({ id }).update(changes)");
     expect(edited.get(join(fixture, 'src', 'objection-updates.ts'))).toContain("User.query().whereNull('deleted_at').findById(id).patch({ email })");
+    expect(edited.get(join(fixture, 'src', 'objection-updates.ts'))).toContain("user.$query().whereNull('deleted_at').patch({ email })");
     expect(typeErrors(edited)).toEqual([]);
     // and the check can fail: a filter on a column the table does not have is a type error
     const kysely = join(fixture, 'src', 'kysely-updates.ts');
@@ -212,6 +213,7 @@ describe('write suggestions in the builder idiom, applied and type-checked', () 
       'objection-deletes.ts': [
         "Soft-delete instead: `.whereNull('deleted_at').patch({ deleted_at: Organization.fn.now() })`.",
         "Soft-delete instead: `.whereNull('deleted_at').patch({ deleted_at: Organization.fn.now() })`.",
+        "Soft-delete instead: `.whereNull('deleted_at').patch({ deleted_at: Organization.fn.now() })`.",
       ],
       'drizzle-writes.ts': [
         'Soft-delete instead: `update(…).set({ deletedAt: sql`now()` })`.',
@@ -222,6 +224,7 @@ describe('write suggestions in the builder idiom, applied and type-checked', () 
     expect(edited.get(join(fixture, 'src', 'objection-deletes.ts'))).toContain(
       "Organization.query().whereNull('deleted_at').findById(id).patch({ deleted_at: Organization.fn.now() })",
     );
+    expect(edited.get(join(fixture, 'src', 'objection-deletes.ts'))).toContain("org.$query().whereNull('deleted_at').patch({ deleted_at: Organization.fn.now() })");
     expect(edited.get(join(fixture, 'src', 'kysely-deletes.ts'))).toContain("import { sql } from 'kysely';");
     expect(typeErrors(edited)).toEqual([]);
     // and the check can fail: a soft delete of a column the table does not have is a type error

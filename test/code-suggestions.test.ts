@@ -60,7 +60,7 @@ describe('suggestions in the code idiom, applied to a fixture project', () => {
         "Add `.where('u.deleted_at', 'is', null)` to the query.",
         "Add `.where('o.deleted_at', 'is', null)` to the query.",
       ],
-      'objection-reads.ts': ["Add `.whereNull('deleted_at')` to the query."],
+      'objection-reads.ts': ["Add `.whereNull('deleted_at')` to the query.", "Add `.whereNull('deleted_at')` to the query."],
       'drizzle-reads.ts': [
         'Add `isNull(users.deletedAt)` to the query.',
         'Add `isNull(organizations.deletedAt)` to the query.',
@@ -70,6 +70,7 @@ describe('suggestions in the code idiom, applied to a fixture project', () => {
     });
     expect(edited.get(join(project, 'src', 'drizzle-reads.ts'))).toContain("import { eq, and, isNull } from 'drizzle-orm';");
     expect(edited.get(join(project, 'src', 'knex-reads.ts'))).toContain("knex('users').whereNull('deleted_at').where({ email }).first()");
+    expect(edited.get(join(project, 'src', 'objection-reads.ts'))).toContain("user.$query().whereNull('deleted_at')");
     expect(typeErrors(edited)).toEqual([]);
     // and the check can fail: a filter on a column the table does not have is a type error
     const kysely = join(project, 'src', 'kysely-reads.ts');

@@ -51,6 +51,9 @@ tsRuleTester({ 'soft-delete': { tables: { users: { column: 'deleted_at' } } } })
     "await knex('posts').select('id').whereNull('deleted_at').union(knex.raw('select id from users where deleted_at is null'));",
     // a chain that is not run says nothing about its branches
     "const q = (branch) => knex('posts').select('id').union(branch);",
+    // an instance's $query() of a class the file can tell is checked, not listed; one that is not run says nothing
+    "class User extends Model {\n  static tableName = 'users';\n}\nexport async function reload(user: User) { return user.$query().whereNull('deleted_at'); }",
+    'function later(p) { const q = p.$query(); return q; }',
   ],
   invalid: [
     {
@@ -76,6 +79,15 @@ tsRuleTester({ 'soft-delete': { tables: { users: { column: 'deleted_at' } } } })
     {
       code: "async function both(q, r) {\n  return await knex('posts').select('id').whereNull('deleted_at').unionAll([knex('users').select('id').whereNull('deleted_at'), r]);\n}",
       errors: [{ messageId: 'unseenBuilder', line: 2, column: 129, endColumn: 130 }],
+    },
+    {
+      // an instance whose model class the file cannot tell: its read and its patch of its row are listed (as its delete is)
+      code: 'export async function reload(p) { return p.$query().first(); }',
+      errors: [{ messageId: 'unseenBuilder', data: { callee: 'p.$query', reason: 'the model class of this instance is not known here (declare it with a type annotation, or make it with `new`, `fromJson` or a query of its class in this file)' }, line: 1, column: 42, endColumn: 52 }],
+    },
+    {
+      code: 'export async function save(p) {\n  await p.$query().patch({ email });\n}',
+      errors: [{ messageId: 'unseenBuilder', line: 2, column: 9, endColumn: 19 }],
     },
     {
       code: 'pool.query(`SELECT id FROM ${table} WHERE deleted_at IS NULL`);',

@@ -173,8 +173,15 @@ tsRuleTester(settings).run('require-soft-delete-filter (objection-soft-delete)',
     `${related}await Group.query().withGraphFetched('[liveMembers]');`,
     `${related}await Group.query().withGraphJoined('members(deleted)');`,
     `${related}await group.$relatedQuery('members').modify('notDeleted');`,
+    // an instance's own row, read through the plugin's filter
+    `${local}export async function reload(person: Person) { return person.$query().whereNotDeleted(); }`,
   ],
   invalid: [
+    {
+      // an instance's `$query()` reads its row whether or not the plugin flagged it
+      code: `${local}export async function reload(person: Person) { return person.$query(); }`,
+      errors: [{ messageId: 'missing', line: 4, column: 62, endColumn: 68, suggestions: [{ messageId: 'addFilterInCode', output: `${local}export async function reload(person: Person) { return person.$query().whereNotDeleted(); }` }] }],
+    },
     {
       code: `${local}await Person.query().where('name', 'x');`,
       // the plugin's own filter is the suggestion

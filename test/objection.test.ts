@@ -125,3 +125,46 @@ tsRuleTester(settings).run('require-soft-delete-filter (Objection relations)', r
     },
   ],
 });
+
+/** Person with a key of its own (`uuid`), for the lookup-by-key option. */
+const keyed = `class Person extends Model {
+  static tableName = 'persons';
+  static idColumn = 'uuid';
+}
+`;
+
+// `person.$query()` reads the instance's own row: `SELECT * FROM persons WHERE id = $1`, judged like `findById`
+/** The one suggestion: `.whereNull('deleted_at')` right after the call that names the table. */
+const filtered = (code: string, after: string) => [{ messageId: 'addFilterInCode', output: code.replace(after, `${after}.whereNull('deleted_at')`) }];
+const reload = `${models}export async function reload(person: Person) { return person.$query(); }`;
+const chained = `${models}const person = await Person.query().whereNull('deleted_at').findById(1);\nawait person.$query(trx).where('name', n).first();`;
+const method = "class Person extends Model {\n  static tableName = 'persons';\n  async reload() { return this.$query().first(); }\n}";
+const byUuid = `${keyed}const p = Person.fromJson({ uuid: u });\nawait p.$query();`;
+const findByUuid = `${keyed}await Person.query().findById(u);`;
+const ownBase = "class Person extends BaseModel {\n  static tableName = 'persons';\n}\nconst p = new Person();\nawait p.$query();";
+
+tsRuleTester(settings).run("require-soft-delete-filter (an instance's $query())", rule as never, {
+  valid: [
+    `${models}export async function reload(person: Person) { return person.$query().whereNull('deleted_at'); }`,
+    `${models}const person = new Person();\nawait person.$query(trx).whereNull('persons.deleted_at').first();`,
+    // lookups by the model's key are exempt when the option says so, as for findById
+    { code: reload, options: [{ allowLookupsBy: ['id'] }] },
+    { code: `${models}await Person.query().findById(1);`, options: [{ allowLookupsBy: ['id'] }] },
+    { code: byUuid, options: [{ allowLookupsBy: ['uuid'] }] },
+    // a model of another table (not soft-deletable)
+    "class Tag extends Model {\n  static tableName = 'tags';\n}\nconst tag = new Tag();\nawait tag.$query();",
+    // an instance whose class this file cannot tell: not judged here (no-unchecked-query lists it)
+    'export async function reload(p) { return p.$query(); }',
+  ],
+  invalid: [
+    { code: reload, errors: [{ messageId: 'missing', line: 12, column: 62, endColumn: 68, suggestions: filtered(reload, 'person.$query()') }] },
+    { code: chained, errors: [{ messageId: 'missing', line: 13, column: 14, endColumn: 20, suggestions: filtered(chained, '$query(trx)') }] },
+    // a method of the model reading its own row
+    { code: method, errors: [{ messageId: 'missing', line: 3, column: 32, endColumn: 38, suggestions: filtered(method, 'this.$query()') }] },
+    // the key is `uuid`, so a lookup by `id` is not this one
+    { code: byUuid, options: [{ allowLookupsBy: ['id'] }], errors: [{ messageId: 'missing', line: 6, column: 9, endColumn: 15, suggestions: filtered(byUuid, 'p.$query()') }] },
+    { code: findByUuid, options: [{ allowLookupsBy: ['id'] }], errors: [{ messageId: 'missing', line: 5, column: 7, endColumn: 13, suggestions: filtered(findByUuid, 'Person.query()') }] },
+    // a base class of our own may declare another key: not a lookup by `id`
+    { code: ownBase, options: [{ allowLookupsBy: ['id'] }], errors: [{ messageId: 'missing', line: 5, column: 9, endColumn: 15, suggestions: filtered(ownBase, 'p.$query()') }] },
+  ],
+});

@@ -32,8 +32,9 @@ function staticMember(cls: Node, name: string): Node | null {
 
 /**
  * The key columns of a model class: its `static idColumn` (a name or a list of names), or `['id']` — Objection's
- * default — when a class that extends `Model` itself declares none. Null when not readable (a base class of our own
- * may declare it, or the value is computed).
+ * default — when a class that extends `Model`, or `Model` with plugins mixed in (`softDelete({…})(Model)`,
+ * `compose(a, b)(Model)`: plugins add behaviour, not keys), itself declares none. Null when not readable (a base
+ * class of our own may declare it, or the value is computed).
  */
 export function modelIdColumns(cls: Node): string[] | null {
   const n = unwrap(cls);
@@ -42,7 +43,13 @@ export function modelIdColumns(cls: Node): string[] | null {
     (m) => (m.type === AST_NODE_TYPES.PropertyDefinition || m.type === AST_NODE_TYPES.MethodDefinition) && m.static && !m.computed && m.key.type === AST_NODE_TYPES.Identifier && m.key.name === 'idColumn',
   );
   if (!declared) {
-    const base = n.superClass && unwrap(n.superClass);
+    let base = n.superClass ? unwrap(n.superClass) : null;
+    // `plugin(Model)`, `softDelete(options)(Model)`, Objection's `mixin(Model, [a, b])`: the class plugins were applied to
+    for (let depth = 0; base?.type === AST_NODE_TYPES.CallExpression && depth < 4; depth++) {
+      const callee = unwrap(base.callee);
+      const applied = base.arguments.length === 1 || (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'mixin') ? base.arguments[0] : undefined;
+      base = applied && applied.type !== AST_NODE_TYPES.SpreadElement ? unwrap(applied) : null;
+    }
     return base?.type === AST_NODE_TYPES.Identifier && base.name === 'Model' ? ['id'] : null;
   }
   const value = staticMember(cls, 'idColumn');

@@ -149,6 +149,8 @@ class Select {
   anchors: Anchor[] = [];
   /** Objection: the model class the chain reads (for its relations), relations to load, named modifiers. */
   model: Node | null = null;
+  /** Objection: the chain starts at an instance's `$query()` (its own row; `patch()` without values writes the instance). */
+  instance = false;
   /** Objection: the model's table and its objection-soft-delete options, when it mixes the plugin in. */
   softDelete: { table: string; mixin: SoftDeleteMixin } | null = null;
   graphs: Step[] = [];
@@ -189,9 +191,6 @@ interface Chain {
 type ReturnedBuilder = (base: Node, steps: Step[]) => Chain | null;
 /** `f()` where `f` is a function another module exports that returns a builder: `f` and its module; else null. */
 type ForeignBuilder = (base: Node) => { name: string; source: string } | null;
-
-/** Objection's deletes of an instance's row (`person.$query().delete()`), and objection-soft-delete's. */
-const INSTANCE_DELETES = new Set(['delete', 'del', 'hardDelete', 'undelete']);
 
 /** knex / Objection methods that make a chain a write: `.del()`, `.update({…})`, `.patch({…})`, `.increment(…)`. */
 const WRITE_METHODS = new Set([
@@ -315,6 +314,22 @@ class Lowerer {
       if (!this.unseen.some((u) => u.start === note.start && u.end === note.end)) this.unseen.push(note);
     }
     this.pending = [];
+  }
+
+  /**
+   * `x.$query()…` run where the model class of `x` cannot be known (a parameter without a type, a value from
+   * elsewhere): a read or write of some table the checks cannot judge, said rather than passed over.
+   */
+  unknownInstance(base: Node, steps: readonly Step[]): NotUnderstoodCall | null {
+    const first = steps[0];
+    if (first?.name !== '$query' || first.args.length > 0 || this.instanceModel(base)) return null;
+    return {
+      start: base.range[0],
+      end: first.call.range[1],
+      callee: this.source.slice(first.call.callee.range[0], first.call.callee.range[1]),
+      reason: 'the model class of this instance is not known here (declare it with a type annotation, or make it with `new`, `fromJson` or a query of its class in this file)',
+      builder: true,
+    };
   }
 
   /** A note for a builder that is used here but built where the plugin cannot follow it. */
@@ -611,35 +626,22 @@ class Lowerer {
       select.client = base.name;
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
-    // Objection: `person.$query().delete()` writes the instance's row (under objection-soft-delete, a patch)
-    if (first.name === '$query' && first.args.length === 0 && steps.slice(1).some((s) => INSTANCE_DELETES.has(s.name))) {
+    // Objection: an instance's `$query()` reads (`await person.$query()`) or writes (`.patch({…})`, `.delete()`) its
+    // own row; under objection-soft-delete its `delete()` is a patch
+    if (first.name === '$query' && first.args.length <= 1) {
       const instance = this.instanceModel(base);
-      if (!instance) {
-        this.unseen.push({
-          start: base.range[0],
-          end: first.call.range[1],
-          callee: this.source.slice(first.call.callee.range[0], first.call.callee.range[1]),
-          reason: 'the model class of this instance is not known here (declare it with a type annotation, or make it with `new`, `fromJson` or a query of its class in this file)',
-          builder: true,
-        });
-        return null;
-      }
+      if (!instance) return null; // said where the chain runs (`unknownInstance`)
       const { cls, table, client } = instance;
-      select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, [first.at, first.at + first.name.length]) });
-      select.anchors.push({ range: [first.at, first.at + first.name.length], after: first.call.range[1], kind: 'from' });
+      const name: [number, number] = [first.at, first.at + first.name.length];
+      select.from = this.table(null, null, first.at, { value: table, src: spread(table.length, name) });
+      select.anchors.push({ range: name, after: first.call.range[1], kind: 'from' });
       select.model = cls;
+      select.instance = true;
       const mixin = this.softDeleteMixin(cls);
       if (mixin) select.softDelete = { table, mixin };
       select.client = client;
-      // Objection narrows `$query()` to the instance's row by its id columns
-      const key = modelIdColumns(cls) ?? ['id'];
-      const where = new Piece();
-      key.forEach((column, k) => {
-        if (k > 0) where.syn(' AND ', first.at);
-        where.add(this.column({ value: column, src: spread(column.length, [first.at, first.at + first.name.length]) })!).syn(' = ', first.at);
-        this.param(where, first.at);
-      });
-      select.where.push({ bool: 'AND', not: false, text: where });
+      // Objection narrows `$query()` to the instance's row by its id columns, as `findById` does
+      select.where.push({ bool: 'AND', not: false, text: this.instanceRow(cls, first) });
       return { flavor: 'knex', select, rest: steps.slice(1), bare: false };
     }
     // Objection: `person.$relatedQuery('pets')`, `Person.relatedQuery('pets')` read the related model's table
@@ -1005,11 +1007,39 @@ class Lowerer {
    * is not one column we can read.
    */
   private byId(select: Select, step: Step, id: Node): Piece {
+    const e = unwrap(id);
     const key = select.model ? modelIdColumns(select.model) : null;
-    const value = this.value(id);
-    if (key?.length !== 1 || unwrap(id).type === AST_NODE_TYPES.ArrayExpression) return value;
-    const column = this.column({ value: key[0]!, src: spread(key[0]!.length, [step.at, step.at + step.name.length]) });
-    return column ? column.syn(' = ', step.at).add(value) : value;
+    // one value for a one-column key; a list of as many values for a composite key (`findById([1, 2])`)
+    const items = e.type === AST_NODE_TYPES.ArrayExpression ? e.elements : [e];
+    const fits = key !== null && items.length === key.length && (key.length > 1) === (e.type === AST_NODE_TYPES.ArrayExpression) &&
+      items.every((v) => v && v.type !== AST_NODE_TYPES.SpreadElement);
+    return (fits && this.keyCondition(key, items.map((v) => this.value(v as Node)), step)) || this.value(e);
+  }
+
+  /**
+   * `<idColumn> = <value>` for each of a model's key columns (ANDed), the columns mapped onto the name of the method
+   * that looks the row up (`findById`, `$query`), so `allowLookupsBy: ['id']` sees a lookup by key.
+   */
+  private keyCondition(key: readonly string[], values: readonly Piece[], step: Step): Piece | null {
+    const out = new Piece();
+    for (let k = 0; k < key.length; k++) {
+      const column = this.column({ value: key[k]!, src: spread(key[k]!.length, [step.at, step.at + step.name.length]) });
+      if (!column) return null;
+      if (k > 0) out.syn(' AND ', step.at);
+      out.add(column.syn(' = ', step.at).add(values[k]!));
+    }
+    return out;
+  }
+
+  /**
+   * The row an instance's `$query()` reads or writes: its model's key columns, each equal to the instance's value
+   * (a parameter), as `findById` lowers them; a bare parameter when the key is not readable (then it is no lookup
+   * by a key `allowLookupsBy` could name).
+   */
+  instanceRow(cls: Node, step: Step): Piece {
+    const key = modelIdColumns(cls);
+    const values = (key ?? []).map(() => this.paramPiece(step.at));
+    return (key && this.keyCondition(key, values, step)) ?? this.paramPiece(step.at);
   }
 
   /** Starts the write of a chain (once: a second write method abandons it). */
@@ -1089,6 +1119,11 @@ class Lowerer {
       case 'patchAndFetch': {
         const write = this.startWrite(select, 'update', at);
         const first = args[0] && unwrap(args[0]);
+        if (!first && select.instance) {
+          // `person.$query().patch()`: the instance's own properties are the values
+          write.sets.push(this.unseenSet(at));
+          return;
+        }
         if (name === 'update' && first && first.type !== AST_NODE_TYPES.ObjectExpression && args[1]) {
           // knex: update('a', value[, returning]); a first argument that is not a name may be the values
           // (`update(changes, ['id'])`): an assignment we cannot see, whatever the second argument is
@@ -1932,8 +1967,9 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
     const last = steps[steps.length - 1]?.name;
     const runs = stored || (last !== undefined && (KNEX_TERMINALS.has(last) || KYSELY_TERMINALS.has(last))) || awaited(end, parents);
     const foreign = runs ? lowerer.foreign(base) : null;
-    if (foreign) {
-      lowerer.pending.push(lowerer.unseenBuilder(base, `${foreign.name}()`));
+    const instance = runs && !foreign ? lowerer.unknownInstance(base, steps) : null;
+    if (foreign || instance) {
+      lowerer.pending.push(instance ?? lowerer.unseenBuilder(base, `${foreign!.name}()`));
       lowerer.commitUnseen();
     }
     return null;

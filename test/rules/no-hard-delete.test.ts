@@ -166,6 +166,11 @@ tsRuleTester().run('no-hard-delete (knex, Objection, kysely)', rule as never, {
     { code: "import { Kysely } from 'kysely';\nawait db.deleteFrom('users as u').where('u.id', '=', id).returningAll().executeTakeFirst();", errors: hard },
     { code: "await db.deleteFrom('users').where('id', '=', id).execute();", errors: hard },
     {
+      // an instance's delete of its own row
+      code: `${objection}const user = new User();\nawait user.$query().delete();`,
+      errors: [{ ...inCode(`${objection}const user = new User();\nawait user.$query().whereNull('deleted_at').patch({ deleted_at: User.fn.now() });`)[0], line: 5, column: 12, endColumn: 18 }],
+    },
+    {
       code: `${objection}await User.query().deleteById(id);`,
       errors: [{ ...inCode(`${objection}await User.query().whereNull('deleted_at').findById(id).patch({ deleted_at: User.fn.now() });`)[0], line: 4, column: 7, endColumn: 11 }],
     },

@@ -97,6 +97,10 @@ tsRuleTester().run('no-tombstone-update (knex, Objection, kysely)', rule as neve
     // Objection's by-id methods are lookups by the model's idColumn (`id` unless the class says otherwise)
     { code: `${objection}await User.query().findById(id).patch({ email });`, options: [{ allowLookupsBy: ['id'] }] },
     { code: `${objection}await User.query().patchAndFetchById(id, { email });`, options: [{ allowLookupsBy: ['id'] }] },
+    // an instance's `$query()` writes its own row by the same key
+    { code: `${objection}export async function rename(user: User, email: string) { await user.$query().patch({ email }); }`, options: [{ allowLookupsBy: ['id'] }] },
+    { code: `${objection}const user = new User();\nawait user.$query().whereNull('deleted_at').patch({ email });` },
+    { code: `${objection}const user = new User();\nawait user.$query().patch({ deleted_at: new Date().toISOString() });` },
     {
       code: "class User extends Model {\n  static tableName = 'users';\n  static idColumn = 'email';\n}\nawait User.query().findById(e).patch({ name });",
       options: [{ allowLookupsBy: ['email'] }],
@@ -170,6 +174,29 @@ tsRuleTester().run('no-tombstone-update (knex, Objection, kysely)', rule as neve
     {
       code: `${objection}await User.query().patchAndFetchById(id, { email });`,
       errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${objection}await User.query().whereNull('deleted_at').patchAndFetchById(id, { email });`) }],
+    },
+    {
+      code: `${objection}export async function rename(user: User, email: string) { await user.$query().patch({ email }); }`,
+      errors: [{ messageId: 'tombstoneUpdate', line: 4, column: 70, endColumn: 76, suggestions: inCode(`${objection}export async function rename(user: User, email: string) { await user.$query().whereNull('deleted_at').patch({ email }); }`) }],
+    },
+    {
+      // `$query().patch()` without values writes the instance's own properties: values not seen here
+      code: `${objection}export async function save(user: User) { await user.$query().patch(); }`,
+      errors: [{ messageId: 'tombstoneUpdateUnseenValues', line: 4, column: 53, endColumn: 59, suggestions: inCode(`${objection}export async function save(user: User) { await user.$query().whereNull('deleted_at').patch(); }`) }],
+    },
+    {
+      code: `${objection}const user = new User();\nawait user.$query(trx).patchAndFetch({ email });`,
+      errors: [{ messageId: 'tombstoneUpdate', line: 5, column: 12, endColumn: 18, suggestions: inCode(`${objection}const user = new User();\nawait user.$query(trx).whereNull('deleted_at').patchAndFetch({ email });`) }],
+    },
+    {
+      code: `${objection}const user = new User();\nawait user.$query().update({ email, name });`,
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode(`${objection}const user = new User();\nawait user.$query().whereNull('deleted_at').update({ email, name });`) }],
+    },
+    {
+      // the key is `email`: an instance's write is no lookup by `id`
+      code: "class User extends Model {\n  static tableName = 'users';\n  static idColumn = 'email';\n}\nconst user = new User();\nawait user.$query().patch({ name });",
+      options: [{ allowLookupsBy: ['id'] }],
+      errors: [{ messageId: 'tombstoneUpdate', suggestions: inCode("class User extends Model {\n  static tableName = 'users';\n  static idColumn = 'email';\n}\nconst user = new User();\nawait user.$query().whereNull('deleted_at').patch({ name });") }],
     },
     // the idColumn is not `id` (or not readable: a base class of the project's own): not a lookup by `id`
     {
