@@ -184,20 +184,3 @@ export function nameSpanInText(text: string, start: number): { start: number; en
   }
   return { start, end };
 }
-
-/** Defines `key` on `target` as a property computed once, on first read. */
-export function lazyProperty<T extends object, K extends keyof T>(target: T, key: K, compute: () => T[K]): T {
-  let done = false;
-  let value: T[K];
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    get: () => {
-      if (!done) {
-        value = compute();
-        done = true;
-      }
-      return value;
-    },
-  });
-  return target;
-}

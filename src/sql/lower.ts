@@ -9,7 +9,7 @@ import { sourceFromFragmentString, statementSource } from './source.js';
 import { fieldsOf, firstLocation, list, nameList, num, str, unwrap, walkTree, type Fields } from './ast.js';
 import { lowerDdl, queryNodeOf, type DdlEvent } from './ddl.js';
 import { columnRef, conjuncts, lowerPredicate, type ColumnRef, type Predicate } from './predicate.js';
-import { lazyProperty, nameSpanInText, onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
+import { nameSpanInText, onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
 import {
   lowerAddedColumns,
   lowerConstraints,
@@ -194,6 +194,89 @@ export interface StatementModel {
 }
 
 /**
+ * The parts of the model found on first use (a scope's clause layout, an ON clause's span, a write's span) need the
+ * token layout, which costs more than lowering: they are getters of these classes, computed once. A getter on the
+ * prototype keeps one hidden class for every object of a kind (a property redefined as an accessor on each object
+ * turns it into a slow dictionary object, and every check reading it pays for that).
+ */
+class LoweredScope implements Scope {
+  nonMonotone = false;
+  aggregateFilters: Predicate[] | null = null;
+  sublinks: Scope['sublinks'] = [];
+  raw: Fields | null = null;
+  #layout: ScopeLayout | null | undefined;
+  #findLayout: (() => ScopeLayout | null) | null;
+
+  constructor(
+    readonly source: SqlSource,
+    readonly kind: Scope['kind'],
+    readonly refs: FromRef[],
+    readonly where: Predicate,
+    readonly outputs: OutputColumn[],
+    readonly subqueries: Query[],
+    readonly valueAliases: string[],
+    findLayout: () => ScopeLayout | null,
+  ) {
+    this.#findLayout = findLayout;
+  }
+
+  get layout(): ScopeLayout | null {
+    if (this.#findLayout) {
+      this.#layout = this.#findLayout();
+      this.#findLayout = null;
+    }
+    return this.#layout ?? null;
+  }
+}
+
+class OnClause {
+  #span: ClauseSpan | null = null;
+  #findSpan: (() => ClauseSpan | null) | null;
+
+  constructor(
+    readonly predicate: Predicate,
+    findSpan: () => ClauseSpan | null,
+  ) {
+    this.#findSpan = findSpan;
+  }
+
+  get span(): ClauseSpan | null {
+    if (this.#findSpan) {
+      this.#span = this.#findSpan();
+      this.#findSpan = null;
+    }
+    return this.#span;
+  }
+}
+
+class LoweredWrite implements Write {
+  #span: Span | null = null;
+  #findSpan: (() => Span | null) | null;
+
+  constructor(
+    readonly kind: Write['kind'],
+    readonly target: TableRef,
+    readonly only: boolean,
+    readonly where: Predicate,
+    readonly currentOf: boolean,
+    readonly scope: Scope | null,
+    readonly sets: Write['sets'],
+    readonly returning: OutputColumn[],
+    findSpan: () => Span | null,
+  ) {
+    this.#findSpan = findSpan;
+  }
+
+  get span(): Span | null {
+    if (this.#findSpan) {
+      this.#span = this.#findSpan();
+      this.#findSpan = null;
+    }
+    return this.#span;
+  }
+}
+
+/**
  * Deepest nesting of queries and FROM items lowered (subqueries, set-operation branches, CTEs, joins: each level one).
  * The parser cuts every tree at MAX_TREE_DEPTH JSON levels, and each of these levels takes at least two, so no parsed
  * statement reaches it; it bounds the statement model for every walk over it (lowering, the read analysis), whatever
@@ -318,23 +401,22 @@ class Lowerer {
       const record = (kind: Write['kind'], scope: Scope | null): void => {
         if (!target) return;
         const currentOf = !!fieldsOf(fields.whereClause, 'CurrentOfExpr');
-        const w: Write = {
+        const w = new LoweredWrite(
           kind,
           target,
-          only: rv?.inh !== true,
-          where: scope ? scope.where : { kind: 'const', value: true },
+          rv?.inh !== true,
+          scope ? scope.where : { kind: 'const', value: true },
           currentOf,
           scope,
-          sets: kind === 'update' ? this.setTargets(fields.targetList) : [],
-          returning: list(returning).map(outputColumn),
-          span: null,
-        };
-        lazyProperty(w, 'span', () => {
-          const first = start();
-          if (first === undefined) return null;
-          const end = this.source.layout.scanAtDepth(first, () => false);
-          return { start: this.source.layout.tokens[first]!.start, end: this.source.layout.endBefore(end) };
-        });
+          kind === 'update' ? this.setTargets(fields.targetList) : [],
+          list(returning).map(outputColumn),
+          () => {
+            const first = start();
+            if (first === undefined) return null;
+            const end = this.source.layout.scanAtDepth(first, () => false);
+            return { start: this.source.layout.tokens[first]!.start, end: this.source.layout.endBefore(end) };
+          },
+        );
         this.writes.splice(index, 0, w); // outer writes before the ones in their CTEs
       };
       if (type === 'InsertStmt') {
@@ -403,24 +485,11 @@ class Lowerer {
     const subqueries: Query[] = [];
     const valueAliases: string[] = [];
     for (const item of list(fromClause)) this.lowerFromItem(item, refs, subqueries, [], false, valueAliases);
-    const scope: Scope = {
-      source: this.source,
-      kind,
-      refs,
-      where: lowerPredicate(whereClause as RawNode | undefined, this.opaque),
-      outputs: list(targetList).map(outputColumn),
-      subqueries,
-      valueAliases,
-      layout: null,
-      nonMonotone: false,
-      aggregateFilters: null,
-      sublinks: [],
-      raw: null,
-    };
     // Token layout only when a fix needs it.
-    return lazyProperty(scope, 'layout', () => {
+    const source = this.source;
+    return new LoweredScope(source, kind, refs, lowerPredicate(whereClause as RawNode | undefined, this.opaque), list(targetList).map(outputColumn), subqueries, valueAliases, () => {
       const start = startToken();
-      return start === undefined ? null : scopeLayout(this.source.layout, start);
+      return start === undefined ? null : scopeLayout(source.layout, start);
     });
   }
 
@@ -486,9 +555,8 @@ class Lowerer {
       // takes each column from whichever of its relations has it, which only the schema knows).
       const using = usingEqualities(fields);
       const qualConjuncts = [...conjuncts(predicate), ...using];
-      const clause = quals
-        ? lazyProperty({ span: null as ClauseSpan | null, predicate }, 'span', () => onClauseSpan(this.source.layout, firstLocation(quals)))
-        : null;
+      const source = this.source;
+      const clause = quals ? new OnClause(predicate, () => onClauseSpan(source.layout, firstLocation(quals))) : null;
       subqueries.push(...this.collectSubqueries(quals));
       // A FULL join preserves both sides and null-extends both: its ON filters neither side (a row whose match
       // was filtered out still comes back, NULL-extended), and a filter in WHERE also drops the other side's rows

@@ -900,17 +900,29 @@ export function parseSql(text: string): ParseOutcome {
 function finish(text: string, statements: ParsedStatement[], skipped: SkippedStatement[]): ParsedSql {
   statements.sort((a, b) => a.start - b.start);
   skipped.sort((a, b) => a.start - b.start);
-  // Tokens are only needed for fixes and DDL details; most statements never ask, and scanning costs more than
-  // parsing. So they are produced on first use.
-  let tokens: SqlToken[] | undefined;
-  return {
-    text,
-    statements,
-    get tokens(): SqlToken[] {
-      return (tokens ??= tokenize(text));
-    },
-    ...(skipped.length > 0 ? { skipped } : {}),
-  };
+  return new Parsed(text, statements, skipped.length > 0 ? skipped : undefined);
+}
+
+/**
+ * Tokens are only needed for fixes and DDL details; most statements never ask, and scanning costs more than parsing.
+ * So they are produced on first use, by a getter on the prototype (one hidden class for every parse; an object
+ * literal with a getter is a slow dictionary object).
+ */
+class Parsed implements ParsedSql {
+  #tokens: SqlToken[] | undefined;
+  declare readonly skipped?: SkippedStatement[];
+
+  constructor(
+    readonly text: string,
+    readonly statements: ParsedStatement[],
+    skipped: SkippedStatement[] | undefined,
+  ) {
+    if (skipped) this.skipped = skipped;
+  }
+
+  get tokens(): SqlToken[] {
+    return (this.#tokens ??= tokenize(this.text));
+  }
 }
 
 /** Index of the first character of [start, end) that is not white space (start when there is none). */

@@ -63,20 +63,25 @@ const layoutCache = new WeakMap<ParsedSql, TokenLayout>();
 export function parseFragment(fragment: SqlFragment): SourceOutcome {
   const outcome = parseCached(fragment.text);
   if (!outcome.ok) return { ok: false, error: outcome.error, source: { fragment } };
-  const { parsed } = outcome;
-  return {
-    ok: true,
-    source: {
-      fragment,
-      parsed,
-      /** Built on first use (fixes, DDL details): tokenizing costs more than parsing. */
-      get layout(): TokenLayout {
-        let layout = layoutCache.get(parsed);
-        if (!layout) layoutCache.set(parsed, (layout = new TokenLayout(parsed.tokens)));
-        return layout;
-      },
-    },
-  };
+  return { ok: true, source: new WholeSource(fragment, outcome.parsed) };
+}
+
+/**
+ * A source whose token layout is built on first use (fixes, DDL details): tokenizing costs more than parsing. A
+ * getter on the prototype, so every source shares one hidden class (an object literal with a getter is a slow
+ * dictionary object).
+ */
+class WholeSource implements SqlSource {
+  constructor(
+    readonly fragment: SqlFragment,
+    readonly parsed: ParsedSql,
+  ) {}
+
+  get layout(): TokenLayout {
+    let layout = layoutCache.get(this.parsed);
+    if (!layout) layoutCache.set(this.parsed, (layout = new TokenLayout(this.parsed.tokens)));
+    return layout;
+  }
 }
 
 const statementLayouts = new WeakMap<ParsedStatement, TokenLayout>();
@@ -94,20 +99,27 @@ function throughSemicolon(text: string, end: number): number {
  */
 export function statementSource(source: SqlSource, statement: ParsedStatement): SqlSource {
   if (source.parsed.statements.length <= 1) return source;
-  return {
-    fragment: source.fragment,
-    parsed: source.parsed,
-    get layout(): TokenLayout {
-      let layout = statementLayouts.get(statement);
-      if (!layout) {
-        const text = source.parsed.text;
-        const end = throughSemicolon(text, statement.end);
-        const tokens = tokenize(text.slice(statement.start, end)).map((t) => ({ ...t, start: t.start + statement.start, end: t.end + statement.start }));
-        statementLayouts.set(statement, (layout = new TokenLayout(tokens)));
-      }
-      return layout;
-    },
-  };
+  return new StatementSource(source.fragment, source.parsed, statement);
+}
+
+class StatementSource implements SqlSource {
+  constructor(
+    readonly fragment: SqlFragment,
+    readonly parsed: ParsedSql,
+    private readonly statement: ParsedStatement,
+  ) {}
+
+  get layout(): TokenLayout {
+    const { statement } = this;
+    let layout = statementLayouts.get(statement);
+    if (!layout) {
+      const text = this.parsed.text;
+      const end = throughSemicolon(text, statement.end);
+      const tokens = tokenize(text.slice(statement.start, end)).map((t) => ({ ...t, start: t.start + statement.start, end: t.end + statement.start }));
+      statementLayouts.set(statement, (layout = new TokenLayout(tokens)));
+    }
+    return layout;
+  }
 }
 
 /** The SQL inside the string literal token starting at `location` of `outer`, parsed as its own source. */
