@@ -204,8 +204,7 @@ class LoweredScope implements Scope {
   aggregateFilters: Predicate[] | null = null;
   sublinks: Scope['sublinks'] = [];
   raw: Fields | null = null;
-  #layout: ScopeLayout | null | undefined;
-  #findLayout: (() => ScopeLayout | null) | null;
+  readonly #layout: OnFirstRead<ScopeLayout | null>;
 
   constructor(
     readonly source: SqlSource,
@@ -217,41 +216,31 @@ class LoweredScope implements Scope {
     readonly valueAliases: string[],
     findLayout: () => ScopeLayout | null,
   ) {
-    this.#findLayout = findLayout;
+    this.#layout = new OnFirstRead(findLayout);
   }
 
   get layout(): ScopeLayout | null {
-    if (this.#findLayout) {
-      this.#layout = this.#findLayout();
-      this.#findLayout = null;
-    }
-    return this.#layout ?? null;
+    return this.#layout.value;
   }
 }
 
 class OnClause {
-  #span: ClauseSpan | null = null;
-  #findSpan: (() => ClauseSpan | null) | null;
+  readonly #span: OnFirstRead<ClauseSpan | null>;
 
   constructor(
     readonly predicate: Predicate,
     findSpan: () => ClauseSpan | null,
   ) {
-    this.#findSpan = findSpan;
+    this.#span = new OnFirstRead(findSpan);
   }
 
   get span(): ClauseSpan | null {
-    if (this.#findSpan) {
-      this.#span = this.#findSpan();
-      this.#findSpan = null;
-    }
-    return this.#span;
+    return this.#span.value;
   }
 }
 
 class LoweredWrite implements Write {
-  #span: Span | null = null;
-  #findSpan: (() => Span | null) | null;
+  readonly #span: OnFirstRead<Span | null>;
 
   constructor(
     readonly kind: Write['kind'],
@@ -264,15 +253,29 @@ class LoweredWrite implements Write {
     readonly returning: OutputColumn[],
     findSpan: () => Span | null,
   ) {
-    this.#findSpan = findSpan;
+    this.#span = new OnFirstRead(findSpan);
   }
 
   get span(): Span | null {
-    if (this.#findSpan) {
-      this.#span = this.#findSpan();
-      this.#findSpan = null;
+    return this.#span.value;
+  }
+}
+
+/** A value computed on its first read, then kept. */
+class OnFirstRead<T> {
+  #compute: (() => T) | null;
+  #value: T | undefined;
+
+  constructor(compute: () => T) {
+    this.#compute = compute;
+  }
+
+  get value(): T {
+    if (this.#compute) {
+      this.#value = this.#compute();
+      this.#compute = null;
     }
-    return this.#span;
+    return this.#value as T;
   }
 }
 
