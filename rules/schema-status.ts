@@ -4,6 +4,7 @@
  * "could not see". Reported at the top of the first file linted.
  */
 import path from 'node:path';
+import { claimWarning } from '../src/warn-once.js';
 import { createRule, onFile } from '../src/rule-support.js';
 import { schemaStatus, type SchemaStatusKind } from '../src/analysis/schema-status.js';
 import { locateSchema } from '../src/schema/load.js';
@@ -54,8 +55,13 @@ export default createRule<[], MessageIds>({
       const location = locateSchema(context.cwd, settings, file);
       const key = JSON.stringify([location.root, location.bases, settings.schema]);
       const owner = owners.get(key);
-      if (owner === undefined) owners.set(key, file);
-      else if (owner !== file) return;
+      if (owner === undefined) {
+        // under `--concurrency` every worker thread has a map of its own: the first thread to claim the project
+        // carries its report, the others never do ('' owns nothing)
+        const claimed = claimWarning(`schema-status\0${key}`);
+        owners.set(key, claimed ? file : '');
+        if (!claimed) return;
+      } else if (owner !== file) return;
       for (const status of schemaStatus(schema, settings, location.root)) {
         report({ loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 0 } }, messageId: MESSAGE[status.kind], data: status.data });
       }

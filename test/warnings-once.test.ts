@@ -15,7 +15,7 @@ const dist = fileURLToPath(new URL('../dist/src/index.js', import.meta.url));
 const require = createRequire(import.meta.url);
 
 describe('schema warnings', () => {
-  it('are printed once per run with --concurrency=3', () => {
+  it('are printed, and schema-status reported, once per run with --concurrency=3', () => {
     expect(existsSync(dist), 'run `npm run build` first').toBe(true);
     const project = realpathSync(mkdtempSync(join(tmpdir(), 'soft-delete-concurrency-')));
     try {
@@ -30,6 +30,8 @@ describe('schema warnings', () => {
       const result = spawnSync(process.execPath, [eslint, '--concurrency=3', '.'], { cwd: project, encoding: 'utf8' });
       expect(result.stderr).toMatch(/no schema found/);
       expect(result.stderr.match(/no schema found/g)).toHaveLength(1);
+      // and the schema-status report is made once, by the first thread that claims the project (one per thread before)
+      expect(result.stdout.match(/soft-delete\/schema-status/g)).toHaveLength(1);
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
