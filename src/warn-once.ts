@@ -1,10 +1,9 @@
 /**
  * Warnings (and `schema-status`'s report) once per ESLint run, also when ESLint lints in worker threads
- * (`--concurrency`): each thread loads the
- * plugin afresh, so an in-memory "already warned" cannot be shared. The main thread names the run in the
- * environment before any worker starts (workers inherit a copy of it); a worker claims a warning by creating a
- * marker file for (run, warning) exclusively, and only the thread that created it prints. The main thread removes
- * the run's markers when it exits.
+ * (`--concurrency`): each thread loads the plugin afresh, so an in-memory "already warned" cannot be shared. The
+ * main thread names the run in the environment before any worker starts (workers inherit a copy of it); a worker
+ * claims a warning by creating a marker file for (run, warning) exclusively, and only the thread that created it
+ * prints. The main thread removes the run's markers when it exits.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
