@@ -12,7 +12,7 @@
  * a file: a placeholder stands in for it, so generation needs no network. The plugin reads the same schema file.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,12 @@ import { promisify } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
+import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
+import { applySuggestions } from './helpers/fixture-lint.js';
 import { PGLITE_TIMEOUT, servedDatabase } from './helpers/pglite.js';
+import { typeChecker } from './helpers/type-check.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/prisma-client-db/', import.meta.url));
 const generated = join(fixture, 'generated');
@@ -76,16 +79,20 @@ async function generateClient(): Promise<ClientClass> {
   return module.PrismaClient;
 }
 
+function linter(): ESLint {
+  return new ESLint({
+    cwd: fixture,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.strict],
+  });
+}
+
 /**
  * What the plugin (its strict config, in the fixture project) reports for `code`: each report as
  * `rule@offset:text`, the reported span of the code and where it starts.
  */
 async function reports(code: string): Promise<string[]> {
-  const eslint = new ESLint({
-    cwd: fixture,
-    overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...plugin.configs.strict],
-  });
+  const eslint = linter();
   const head = 'declare const prisma: any;\nexport async function run() {\n  ';
   const [result] = await eslint.lintText(`${head}${code}\n}\n`, { filePath: join(fixture, 'src', 'case.ts') });
   expect(result!.messages.filter((m) => m.fatal)).toEqual([]);
@@ -288,4 +295,82 @@ describe('the Prisma client on PostgreSQL', { timeout: PGLITE_TIMEOUT }, () => {
     expect(users.rows.map((r) => r.id)).toEqual(DELETED_USERS);
     expect(posts.rows.map((r) => r.id)).toEqual(DELETED_POSTS);
   });
+
+  it(
+    'the suggestions, applied to a file typed with the generated client, type-check and return no deleted rows, and every live one',
+    { timeout: GENERATE_TIMEOUT },
+    async () => {
+      const file = join(fixture, 'src', 'reads.ts');
+      const original = readFileSync(file, 'utf8');
+      const typeErrors = typeChecker(fixture);
+      expect(typeErrors(new Map())).toEqual([]); // before any edit: an error after one is the edit's
+      const eslint = linter();
+      const { text, applied, left } = await applySuggestions(eslint, file, original, 'soft-delete/require-soft-delete-filter');
+      expect(left).toEqual([]);
+      expect(applied).toHaveLength(8);
+      expect(text).toContain('prisma.user.findMany({ where: { deletedAt: null } })');
+      expect(text).toContain('prisma.user.findUnique({ where: { id, deletedAt: null } })');
+      expect(text).toContain("include: { posts: { where: { deletedAt: null } } }");
+      expect(text).toContain('posts: { where: { deletedAt: null }, select: { id: true, title: true } }');
+      expect(text).toContain('author: { include: { posts: { where: { deletedAt: null } } } }');
+      expect(text).toContain('prisma.post.count({ where: { deletedAt: null } })');
+      const [again] = await eslint.lintText(text, { filePath: file });
+      expect(again!.messages).toEqual([]);
+      expect(typeErrors(new Map([[file, text]]))).toEqual([]);
+      // and the check can fail: a filter on a field the model does not have is a type error
+      const wrong = text.replace('include: { posts: { where: { deletedAt: null } } }', 'include: { posts: { where: { removedAt: null } } }');
+      expect(typeErrors(new Map([[file, wrong]])).join('\n')).toMatch(/reads\.ts:\d+ .*'removedAt' does not exist/);
+
+      const before = await load(original, 'before');
+      const after = await load(text, 'after');
+      const calls: [name: string, model: Model, ...args: unknown[]][] = [
+        ['allUsers', 'User'],
+        ['usersByEmail', 'User', '@'],
+        ['userById', 'User', 2],
+        ['firstByEmail', 'User', 'b@x'],
+        ['usersWithPosts', 'User'],
+        ['usersWithPostTitles', 'User'],
+        ['postsWithAuthorsPosts', 'Post'],
+      ];
+      expect(Object.keys(before).sort()).toEqual([...calls.map(([name]) => name), 'postCount'].sort());
+      for (const [name, model, ...args] of calls) {
+        const was = rowsOf(await before[name]!(prisma, ...args), model);
+        const is = rowsOf(await after[name]!(prisma, ...args), model);
+        // the unedited read returns deleted rows (else the case proves nothing); the edited one only the live ones
+        expect([...was.User, ...was.Post].some((row) => DELETED.has(row)), name).toBe(true);
+        expect(is, name).toEqual({ User: was.User.filter((row) => !DELETED.has(row)), Post: was.Post.filter((row) => !DELETED.has(row)) });
+      }
+      expect(await before.postCount!(prisma)).toBe(5);
+      expect(await after.postCount!(prisma)).toBe(3);
+    },
+  );
+
+  type Model = 'User' | 'Post';
+  const DELETED = new Set([...DELETED_USERS.map((id) => `User ${id}`), ...DELETED_POSTS.map((id) => `Post ${id}`)]);
+  let loads = 0;
+
+  /** The functions of a version of the fixture file, compiled to JavaScript (its one import is a type) and imported. */
+  async function load(text: string, name: string): Promise<Record<string, (...args: unknown[]) => Promise<unknown>>> {
+    const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    expect(js).not.toMatch(/^import /m);
+    const path = join(generated, `reads-${name}-${++loads}.mjs`);
+    writeFileSync(path, js);
+    return (await import(pathToFileURL(path).href)) as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  }
+
+  /** Every row a read returned, nested ones included, as `Model id`, sorted, by model. */
+  function rowsOf(result: unknown, model: Model): Record<Model, string[]> {
+    const found: Record<Model, string[]> = { User: [], Post: [] };
+    const walk = (value: unknown, at: Model): void => {
+      if (Array.isArray(value)) return value.forEach((item) => walk(item, at));
+      if (value === null || typeof value !== 'object') return;
+      const row = value as Record<string, unknown>;
+      expect(typeof row.id).toBe('number');
+      found[at].push(`${at} ${row.id as number}`);
+      if ('posts' in row) walk(row.posts, 'Post');
+      if ('author' in row) walk(row.author, 'User');
+    };
+    walk(result, model);
+    return { User: found.User.sort(), Post: found.Post.sort() };
+  }
 });
