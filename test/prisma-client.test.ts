@@ -4,7 +4,8 @@
  * runs and decides from them whether soft-deleted rows can come back; each of its beliefs about Prisma (a `where`
  * filters, an include is a read of its own, relation filters and `_count` look at deleted rows too, …) is a claim
  * about the library. So each case runs the call on live and soft-deleted rows, asserts the rows it returned and the
- * SQL Prisma sent, and lints the same call with the plugin: reported exactly where deleted rows came back.
+ * SQL Prisma sent, and lints the same call with the plugin: reported exactly where deleted rows came back. The
+ * rule's suggestions are applied to a file typed with the generated client, type-checked and run the same way.
  *
  * The client is generated at test time from the fixture's schema (Prisma 7's `prisma-client` generator) into the
  * fixture's `generated/` folder, which git ignores. `prisma generate` reads the schema with Prisma's WebAssembly build
