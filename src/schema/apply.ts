@@ -5,6 +5,7 @@
  * becomes a SchemaProblem.
  */
 import { tokenize } from '../sql/parser.js';
+import type { Predicate } from '../sql/predicate.js';
 import { rethrowWhenStrict } from '../strict.js';
 import { parseFragment } from '../sql/source.js';
 import { wholeFileFragment } from '../sql/fragment.js';
@@ -70,7 +71,7 @@ const identity = (i: number): number => i;
 /**
  * Applies the statements of `sqlText` (from `file`) to `model` in order. A syntax error is recorded as a problem
  * `<file>:<line>:<col>: <message>`; the statements around it are still applied (the text is split at top-level
- * semicolons and the pieces parsed one by one).
+ * semicolons and the pieces parsed one by one). The same as `applyRead(model, readSql(…), file, …)`.
  */
 export function applySql(
   model: SchemaModel,
@@ -79,17 +80,115 @@ export function applySql(
   toFileIndex?: (index: number) => number,
   options: ApplyOptions = {},
 ): void {
+  applyRead(model, readSql(sqlText, toFileIndex, options), file, options);
+}
+
+/**
+ * What an SQL text says, read once and kept apart from any model: in order, the schema events of each statement
+ * and the problems of the text itself. Everything in it depends on the text alone (parse, lowering, the shapes of
+ * defining queries, the predicates of partial uniques, the line and column of every place a problem may be
+ * reported at), so it can be kept (on disk, as plain data) and applied again to a model being built: a schema
+ * file that did not change is not parsed again.
+ */
+export interface SqlRead {
+  steps: ReadStep[];
+  /** Index in the text handed to `readSql` → index in the file (only when they differ: SQL inside a TS file). */
+  map?: Int32Array;
+}
+
+export type ReadStep = ReadStatement | ReadProblem;
+
+/** Events of one statement: their indices are relative to `offset` in the text read. */
+export interface ReadStatement {
+  offset: number;
+  events: DdlEvent[];
+  /** `line:column` of the statement (where a failure to apply one of its events is reported). */
+  where: string;
+}
+
+export interface ReadProblem {
+  /** `line:column` in the file. */
+  where: string;
+  message: string;
+}
+
+/** What reading adds to events: a defining query's shape (or its error, located); a partial unique's predicate. */
+interface ReadShape {
+  shape?: { shape: QueryShape } | { error: { message: string; where: string } };
+}
+interface ReadUnique {
+  predicate?: Predicate | null;
+}
+
+interface Reading {
+  steps: ReadStep[];
+  /** `line:column` of an index in the text read. */
+  where: (rootIndex: number) => string;
+}
+
+/** Reads `sqlText` (see SqlRead). Never throws: what cannot be read becomes a problem step. */
+export function readSql(sqlText: string, toFileIndex?: (index: number) => number, options: Pick<ApplyOptions, 'fileText'> = {}): SqlRead {
   const blanked = blankInertStatements(blankPsqlMetaCommands(sqlText));
   const nul = blanked.indexOf('\0');
   // PostgreSQL's parser stops reading at a NUL: replaced by a space (same offsets) so what follows still counts.
-  const session = newSession(model, nul < 0 ? blanked : blanked.replace(/\0/g, ' '), file, toFileIndex, options);
-  if (nul >= 0) problem(session, nul, 'the file contains a NUL character (is it a binary file?); it was read as a space');
+  const rootText = nul < 0 ? blanked : blanked.replace(/\0/g, ' ');
+  let map: Int32Array | undefined;
+  if (toFileIndex) {
+    map = new Int32Array(rootText.length + 1);
+    for (let i = 0; i <= rootText.length; i++) map[i] = toFileIndex(i);
+  }
+  const lines = lineIndex(options.fileText ?? rootText);
+  const reading: Reading = { steps: [], where: (i) => lines(map ? indexIn(map, i) : i) };
+  if (nul >= 0) reading.steps.push({ where: reading.where(nul), message: 'the file contains a NUL character (is it a binary file?); it was read as a space' });
   try {
-    applyText(session, session.rootText, identity, true);
+    readText(reading, rootText, 0, true);
   } catch (error) {
     // Defensive: nothing above is expected to throw, but a schema loader must never take the linter down.
     rethrowWhenStrict(error);
-    problem(session, 0, `internal error: ${(error as Error)?.message ?? error}`);
+    reading.steps.push({ where: reading.where(0), message: `internal error: ${(error as Error)?.message ?? error}` });
+  }
+  return map ? { steps: reading.steps, map } : { steps: reading.steps };
+}
+
+function indexIn(map: Int32Array, index: number): number {
+  return map[Math.max(0, Math.min(index, map.length - 1))]!;
+}
+
+/** `line:column` of an index of `text`, as `lineColumn` says, in logarithmic time after one pass over the text. */
+function lineIndex(text: string): (index: number) => string {
+  let starts: number[] | undefined;
+  return (index) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    const end = Math.max(0, Math.min(index, text.length));
+    // the last line start at or before `end`
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= end) lo = mid;
+      else hi = mid - 1;
+    }
+    return `${lo + 1}:${end - starts[lo]! + 1}`;
+  };
+}
+
+/**
+ * Applies what `readSql` read to `model` (as the statements of `file`), in order. The read itself is not changed,
+ * so it can be applied again.
+ */
+export function applyRead(model: SchemaModel, read: SqlRead, file: string, options: Pick<ApplyOptions, 'searchPath'> = {}): void {
+  const map = read.map;
+  const session = newSession(model, '', file, map ? (i) => indexIn(map, i) : undefined, options);
+  for (const step of read.steps) {
+    if (!('events' in step)) {
+      reportAt(session, step.where, step.message);
+      continue;
+    }
+    const offset = step.offset;
+    applyStatementEvents({ session, toRoot: offset === 0 ? identity : (i) => offset + i }, step.events, step.where);
   }
 }
 
@@ -135,42 +234,103 @@ export function schemaFromSql(sql: string, file = 'inline.sql'): SchemaModel {
   return model;
 }
 
-function applyText(session: Session, text: string, toRoot: (i: number) => number, report: boolean): void {
+function readText(reading: Reading, text: string, offset: number, report: boolean): void {
   if (text === '') return; // an empty migration (libpg-query rejects the empty string: "Query cannot be empty")
   const outcome = parseFragment(wholeFileFragment(text));
   if (outcome.ok) {
-    const place: Place = { session, toRoot };
-    for (const skipped of outcome.source.parsed.skipped ?? []) if (report) problem(session, toRoot(skipped.index), skipped.message);
-    for (const statement of outcome.source.parsed.statements) applyStatementEvents(place, lowerDdl(outcome.source, statement), statement.start);
+    for (const skipped of outcome.source.parsed.skipped ?? []) if (report) readProblem(reading, offset + skipped.index, skipped.message);
+    for (const statement of outcome.source.parsed.statements) readStatement(reading, lowerDdl(outcome.source, statement), offset, statement.start);
     return;
   }
   if (!report) return;
   const pieces = splitAtSemicolons(text);
   if (pieces.length <= 1) {
-    problem(session, toRoot(outcome.error.index), outcome.error.message);
+    readProblem(reading, offset + outcome.error.index, outcome.error.message);
     return;
   }
   for (const piece of pieces) {
     const pieceText = text.slice(piece.start, piece.end);
-    const pieceToRoot = (i: number): number => toRoot(piece.start + i);
+    const pieceOffset = offset + piece.start;
     const parsed = parseFragment(wholeFileFragment(pieceText));
     if (!parsed.ok) {
-      problem(session, pieceToRoot(parsed.error.index), parsed.error.message);
+      readProblem(reading, pieceOffset + parsed.error.index, parsed.error.message);
       continue;
     }
-    const place: Place = { session, toRoot: pieceToRoot };
-    for (const skipped of parsed.source.parsed.skipped ?? []) problem(session, pieceToRoot(skipped.index), skipped.message);
-    for (const statement of parsed.source.parsed.statements) applyStatementEvents(place, lowerDdl(parsed.source, statement), statement.start);
+    for (const skipped of parsed.source.parsed.skipped ?? []) readProblem(reading, pieceOffset + skipped.index, skipped.message);
+    for (const statement of parsed.source.parsed.statements) readStatement(reading, lowerDdl(parsed.source, statement), pieceOffset, statement.start);
   }
 }
 
-function applyStatementEvents(place: Place, events: DdlEvent[], start: number): void {
+function readProblem(reading: Reading, rootIndex: number, message: string): void {
+  reading.steps.push({ where: reading.where(rootIndex), message });
+}
+
+/**
+ * A statement's events, with what applying them will need read now. SQL nested in a statement (`EXECUTE '…'` in a
+ * `DO` block) is read in place, its problems unreported: its events come between the statement's own.
+ */
+function readStatement(reading: Reading, events: DdlEvent[], offset: number, start: number): void {
+  const where = reading.where(offset + start);
+  let run: DdlEvent[] = [];
+  for (const event of events) {
+    if (event.type !== 'nested') {
+      readEvent(reading, event, offset);
+      run.push(event);
+      continue;
+    }
+    if (run.length > 0) reading.steps.push({ offset, events: run, where });
+    run = [];
+    try {
+      readText(reading, event.text, offset + event.start, false);
+    } catch (error) {
+      rethrowWhenStrict(error);
+      reading.steps.push({ where, message: `could not apply nested: ${(error as Error)?.message ?? error}` });
+    }
+  }
+  if (run.length > 0) reading.steps.push({ offset, events: run, where });
+}
+
+/** Reads ahead what applying `event` would read from text: a defining query's shape, partial-unique predicates. */
+function readEvent(reading: Reading, event: DdlEvent, offset: number): void {
+  switch (event.type) {
+    case 'define': {
+      if (!event.query) return;
+      const outcome = queryShape(event.query.text, queryNodeOf(event));
+      const start = event.query.start;
+      (event as ReadShape).shape =
+        'error' in outcome
+          ? { error: { message: outcome.error.message, where: reading.where(start === undefined ? 0 : offset + start + outcome.error.index) } }
+          : outcome;
+      return;
+    }
+    case 'create-table':
+      for (const u of event.uniques) readUnique(u);
+      return;
+    case 'create-index':
+      if (event.unique) readUnique(event.index);
+      return;
+    case 'alter-table':
+      for (const action of event.actions) {
+        if (action.op === 'add-column') for (const u of action.uniques) readUnique(u);
+        else if (action.op === 'add-unique') readUnique(action.unique);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+function readUnique(unique: DdlUnique): void {
+  if (unique.where !== null) (unique as ReadUnique).predicate = predicateOfText(unique.where);
+}
+
+function applyStatementEvents(place: Place, events: DdlEvent[], where: string): void {
   for (const event of events) {
     try {
       applyEvent(place, event);
     } catch (error) {
       rethrowWhenStrict(error);
-      problem(place.session, place.toRoot(start), `could not apply ${event.type}: ${(error as Error)?.message ?? error}`);
+      reportAt(place.session, where, `could not apply ${event.type}: ${(error as Error)?.message ?? error}`);
     }
   }
 }
@@ -194,14 +354,18 @@ function splitAtSemicolons(text: string): Array<{ start: number; end: number }> 
   return pieces;
 }
 
-/** Records a problem at `rootIndex` (an index in the text handed to applySql). */
+/** Records a problem at `rootIndex` (an index in the text the events were read from). */
 function problem(session: Session, rootIndex: number, message: string): void {
   const where =
     session.fileText !== undefined
       ? lineColumn(session.fileText, session.rootToFile(rootIndex))
       : lineColumn(session.rootText, rootIndex);
-  const text = `${session.file}:${where.line}:${where.column}: ${message}`;
-  session.model.problems.push({ file: session.file, message: text });
+  reportAt(session, `${where.line}:${where.column}`, message);
+}
+
+/** Records a problem at `where` (`line:column` in the file). */
+function reportAt(session: Session, where: string, message: string): void {
+  session.model.problems.push({ file: session.file, message: `${session.file}:${where}: ${message}` });
 }
 
 function applyEvent(place: Place, event: DdlEvent): void {
@@ -315,8 +479,13 @@ function applyEvent(place: Place, event: DdlEvent): void {
       session.searchPath = event.path ? [...event.path] : [...session.initialSearchPath];
       return;
     case 'nested': {
+      // (events a loader hands in; read SQL comes with its nested statements read in place)
       const outer = place.toRoot;
-      applyText(session, event.text, (k) => outer(event.start + k), false);
+      const reading: Reading = { steps: [], where: () => '' };
+      readText(reading, event.text, 0, false);
+      for (const step of reading.steps) {
+        if ('events' in step) for (const e of step.events) applyEvent({ session, toRoot: (k) => outer(event.start + step.offset + k) }, e);
+      }
       return;
     }
     default:
@@ -421,7 +590,7 @@ function addUnique(place: Place, relation: RelationInfo, unique: DdlUnique, orig
     kind: unique.kind,
     columns: [...unique.columns],
     where: unique.where,
-    wherePredicate: unique.where === null ? null : predicateOfText(unique.where),
+    wherePredicate: unique.where === null ? null : 'predicate' in unique ? (unique as ReadUnique).predicate! : predicateOfText(unique.where),
     nullsNotDistinct: unique.nullsNotDistinct,
     origin: origin ?? originAt(place, unique.at),
   });
@@ -725,11 +894,12 @@ function define(place: Place, event: Extract<DdlEvent, { type: 'define' }>): voi
   let stored: RelationInfo['query'];
   if (query) {
     const queryStart = query.start;
-    const outcome = queryShape(query.text, queryNodeOf(event));
+    const outcome = (event as ReadShape).shape ?? queryShape(query.text, queryNodeOf(event));
     if ('error' in outcome) {
       if (event.kind === 'stream-table' || event.kind === 'immv') {
-        const at = queryStart === undefined ? 0 : place.toRoot(queryStart + outcome.error.index);
-        problem(session, at, `stream table ${target.schema}.${target.name}: ${outcome.error.message}`);
+        const message = `stream table ${target.schema}.${target.name}: ${outcome.error.message}`;
+        if ('where' in outcome.error) reportAt(session, outcome.error.where, message);
+        else problem(session, queryStart === undefined ? 0 : place.toRoot(queryStart + outcome.error.index), message);
       }
     } else {
       columns = shapeColumns(session, outcome.shape);

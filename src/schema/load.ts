@@ -2,6 +2,7 @@
  * Loads the schema model for a project: finds its schema files (settings globs, or the conventional places),
  * applies them in path order, and caches the result by file stamps. Synchronous, because ESLint rules are.
  */
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import type { SqlFragment } from '../sql/fragment.js';
 import type { SoftDeleteSettings } from '../settings.js';
 import { emptySchema, findRelation, type SchemaModel } from './model.js';
 import { guardedGlobFs, readSchemaFile, realRoot, type SchemaFileNote } from './files.js';
-import { applySql } from './apply.js';
+import { applyRead, applySql, readSql, type SqlRead } from './apply.js';
 import { blankDownSections, lineColumn } from '../sql/sqltext.js';
 import { OPAQUE_IDENT } from '../sql/placeholder.js';
 import { applyPrismaSchema, type PrismaSchemaFile } from './prisma.js';
@@ -20,7 +21,7 @@ import { looksLikeOrmModels, ormModels, type OrmModels } from './orm-models.js';
 import { looksLikeObjectionModels, objectionModels } from './objection-models.js';
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 import { clock, listingUnchanged, notePace, recheckInterval, resetPace, setPaceClock, watchListing, type ListingWatch } from './freshness.js';
-import { readCachedSchema, writeCachedSchema } from './disk-cache.js';
+import { decodeRecords, encodeRecords, openCachedSchema, writeCachedSchema, type StoredSchema } from './disk-cache.js';
 import { configDirs, dependencyNames, isInside, isPackageDir, knexfileIn, knexMigrationPatterns, upward, workspacePackages, workspaceRoot, clearDiscoveryCache } from './discover.js';
 
 export { applySql, schemaFromSql } from './apply.js';
@@ -92,6 +93,8 @@ export { BATCH_MIN_FILES, SCHEMA_BATCH_RECHECK_MS, SCHEMA_RECHECK_MS } from './f
 
 interface CacheEntry {
   model: SchemaModel;
+  /** What each migration contributed (undefined when the model came from the on-disk copy: then its records are there). */
+  known?: KnownFiles;
   /** file → `mtimeMs:size` (or `missing`), in application order. */
   stamps: Map<string, string>;
   /** The directories the listing depends on: while their mtimes hold, the files are not listed again. */
@@ -264,34 +267,43 @@ export function loadSchemaAt(location: SchemaLocation, settings: SoftDeleteSetti
   if (entry && now - entry.checkedAt < recheckInterval()) return entry.model;
 
   // The first load in this process: a model an earlier process stored, if nothing it was made from changed.
+  let stored: StoredSchema | undefined;
+  let storedListing = false;
   if (!entry) {
-    const stored = readCachedSchema(root, key);
+    stored = openCachedSchema(root, key);
     if (stored && listingUnchanged(stored.watch)) {
+      storedListing = true;
       const stamps = new Map(stored.stamps.map(([file]) => [file, stampOf(file)]));
-      if (sameStamps(new Map(stored.stamps), stamps)) {
-        cache.set(key, { model: stored.model, stamps, watch: stored.watch, checkedAt: now });
-        return stored.model;
+      const model = sameStamps(new Map(stored.stamps), stamps) ? stored.model() : undefined;
+      if (model) {
+        cache.set(key, { model, stamps, watch: stored.watch, checkedAt: now });
+        return model;
       }
     }
   }
-  // Re-check: stat the directories the listing depends on, and list again only when one of them changed.
+  // Re-check: stat the directories the listing depends on, and list again only when one of them changed (a
+  // stored listing whose directories did not change is taken as it is, with its notes).
   const reuse = entry !== undefined && listingUnchanged(entry.watch);
   // (A watch that cannot be exact — symlinks, a huge tree — is not taken again: the files are listed each time.)
-  const watch = reuse || (entry && !entry.watch.exact) ? entry.watch : watchListing(root, location.patterns);
-  const notes: SchemaFileNote[] = [];
-  const files = reuse ? [...entry.stamps.keys()] : listSchemaFiles(location, notes);
+  const watch = reuse || (entry && !entry.watch.exact) ? entry.watch : storedListing ? stored!.watch : watchListing(root, location.patterns);
+  const notes: SchemaFileNote[] = storedListing ? [...(stored!.notes ?? [])] : [];
+  const files = reuse ? [...entry.stamps.keys()] : storedListing ? stored!.stamps.map(([file]) => file) : listSchemaFiles(location, notes);
   const stamps = new Map(files.map((file) => [file, stampOf(file)]));
   if (entry && sameStamps(entry.stamps, stamps)) {
     entry.checkedAt = now;
     entry.watch = watch;
     return entry.model;
   }
-  const model = buildModel(files, settings, location);
+  // What each unchanged migration contributed is applied again without reading it: kept in memory, or on disk
+  // (the copy an earlier process left, also when some of its files changed since).
+  const known = entry?.known ?? decodeKnown((entry ? openCachedSchema(root, key) : stored)?.records);
+  const built = buildModel(files, settings, location, stamps, known);
+  const model = built.model;
   // What the listing left out (links out of the project, unlistable directories) is said with the model.
   if (reuse) listSchemaFiles(location, notes);
   model.problems.unshift(...notes);
-  cache.set(key, { model, stamps, watch, checkedAt: now });
-  writeCachedSchema(root, key, { watch, stamps: [...stamps], model });
+  cache.set(key, { model, stamps, watch, checkedAt: now, known: built.known });
+  writeCachedSchema(root, key, { watch, stamps: [...stamps], notes, model, records: encodeRecords(built.known) });
   return model;
 }
 
@@ -397,9 +409,82 @@ export function naturalCompare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildModel(files: string[], settings: SoftDeleteSettings, location: SchemaLocation): SchemaModel {
+/**
+ * What one migration (an SQL file, or a TS/JS file running SQL) contributes to the model, read from its text
+ * alone: applied in its place by `applyRecord`, the model is the one reading the file would build. Kept per file
+ * text, so that a history where one file changed reads only that file.
+ */
+export interface FileRecord {
+  steps: FileStep[];
+}
+/** A problem (its message after the file's path: `:line:col: …`), SQL read, or: forget interpolated names. */
+export type FileStep = { problem: string } | { sql: SqlRead } | { forget: true };
+/**
+ * The records of a history's migrations: by `<how the file is read>\0<hash of its text>` (a file renamed, or
+ * moved back and forth, keeps its record), and which record each file had, with the file's stamp then (a file
+ * whose stamp did not change is not even read).
+ */
+export interface KnownFiles {
+  records: Map<string, FileRecord>;
+  files: Map<string, { stamp: string; id: string }>;
+}
+
+/** Stored records, as far as they are of the expected shape (a corrupt or foreign entry is left out). */
+function decodeKnown(bytes: Uint8Array | undefined): KnownFiles | undefined {
+  const stored = decodeRecords(bytes) as Partial<KnownFiles> | null | undefined;
+  if (!stored || !(stored.records instanceof Map) || !(stored.files instanceof Map)) return undefined;
+  const known: KnownFiles = { records: new Map(), files: new Map() };
+  for (const [id, record] of stored.records) if (typeof id === 'string' && isFileRecord(record)) known.records.set(id, record);
+  for (const [file, seen] of stored.files) {
+    const { stamp, id } = (seen ?? {}) as { stamp?: unknown; id?: unknown };
+    if (typeof file === 'string' && typeof stamp === 'string' && typeof id === 'string' && known.records.has(id)) known.files.set(file, { stamp, id });
+  }
+  return known;
+}
+
+function isFileRecord(value: unknown): value is FileRecord {
+  const steps = (value as FileRecord | null)?.steps;
+  return (
+    Array.isArray(steps) &&
+    steps.every((step: unknown) => {
+      if (!step || typeof step !== 'object') return false;
+      if ('problem' in step) return typeof step.problem === 'string';
+      if ('forget' in step) return step.forget === true;
+      if (!('sql' in step)) return false;
+      const sql = step.sql as SqlRead | null;
+      return (
+        !!sql &&
+        Array.isArray(sql.steps) &&
+        (sql.map === undefined || sql.map instanceof Int32Array) &&
+        sql.steps.every(
+          (s) =>
+            !!s &&
+            typeof s.where === 'string' &&
+            ('events' in s ? typeof s.offset === 'number' && Array.isArray(s.events) : typeof s.message === 'string'),
+        )
+      );
+    })
+  );
+}
+
+function applyRecord(model: SchemaModel, file: string, record: FileRecord, settings: SoftDeleteSettings): void {
+  for (const step of record.steps) {
+    if ('sql' in step) applyRead(model, step.sql, file, { searchPath: settings.searchPath });
+    else if ('problem' in step) model.problems.push({ file, message: `${file}${step.problem}` });
+    else forgetPlaceholders(model);
+  }
+}
+
+function buildModel(
+  files: string[],
+  settings: SoftDeleteSettings,
+  location: SchemaLocation,
+  stamps: ReadonlyMap<string, string>,
+  known?: KnownFiles,
+): { model: SchemaModel; known: KnownFiles } {
   const root = location.root;
   const model = emptySchema();
+  const now: KnownFiles = { records: new Map(), files: new Map() };
   // Prisma schema files are read after the migrations (which win for columns), together (one schema may span files).
   const prisma: PrismaSchemaFile[] = [];
   // drizzle `pgTable` files likewise.
@@ -408,6 +493,16 @@ function buildModel(files: string[], settings: SoftDeleteSettings, location: Sch
   const orm: Array<{ file: string; text: string; program: TSESTree.Program }> = [];
   const realRootOfProject = realRoot(location.guard);
   for (const file of files) {
+    // A migration whose stamp did not change since its record was made: applied without reading the file.
+    const seen = known?.files.get(file);
+    const same = seen && seen.stamp === stamps.get(file) && seen.stamp !== 'missing' ? known!.records.get(seen.id) : undefined;
+    if (seen && same) {
+      model.files.push(file);
+      now.records.set(seen.id, same);
+      now.files.set(file, seen);
+      applyRecord(model, file, same, settings);
+      continue;
+    }
     const read = readSchemaFile(file, realRootOfProject);
     if ('problem' in read) {
       model.problems.push({ file, message: read.problem });
@@ -433,14 +528,20 @@ function buildModel(files: string[], settings: SoftDeleteSettings, location: Sch
       const program = parseScript(model, file, text);
       if (program) drizzle.push({ file, program });
     } else if (PRISMA_FILE.test(file)) prisma.push({ file, text });
-    else if (SQL_FILE.test(file)) {
-      applySql(model, blankDownSections(text), file, undefined, { searchPath: settings.searchPath });
-    } else applyScriptMigration(model, file, text, settings);
+    else {
+      // A migration: what its text contributes, read now unless known.
+      const sql = SQL_FILE.test(file);
+      const id = `${sql ? 'sql' : 'script'}\0${createHash('sha256').update(text).digest('base64')}`;
+      const record = now.records.get(id) ?? known?.records.get(id) ?? (sql ? { steps: [{ sql: readSql(blankDownSections(text)) }] } : readScriptMigration(text, settings));
+      now.records.set(id, record);
+      now.files.set(file, { stamp: stamps.get(file) ?? stampOf(file), id });
+      applyRecord(model, file, record, settings);
+    }
   }
   if (orm.length > 0) applyOrmModels(model, orm, settings);
   if (prisma.length > 0) applyPrismaSchema(model, prisma, settings.searchPath);
   if (drizzle.length > 0) applyDrizzleSchema(model, drizzle, settings.searchPath);
-  return model;
+  return { model, known: now };
 }
 
 /** A path relative to the package folder (of `bases`) it lies in. */
@@ -522,16 +623,24 @@ function loadEstree(): NonNullable<typeof estree> {
 /** Names of the functions that undo a migration; the SQL inside them is not part of the end state. */
 const ROLLBACK_NAMES = new Set(['down', 'rollback']);
 
-function applyScriptMigration(model: SchemaModel, file: string, text: string, settings: SoftDeleteSettings): void {
-  const program = parseScript(model, file, text);
-  if (!program) return;
-  applyScriptProgram(model, file, text, settings, program);
+function readScriptMigration(text: string, settings: SoftDeleteSettings): FileRecord {
+  const parsed = parseProgram(text);
+  if ('problem' in parsed) return { steps: [{ problem: parsed.problem }] };
+  return { steps: readScriptProgram(text, settings, parsed.program) };
 }
 
 /** A TS/JS schema file's program, or null (with a problem recorded) when it does not parse. */
 function parseScript(model: SchemaModel, file: string, text: string): TSESTree.Program | null {
+  const parsed = parseProgram(text);
+  if ('program' in parsed) return parsed.program;
+  model.problems.push({ file, message: `${file}${parsed.problem}` });
+  return null;
+}
+
+/** A TS/JS text's program, or why it does not parse (`:line:col: message`). */
+function parseProgram(text: string): { program: TSESTree.Program } | { problem: string } {
   try {
-    return loadEstree().parse(text, { range: true, loc: true, jsx: false });
+    return { program: loadEstree().parse(text, { range: true, loc: true, jsx: false }) };
   } catch (error) {
     const e = error as {
       message?: string;
@@ -541,8 +650,7 @@ function parseScript(model: SchemaModel, file: string, text: string): TSESTree.P
     };
     const line = e.location?.start?.line ?? e.lineNumber ?? 1;
     const column = (e.location?.start?.column ?? e.column ?? 0) + 1;
-    model.problems.push({ file, message: `${file}:${line}:${column}: ${e.message ?? String(error)}` });
-    return null;
+    return { problem: `:${line}:${column}: ${e.message ?? String(error)}` };
   }
 }
 
@@ -568,7 +676,9 @@ export function readScriptSqlWith(reader: ScriptSqlReader | undefined): void {
   located.clear();
 }
 
-function applyScriptProgram(model: SchemaModel, file: string, text: string, settings: SoftDeleteSettings, program: TSESTree.Program): void {
+/** What a TS/JS migration contributes: the SQL it runs outside its rollback code, read. */
+function readScriptProgram(text: string, settings: SoftDeleteSettings, program: TSESTree.Program): FileStep[] {
+  const steps: FileStep[] = [];
   let found: SqlFragment[] = [];
   try {
     if (scriptSql) {
@@ -578,13 +688,12 @@ function applyScriptProgram(model: SchemaModel, file: string, text: string, sett
       });
     } else {
       // (a caller that loads schemas without the engine: say so rather than miss the migration's DDL)
-      model.problems.push({ file, message: `${file}: SQL in TS/JS migrations is not read here (no SQL-in-code reader was given)` });
+      steps.push({ problem: ': SQL in TS/JS migrations is not read here (no SQL-in-code reader was given)' });
     }
   } catch (error) {
     const where = lineColumn(text, 0);
-    const message = `${file}:${where.line}:${where.column}: cannot extract SQL: ${(error as Error).message}`;
-    model.problems.push({ file, message });
-    return;
+    steps.push({ problem: `:${where.line}:${where.column}: cannot extract SQL: ${(error as Error).message}` });
+    return steps;
   }
   const rollback = rollbackRanges(program);
   let fragments = found;
@@ -596,7 +705,7 @@ function applyScriptProgram(model: SchemaModel, file: string, text: string, sett
     for (const p of built.problems) {
       if (rollback.some(([start, end]) => p.at >= start && p.at < end)) continue;
       const where = lineColumn(text, p.at);
-      model.problems.push({ file, message: `${file}:${where.line}:${where.column}: ${p.message}` });
+      steps.push({ problem: `:${where.line}:${where.column}: ${p.message}` });
     }
   }
   // Apply in source order: DDL strings kept in constants are found after the calls, but run where they stand.
@@ -604,9 +713,10 @@ function applyScriptProgram(model: SchemaModel, file: string, text: string, sett
   for (const fragment of fragments) {
     const at = fragment.toSource(0);
     if (rollback.some(([start, end]) => at >= start && at < end)) continue;
-    applySql(model, fragment.text, file, fragment.toSource, { fileText: text, searchPath: settings.searchPath });
+    steps.push({ sql: readSql(fragment.text, fragment.toSource, { fileText: text }) });
   }
-  forgetPlaceholders(model);
+  steps.push({ forget: true });
+  return steps;
 }
 
 /** An interpolated identifier is an opaque placeholder: what it names is unknown, not a table. */
