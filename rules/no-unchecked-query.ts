@@ -7,7 +7,7 @@
 import { createRule, locOf, onFile } from '../src/rule-support.js';
 import { hiddenTables } from '../src/analysis/coverage.js';
 
-export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed' | 'unreadableCall' | 'unseenBuilder' | 'unreadableApiCall' | 'hiddenTable';
+export type MessageIds = 'parseError' | 'unknownFilter' | 'notAnalysed' | 'unreadableCall' | 'unseenBuilder' | 'unreadableApiCall' | 'unreadableApiWrite' | 'hiddenTable';
 
 export default createRule<[], MessageIds>({
   name: 'no-unchecked-query',
@@ -31,6 +31,8 @@ export default createRule<[], MessageIds>({
         'The query builder used by `{{callee}}` is not checked for soft-delete filters: {{reason}}. Build it in this file (a variable, a callback, or a function of this file that returns it), or disable this line if it is checked where it is built.',
       unreadableApiCall:
         '`{{callee}}` reads {{api}}, but not checked for soft-delete filters: {{reason}}. Write its parameters as an object literal (or a constant) in this file.',
+      unreadableApiWrite:
+        '`{{callee}}` writes {{api}}, but whether it deletes items of a soft-delete table is not checked: {{reason}}. Write its parameters as an object literal (or a constant) in this file.',
       hiddenTable:
         'The table read here is an interpolated value, so whether it is soft-deletable (and filtered) is not checked. Write the table name in the SQL, or a constant the plugin can read, or disable this line if every table it can be is checked elsewhere.',
     },
@@ -46,7 +48,7 @@ export default createRule<[], MessageIds>({
       }
       for (const call of analysis.notUnderstood) {
         const loc = { start: context.sourceCode.getLocFromIndex(call.start), end: context.sourceCode.getLocFromIndex(call.end) };
-        if (call.api) report({ loc, messageId: 'unreadableApiCall', data: { callee: call.callee, reason: call.reason, api: call.api } });
+        if (call.api) report({ loc, messageId: call.write ? 'unreadableApiWrite' : 'unreadableApiCall', data: { callee: call.callee, reason: call.reason, api: call.api } });
         else report({ loc, messageId: call.builder ? 'unseenBuilder' : 'unreadableCall', data: { callee: call.callee, reason: call.reason } });
       }
       if (analysis.isMigration) return;

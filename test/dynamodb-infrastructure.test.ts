@@ -193,13 +193,15 @@ describe('discovery', () => {
 });
 
 describe('a DynamoDB project, end to end', () => {
-  it('reports the unfiltered reads of tables its Terraform and CDK definitions mark, on the table names', async () => {
+  it('reports the unfiltered reads and the hard deletes of tables its Terraform and CDK definitions mark, on the table names', async () => {
     clearInfrastructureCache();
     const project = fileURLToPath(new URL('./fixtures/dynamodb-project', import.meta.url));
     expect(await lintFixtureSrc(project)).toEqual([
       "src/orders.ts:10 apiMissing ORDERS",
       "src/orders.ts:30 apiCannotFilter Customers",
       "src/orders.ts:34 or-defeated Customers",
+      // a hard delete of an order (the purge of a soft-deleted one and a session's end are fine)
+      "src/orders.ts:42 apiHardDeletePurge ORDERS",
     ]);
   }, 60_000);
 });

@@ -9,21 +9,9 @@ import tsParser from '@typescript-eslint/parser';
 import plugin from '../src/index.js';
 import rule from '../rules/require-soft-delete-filter.js';
 import unchecked from '../rules/no-unchecked-query.js';
-import { tsRuleTester } from './helpers/rule-tester.js';
+import { DYNAMODB_SETTINGS as SETTINGS, tsRuleTester } from './helpers/rule-tester.js';
 import { normalizeSettings, settingsProblems } from '../src/settings.js';
 
-const SETTINGS = {
-  'soft-delete': {
-    schema: [],
-    dynamodb: {
-      tables: {
-        Orders: { attribute: 'deleted_at' },
-        Users: { attribute: 'status', deletedValue: 'deleted' },
-        Sessions: { attribute: 'deletedAt' },
-      },
-    },
-  },
-};
 
 const ORDERS = { operation: 'Query', table: 'Orders', filter: 'attribute_not_exists(deleted_at)', deletedWhen: '`deleted_at` is set' };
 

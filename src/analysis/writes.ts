@@ -59,16 +59,24 @@ function pinned(write: Write): string[] {
  * reads, an RLS policy does not change it — a DELETE that the policy lets through still removes the row.
  */
 export function softDeleteRequirement(context: AnalysisContext, relation: RelationInfo): { requirement: Requirement; column: string | null } | null {
+  return relation.kind === 'table' ? declaredRequirement(context, relation.schema, relation.name, relation) : null;
+}
+
+/**
+ * The requirement settings declare for a table (its column or active-row predicate), else its marker column in the
+ * schema — for a table the schema does not hold (a DynamoDB table), the settings alone, as for reads.
+ */
+function declaredRequirement(context: AnalysisContext, schema: string, name: string, relation?: RelationInfo): { requirement: Requirement; column: string | null } | null {
   const { settings } = context;
-  if (relation.kind !== 'table') return null;
-  const setting = tableSetting(settings, relation.schema, relation.name);
+  const setting = tableSetting(settings, schema, name);
   if (setting === false) return null;
   if (setting?.active) {
     const requirement = requirementFromSql(setting.active);
     return requirement ? { requirement, column: null } : null;
   }
-  const column = setting?.column ?? markerColumns(settings.columns, relation)[0];
-  return column ? { requirement: columnRequirement(column, setting?.column ? undefined : isMarkerFlag(column, relation)), column } : null;
+  const column = setting?.column ?? (relation ? markerColumns(settings.columns, relation)[0] : undefined);
+  if (!column) return null;
+  return { requirement: columnRequirement(column, setting?.column || !relation ? undefined : isMarkerFlag(column, relation)), column };
 }
 
 function binderFor(write: Write): Binder {
@@ -103,6 +111,13 @@ function purgesTombstones(write: Write, requirement: Requirement): boolean {
 
 function targetRelation(context: AnalysisContext, write: Write): RelationInfo | undefined {
   return findRelation(context.schema, write.target.schema, write.target.name, context.settings.searchPath);
+}
+
+/** What makes a write's target soft-deletable: its relation's requirement, or what settings declare for a table the schema does not hold. */
+function targetRequirement(context: AnalysisContext, write: Write): { requirement: Requirement; column: string | null } | null {
+  const relation = targetRelation(context, write);
+  if (relation) return softDeleteRequirement(context, relation);
+  return declaredRequirement(context, write.target.schema ?? context.settings.searchPath[0] ?? 'public', write.target.name);
 }
 
 /** The text a fix puts in: `now()` for a timestamp, `true` for a flag. */
@@ -205,8 +220,7 @@ export function checkHardDeletes(statements: readonly StatementModel[], context:
   for (const statement of statements) {
     for (const write of statement.writes) {
       if (write.kind !== 'delete' || !write.scope) continue;
-      const relation = targetRelation(context, write);
-      const soft = relation && softDeleteRequirement(context, relation);
+      const soft = targetRequirement(context, write);
       if (!soft || purgesTombstones(write, soft.requirement)) continue;
       const filter = renderRequirement(soft.requirement, qualifierOf(write));
       findings.push({
@@ -242,8 +256,7 @@ export function checkTombstoneUpdates(statements: readonly StatementModel[], con
   for (const statement of statements) {
     for (const write of statement.writes) {
       if (write.kind !== 'update' || write.currentOf || !write.scope) continue;
-      const relation = targetRelation(context, write);
-      const soft = relation && softDeleteRequirement(context, relation);
+      const soft = targetRequirement(context, write);
       if (!soft) continue;
       const { requirement } = soft;
       if (write.sets.some((s) => requirement.columns.includes(s.column))) continue;

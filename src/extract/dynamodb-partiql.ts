@@ -1,9 +1,11 @@
 /**
- * PartiQL for DynamoDB, as far as a soft-delete check needs it: a `SELECT` statement's table and its `WHERE`
- * condition, lowered into SQL over the table's attributes (the DynamoDB front end wraps it like any other read).
+ * PartiQL for DynamoDB, as far as a soft-delete check needs it: a `SELECT` or `DELETE` statement's table and its
+ * `WHERE` condition, lowered into SQL over the table's attributes (the DynamoDB front end wraps it like any other
+ * read or delete).
  *
  * The grammar DynamoDB documents for reads: `SELECT expression [, …] FROM table[.index] [WHERE condition]
- * [ORDER BY key [ASC|DESC], …]`; names bare or in double quotes (`"Orders"."ByCustomer"`), document paths
+ * [ORDER BY key [ASC|DESC], …]`, and for deletes `DELETE FROM table WHERE condition [RETURNING …]`; names bare or
+ * in double quotes (`"Orders"."ByCustomer"`), document paths
  * (`a.b[0]`), strings in single quotes, `?` parameters; operators `= <> != < <= > >= + -`, `AND OR NOT BETWEEN IN`
  * (`IN [1, 2]`), `IS [NOT] MISSING` (the attribute is absent / present) and `IS [NOT] NULL`; functions
  * `begins_with`, `contains`, `attribute_type`, `size`. `x IS MISSING` is SQL's `x IS NULL` (absent), `x IS NOT
@@ -47,7 +49,9 @@ function nameOf(t: PartiqlToken): { name: string; start: number; end: number } |
   return null;
 }
 
-export interface PartiqlSelect {
+export interface PartiqlStatement {
+  /** `select`: a read (`SELECT … FROM t[.index] [WHERE …] [ORDER BY …]`); `delete`: `DELETE FROM t [WHERE …] [RETURNING …]`. */
+  kind: 'select' | 'delete';
   /** The table as written (without quotes) and its offsets in the statement. */
   table: { name: string; start: number; end: number };
   /** The tokens of the WHERE condition, or null when there is none. */
@@ -55,16 +59,18 @@ export interface PartiqlSelect {
 }
 
 /**
- * The table and condition of a PartiQL `SELECT`; `'not-a-read'` for another statement (INSERT, UPDATE, DELETE, an
- * `EXISTS(…)` check of a transaction); null for a SELECT in a shape not read here.
+ * The table and condition of a PartiQL `SELECT` or `DELETE`; `'other'` for another statement (INSERT, UPDATE, an
+ * `EXISTS(…)` check of a transaction); null for a SELECT or DELETE in a shape not read here.
  */
-export function partiqlSelect(text: string): PartiqlSelect | 'not-a-read' | null {
+export function partiqlStatement(text: string): PartiqlStatement | 'other' | null {
   const tokens = tokenize(text);
   if (!tokens || tokens.length === 0) return null;
-  if (!isWord(tokens[0], 'SELECT')) return 'not-a-read';
+  const kind = isWord(tokens[0], 'SELECT') ? 'select' : isWord(tokens[0], 'DELETE') ? 'delete' : null;
+  if (!kind) return 'other';
   let depth = 0;
   let from = -1;
-  for (let i = 1; i < tokens.length && from < 0; i++) {
+  if (kind === 'delete') from = isWord(tokens[1], 'FROM') ? 1 : -1;
+  for (let i = 1; kind === 'select' && i < tokens.length && from < 0; i++) {
     const t = tokens[i]!;
     if (t.text === '(' || t.text === '[') depth++;
     else if (t.text === ')' || t.text === ']') depth--;
@@ -74,22 +80,24 @@ export function partiqlSelect(text: string): PartiqlSelect | 'not-a-read' | null
   const table = tableToken ? nameOf(tableToken) : null;
   if (!table) return null;
   let i = from + 2;
-  if (tokens[i]?.text === '.') {
+  if (kind === 'select' && tokens[i]?.text === '.') {
     if (!tokens[i + 1] || !nameOf(tokens[i + 1]!)) return null;
     i += 2; // the index read: its items are the table's
   }
-  if (i === tokens.length) return { table, where: null };
-  if (!isWord(tokens[i], 'WHERE')) return isWord(tokens[i], 'ORDER') ? { table, where: null } : null;
+  // what ends the condition: ORDER BY for a read, RETURNING for a delete
+  const ends = (k: number): boolean => (kind === 'select' ? isWord(tokens[k], 'ORDER') && isWord(tokens[k + 1], 'BY') : isWord(tokens[k], 'RETURNING'));
+  if (i === tokens.length || ends(i)) return { kind, table, where: null };
+  if (!isWord(tokens[i], 'WHERE')) return null;
   const where: PartiqlToken[] = [];
   depth = 0;
   for (i++; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.text === '(' || t.text === '[') depth++;
     else if (t.text === ')' || t.text === ']') depth--;
-    else if (depth === 0 && isWord(t, 'ORDER') && isWord(tokens[i + 1], 'BY')) break;
+    else if (depth === 0 && ends(i)) break;
     where.push(t);
   }
-  return where.length > 0 ? { table, where } : null;
+  return where.length > 0 ? { kind, table, where } : null;
 }
 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'BETWEEN', 'IN', 'TRUE', 'FALSE', 'NULL']);

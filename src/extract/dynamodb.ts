@@ -1,5 +1,5 @@
 /**
- * The DynamoDB front end: reads of soft-deletable DynamoDB tables through the AWS SDK — v3 commands
+ * The DynamoDB front end: reads and deletes of soft-deletable DynamoDB tables through the AWS SDK — v3 commands
  * (`QueryCommand`, `ScanCommand`, `GetCommand` / `GetItemCommand`, `BatchGetCommand` / `BatchGetItemCommand`) handed
  * to a client, `paginateQuery` / `paginateScan`, and the DocumentClient methods (`query`, `scan`, `get`, `batchGet`,
  * also `getItem` / `batchGetItem` of the aggregated client and SDK v2's DocumentClient) — lowered into the one
@@ -15,21 +15,26 @@
  * this file does not spell out is an opaque placeholder (the verdict is then "unknown"). A GetItem cannot filter: it
  * is lowered as a lookup by its `Key` attributes, so `allowLookupsBy` treats it like any lookup by key.
  *
+ * Deletes are lowered the same way, for no-hard-delete: `DeleteItem` (`DeleteCommand`, `docClient.delete`), each
+ * `DeleteRequest` of a BatchWriteItem (one per table), each `Delete` of a TransactWriteItems and a PartiQL `DELETE`
+ * become `DELETE FROM dynamodb."Orders" WHERE <key> AND <ConditionExpression>`, so a condition that keeps the delete
+ * to items already soft-deleted (`attribute_exists(deleted_at)`) is a purge, as in SQL. Updates are not lowered.
+ *
  * Which tables are soft-deletable comes from settings (and infrastructure definitions, see
- * `src/schema/dynamodb-tables.ts`); a read of any other table is not lowered at all.
+ * `src/schema/dynamodb-tables.ts`); a read or delete of any other table is not lowered at all.
  */
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { DynamoDbTableSetting } from '../settings.js';
 import { DYNAMODB_SCHEMA } from '../settings.js';
 import type { ApiRead, CodeFilter, FilterRequest, SqlFragment } from '../sql/fragment.js';
 import { nextIdent, nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
-import { propertyName, unwrap, type Node } from '../js/estree.js';
+import { childNodes, propertyName, unwrap, type Node } from '../js/estree.js';
 import type { NotUnderstoodCall } from './frontend.js';
 import { decodeJsString } from './js-string.js';
 import { namesOf, type FileNames } from './names.js';
 import type { ProgramScan } from '../js/program.js';
 import { keyName, pushIdent, SynthText } from '../js/synth.js';
-import { lowerPartiqlCondition, partiqlSelect } from './dynamodb-partiql.js';
+import { lowerPartiqlCondition, partiqlStatement } from './dynamodb-partiql.js';
 
 export type DynamoDbOperation =
   | 'Query'
@@ -39,7 +44,13 @@ export type DynamoDbOperation =
   | 'TransactGetItems'
   | 'ExecuteStatement'
   | 'BatchExecuteStatement'
-  | 'ExecuteTransaction';
+  | 'ExecuteTransaction'
+  | 'DeleteItem'
+  | 'BatchWriteItem'
+  | 'TransactWriteItems';
+
+/** The operations that write (for no-hard-delete: the deletes among them). */
+const WRITES: ReadonlySet<DynamoDbOperation> = new Set(['DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 /** The PartiQL operations: their parameters hold statements, not a TableName. */
 const PARTIQL: ReadonlySet<DynamoDbOperation> = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
@@ -57,6 +68,12 @@ const COMMANDS: Readonly<Record<string, DynamoDbOperation>> = {
   ExecuteStatementCommand: 'ExecuteStatement',
   BatchExecuteStatementCommand: 'BatchExecuteStatement',
   ExecuteTransactionCommand: 'ExecuteTransaction',
+  DeleteCommand: 'DeleteItem',
+  DeleteItemCommand: 'DeleteItem',
+  BatchWriteCommand: 'BatchWriteItem',
+  BatchWriteItemCommand: 'BatchWriteItem',
+  TransactWriteCommand: 'TransactWriteItems',
+  TransactWriteItemsCommand: 'TransactWriteItems',
 };
 const PAGINATORS: Readonly<Record<string, DynamoDbOperation>> = { paginateQuery: 'Query', paginateScan: 'Scan' };
 const METHODS: Readonly<Record<string, DynamoDbOperation>> = {
@@ -71,6 +88,12 @@ const METHODS: Readonly<Record<string, DynamoDbOperation>> = {
   executeStatement: 'ExecuteStatement',
   batchExecuteStatement: 'BatchExecuteStatement',
   executeTransaction: 'ExecuteTransaction',
+  delete: 'DeleteItem',
+  deleteItem: 'DeleteItem',
+  batchWrite: 'BatchWriteItem',
+  batchWriteItem: 'BatchWriteItem',
+  transactWrite: 'TransactWriteItems',
+  transactWriteItems: 'TransactWriteItems',
 };
 
 /** The parameter that makes a call of that method name DynamoDB's (a `get` or `query` of anything else has none). */
@@ -83,16 +106,36 @@ const OWN_PARAMETER: Readonly<Record<DynamoDbOperation, string>> = {
   ExecuteStatement: 'Statement',
   BatchExecuteStatement: 'Statements',
   ExecuteTransaction: 'TransactStatements',
+  DeleteItem: 'TableName',
+  BatchWriteItem: 'RequestItems',
+  TransactWriteItems: 'TransactItems',
 };
 
-/** The filter as DynamoDB writes it (in a FilterExpression, or in a PartiQL WHERE), and when an item counts as deleted. */
-export function dynamoDbFilterText(table: DynamoDbTableSetting, partiql = false): { filter: string; deletedWhen: string } {
+/** The parameters a note names when a call's parameters cannot be read (else `TableName, FilterExpression`). */
+const PARAMETERS_SAID: Partial<Record<DynamoDbOperation, string>> = {
+  ExecuteStatement: 'the PartiQL statements',
+  BatchExecuteStatement: 'the PartiQL statements',
+  ExecuteTransaction: 'the PartiQL statements',
+  DeleteItem: 'TableName, Key',
+  BatchWriteItem: 'RequestItems',
+  TransactWriteItems: 'TransactItems',
+};
+
+/**
+ * The filter as DynamoDB writes it (in a FilterExpression, or in a PartiQL WHERE), when an item counts as deleted,
+ * and — for a marker attribute — the condition that keeps a delete to items already soft-deleted (a purge).
+ */
+export function dynamoDbFilterText(table: DynamoDbTableSetting, partiql = false): { filter: string; deletedWhen: string; purge: string | null } {
   const name = partiql ? `"${table.attribute.replace(/"/g, '""')}"` : table.attribute;
   if (table.deletedValue === undefined) {
-    return { filter: partiql ? `${name} IS MISSING` : `attribute_not_exists(${name})`, deletedWhen: `\`${table.attribute}\` is set` };
+    return {
+      filter: partiql ? `${name} IS MISSING` : `attribute_not_exists(${name})`,
+      deletedWhen: `\`${table.attribute}\` is set`,
+      purge: partiql ? `${name} IS NOT MISSING` : `attribute_exists(${name})`,
+    };
   }
   const value = typeof table.deletedValue === 'string' ? `'${table.deletedValue.replace(/'/g, "''")}'` : String(table.deletedValue);
-  return { filter: `${name} <> ${value}`, deletedWhen: `\`${table.attribute}\` is ${value}` };
+  return { filter: `${name} <> ${value}`, deletedWhen: `\`${table.attribute}\` is ${value}`, purge: null };
 }
 
 /** A JS string expression's value with the source index of each character, or null when not spelt out here. */
@@ -417,10 +460,10 @@ function bareAttribute(name: string): boolean {
 }
 
 /**
- * Fragments for the DynamoDB reads of a file. `tables`: the soft-deletable tables (a read of another table is not
- * lowered); `notUnderstood` collects reads whose parameters this file does not spell out.
+ * Fragments for the DynamoDB reads and deletes of a file. `tables`: the soft-deletable tables (a read or delete of
+ * another table is not lowered); `notUnderstood` collects calls whose parameters this file does not spell out.
  */
-export function dynamoDbReadsFromScan(
+export function dynamoDbFromScan(
   scan: ProgramScan,
   tables: ReadonlyMap<string, DynamoDbTableSetting | false>,
   filename: string | undefined,
@@ -430,8 +473,16 @@ export function dynamoDbReadsFromScan(
   const names = namesOf(scan, filename);
   const fragments: SqlFragment[] = [];
   for (const site of readSites(scan)) {
-    const unreadable = (node: Node, reason: string): void => {
-      notUnderstood?.push({ start: node.range[0], end: node.range[1], callee: site.callee, reason, api: 'DynamoDB' });
+    const unreadable = (node: Node, reason: string, write = WRITES.has(site.operation)): void => {
+      notUnderstood?.push({ start: node.range[0], end: node.range[1], callee: site.callee, reason, api: 'DynamoDB', ...(write ? { write: true as const } : {}) });
+    };
+    /** A delete of a table the file does not name: said (whether it is soft-deletable is not known), not lowered. */
+    const deleteOf = (table: ReturnType<typeof tableOf>, key: TSESTree.ObjectExpression | null, itemProps: Map<string, TSESTree.Property>, itemSpread: boolean): SqlFragment | null => {
+      if (table?.name === null) {
+        unreadable(table.node, 'its table is a value this file does not spell out', true);
+        return null;
+      }
+      return lowerItem(site, table, key, itemProps, itemSpread, tables, names, scan, 'delete');
     };
     /** The table a name node stands for; null (said) for an environment variable no definition sets. */
     const tableOf = (node: Node): { name: string; range: [number, number] } | { name: null; node: Node } | null => {
@@ -446,9 +497,7 @@ export function dynamoDbReadsFromScan(
       return table ?? { name: null, node };
     };
     if (!site.params) {
-      unreadable(site.at, PARTIQL.has(site.operation)
-        ? 'its parameters (the PartiQL statements) are not an object this file spells out'
-        : 'its parameters (TableName, FilterExpression) are not an object this file spells out');
+      unreadable(site.at, `its parameters (${PARAMETERS_SAID[site.operation] ?? 'TableName, FilterExpression'}) are not an object this file spells out`);
       continue;
     }
     const { props, spread } = propertiesOf(site.params);
@@ -482,12 +531,29 @@ export function dynamoDbReadsFromScan(
           if (!element.object || !propertiesOf(element.object).props.has('ConditionCheck')) unreadable(element.node, 'its Get (TableName, Key) is not an object this file spells out');
           continue;
         }
-        const fragment = lowerRead(site, tableOf(tableNode), objectOf(getProps.get('Key')?.value as Node | undefined, scan), new Map(), false, tables, names, scan);
+        const fragment = lowerItem(site, tableOf(tableNode), objectOf(getProps.get('Key')?.value as Node | undefined, scan), new Map(), false, tables, names, scan, 'read');
         if (fragment) fragments.push(fragment);
       }
       continue;
     }
-    if (site.operation === 'BatchGetItem') {
+    if (site.operation === 'TransactWriteItems') {
+      // each `Delete` of the transaction (its `Put`, `Update` and `ConditionCheck` items remove nothing)
+      const list = props.get('TransactItems')?.value as Node | undefined;
+      if (!list || !throughConst(list, scan)) unreadable(site.at, 'its TransactItems are not a list this file spells out');
+      for (const del of list ? keyedObjects(list, 'Delete', scan) : []) {
+        const deleteProps = del.object ? propertiesOf(del.object) : null;
+        const tableNode = deleteProps?.props.get('TableName')?.value as Node | undefined;
+        if (!deleteProps || !tableNode) {
+          unreadable(del.node, 'its Delete (TableName, Key) is not an object this file spells out');
+          continue;
+        }
+        const key = objectOf(deleteProps.props.get('Key')?.value as Node | undefined, scan);
+        const fragment = deleteOf(tableOf(tableNode), key, deleteProps.props, deleteProps.spread);
+        if (fragment) fragments.push(fragment);
+      }
+      continue;
+    }
+    if (site.operation === 'BatchGetItem' || site.operation === 'BatchWriteItem') {
       const items = objectOf(props.get('RequestItems')?.value as Node | undefined, scan);
       if (!items) {
         unreadable(site.at, 'its RequestItems are not an object this file spells out');
@@ -497,21 +563,35 @@ export function dynamoDbReadsFromScan(
         if (p.type !== AST_NODE_TYPES.Property) continue;
         const named = keyName(p);
         const inner = p.key.type === AST_NODE_TYPES.Literal ? 1 : 0;
-        const key = p.computed
+        const table = p.computed
           ? tableOf(p.key as Node)
           : named === null
             ? null
             : { name: named, range: [p.key.range[0] + inner, p.key.range[1] - inner] as [number, number] };
+        if (site.operation === 'BatchWriteItem') {
+          // the table's write requests: one report for its deletes (the first one's key), puts remove nothing
+          const deletes = keyedObjects(p.value as Node, 'DeleteRequest', scan);
+          const soft = table?.name != null && !!tables.get(table.name);
+          if (deletes.length === 0 && soft && keyedObjects(p.value as Node, 'PutRequest', scan).length === 0) {
+            unreadable(p.value as Node, `its write requests for ${table.name} are not spelled out here (a DeleteRequest among them would remove items for good)`);
+          }
+          const first = deletes[0]?.object;
+          const key = first ? objectOf(propertiesOf(first).props.get('Key')?.value as Node | undefined, scan) : null;
+          const fragment = deletes.length > 0 ? deleteOf(table, key, new Map(), false) : null;
+          if (fragment) fragments.push(fragment);
+          continue;
+        }
         const keys = objectOf(p.value as Node, scan);
         const first = keys ? objectOf((propertiesOf(keys).props.get('Keys')?.value as TSESTree.ArrayExpression | undefined)?.elements?.[0] as Node | undefined, scan) : null;
-        const fragment = lowerRead(site, key, first, new Map(), false, tables, names, scan);
+        const fragment = lowerItem(site, table, first, new Map(), false, tables, names, scan, 'read');
         if (fragment) fragments.push(fragment);
       }
       continue;
     }
     const tableNode = props.get('TableName')?.value as Node | undefined;
     if (!tableNode) continue; // spread from elsewhere: the table is not known here
-    const fragment = lowerRead(site, tableOf(tableNode), objectOf(props.get('Key')?.value as Node | undefined, scan), props, spread, tables, names, scan);
+    const key = objectOf(props.get('Key')?.value as Node | undefined, scan);
+    const fragment = site.operation === 'DeleteItem' ? deleteOf(tableOf(tableNode), key, props, spread) : lowerItem(site, tableOf(tableNode), key, props, spread, tables, names, scan, 'read');
     if (fragment) fragments.push(fragment);
   }
   return fragments;
@@ -529,11 +609,35 @@ function elementsOf(node: Node | undefined, scan: ProgramScan): Array<{ node: No
   return out;
 }
 
+const MAX_REQUEST_NODES = 2000;
+
 /**
- * A PartiQL statement of ExecuteStatement / BatchExecuteStatement / ExecuteTransaction: a SELECT of a soft-deletable
- * table is lowered (`SELECT * FROM dynamodb."Orders" WHERE …`, the table mapped onto its name inside the string);
- * other statements (writes, a transaction's `EXISTS` check) are not reads; a statement not spelt out, or a SELECT
- * in a shape not read, is said.
+ * The values of the properties named `key` inside a write's request list (`DeleteRequest` of a BatchWriteItem,
+ * `Delete` of a TransactWriteItems), wherever the list builds them: in an array literal (or a `const` holding the
+ * list), or the callback of `ids.map((id) => ({ DeleteRequest: { Key: { id } } }))`. Each as written (`node`) and as an object
+ * literal when it is one (directly or through a `const`).
+ */
+function keyedObjects(node: Node, key: string, scan: ProgramScan): Array<{ node: Node; object: TSESTree.ObjectExpression | null }> {
+  const out: Array<{ node: Node; object: TSESTree.ObjectExpression | null }> = [];
+  const root = throughConst(node, scan);
+  const stack: Node[] = root ? [root] : [];
+  for (let seen = 0; stack.length > 0 && seen < MAX_REQUEST_NODES; seen++) {
+    const n = stack.pop()!;
+    if (n.type === AST_NODE_TYPES.Property && !n.computed && keyName(n) === key) {
+      out.push({ node: n.value as Node, object: objectOf(n.value as Node, scan) });
+      continue;
+    }
+    stack.push(...childNodes(n, scan.visitorKeys).reverse());
+  }
+  return out;
+}
+
+/**
+ * A PartiQL statement of ExecuteStatement / BatchExecuteStatement / ExecuteTransaction: a SELECT or DELETE of a
+ * soft-deletable table is lowered (`SELECT * FROM dynamodb."Orders" WHERE …`, `DELETE FROM dynamodb."Orders" WHERE
+ * …`, the table mapped onto its name inside the string); other statements (INSERT, UPDATE, a transaction's `EXISTS`
+ * check) remove nothing and are not read; a statement not spelt out, or a SELECT or DELETE in a shape not read, is
+ * said.
  */
 function lowerStatement(
   site: ReadSite,
@@ -542,7 +646,7 @@ function lowerStatement(
   tables: ReadonlyMap<string, DynamoDbTableSetting | false>,
   names: FileNames,
   scan: ProgramScan,
-  unreadable: (node: Node, reason: string) => void,
+  unreadable: (node: Node, reason: string, write?: boolean) => void,
   environment: ReadonlyMap<string, string>,
 ): SqlFragment | null {
   const statement = spelledStatement(node, names, (expression) => {
@@ -553,18 +657,24 @@ function lowerStatement(
     unreadable(node, 'its PartiQL statement is not a string this file spells out');
     return null;
   }
-  const select = partiqlSelect(statement.text);
-  if (select === 'not-a-read') return null;
+  const select = partiqlStatement(statement.text);
+  if (select === 'other') return null;
   if (!select) {
-    unreadable(node, 'its PartiQL SELECT is not in a form the plugin reads');
+    const write = /^\s*delete\b/i.test(statement.text);
+    unreadable(node, `its PartiQL ${write ? 'DELETE' : 'SELECT'} is not in a form the plugin reads`, write);
     return null;
   }
+  const verb = select.kind === 'select' ? 'SELECT * FROM' : 'DELETE FROM';
   const at = (i: number): number => statement.src[Math.min(i, statement.src.length - 1)] ?? node.range[0];
   const counter: PlaceholderCounter = { param: 0, ident: 0 };
   const out = new SynthText();
   const hole = statement.holes.get(select.table.name);
   let setting: DynamoDbTableSetting | null = null;
-  out.syn(`SELECT * FROM ${DYNAMODB_SCHEMA}.`, at(select.table.start));
+  out.syn(`${verb} ${DYNAMODB_SCHEMA}.`, at(select.table.start));
+  if (hole && select.kind === 'delete') {
+    unreadable(hole, 'its table is a value this file does not spell out', true);
+    return null;
+  }
   if (hole) {
     // an interpolated table name this file cannot resolve: a read no check can judge (no-unchecked-query says so)
     const ident = nextIdent(counter);
@@ -597,8 +707,10 @@ function lowerStatement(
   }
   const fragment = out.toSynthesized();
   if (!setting) return fragment;
-  const { filter, deletedWhen } = dynamoDbFilterText(setting, true);
-  fragment.api = { operation: site.operation, table: select.table.name, filter, deletedWhen, canFilter: true, clause: 'WHERE' };
+  const { filter, deletedWhen, purge } = dynamoDbFilterText(setting, true);
+  fragment.api = select.kind === 'select'
+    ? { operation: site.operation, table: select.table.name, filter, deletedWhen, canFilter: true, clause: 'WHERE' }
+    : { operation: 'PartiQL DELETE', table: select.table.name, filter, deletedWhen, canFilter: false, clause: 'WHERE', ...(purge ? { purge } : {}) };
   return fragment;
 }
 
@@ -633,7 +745,12 @@ function spelledStatement(node: Node, names: FileNames, fromEnvironment: (expres
   return { text, src, literal: n, holes };
 }
 
-function lowerRead(
+/**
+ * One item operation as SQL: a read (`SELECT * FROM dynamodb."Orders" WHERE <key> AND <key condition> AND
+ * <filter>`) or a delete (`DELETE FROM dynamodb."Orders" WHERE <key> AND <condition>`), the table mapped onto its
+ * name in the code. A table not soft-deletable is not lowered.
+ */
+function lowerItem(
   site: ReadSite,
   table: { name: string; range: [number, number] } | { name: null; node: Node } | null,
   key: TSESTree.ObjectExpression | null,
@@ -642,21 +759,23 @@ function lowerRead(
   tables: ReadonlyMap<string, DynamoDbTableSetting | false>,
   names: FileNames,
   scan: ProgramScan,
+  kind: 'read' | 'delete',
 ): SqlFragment | null {
   if (!table) return null;
   const counter: PlaceholderCounter = { param: 0, ident: 0 };
   const out = new SynthText();
   let setting: DynamoDbTableSetting | null = null;
+  const verb = kind === 'read' ? 'SELECT * FROM' : 'DELETE FROM';
   if (table.name === null) {
-    // a table this file does not name: a read no check can judge (no-unchecked-query says so)
+    // a table this file does not name: a read or delete no check can judge (no-unchecked-query says so)
     const at = table.node.range[0];
-    out.syn(`SELECT * FROM ${DYNAMODB_SCHEMA}.`, at);
+    out.syn(`${verb} ${DYNAMODB_SCHEMA}.`, at);
     out.push(nextIdent(counter), at, true);
   } else {
     const found = tables.get(table.name);
     if (!found) return null;
     setting = found;
-    out.syn(`SELECT * FROM ${DYNAMODB_SCHEMA}.`, table.range[0]);
+    out.syn(`${verb} ${DYNAMODB_SCHEMA}.`, table.range[0]);
     pushIdent(out, table.name, table.range);
   }
   const conditions: SynthText[] = [];
@@ -688,6 +807,8 @@ function lowerRead(
     }
   };
   if (site.operation === 'Query') expression('KeyConditionExpression', false);
+  // a delete's ConditionExpression: `attribute_exists(deleted_at)` keeps it to items already soft-deleted (a purge)
+  if (kind === 'delete' && site.operation !== 'BatchWriteItem') expression('ConditionExpression', false);
   if (site.operation === 'Query' || site.operation === 'Scan') {
     const legacy = props.has('QueryFilter') || props.has('ScanFilter') || props.has('KeyConditions');
     expression('FilterExpression', (spread && !props.has('FilterExpression')) || legacy);
@@ -699,7 +820,12 @@ function lowerRead(
   if (conditions.length) out.syn(')', out.src[out.src.length - 1] ?? 0);
   const fragment = out.toSynthesized();
   if (!setting || table.name === null) return fragment;
-  const { filter, deletedWhen } = dynamoDbFilterText(setting);
+  const { filter, deletedWhen, purge } = dynamoDbFilterText(setting);
+  if (kind === 'delete') {
+    // a BatchWriteItem's DeleteRequest takes no condition: it cannot be kept to soft-deleted items
+    fragment.api = { operation: site.operation, table: table.name, filter, deletedWhen, canFilter: false, ...(purge && site.operation !== 'BatchWriteItem' ? { purge } : {}) };
+    return fragment;
+  }
   const canFilter = site.operation === 'Query' || site.operation === 'Scan';
   // Query and Scan take a FilterExpression; GetItem and BatchGetItem cannot filter.
   const api: ApiRead = { operation: site.operation, table: table.name, filter, deletedWhen, canFilter };

@@ -40,6 +40,8 @@ export interface NotUnderstoodCall {
   builder?: true;
   /** The database API the call belongs to when it is not SQL (`DynamoDB`): messages then say so. */
   api?: string;
+  /** The call writes (a delete the plugin cannot see), rather than reads. */
+  write?: true;
 }
 
 /** The file as a front end sees it. */

@@ -4,7 +4,7 @@
  */
 import { sqlFileFragment } from '../sql/sql-file.js';
 import { drizzleFromScan } from './drizzle.js';
-import { dynamoDbReadsFromScan } from './dynamodb.js';
+import { dynamoDbFromScan } from './dynamodb.js';
 import type { ExtractContext, FrontEnd } from './frontend.js';
 import { ormWritesFromScan } from './orm-writes.js';
 import { prismaClientFromScan } from './prisma-client.js';
@@ -75,13 +75,13 @@ export const ormWrites: FrontEnd = {
   extract: (file, context) => (file.scan ? ormWritesFromScan(file.scan, context.schema.ormEntities) : []),
 };
 
-/** DynamoDB reads (AWS SDK commands, paginators, DocumentClient), only when some DynamoDB table is soft-deletable. */
+/** DynamoDB reads and deletes (AWS SDK commands, paginators, DocumentClient), only when some DynamoDB table is soft-deletable. */
 export const dynamoDb: FrontEnd = {
   id: 'dynamodb',
   appliesTo: (context) => context.language === 'program' && [...context.settings.dynamodb.tables.values()].some((t) => t !== false),
   extract: (file, context) =>
     file.scan
-      ? dynamoDbReadsFromScan(file.scan, context.settings.dynamodb.tables, context.filename, context.isSchemaFile ? undefined : context.notUnderstood, context.settings.dynamodb.environment)
+      ? dynamoDbFromScan(file.scan, context.settings.dynamodb.tables, context.filename, context.isSchemaFile ? undefined : context.notUnderstood, context.settings.dynamodb.environment)
       : [],
 };
 

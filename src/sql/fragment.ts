@@ -27,7 +27,7 @@ export interface SqlFragment {
    * front end knows no edit that is safe there.
    */
   codeFilter?: (at: number, filter: FilterRequest) => CodeFilter | null;
-  /** For SQL synthesized from a database API that is not SQL (DynamoDB): the read in that API's own terms. */
+  /** For SQL synthesized from a database API that is not SQL (DynamoDB): the read or delete in that API's own terms. */
   api?: ApiRead;
   /**
    * For a synthesized DELETE: the same write as a soft delete in the code's own idiom (`.del()` →
@@ -43,9 +43,9 @@ export interface SoftDeleteRequest extends FilterRequest {
   filter: boolean;
 }
 
-/** A read of an API that is not SQL, as findings name it (the SQL lowered from it is only how the checks see it). */
+/** A read or delete of an API that is not SQL, as findings name it (the SQL lowered from it is only how the checks see it). */
 export interface ApiRead {
-  /** The API's name for the read (`Query`, `GetItem`). */
+  /** The API's name for the operation (`Query`, `GetItem`, `DeleteItem`, `PartiQL DELETE`). */
   operation: string;
   /** The table as the API spells it (`Orders`). */
   table: string;
@@ -57,6 +57,11 @@ export interface ApiRead {
   canFilter: boolean;
   /** Where the filter goes when it is not the API's filter parameter: a PartiQL statement's `WHERE`. */
   clause?: 'WHERE';
+  /**
+   * For a delete that can take a condition: the condition that keeps it to items already soft-deleted, as the API
+   * writes it (`attribute_exists(deleted_at)`), which makes it a purge the checks accept.
+   */
+  purge?: string;
 }
 
 /** The active-row filter a finding asks for, in a form any front end can spell. */

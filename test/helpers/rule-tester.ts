@@ -16,6 +16,20 @@ export const SEED_SETTINGS = {
   },
 };
 
+/** DynamoDB tables declared soft-deletable: by a timestamp attribute (two spellings) and by a status value. */
+export const DYNAMODB_SETTINGS = {
+  'soft-delete': {
+    schema: [],
+    dynamodb: {
+      tables: {
+        Orders: { attribute: 'deleted_at' },
+        Users: { attribute: 'status', deletedValue: 'deleted' },
+        Sessions: { attribute: 'deletedAt' },
+      },
+    },
+  },
+};
+
 /** RuleTester for `.sql` files through the plugin's SQL language. */
 export function sqlRuleTester(settings: Record<string, unknown> = SEED_SETTINGS): RuleTester {
   return new RuleTester({
