@@ -313,3 +313,19 @@ tsRuleTester({ 'soft-delete': { schema: ['test/fixtures/orm-behaviour/src/models
   valid: [{ code: "import { Member } from './models/member.model';\nawait Member.destroy({ where: { id } });" }],
   invalid: [{ code: "import { Legacy } from './models/member.model';\nawait Legacy.destroy({ where: { id } });", errors: [{ messageId: 'hardDelete', suggestions: [] }] }],
 });
+
+// a table only settings declare (the schema does not hold it): its writes are judged by the setting, as its reads are
+sqlRuleTester({ 'soft-delete': { schema: [], tables: { archive: { column: 'deleted_at' }, ledger: { active: 'valid_to IS NULL' } } } }).run('no-hard-delete (tables from settings)', rule as never, {
+  valid: [
+    { filename: 'purge.sql', code: 'DELETE FROM archive WHERE deleted_at IS NOT NULL;' },
+    { filename: 'other.sql', code: 'DELETE FROM orders WHERE id = $1;' },
+  ],
+  invalid: [
+    {
+      filename: 'delete.sql',
+      code: 'DELETE FROM archive WHERE id = $1;',
+      errors: [{ messageId: 'hardDelete', line: 1, column: 13, endColumn: 20, suggestions: [{ messageId: 'softDelete', output: 'UPDATE archive SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL;' }] }],
+    },
+    { filename: 'ledger.sql', code: 'DELETE FROM ledger WHERE id = $1;', errors: [{ messageId: 'hardDelete', suggestions: [] }] },
+  ],
+});
