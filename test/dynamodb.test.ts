@@ -192,7 +192,12 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (DynamoDB PartiQL and tra
     {
       // the position is the table name inside the statement
       code: PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "Orders" WHERE "customerId" = ?', Parameters: [id] }));`,
-      errors: [{ messageId: 'apiMissingWhere', line: 2, column: 76, endColumn: 82, data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set'), suggestions: [] }],
+      errors: [
+        {
+          messageId: 'apiMissingWhere', line: 2, column: 76, endColumn: 82, data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set'),
+          suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "Orders" WHERE "customerId" = ? AND "deleted_at" IS MISSING', Parameters: [id] }));` }],
+        },
+      ],
     },
     {
       // no WHERE at all; a constant statement
@@ -215,13 +220,24 @@ tsRuleTester(SETTINGS).run('require-soft-delete-filter (DynamoDB PartiQL and tra
         PARTIQL +
         `await client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: 'SELECT * FROM Orders WHERE id = ?', Parameters: [a] }, { Statement: 'SELECT * FROM Orders WHERE id = ? AND deleted_at IS MISSING', Parameters: [b] }, { Statement: 'SELECT * FROM Sessions WHERE id = ?' }] }));`,
       errors: [
-        { messageId: 'apiMissingWhere', column: 95, endColumn: 101, data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set', 'BatchExecuteStatement') },
-        { messageId: 'apiMissingWhere', data: WHERE('Sessions', '"deletedAt" IS MISSING', '`deletedAt` is set', 'BatchExecuteStatement') },
+        {
+          messageId: 'apiMissingWhere', column: 95, endColumn: 101, data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set', 'BatchExecuteStatement'),
+          suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + `await client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: 'SELECT * FROM Orders WHERE id = ? AND "deleted_at" IS MISSING', Parameters: [a] }, { Statement: 'SELECT * FROM Orders WHERE id = ? AND deleted_at IS MISSING', Parameters: [b] }, { Statement: 'SELECT * FROM Sessions WHERE id = ?' }] }));` }],
+        },
+        {
+          messageId: 'apiMissingWhere', data: WHERE('Sessions', '"deletedAt" IS MISSING', '`deletedAt` is set', 'BatchExecuteStatement'),
+          suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + `await client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: 'SELECT * FROM Orders WHERE id = ?', Parameters: [a] }, { Statement: 'SELECT * FROM Orders WHERE id = ? AND deleted_at IS MISSING', Parameters: [b] }, { Statement: 'SELECT * FROM Sessions WHERE id = ? AND "deletedAt" IS MISSING' }] }));` }],
+        },
       ],
     },
     {
       code: PARTIQL + `await docClient.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: "SELECT * FROM Orders WHERE id = ?" }] }));`,
-      errors: [{ messageId: 'apiMissingWhere', data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set', 'ExecuteTransaction') }],
+      errors: [
+        {
+          messageId: 'apiMissingWhere', data: WHERE('Orders', '"deleted_at" IS MISSING', '`deleted_at` is set', 'ExecuteTransaction'),
+          suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + `await docClient.send(new ExecuteTransactionCommand({ TransactStatements: [{ Statement: "SELECT * FROM Orders WHERE id = ? AND \\"deleted_at\\" IS MISSING" }] }));` }],
+        },
+      ],
     },
     {
       // TransactGetItems reads items by key: it cannot filter, like GetItem
@@ -246,6 +262,47 @@ tsRuleTester(SETTINGS).run('no-unchecked-query (DynamoDB PartiQL and transaction
     { code: PARTIQL + 'await client.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: tableOf(x), Key: { id } } }] }));', errors: [{ messageId: 'hiddenTable' }] },
     { code: PARTIQL + 'await client.send(new TransactGetCommand({ TransactItems: items }));', errors: [{ messageId: 'unreadableApiCall' }] },
     { code: IMPORT + 'await client.send(new BatchGetCommand({ RequestItems: items }));', errors: [{ messageId: 'unreadableApiCall' }] },
+  ],
+});
+
+tsRuleTester(SETTINGS).run('require-soft-delete-filter (DynamoDB PartiQL suggestions)', rule as never, {
+  valid: [PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "Orders" WHERE "customerId" = ? AND "deleted_at" IS MISSING', Parameters: [id] }));`],
+  invalid: [
+    {
+      // no WHERE: one is added after the FROM item (before ORDER BY)
+      code: PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT id FROM Orders.ByCustomer ORDER BY createdAt' }));`,
+      errors: [{ messageId: 'apiMissingWhere', suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + `await client.send(new ExecuteStatementCommand({ Statement: 'SELECT id FROM Orders.ByCustomer WHERE "deleted_at" IS MISSING ORDER BY createdAt' }));` }] }],
+    },
+    {
+      // a double-quoted JS string: the attribute's quotes are escaped
+      code: PARTIQL + 'await client.send(new ExecuteStatementCommand({ Statement: "SELECT * FROM Orders WHERE id = ?", Parameters: [id] }));',
+      errors: [{ messageId: 'apiMissingWhere', suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + 'await client.send(new ExecuteStatementCommand({ Statement: "SELECT * FROM Orders WHERE id = ? AND \\"deleted_at\\" IS MISSING", Parameters: [id] }));' }] }],
+    },
+    {
+      // a top-level OR is parenthesised (AND binds tighter)
+      code: PARTIQL + "await ddb.executeStatement({ Statement: 'SELECT * FROM Sessions WHERE a = ? OR b = ?' });",
+      errors: [{ messageId: 'apiMissingWhere', suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + `await ddb.executeStatement({ Statement: 'SELECT * FROM Sessions WHERE (a = ? OR b = ?) AND "deletedAt" IS MISSING' });` }] }],
+    },
+    {
+      // a template: the table from a constant, the edit in the template's own text
+      code: PARTIQL + "const T = 'Orders';\nawait client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM \"${T}\"` }));",
+      errors: [{ messageId: 'apiMissingWhere', suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + "const T = 'Orders';\nawait client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM \"${T}\" WHERE \"deleted_at\" IS MISSING` }));" }] }],
+    },
+    {
+      // each statement of a batch gets its own
+      code: PARTIQL + `await client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: 'SELECT * FROM Orders WHERE id = ?', Parameters: [a] }] }));`,
+      errors: [{ messageId: 'apiMissingWhere', suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + `await client.send(new BatchExecuteStatementCommand({ Statements: [{ Statement: 'SELECT * FROM Orders WHERE id = ? AND "deleted_at" IS MISSING', Parameters: [a] }] }));` }] }],
+    },
+    // none: a status marker (its value is not asked for), a statement kept in a constant
+    { code: PARTIQL + `await ddb.executeStatement({ Statement: 'SELECT * FROM Users WHERE pk = ?' });`, errors: [{ messageId: 'apiMissingWhere', suggestions: [] }] },
+    { code: PARTIQL + `const ALL = 'SELECT * FROM Orders';\nawait client.send(new ExecuteStatementCommand({ Statement: ALL }));`, errors: [{ messageId: 'apiMissingWhere', suggestions: [] }] },
+    // none where the edit would fall inside an interpolation (here: the WHERE belongs before `${ORDER}`'s text)
+    { code: PARTIQL + "const ORDER = ' ORDER BY createdAt';\nawait client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM Orders${ORDER}` }));", errors: [{ messageId: 'apiMissingWhere', suggestions: [] }] },
+    {
+      // after an interpolation at the end: the edit goes before the closing backtick
+      code: PARTIQL + "const T = 'Orders';\nawait client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM ${T}` }));",
+      errors: [{ messageId: 'apiMissingWhere', suggestions: [{ messageId: 'addFilterInCode', output: PARTIQL + "const T = 'Orders';\nawait client.send(new ExecuteStatementCommand({ Statement: `SELECT * FROM ${T} WHERE \"deleted_at\" IS MISSING` }));" }] }],
+    },
   ],
 });
 

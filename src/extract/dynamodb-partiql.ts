@@ -56,6 +56,8 @@ export interface PartiqlStatement {
   table: { name: string; start: number; end: number };
   /** The tokens of the WHERE condition, or null when there is none. */
   where: PartiqlToken[] | null;
+  /** Where the FROM item (the table, or its index) ends: a WHERE would go there. */
+  fromEnd: number;
 }
 
 /**
@@ -84,9 +86,10 @@ export function partiqlStatement(text: string): PartiqlStatement | 'other' | nul
     if (!tokens[i + 1] || !nameOf(tokens[i + 1]!)) return null;
     i += 2; // the index read: its items are the table's
   }
+  const fromEnd = tokens[i - 1]!.end;
   // what ends the condition: ORDER BY for a read, RETURNING for a delete
   const ends = (k: number): boolean => (kind === 'select' ? isWord(tokens[k], 'ORDER') && isWord(tokens[k + 1], 'BY') : isWord(tokens[k], 'RETURNING'));
-  if (i === tokens.length || ends(i)) return { kind, table, where: null };
+  if (i === tokens.length || ends(i)) return { kind, table, where: null, fromEnd };
   if (!isWord(tokens[i], 'WHERE')) return null;
   const where: PartiqlToken[] = [];
   depth = 0;
@@ -97,7 +100,18 @@ export function partiqlStatement(text: string): PartiqlStatement | 'other' | nul
     else if (depth === 0 && ends(i)) break;
     where.push(t);
   }
-  return where.length > 0 ? { kind, table, where } : null;
+  return where.length > 0 ? { kind, table, where, fromEnd } : null;
+}
+
+/** Does a condition have an `OR` outside parentheses (so a conjunct added after it must wrap it)? */
+export function hasTopLevelOr(tokens: readonly PartiqlToken[]): boolean {
+  let depth = 0;
+  for (const t of tokens) {
+    if (t.text === '(' || t.text === '[') depth++;
+    else if (t.text === ')' || t.text === ']') depth--;
+    else if (depth === 0 && isWord(t, 'OR')) return true;
+  }
+  return false;
 }
 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'BETWEEN', 'IN', 'TRUE', 'FALSE', 'NULL']);

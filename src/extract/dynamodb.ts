@@ -34,7 +34,7 @@ import { decodeJsString } from './js-string.js';
 import { namesOf, type FileNames } from './names.js';
 import type { ProgramScan } from '../js/program.js';
 import { keyName, pushIdent, SynthText } from '../js/synth.js';
-import { lowerPartiqlCondition, partiqlStatement } from './dynamodb-partiql.js';
+import { hasTopLevelOr, lowerPartiqlCondition, partiqlStatement, type PartiqlStatement } from './dynamodb-partiql.js';
 
 export type DynamoDbOperation =
   | 'Query'
@@ -711,7 +711,46 @@ function lowerStatement(
   fragment.api = select.kind === 'select'
     ? { operation: site.operation, table: select.table.name, filter, deletedWhen, canFilter: true, clause: 'WHERE' }
     : { operation: 'PartiQL DELETE', table: select.table.name, filter, deletedWhen, canFilter: false, clause: 'WHERE', ...(purge ? { purge } : {}) };
+  if (select.kind === 'select') fragment.codeFilter = (_at, request) => partiqlFilterEdit(statement, select, request, scan.text);
   return fragment;
+}
+
+/**
+ * The suggestion for a PartiQL SELECT: `"deleted_at" IS MISSING` added to its WHERE (`… AND …`, the condition
+ * parenthesised when it has a top-level OR, which binds looser than AND) or a new `WHERE` after the FROM item.
+ * Only for a marker attribute (a status value is not asked for), only in a statement written inline in this call,
+ * and only where each edit falls on text of the literal itself (not inside an interpolation); the inserted text is
+ * escaped for the literal's quotes.
+ */
+function partiqlFilterEdit(statement: SpelledString & { interpolated: ReadonlySet<number> }, select: PartiqlStatement, request: FilterRequest, source: string): CodeFilter | null {
+  const literal = statement.literal;
+  if (!literal || request.test !== 'is-null') return null;
+  const condition = `"${request.column.replace(/"/g, '""')}" IS MISSING`;
+  /** The source index where text inserted before statement character k lands; null inside an interpolation. */
+  const before = (k: number): number | null => {
+    if (k >= statement.text.length) return literal.range[1] - 1; // before the closing quote
+    return statement.interpolated.has(k) ? null : (statement.src[k] ?? null);
+  };
+  const quote = literal.type === AST_NODE_TYPES.TemplateLiteral ? '`' : source[literal.range[0]]!;
+  const escape = (text: string): string =>
+    quote === '`' ? text.replace(/[`\\]|\$\{/g, (m) => `\\${m}`) : text.replace(/\\/g, '\\\\').replace(quote === '"' ? /"/g : /'/g, `\\${quote}`);
+  const where = select.where;
+  if (!where) {
+    const at = before(select.fromEnd);
+    return at === null ? null : { code: `WHERE ${condition}`, edits: [{ start: at, end: at, text: escape(` WHERE ${condition}`) }] };
+  }
+  const end = before(where[where.length - 1]!.end);
+  if (end === null) return null;
+  if (!hasTopLevelOr(where)) return { code: `… AND ${condition}`, edits: [{ start: end, end, text: escape(` AND ${condition}`) }] };
+  const start = before(where[0]!.start);
+  if (start === null) return null;
+  return {
+    code: `(…) AND ${condition}`,
+    edits: [
+      { start, end: start, text: '(' },
+      { start: end, end, text: escape(`) AND ${condition}`) },
+    ],
+  };
 }
 
 /**
@@ -719,14 +758,19 @@ function lowerStatement(
  * whose interpolations hold names this file resolves (a constant) or are holes — a placeholder word in the text,
  * mapped onto the interpolation, so a table named by one is said to be hidden and a condition holding one is opaque.
  */
-function spelledStatement(node: Node, names: FileNames, fromEnvironment: (expression: Node) => string | null): (SpelledString & { holes: Map<string, Node> }) | null {
+function spelledStatement(
+  node: Node,
+  names: FileNames,
+  fromEnvironment: (expression: Node) => string | null,
+): (SpelledString & { holes: Map<string, Node>; interpolated: Set<number> }) | null {
   const n = unwrap(node);
   const plain = spelled(n, names);
-  if (plain) return { ...plain, holes: new Map() };
+  if (plain) return { ...plain, holes: new Map(), interpolated: new Set() };
   if (n.type !== AST_NODE_TYPES.TemplateLiteral) return null;
   let text = '';
   const src: number[] = [];
   const holes = new Map<string, Node>();
+  const interpolated = new Set<number>();
   for (let k = 0; k < n.quasis.length; k++) {
     const quasi = n.quasis[k]!;
     const decoded = decodeJsString(quasi.value.raw, true);
@@ -738,11 +782,12 @@ function spelledStatement(node: Node, names: FileNames, fromEnvironment: (expres
     const value = names.stringOf(expression) ?? fromEnvironment(expression);
     const piece = value ?? `__interpolated_${k}`;
     if (value === null) holes.set(piece, expression);
+    for (let c = 0; c < piece.length; c++) interpolated.add(text.length + c);
     text += piece;
     // the piece spans the interpolated expression (a table named by it is reported on all of it)
     for (let c = 0; c < piece.length; c++) src.push(c === piece.length - 1 ? expression.range[1] - 1 : expression.range[0]);
   }
-  return { text, src, literal: n, holes };
+  return { text, src, literal: n, holes, interpolated };
 }
 
 /**
