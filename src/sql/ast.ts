@@ -16,8 +16,13 @@ export const TOO_DEEP_NODE = 'SoftDeleteTooDeep';
 /** The node type of a raw node (`SelectStmt`, `RangeVar`, …). */
 export function nodeType(node: unknown): string | undefined {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const keys = Object.keys(node);
-  return keys.length === 1 ? keys[0] : undefined;
+  // The keys counted without an array of them: every walk asks this of every node it reads.
+  let type: string | undefined;
+  for (const key in node) {
+    if (type !== undefined) return undefined;
+    type = key;
+  }
+  return type;
 }
 
 /** The fields of `node` when it has type `type`. */
@@ -85,11 +90,31 @@ export function walkTree(root: unknown, visit: (value: object) => boolean | void
       pending.push(verdict.only);
       continue;
     }
-    const children = Array.isArray(value) ? value : Object.values(value);
-    for (let k = children.length - 1; k >= 0; k--) {
-      const child: unknown = children[k];
+    pushChildren(pending, value);
+  }
+}
+
+/**
+ * Pushes the objects and arrays directly under `value` (its items, or its fields' values) onto `pending` so that
+ * they pop in document order, without allocating a list of them.
+ */
+export function pushChildren(pending: unknown[], value: object): void {
+  const from = pending.length;
+  if (Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++) {
+      const child: unknown = value[k];
       if (child && typeof child === 'object') pending.push(child);
     }
+  } else {
+    for (const key in value) {
+      const child: unknown = (value as Fields)[key];
+      if (child && typeof child === 'object') pending.push(child);
+    }
+  }
+  for (let i = from, j = pending.length - 1; i < j; i++, j--) {
+    const first = pending[i];
+    pending[i] = pending[j];
+    pending[j] = first;
   }
 }
 

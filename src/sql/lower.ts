@@ -6,7 +6,7 @@ import type { RawNode } from './parser.js';
 import type { SqlSource } from './source.js';
 import type { SqlFragment } from './fragment.js';
 import { sourceFromFragmentString, statementSource } from './source.js';
-import { fieldsOf, firstLocation, list, nameList, num, str, unwrap, walkTree, type Fields } from './ast.js';
+import { fieldsOf, firstLocation, list, nameList, num, pushChildren, str, unwrap, walkTree, type Fields } from './ast.js';
 import { lowerDdl, queryNodeOf, type DdlEvent } from './ddl.js';
 import { columnRef, conjuncts, lowerPredicate, type ColumnRef, type Predicate } from './predicate.js';
 import { nameSpanInText, onClauseSpan, scopeLayout, type ClauseSpan, type ScopeLayout } from './layout.js';
@@ -654,8 +654,7 @@ class Lowerer {
         continue;
       }
       if (n && (n.type === 'SelectStmt' || n.type === 'RangeSubselect')) continue; // owned by their own scope
-      const children = Array.isArray(value) ? value : Object.values(n ? n.fields : (value as Fields));
-      for (let k = children.length - 1; k >= 0; k--) if (typeof children[k] === 'object') pending.push(children[k]);
+      pushChildren(pending, n ? n.fields : value);
     }
     return found;
   }

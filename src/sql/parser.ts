@@ -142,28 +142,37 @@ const isWrapper = (value: object): boolean => {
  */
 function remapLocations(root: unknown, toIndex: (b: number) => number, fallback = 0, masks: ByteRange[] = []): number {
   const cuts: RawNode[] = [];
-  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
+  // Two parallel stacks (values and their depths): nothing is allocated per node of the tree.
+  const values: unknown[] = [root];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
     if (value === null || typeof value !== 'object') continue;
     if (Array.isArray(value)) {
       for (let k = 0; k < value.length; k++) {
         const child: unknown = value[k];
         if (child === null || typeof child !== 'object') continue;
         if ((depth >= MAX_TREE_DEPTH && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) value[k] = cut(child, cuts, masks);
-        else stack.push({ value: child, depth: depth + 1 });
+        else {
+          values.push(child);
+          depths.push(depth + 1);
+        }
       }
       continue;
     }
     const record = value as Record<string, unknown>;
     // The fields object of a node goes with its node (a node is cut whole, never emptied).
     const canCut = depth >= MAX_TREE_DEPTH && !isWrapper(record);
-    for (const key of Object.keys(record)) {
+    for (const key in record) {
       const child = record[key];
       if (typeof child === 'number' && LOCATION_KEYS.has(key)) record[key] = toIndex(child);
       else if (child === null || typeof child !== 'object') continue;
       else if ((canCut && !Array.isArray(child)) || (masks.length > 0 && isMasked(child, masks))) record[key] = cut(child, cuts, masks);
-      else stack.push({ value: child, depth: depth + 1 });
+      else {
+        values.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
   if (cuts.length === 0) return -1;
