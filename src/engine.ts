@@ -10,7 +10,8 @@ import type { ExtractContext, NotUnderstoodCall, SourceFile } from './extract/fr
 import { FRONT_ENDS } from './extract/registry.js';
 import { emptyScan, mayHoldDatabaseAccess, scanProgram, type TraversalStep } from './js/program.js';
 import { typeOracle } from './js/types.js';
-import { lowerStatement, type StatementModel } from './sql/lower.js';
+import type { StatementModel } from './sql/lower.js';
+import { lowerSource } from './sql/statement-cache.js';
 import { PARTLY_TOO_DEEP, type SqlSyntaxError } from './sql/parser.js';
 import { parseFragment } from './sql/source.js';
 import { normalizeSettings, type SoftDeleteSettings } from './settings.js';
@@ -120,11 +121,11 @@ export function lowerFragments(fragments: SqlFragment[]): Pick<FileAnalysis, 'st
       continue;
     }
     for (const { index, message } of outcome.source.parsed.skipped ?? []) unchecked.push({ fragment, index, message });
-    outcome.source.parsed.statements.forEach((_, i) => {
-      const model = lowerStatement(outcome.source, i);
+    // lowered once per text: a re-lint of unchanged SQL gets the same statements re-bound to this fragment
+    for (const model of lowerSource(outcome.source)) {
       if (model) statements.push(model);
       if (model?.tooDeepAt !== undefined) unchecked.push({ fragment, index: model.tooDeepAt, message: PARTLY_TOO_DEEP });
-    });
+    }
   }
   return { statements, parseErrors, unchecked };
 }
