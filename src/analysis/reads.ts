@@ -10,6 +10,7 @@ import { wholeFileFragment } from '../sql/fragment.js';
 import { lowerStatement, type FromRef, type OutputColumn, type Query, type Scope, type TableRef, type Write } from '../sql/lower.js';
 import { atoms, atomColumns, conjuncts, pruneContradictions, rejectsNulls, type ColumnRef, type Predicate } from '../sql/predicate.js';
 import { parseFragment } from '../sql/source.js';
+import { boundQuery, type BoundQuery } from '../sql/statement-cache.js';
 import { BRANCHES_JUDGED_ALONE } from '../sql/parser.js';
 import { columnUses, fieldsOf, list } from '../sql/ast.js';
 import { quoteIdent } from '../sql/ident.js';
@@ -99,6 +100,13 @@ interface QueryResult {
   pendings: Pending[];
 }
 
+/**
+ * What the read check found on a canonical statement (see `sql/statement-cache.ts`), to be re-bound to every later
+ * fragment with its text: the findings before deduplication and the unknown verdicts; null when they name another
+ * fragment than the statement's own (then each fragment is checked on its own).
+ */
+type Reused = { findings: ReadFinding[]; unknown: ReadAnalyzer['unknown'] } | null;
+
 /** Soft-delete status of a view-like relation, computed from its definition. */
 type ViewStatus = { requirements: Requirement[] } | 'computing';
 
@@ -110,6 +118,11 @@ export class ReadAnalyzer {
   /** View statuses per schema model and per settings that shape requirements (shared by every file linted). */
   private static readonly viewStatus = new WeakMap<SchemaModel, Map<string, Map<RelationInfo, ViewStatus>>>();
   private readonly settingsKey: string;
+  /**
+   * Findings of canonical statements, per schema model (replaced when a schema file changes) and per settings that
+   * shape requirements: a statement re-linted unchanged is not checked again.
+   */
+  private static readonly reused = new WeakMap<SchemaModel, Map<string, WeakMap<Query, Reused>>>();
 
   constructor(private readonly context: AnalysisContext) {
     const { columns, tables, trustRls, searchPath } = context.settings;
@@ -124,7 +137,35 @@ export class ReadAnalyzer {
   readonly unknown: Array<{ fragment: SqlFragment; start: number; end: number; table: string; filter: string }> = [];
 
   checkQuery(query: Query): ReadFinding[] {
-    return dedupe(this.analyze(query, false).findings);
+    return dedupe(this.reusedFindings(query) ?? this.analyze(query, false).findings);
+  }
+
+  /**
+   * For a read of a statement re-bound from the statement cache: the findings of its canonical read under this
+   * schema and these settings (checked once, then reused), re-bound to the read's own fragment; null otherwise.
+   */
+  private reusedFindings(query: Query): ReadFinding[] | null {
+    if (this.memo.has(query)) return null;
+    const bound = boundQuery(query);
+    if (!bound) return null;
+    let bySettings = ReadAnalyzer.reused.get(this.context.schema);
+    if (!bySettings) ReadAnalyzer.reused.set(this.context.schema, (bySettings = new Map()));
+    let byQuery = bySettings.get(this.settingsKey);
+    if (!byQuery) bySettings.set(this.settingsKey, (byQuery = new WeakMap()));
+    let reused = byQuery.get(bound.canonical);
+    if (reused === undefined) {
+      const mark = this.unknown.length;
+      const { findings } = this.analyze(bound.canonical, false);
+      const unknown = this.unknown.splice(mark);
+      const own = (f: { fragment: SqlFragment }) => f.fragment === bound.from;
+      reused = findings.every((f) => own(f) && (f.fix ?? []).every(own)) && unknown.every(own) ? { findings, unknown } : null;
+      byQuery.set(bound.canonical, reused);
+    }
+    if (!reused) return null;
+    const findings = reused.findings.map((f) => rebindFinding(f, bound));
+    for (const u of reused.unknown) this.unknown.push({ ...u, fragment: bound.to });
+    this.memo.set(query, new Map([[false, { findings, pendings: [] }]]));
+    return findings;
   }
 
   /**
@@ -281,7 +322,11 @@ export class ReadAnalyzer {
         // After LIMIT, DISTINCT ON or a window function, a filter outside no longer restores what the input lost.
         const passed = passThrough ? passThroughRequirement(scope, ref, requirement) : null;
         if (passed && !scope.nonMonotone) result.pendings.push({ origin, requirement: passed, verdict });
-        else result.findings.push({ ...finding(origin, verdict, via), displacing: !!passed });
+        else {
+          const found = finding(origin, verdict, via);
+          found.displacing = !!passed;
+          result.findings.push(found);
+        }
       }
     }
     for (const sub of scope.subqueries) this.closed(sub, result);
@@ -656,12 +701,30 @@ function passThroughRequirement(scope: Scope, ref: FromRef, requirement: Require
   return renameRequirement(requirement, names);
 }
 
+/** Where each finding came from, to re-bind a reused one (its code fix is the new fragment's). */
+const madeFrom = new WeakMap<ReadFinding, { origin: Origin; qualifier: string | null }>();
+
+/**
+ * A finding of a canonical statement as the same check finds it on `bound.to`: there, in the file's coordinates
+ * of that fragment; no SQL fix when that fragment cannot be edited; the code fix of that fragment's front end.
+ */
+function rebindFinding(f: ReadFinding, bound: BoundQuery): ReadFinding {
+  const fragment = bound.to;
+  const made = madeFrom.get(f);
+  return {
+    ...f,
+    fragment,
+    fix: fragment.fixable === false || !f.fix ? null : f.fix.map((edit) => ({ ...edit, fragment })),
+    codeFix: f.verdict === 'missing' && f.via === null && made ? codeFixOf(made.origin, made.qualifier, fragment) : null,
+  };
+}
+
 function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): ReadFinding {
   const { ref, scope } = origin;
   // A lone unaliased table needs no qualifier; PostgreSQL lets `FROM public.users` be qualified as `users.`.
   const qualifier = ref.alias ?? (scope.refs.every((r) => r === ref) ? null : ref.name);
   const filter = renderRequirement(origin.requirement, qualifier);
-  return {
+  const made: ReadFinding = {
     verdict,
     fragment: scope.source.fragment,
     start: ref.span.start,
@@ -679,6 +742,8 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
     neverIn: verdict === 'never-true' ? whereIsNever(ref, scope, origin.requirement) : null,
     antiJoin: isAntiJoin(origin),
   };
+  madeFrom.set(made, { origin, qualifier });
+  return made;
 }
 
 /**
@@ -686,9 +751,8 @@ function finding(origin: Origin, verdict: ReportedVerdict, via: string | null): 
  * `col IS NULL` / `NOT col` requirement on a reference that is not on the nullable side of an outer join (there the
  * filter belongs in the join's ON, which builders spell in too many ways to edit safely).
  */
-function codeFixOf(origin: Origin, qualifier: string | null): CodeFilter | null {
+function codeFixOf(origin: Origin, qualifier: string | null, fragment = origin.scope.source.fragment): CodeFilter | null {
   const { ref, scope, requirement } = origin;
-  const fragment = scope.source.fragment;
   if (!fragment.codeFilter || effectivelyNullable(ref, scope)) return null;
   const p = requirement.predicate;
   let request: FilterRequest | null = null;

@@ -38,10 +38,14 @@ export function statementCacheSize(): { entries: number; chars: number; hits: nu
   return { entries: cache.size, chars: cachedChars, hits };
 }
 
-/** Test hook: empty the cache, and turn it off (false) or on again. */
-export function resetStatementCache(on = true): void {
+/** Test hook: empty the cache. */
+export function resetStatementCache(): void {
   cache.clear();
   cachedChars = 0;
+}
+
+/** Test hook: reuse nothing (false: every statement lowered and checked for its own fragment), or reuse again. */
+export function reuseStatements(on: boolean): void {
   enabled = on;
 }
 
@@ -131,6 +135,25 @@ function copyOf<T extends object>(value: T): T {
   return copy as T;
 }
 
+/** A read of a re-bound statement: the canonical read it was copied from, and the two fragments. */
+export interface BoundQuery {
+  canonical: Query;
+  /** The canonical fragment (what the canonical read's sources hold). */
+  from: SqlFragment;
+  /** The fragment the copy was re-bound to. */
+  to: SqlFragment;
+}
+
+const bound = new WeakMap<Query, BoundQuery>();
+
+/**
+ * For a read of a statement that came from the cache: its canonical read, so a check can reuse what it found there
+ * (re-bound to `to`); undefined for a read lowered for its own fragment.
+ */
+export function boundQuery(query: Query): BoundQuery | undefined {
+  return bound.get(query);
+}
+
 /** Copies a canonical model onto `source`; objects reachable twice (a sublink's query) stay one object. */
 function rebindStatement(model: StatementModel, source: SqlSource): StatementModel {
   const copies = new Map<object, object>();
@@ -169,7 +192,11 @@ function rebindStatement(model: StatementModel, source: SqlSource): StatementMod
   const conflict = (t: OnConflictTarget): OnConflictTarget => once(t, (c) => void (c.source = source));
   return once(model, (c) => {
     c.source = source;
-    c.reads = model.reads.map(query);
+    c.reads = model.reads.map((q) => {
+      const copy = query(q);
+      bound.set(copy, { canonical: q, from: model.source.fragment, to: source.fragment });
+      return copy;
+    });
     c.writes = model.writes.map(write);
     c.onConflicts = model.onConflicts.map(conflict);
   });
