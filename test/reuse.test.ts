@@ -149,6 +149,12 @@ describe('reuse across lint runs', () => {
     expect(expected).not.toEqual(first);
     expect(await lint(eslint, dir, ['src'])).toEqual(expected);
     expect(await lint(eslint, dir, ['src'])).toEqual(expected);
+    // no soft-delete table left: the schema-status rule says so
+    write(dir, 'migrations/003.sql', 'ALTER TABLE users DROP COLUMN deleted_at;\n');
+    now += SCHEMA_RECHECK_MS * 20;
+    const none = await reference(dir, strict(), ['src']);
+    expect(none.map((m) => (m as { rule: string }).rule)).toContain('soft-delete/schema-status');
+    expect(await lint(eslint, dir, ['src'])).toEqual(none);
   });
 
   it('two configurations in one process (settings and rule options differ): each gets its own messages', async () => {
@@ -158,6 +164,9 @@ describe('reuse across lint runs', () => {
       strict([{ settings: { 'soft-delete': { tables: { orders: false, orgs: { column: 'archived' } } } } }]),
       strict([{ rules: { 'soft-delete/require-soft-delete-filter': ['error', { allowLookupsBy: ['id'] }] } }]),
       strict([{ settings: { 'soft-delete': { columns: ['archived'] } } }]),
+      strict([{ settings: { 'soft-delete': { columns: ['removed_on'] } } }]),
+      // the same schema model as the first: no table is soft-deletable under these settings alone
+      strict([{ settings: { 'soft-delete': { tables: { users: false, orders: false } } } }]),
     ];
     const expected = [];
     for (const config of configs) expected.push(await reference(dir, config, ['src']));

@@ -110,6 +110,15 @@ type Reused = { findings: ReadFinding[]; unknown: ReadAnalyzer['unknown'] } | nu
 /** Soft-delete status of a view-like relation, computed from its definition. */
 type ViewStatus = { requirements: Requirement[] } | 'computing';
 
+/**
+ * The settings that shape requirements (soft-delete columns, table declarations, RLS trust, search path), as a key:
+ * with the schema model, what every cache of requirements and findings is keyed by.
+ */
+export function requirementSettingsKey(settings: SoftDeleteSettings): string {
+  const { columns, tables, trustRls, searchPath } = settings;
+  return JSON.stringify([columns, [...tables], trustRls, searchPath]);
+}
+
 export class ReadAnalyzer {
   private readonly memo = new Map<Query, Map<boolean, QueryResult>>();
   /** References whose soft-deleted rows another branch of their set operation makes irrelevant (see analyzeSet). */
@@ -125,8 +134,7 @@ export class ReadAnalyzer {
   private static readonly reused = new WeakMap<SchemaModel, Map<string, WeakMap<Query, Reused>>>();
 
   constructor(private readonly context: AnalysisContext) {
-    const { columns, tables, trustRls, searchPath } = context.settings;
-    this.settingsKey = JSON.stringify([columns, [...tables], trustRls, searchPath]);
+    this.settingsKey = requirementSettingsKey(context.settings);
   }
 
   /** Findings for a query whose rows reach the application (nothing outside can filter them any more). */

@@ -4,9 +4,10 @@
  * turns them into reports so a clean run never hides a blind spot.
  */
 import type { SoftDeleteSettings } from '../settings.js';
-import { ReadAnalyzer } from './reads.js';
+import { ReadAnalyzer, requirementSettingsKey } from './reads.js';
 import type { SchemaModel } from '../schema/model.js';
 import { CONVENTIONAL_SCHEMA_PLACES } from '../schema/load.js';
+import { reusing } from '../sql/statement-cache.js';
 
 export type SchemaStatusKind = 'no-schema' | 'no-soft-delete-table' | 'unreadable';
 
@@ -24,8 +25,23 @@ export function describeSearch(settings: SoftDeleteSettings): string {
   return `the conventional places (${CONVENTIONAL_SCHEMA_PLACES})`;
 }
 
+/** Computed once per schema model (replaced when its files change) and settings that shape requirements. */
+const relationsOf = new WeakMap<SchemaModel, Map<string, readonly string[]>>();
+
 /** Soft-delete relations of the model and settings (tables and the views over them), by `schema.name`. */
 export function softDeleteRelations(schema: SchemaModel, settings: SoftDeleteSettings): string[] {
+  if (!reusing()) return findSoftDeleteRelations(schema, settings);
+  const key = requirementSettingsKey(settings);
+  let bySettings = relationsOf.get(schema);
+  const known = bySettings?.get(key);
+  if (known) return [...known];
+  const names = findSoftDeleteRelations(schema, settings);
+  if (!bySettings) relationsOf.set(schema, (bySettings = new Map()));
+  bySettings.set(key, names);
+  return [...names];
+}
+
+function findSoftDeleteRelations(schema: SchemaModel, settings: SoftDeleteSettings): string[] {
   const reads = new ReadAnalyzer({ schema, settings });
   const names: string[] = [];
   for (const relation of schema.relations.values()) {

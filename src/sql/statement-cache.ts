@@ -49,6 +49,11 @@ export function reuseStatements(on: boolean): void {
   enabled = on;
 }
 
+/** Is work reused across lint runs (off only in tests, to lint as if for the first time)? */
+export function reusing(): boolean {
+  return enabled;
+}
+
 /** Everything lowering depends on: the text and where its opaque placeholders sit. */
 function keyOf(fragment: SqlFragment): string {
   if (fragment.opaque.size === 0) return `\0${fragment.text}`;
