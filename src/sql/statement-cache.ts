@@ -121,25 +121,6 @@ function lowerCanonical(fragment: SqlFragment, parsed: SqlSource['parsed']): Ent
   return { parsed, models, charge: fragment.text.length + STATEMENT_CACHE_ENTRY_CHARS };
 }
 
-/**
- * A shallow copy. Scopes and writes hold a property computed on first read (their token layout, their span): its
- * getter is copied, not called, so a copy costs no tokenizing and shares the value once computed (the same text
- * has the same layout). Every other object of the model is plain data.
- */
-function copyOf<T extends object>(value: T): T {
-  let lazy: string | undefined;
-  if ('sublinks' in value) lazy = 'layout';
-  else if ('currentOf' in value) lazy = 'span';
-  const getter = lazy === undefined ? undefined : Object.getOwnPropertyDescriptor(value, lazy);
-  if (!getter?.get) return { ...value };
-  const copy = {} as Record<string, unknown>;
-  for (const key of Object.keys(value)) {
-    if (key === lazy) Object.defineProperty(copy, key, getter);
-    else copy[key] = (value as Record<string, unknown>)[key];
-  }
-  return copy as T;
-}
-
 /** A read of a re-bound statement: the canonical read it was copied from, and the two fragments. */
 export interface BoundQuery {
   canonical: Query;
@@ -159,43 +140,79 @@ export function boundQuery(query: Query): BoundQuery | undefined {
   return bound.get(query);
 }
 
-/** Copies a canonical model onto `source`; objects reachable twice (a sublink's query) stay one object. */
+/**
+ * Copies a canonical model onto `source`; objects reachable twice (a sublink's query) stay one object. Scopes and
+ * writes find their clause layout and span on first read (from the token layout, the same for every fragment of the
+ * text): a copy reads them from the canonical object, so they are computed once, and only when a fix needs them.
+ */
 function rebindStatement(model: StatementModel, source: SqlSource): StatementModel {
   const copies = new Map<object, object>();
-  const once = <T extends object>(value: T, make: (copy: T) => void): T => {
+  const once = <T extends object>(value: T, make: () => T, fill: (copy: T) => void): T => {
     const done = copies.get(value);
     if (done) return done as T;
-    const copy = copyOf(value);
+    const copy = make();
     copies.set(value, copy);
-    make(copy);
+    fill(copy);
     return copy;
   };
+  const plain = <T extends object>(value: T, fill: (copy: T) => void): T => once(value, () => ({ ...value }), fill);
   const ctes = (list: Cte[]): Cte[] => list.map((c) => ({ ...c, query: query(c.query) }));
   const ref = (r: FromRef): FromRef =>
-    once(r, (c) => {
+    plain(r, (c) => {
       if (c.kind === 'derived' && r.kind === 'derived') c.query = query(r.query);
     });
   const scope = (s: Scope): Scope =>
-    once(s, (c) => {
-      c.source = source;
-      c.refs = s.refs.map(ref);
-      c.subqueries = s.subqueries.map(query);
-      c.sublinks = s.sublinks.map((l) => ({ ...l, query: query(l.query) }));
-    });
+    once(
+      s,
+      (): Scope => ({
+        source,
+        kind: s.kind,
+        refs: [],
+        where: s.where,
+        outputs: s.outputs,
+        subqueries: [],
+        valueAliases: s.valueAliases,
+        get layout() {
+          return s.layout;
+        },
+        nonMonotone: s.nonMonotone,
+        aggregateFilters: s.aggregateFilters,
+        sublinks: [],
+        raw: s.raw,
+      }),
+      (c) => {
+        c.refs = s.refs.map(ref);
+        c.subqueries = s.subqueries.map(query);
+        c.sublinks = s.sublinks.map((l) => ({ ...l, query: query(l.query) }));
+      },
+    );
   const query = (q: Query): Query =>
-    once(q, (c) => {
+    plain(q, (c) => {
       c.ctes = ctes(q.ctes);
       if (c.kind === 'select' && q.kind === 'select') c.scope = scope(q.scope);
       else if (c.kind === 'set' && q.kind === 'set') c.branches = q.branches.map(query);
       else if (c.kind === 'other' && q.kind === 'other') c.subqueries = q.subqueries.map(query);
     });
   const write = (w: Write): Write =>
-    once(w, (c) => {
-      c.target = ref(w.target) as Write['target'];
-      c.scope = w.scope && scope(w.scope);
-    });
-  const conflict = (t: OnConflictTarget): OnConflictTarget => once(t, (c) => void (c.source = source));
-  return once(model, (c) => {
+    once(
+      w,
+      (): Write => ({
+        kind: w.kind,
+        target: ref(w.target) as Write['target'],
+        only: w.only,
+        where: w.where,
+        currentOf: w.currentOf,
+        scope: w.scope && scope(w.scope),
+        sets: w.sets,
+        returning: w.returning,
+        get span() {
+          return w.span;
+        },
+      }),
+      () => {},
+    );
+  const conflict = (t: OnConflictTarget): OnConflictTarget => plain(t, (c) => void (c.source = source));
+  return plain(model, (c) => {
     c.source = source;
     c.reads = model.reads.map((q) => {
       const copy = query(q);
