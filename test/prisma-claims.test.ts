@@ -1,8 +1,10 @@
 /**
- * What Prisma's nested reads do with soft-deleted rows, shown on PostgreSQL (PGlite) with the SQL Prisma's query
- * engine runs for them: a relation filter is a subquery on the related table (`some` → `IN`, `none` → `NOT IN`,
- * `every` → `NOT IN` of the rows that fail it), an include is a second query by the parent rows' keys, `_count`
- * a grouped count. Each claim is tied to the read the Prisma front end lowers for the same call.
+ * What Prisma's nested reads do with soft-deleted rows, shown on PostgreSQL (PGlite) with SQL written by hand in the
+ * shape of each read: a relation filter is a subquery on the related table (`some` → `IN`, `none` → `NOT IN`,
+ * `every` → `NOT IN` of the rows that fail it), an include is a second query by the parent rows' keys, `_count` a
+ * grouped count. Each claim is tied to the read the Prisma front end lowers for the same call. The real client runs
+ * in test/prisma-client.test.ts: Prisma 7 sends correlated `EXISTS` / `NOT EXISTS` for relation filters and joins a
+ * grouped count for `_count`; on these rows (no post without an author) the two forms return the same rows.
  */
 import { readFileSync } from 'node:fs';
 import type { PGlite } from '@electric-sql/pglite';
