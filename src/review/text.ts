@@ -1,24 +1,7 @@
 /**
- * Line arithmetic on a file's text: line starts, offset ↔ 1-based line/column (UTF-16 code units, as ESLint counts).
+ * Line arithmetic on a file's text: offset ↔ 1-based line/column (UTF-16 code units, as ESLint counts).
  */
-/** Start offsets of each line of `text` (lines end at `\n`). */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** The 0-based index of the line holding `offset`. */
-export function lineIndexOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
+import { lineIndexOf, lineStarts } from '../sql/sqltext.js';
 
 /** A file's text as ESLint sees it (no byte-order mark), with line starts and line/column ↔ offset conversions. */
 export class LinedText {

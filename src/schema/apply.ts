@@ -31,7 +31,7 @@ import {
   type UniqueInfo,
 } from './model.js';
 import { chooseName } from '../sql/naming.js';
-import { blankPsqlMetaCommands, codeTokens, lineColumn, mentionsColumn, renameColumnInText } from '../sql/sqltext.js';
+import { blankPsqlMetaCommands, codeTokens, lineColumn, lineIndexOf, lineStarts, mentionsColumn, renameColumnInText } from '../sql/sqltext.js';
 import { blankInertStatements } from './inert-statements.js';
 
 export interface ApplyOptions {
@@ -158,20 +158,10 @@ function indexIn(map: Int32Array, index: number): number {
 function lineIndex(text: string): (index: number) => string {
   let starts: number[] | undefined;
   return (index) => {
-    if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    }
+    starts ??= lineStarts(text);
     const end = Math.max(0, Math.min(index, text.length));
-    // the last line start at or before `end`
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= end) lo = mid;
-      else hi = mid - 1;
-    }
-    return `${lo + 1}:${end - starts[lo]! + 1}`;
+    const line = lineIndexOf(starts, end);
+    return `${line + 1}:${end - starts[line]! + 1}`;
   };
 }
 
