@@ -3,8 +3,7 @@
  * fresh analysis gives: the same findings at the same places, with the same fixes and suggestions. Each case lints
  * with reuse off (the reference), then with reuse on, twice or more, and compares every message in full.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
@@ -15,6 +14,7 @@ import { clearSchemaCache, setSchemaClock, SCHEMA_RECHECK_MS } from '../src/sche
 import { resetStatementCache, reuseStatements, statementCacheSize, STATEMENT_CACHE_CHARS } from '../src/sql/statement-cache.js';
 import { lowerFragments } from '../src/engine.js';
 import type { SqlFragment } from '../src/sql/fragment.js';
+import { removeTempProjects, tempProject, writeProjectFile } from './helpers/temp-project.js';
 
 const MIGRATION = `CREATE TABLE users (id bigint PRIMARY KEY, email text, org_id bigint, deleted_at timestamptz);
 CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, total int, deleted_at timestamptz);
@@ -46,18 +46,10 @@ export const j = (id: number) => pool.query('SELECT * FROM users WHERE id = $1',
 export const k = () => pool.query("SELECT count(*) FROM orders o FULL JOIN users u ON u.id = o.user_id WHERE u.deleted_at = NULL");
 `;
 
-const dirs: string[] = [];
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-reuse-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) write(dir, name, text);
-  return dir;
+  return tempProject('sd-reuse-', files);
 }
-function write(dir: string, name: string, text: string): void {
-  const file = join(dir, name);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-}
+const write = writeProjectFile;
 
 afterEach(() => {
   reuseStatements(true);
@@ -66,7 +58,7 @@ afterEach(() => {
   clearSchemaCache();
 });
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  removeTempProjects();
 });
 
 type Config = Linter.Config[];

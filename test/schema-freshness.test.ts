@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listingUnchanged, watchListing } from '../src/schema/freshness.js';
@@ -18,19 +17,12 @@ import {
 import { findRelation } from '../src/schema/model.js';
 import { clearInfrastructureCache, withInfrastructureTables } from '../src/schema/dynamodb-tables.js';
 import { normalizeSettings } from '../src/settings.js';
+import { removeTempProjects, tempProject, writeProjectFile } from './helpers/temp-project.js';
 
-const dirs: string[] = [];
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-fresh-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) write(dir, name, text);
-  return dir;
+  return tempProject('sd-fresh-', files);
 }
-function write(dir: string, name: string, text: string): void {
-  const file = join(dir, name);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-}
+const write = writeProjectFile;
 /** Moves a directory's mtime into the past, so a later change is seen even on a coarse-grained clock. */
 function age(...paths: string[]): void {
   const past = new Date(Date.now() - 60_000);
@@ -41,7 +33,7 @@ afterEach(() => {
   clearSchemaCache();
   clearInfrastructureCache();
   delete process.env.SOFT_DELETE_SCHEMA_CACHE;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTempProjects();
 });
 
 const TABLE = (name: string) => `CREATE TABLE ${name} (id int PRIMARY KEY, deleted_at timestamptz);\n`;

@@ -3,8 +3,7 @@
  * renamed is loaded by reading that file only, and gives the same model (and the same findings) as reading every
  * file; corrupt or foreign entries are ignored.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
@@ -17,6 +16,7 @@ import { emptySchema, findRelation, type SchemaModel } from '../src/schema/model
 import { migrationSql } from '../src/extract/typescript.js';
 import { normalizeSettings } from '../src/settings.js';
 import { squiggleLines } from './helpers/fixture-lint.js';
+import { removeTempProjects, tempProject, writeProjectFile } from './helpers/temp-project.js';
 
 readScriptSqlWith(migrationSql);
 
@@ -60,18 +60,10 @@ const SOURCE = [
   '',
 ].join('\n');
 
-const dirs: string[] = [];
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sd-incr-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries({ ...files, 'node_modules/.keep': '', 'src/db.ts': 'export const sql = (..._: unknown[]) => 0;\n', 'src/q.ts': SOURCE })) write(dir, name, text);
-  return dir;
+  return tempProject('sd-incr-', { ...files, 'node_modules/.keep': '', 'src/db.ts': 'export const sql = (..._: unknown[]) => 0;\n', 'src/q.ts': SOURCE });
 }
-function write(dir: string, name: string, text: string): void {
-  const file = join(dir, name);
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(file, text);
-}
+const write = writeProjectFile;
 
 beforeEach(() => {
   process.env.SOFT_DELETE_SCHEMA_CACHE = '1';
@@ -80,7 +72,7 @@ afterEach(() => {
   setSchemaClock();
   clearSchemaCache();
   delete process.env.SOFT_DELETE_SCHEMA_CACHE;
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  removeTempProjects();
 });
 
 const settings = normalizeSettings({});
@@ -215,9 +207,7 @@ describe('the on-disk copy of what each migration contributed', () => {
   }
 
   it('a renamed file keeps its record (by its text), and a stored listing keeps its notes', () => {
-    const outside = mkdtempSync(join(tmpdir(), 'sd-incr-out-'));
-    dirs.push(outside);
-    writeFileSync(join(outside, 'x.sql'), 'CREATE TABLE outside (id int);\n');
+    const outside = tempProject('sd-incr-out-', { 'x.sql': 'CREATE TABLE outside (id int);\n' });
     const dir = project(HISTORY);
     symlinkSync(join(outside, 'x.sql'), join(dir, 'migrations/000_link.sql'));
     const before = fullLoad(dir);
