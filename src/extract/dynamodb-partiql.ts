@@ -17,27 +17,38 @@
 import { pushIdent, type SynthText } from '../js/synth.js';
 import { nextParam, type PlaceholderCounter } from '../sql/placeholder.js';
 
-export interface PartiqlToken {
-  kind: 'word' | 'quoted' | 'string' | 'number' | 'param' | 'punct';
+/** A token of a sticky tokenizer: its kind (named by the capture group that matched), text and span. */
+export interface StickyToken<Kind extends string> {
+  kind: Kind;
   text: string;
   start: number;
   end: number;
 }
 
+/**
+ * Splits `text` with a sticky pattern whose capture groups name the token kinds (`kinds[i]` for group i + 1; a match
+ * of no group, such as white space, is skipped): null where no alternative matches.
+ */
+export function stickyTokens<Kind extends string>(pattern: RegExp, kinds: readonly Kind[], text: string): Array<StickyToken<Kind>> | null {
+  const tokens: Array<StickyToken<Kind>> = [];
+  pattern.lastIndex = 0;
+  while (pattern.lastIndex < text.length) {
+    const start = pattern.lastIndex;
+    const m = pattern.exec(text);
+    if (!m) return null;
+    const group = m.slice(1).findIndex((g) => g !== undefined);
+    if (group >= 0) tokens.push({ kind: kinds[group]!, text: m[0], start, end: pattern.lastIndex });
+  }
+  return tokens;
+}
+
 const TOKEN = /\s+|("(?:[^"]|"")*")|('(?:[^']|'')*')|(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(\?)|(<<|>>|<>|!=|<=|>=|[=<>(),.[\]*+\-{}:])/y;
 const KINDS = ['quoted', 'string', 'number', 'word', 'param', 'punct'] as const;
 
+export type PartiqlToken = StickyToken<(typeof KINDS)[number]>;
+
 function tokenize(text: string): PartiqlToken[] | null {
-  const tokens: PartiqlToken[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text.length) {
-    const start = TOKEN.lastIndex;
-    const m = TOKEN.exec(text);
-    if (!m) return null;
-    const group = m.slice(1).findIndex((g) => g !== undefined);
-    if (group >= 0) tokens.push({ kind: KINDS[group]!, text: m[0], start, end: TOKEN.lastIndex });
-  }
-  return tokens;
+  return stickyTokens(TOKEN, KINDS, text);
 }
 
 const isWord = (t: PartiqlToken | undefined, word: string): boolean => t?.kind === 'word' && t.text.toUpperCase() === word;

@@ -34,7 +34,7 @@ import { decodeJsString } from './js-string.js';
 import { namesOf, type FileNames } from './names.js';
 import type { ProgramScan } from '../js/program.js';
 import { keyName, pushIdent, SynthText } from '../js/synth.js';
-import { hasTopLevelOr, lowerPartiqlCondition, partiqlStatement, type PartiqlStatement } from './dynamodb-partiql.js';
+import { hasTopLevelOr, lowerPartiqlCondition, partiqlStatement, stickyTokens, type PartiqlStatement, type StickyToken } from './dynamodb-partiql.js';
 
 export type DynamoDbOperation =
   | 'Query'
@@ -214,24 +214,12 @@ const FUNCTIONS = new Set(['attribute_exists', 'attribute_not_exists', 'attribut
 const SEGMENT = String.raw`(?:#[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)`;
 const TOKEN = new RegExp(String.raw`\s+|(${SEGMENT}(?:\.${SEGMENT}|\[\d+\])*)|(:[A-Za-z0-9_]+)|(<>|<=|>=|[=<>(),])`, 'y');
 
-interface Token {
-  kind: 'path' | 'value' | 'punct';
-  text: string;
-  start: number;
-  end: number;
-}
+const KINDS = ['path', 'value', 'punct'] as const;
+
+type Token = StickyToken<(typeof KINDS)[number]>;
 
 function tokenize(text: string): Token[] | null {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text.length) {
-    const start = TOKEN.lastIndex;
-    const m = TOKEN.exec(text);
-    if (!m) return null;
-    const kind = m[1] !== undefined ? 'path' : m[2] !== undefined ? 'value' : m[3] !== undefined ? 'punct' : null;
-    if (kind) tokens.push({ kind, text: m[0], start, end: TOKEN.lastIndex });
-  }
-  return tokens;
+  return stickyTokens(TOKEN, KINDS, text);
 }
 
 /** The SQL literal of an `ExpressionAttributeValues` entry this file spells out, or null (then a parameter). */
