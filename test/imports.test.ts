@@ -7,7 +7,9 @@ import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MODULE_MISS_TTL_MS, resolveModule } from '../src/extract/modules.js';
+import { importedString, MODULE_MISS_TTL_MS, resolveModule } from '../src/extract/modules.js';
+import { SCHEMA_RECHECK_MS, setSchemaClock } from '../src/schema/load.js';
+import { removeTempProjects, tempProject, writeProjectFile } from './helpers/temp-project.js';
 import { lintFixtureSrc } from './helpers/fixture-lint.js';
 
 const project = fileURLToPath(new URL('./fixtures/imports-project', import.meta.url));
@@ -19,7 +21,10 @@ beforeAll(() => {
   mkdirSync(join(project, 'node_modules/@acme'), { recursive: true });
   symlinkSync(join(project, 'packages/db'), link, 'dir');
 });
-afterAll(() => rmSync(join(project, 'node_modules'), { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(join(project, 'node_modules'), { recursive: true, force: true });
+  removeTempProjects();
+});
 
 const lint = (): Promise<string[]> => lintFixtureSrc(project);
 
@@ -58,4 +63,37 @@ describe('non-relative imports', () => {
       'src/invoices.ts:7 missing InvoicesTable',
     ]);
   }, 120_000);
+});
+
+describe('imported modules are re-read at the pace of the schema files', () => {
+  it('takes a module (and where a relative import leads) as read within the re-check interval, and sees an edit, a rename and a new file after it', () => {
+    const dir = tempProject('sd-modules-', { 'src/tables.ts': "export const OrdersTable = 'orders';\n", 'src/app.ts': '' });
+    const from = join(dir, 'src/app.ts');
+    let now = 5_000_000;
+    setSchemaClock(() => now);
+    try {
+      expect(importedString(from, './tables', 'OrdersTable')).toBe('orders');
+      // edited (size changes too, so the stamp differs on any clock): not looked at within the interval ...
+      writeProjectFile(dir, 'src/tables.ts', "export const OrdersTable = 'orders_v2';\n");
+      now += SCHEMA_RECHECK_MS - 1;
+      expect(importedString(from, './tables', 'OrdersTable')).toBe('orders');
+      // ... and read again after it
+      now += 2;
+      expect(importedString(from, './tables', 'OrdersTable')).toBe('orders_v2');
+
+      // moved into a folder: the relative import resolves again after the interval
+      rmSync(join(dir, 'src/tables.ts'));
+      writeProjectFile(dir, 'src/tables/index.ts', "export const OrdersTable = 'orders_v3';\n");
+      now += SCHEMA_RECHECK_MS + 1;
+      expect(importedString(from, './tables', 'OrdersTable')).toBe('orders_v3');
+
+      // a module that did not exist yet
+      expect(importedString(from, './later', 'LaterTable')).toBeNull();
+      writeProjectFile(dir, 'src/later.ts', "export const LaterTable = 'later';\n");
+      now += SCHEMA_RECHECK_MS + 1;
+      expect(importedString(from, './later', 'LaterTable')).toBe('later');
+    } finally {
+      setSchemaClock();
+    }
+  });
 });

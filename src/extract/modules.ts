@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { unwrap, type Node } from '../js/estree.js';
+import { clock, recheckInterval } from '../schema/freshness.js';
 
 type Parse = (text: string, options: Record<string, unknown>) => TSESTree.Program;
 let parser: Parse | null | undefined;
@@ -39,6 +40,8 @@ function parse(text: string): TSESTree.Program | null {
 /** What a module exports that names can resolve to. */
 interface ModuleExports {
   stamp: string;
+  /** When the stamp was last compared with the file's (on the re-check clock). */
+  checkedAt: number;
   /** The module's tree and text (null when it did not parse). */
   program: TSESTree.Program | null;
   text: string;
@@ -63,6 +66,7 @@ const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'
 /**
  * Resolutions of non-relative specifiers per (directory, specifier). `final`: a file, or a published package (which
  * is never read); kept. Otherwise nothing was found, and the miss is kept only for MODULE_MISS_TTL_MS from `at`.
+ * Relative specifiers per absolute path, looked up again at the re-check pace of the schema files.
  */
 const resolved = new Map<string, { file: string | null; at: number; final: boolean }>();
 /**
@@ -73,11 +77,20 @@ export const MODULE_MISS_TTL_MS = 1000;
 
 /** The project file a specifier names (relative, a tsconfig alias, a workspace package), or null. */
 export function resolveModule(fromFile: string, specifier: string): string | null {
-  if (specifier.startsWith('.')) return tryFile(path.resolve(path.dirname(fromFile), specifier));
-  if (specifier.startsWith('/') || specifier.startsWith('node:') || /^[a-z]+:/i.test(specifier)) return null;
+  const relative = specifier.startsWith('.');
+  if (!relative && (specifier.startsWith('/') || specifier.startsWith('node:') || /^[a-z]+:/i.test(specifier))) return null;
   const dir = path.dirname(fromFile);
-  const key = `${dir}\0${specifier}`;
+  // a relative specifier names one path wherever it is written from; a bare one depends on the directory
+  const key = relative ? path.resolve(dir, specifier) : `${dir}\0${specifier}`;
   const hit = resolved.get(key);
+  if (relative) {
+    // looked up again at the pace module stamps are (a file created, renamed or removed is then seen)
+    const at = clock();
+    if (hit && at >= hit.at && at - hit.at < recheckInterval(at)) return hit.file;
+    const file = tryFile(key);
+    remember(key, { file, at, final: false });
+    return file;
+  }
   const now = Date.now();
   if (hit && (hit.final || now - hit.at < MODULE_MISS_TTL_MS)) return hit.file;
   let file: string | null = null;
@@ -95,9 +108,22 @@ export function resolveModule(fromFile: string, specifier: string): string | nul
     file = workspace ?? null;
     final = workspace !== undefined;
   }
-  if (resolved.size > 5000) resolved.clear();
-  resolved.set(key, { file, at: now, final });
+  remember(key, { file, at: now, final });
   return file;
+}
+
+function remember(key: string, resolution: { file: string | null; at: number; final: boolean }): void {
+  if (resolved.size > 5000) resolved.clear();
+  resolved.set(key, resolution);
+}
+
+/** Is there a file at this path? (No exception for a missing one: a miss is the common case.) */
+function isFile(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
 }
 // ── resolution of non-relative specifiers ──────────────────────────────────────────────────────────────────────
 
@@ -105,13 +131,7 @@ export function resolveModule(fromFile: string, specifier: string): string | nul
 function tryFile(base: string): string | null {
   const stem = base.replace(/\.(?:[mc]?js|jsx)$/, '');
   const candidates = [base, ...EXTENSIONS.map((e) => stem + e), ...EXTENSIONS.map((e) => path.join(base, `index${e}`))];
-  for (const file of candidates) {
-    try {
-      if (statSync(file).isFile()) return file;
-    } catch {
-      // next
-    }
-  }
+  for (const file of candidates) if (isFile(file)) return file;
   return null;
 }
 
@@ -187,13 +207,9 @@ function aliasesFor(dir: string): PathAliases | null {
   let found: PathAliases | null = null;
   for (const name of ['tsconfig.json', 'jsconfig.json']) {
     const file = path.join(dir, name);
-    try {
-      if (statSync(file).isFile()) {
-        found = tsconfigAliases(file);
-        break;
-      }
-    } catch {
-      // next
+    if (isFile(file)) {
+      found = tsconfigAliases(file);
+      break;
     }
   }
   if (!found) {
@@ -311,6 +327,11 @@ function aliasTargets(aliases: PathAliases, specifier: string): string[] {
 }
 
 function load(file: string): ModuleExports | null {
+  const hit = cache.get(file);
+  // a module read before is taken as it is for as long as the schema files are (re-checked once a second in an
+  // editor, every few seconds within one lint run): a run importing it from every file stats it once, not per file
+  const at = clock();
+  if (hit && at >= hit.checkedAt && at - hit.checkedAt < recheckInterval(at)) return hit;
   let stamp: string;
   try {
     const st = statSync(file);
@@ -319,8 +340,10 @@ function load(file: string): ModuleExports | null {
   } catch {
     return null;
   }
-  const hit = cache.get(file);
-  if (hit?.stamp === stamp) return hit;
+  if (hit?.stamp === stamp) {
+    hit.checkedAt = at;
+    return hit;
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -328,7 +351,7 @@ function load(file: string): ModuleExports | null {
     return null;
   }
   const program = parse(text);
-  const exports: ModuleExports = { stamp, program, text, locals: new Map(), defaultExpression: null, expressions: new Map(), values: new Map(), reexports: [] };
+  const exports: ModuleExports = { stamp, checkedAt: at, program, text, locals: new Map(), defaultExpression: null, expressions: new Map(), values: new Map(), reexports: [] };
   if (program) collect(program, exports);
   if (cache.size >= MAX_MODULES) cache.clear();
   cache.set(file, exports);
