@@ -19,7 +19,7 @@ import { loadSchema, readScriptSqlWith, rollbackRanges, SCRIPT_FILE } from './sc
 import { migrationSql } from './extract/typescript.js';
 import { mentionsSchemaBuilder, schemaBuilderDdl } from './schema/schema-builders.js';
 import path from 'node:path';
-import type { SchemaModel } from './schema/model.js';
+import { isSchemaFileOf, type SchemaModel } from './schema/model.js';
 import { ReadAnalyzer, type AnalysisContext } from './analysis/reads.js';
 import { countFile } from './analysis/coverage.js';
 import { withInfrastructureTables } from './schema/dynamodb-tables.js';
@@ -178,7 +178,7 @@ export function analyzeFile(key: object, input: LintInput): FileAnalysis {
   const schema = schemaFor(input.cwd, path.resolve(input.cwd, input.filename), settings);
   const context: AnalysisContext = { schema, settings };
   const filename = path.resolve(input.cwd, input.filename);
-  const isSchemaFile = schema.files.includes(filename);
+  const isSchemaFile = isSchemaFileOf(schema, filename);
   let lowered: Pick<FileAnalysis, 'statements' | 'parseErrors' | 'unchecked'> = { statements: [], parseErrors: [], unchecked: [] };
   const extractContext: ExtractContext = {
     settings,

@@ -97,6 +97,18 @@ export const DYNAMODB_SCHEMA = 'dynamodb';
 export const DEFAULT_COLUMNS = ['deleted_at', 'deletedAt'];
 
 export function normalizeSettings(raw: unknown): SoftDeleteSettings {
+  // ESLint hands every file of one configuration the same settings object: normalised once, and the same result
+  // object each time (so what is computed per settings object downstream is computed once)
+  if (!raw || typeof raw !== 'object') return (noSettings ??= normalize(undefined));
+  let settings = normalizedSettings.get(raw);
+  if (!settings) normalizedSettings.set(raw, (settings = normalize(raw)));
+  return settings;
+}
+
+const normalizedSettings = new WeakMap<object, SoftDeleteSettings>();
+let noSettings: SoftDeleteSettings | undefined;
+
+function normalize(raw: unknown): SoftDeleteSettings {
   const input = (raw && typeof raw === 'object' ? raw : {}) as SoftDeleteSettingsInput;
   const schema = input.schema === undefined ? null : Array.isArray(input.schema) ? input.schema : [input.schema];
   const tables = new Map<string, TableSetting | false>();

@@ -115,9 +115,16 @@ type ViewStatus = { requirements: Requirement[] } | 'computing';
  * with the schema model, what every cache of requirements and findings is keyed by.
  */
 export function requirementSettingsKey(settings: SoftDeleteSettings): string {
-  const { columns, tables, trustRls, searchPath } = settings;
-  return JSON.stringify([columns, [...tables], trustRls, searchPath]);
+  let key = requirementKeys.get(settings);
+  if (key === undefined) {
+    const { columns, tables, trustRls, searchPath } = settings;
+    requirementKeys.set(settings, (key = JSON.stringify([columns, [...tables], trustRls, searchPath])));
+  }
+  return key;
 }
+
+/** Settings objects are never changed once normalised, and every file of one configuration gets the same one. */
+const requirementKeys = new WeakMap<SoftDeleteSettings, string>();
 
 export class ReadAnalyzer {
   private readonly memo = new Map<Query, Map<boolean, QueryResult>>();

@@ -9,7 +9,7 @@
  * against what that gives (the final table, plus what the file itself adds, drops or replaces).
  */
 import { applySql } from '../schema/apply.js';
-import { emptySchema, findRelation, type RelationInfo, type SchemaModel, type UniqueInfo } from '../schema/model.js';
+import { emptySchema, findRelation, isSchemaFileOf, type RelationInfo, type SchemaModel, type UniqueInfo } from '../schema/model.js';
 import { chooseName } from '../sql/naming.js';
 import { mentionsColumn } from '../sql/sqltext.js';
 import { quoteIdent } from '../sql/ident.js';
@@ -175,7 +175,7 @@ class UniqueChecker {
     private readonly reads: ReadAnalyzer,
   ) {
     this.schema = context.schema;
-    this.isSchemaFile = context.schema.files.includes(file);
+    this.isSchemaFile = isSchemaFileOf(context.schema, file);
   }
 
   /**

@@ -64,6 +64,11 @@ export function isPackageDir(dir: string): boolean {
   return memo(`pkg\0${dir}`, () => isFile(path.join(dir, 'package.json')));
 }
 
+/** The nearest package root at or above `dir`, up to `top` (see `upward`); remembered per directory. */
+export function nearestPackageDir(dir: string, top: string): string | undefined {
+  return memo(`own\0${top}\0${dir}`, () => upward(dir, top).find((d) => isPackageDir(d)));
+}
+
 /** The workspace's package globs declared in `dir` (pnpm-workspace.yaml, package.json `workspaces`), or null. */
 export function workspaceGlobs(dir: string): string[] | null {
   return memo(`ws\0${dir}`, () => {

@@ -30,7 +30,7 @@ import type { DynamoDbTableSetting, SoftDeleteSettings } from '../settings.js';
 import { withDynamoDbTables } from '../settings.js';
 import { guardedGlobFs, readSchemaFile, realRoot, type SchemaFileNote } from './files.js';
 import { clock, listingUnchanged, recheckInterval, watchListing, type ListingWatch } from './freshness.js';
-import { dependencyNames, isPackageDir, upward } from './discover.js';
+import { dependencyNames, nearestPackageDir } from './discover.js';
 import { stampOf } from './load.js';
 import { rethrowWhenStrict } from '../strict.js';
 
@@ -549,7 +549,7 @@ export function environmentTables(definitions: Definitions, columns: readonly st
 
 /** Does the package of `dir` (or `cwd`'s) depend on an AWS SDK, the CDK or a DynamoDB library? */
 function usesAws(cwd: string, file: string): boolean {
-  const own = upward(path.dirname(file), cwd).find((d) => isPackageDir(d));
+  const own = nearestPackageDir(path.dirname(file), cwd);
   return [own, cwd].some((dir) => dir !== undefined && AWS_PACKAGES.some((p) => dependencyNames(dir).has(p)));
 }
 

@@ -22,7 +22,7 @@ import { looksLikeObjectionModels, objectionModels } from './objection-models.js
 import { applyDrizzleSchema, looksLikeDrizzleSchema, type DrizzleSchemaFile } from './drizzle.js';
 import { clock, listingUnchanged, notePace, recheckInterval, resetPace, setPaceClock, watchListing, type ListingWatch } from './freshness.js';
 import { decodeRecords, encodeRecords, openCachedSchema, writeCachedSchema, type StoredSchema } from './disk-cache.js';
-import { configDirs, dependencyNames, isInside, isPackageDir, knexfileIn, knexMigrationPatterns, upward, workspacePackages, workspaceRoot, clearDiscoveryCache } from './discover.js';
+import { configDirs, dependencyNames, isInside, isPackageDir, knexfileIn, nearestPackageDir, knexMigrationPatterns, upward, workspacePackages, workspaceRoot, clearDiscoveryCache } from './discover.js';
 
 export { applySql, schemaFromSql } from './apply.js';
 
@@ -157,7 +157,7 @@ export function locateSchema(cwd: string, settings: SoftDeleteSettings, file?: s
   const start = file === undefined ? base : path.dirname(path.resolve(base, file));
   // `root` (settings) replaces the cwd as the place globs and discovery start from
   const root = settings.root === null ? base : path.resolve(base, settings.root);
-  const key = JSON.stringify([start, root, ...settingsKeyParts(settings)]);
+  const key = `${start}\0${root}\0${settingsKey(settings)}`;
   const now = clock();
   const hit = located.get(key);
   if (hit && now - hit.at < recheckInterval()) return hit.location;
@@ -220,7 +220,7 @@ function locateConventional(root: string, start: string, settings: SoftDeleteSet
   }
   if (workspace) {
     const holding = workspacePackages(workspace).filter((p) => holdsSchema(conventionalLocation(p.dir, ['']), settings));
-    const own = upward(from, top).find((d) => isPackageDir(d));
+    const own = nearestPackageDir(from, top);
     const deps = own ? dependencyNames(own) : new Set<string>();
     const wanted = holding.filter((p) => p.name !== undefined && deps.has(p.name));
     const chosen = wanted.length > 0 ? wanted : holding;
@@ -249,9 +249,29 @@ function settingsKeyParts(settings: SoftDeleteSettings): unknown[] {
   return [settings.schema, settings.root, settings.columns, settings.searchPath, settings.tags, settings.functions, scriptSql !== undefined];
 }
 
+const settingsKeys = new WeakMap<SoftDeleteSettings, { key: string; scripts: boolean }>();
+
+/** What in the settings decides where the schema is and what it holds, as a string (once per settings object). */
+function settingsKey(settings: SoftDeleteSettings): string {
+  const hit = settingsKeys.get(settings);
+  if (hit && hit.scripts === (scriptSql !== undefined)) return hit.key;
+  const key = JSON.stringify(settingsKeyParts(settings));
+  settingsKeys.set(settings, { key, scripts: scriptSql !== undefined });
+  return key;
+}
+
+/** Schema keys per location and settings object (both kept while they hold: a look-up per linted file). */
+const schemaKeys = new WeakMap<SchemaLocation, WeakMap<SoftDeleteSettings, { key: string; scripts: boolean }>>();
+
 /** The cache key of the schema at a location under some settings (in memory and on disk). */
 export function schemaKey(location: SchemaLocation, settings: SoftDeleteSettings): string {
-  return JSON.stringify([location.root, location.patterns, location.discovered, location.bases, location.guard, ...settingsKeyParts(settings)]);
+  let bySettings = schemaKeys.get(location);
+  const hit = bySettings?.get(settings);
+  if (hit && hit.scripts === (scriptSql !== undefined)) return hit.key;
+  const key = JSON.stringify([location.root, location.patterns, location.discovered, location.bases, location.guard, ...settingsKeyParts(settings)]);
+  if (!bySettings) schemaKeys.set(location, (bySettings = new WeakMap()));
+  bySettings.set(settings, { key, scripts: scriptSql !== undefined });
+  return key;
 }
 
 /**

@@ -248,6 +248,15 @@ export function emptySchema(): SchemaModel {
 }
 
 /** Looks a relation up by (optional) schema and name; an unqualified name searches `public` (the search path). */
+/** Is `file` (absolute) one of the files the model was read from? (A set per model: asked once per linted file.) */
+export function isSchemaFileOf(model: SchemaModel, file: string): boolean {
+  let files = schemaFileSets.get(model);
+  if (!files || files.size !== model.files.length) schemaFileSets.set(model, (files = new Set(model.files)));
+  return files.has(file);
+}
+
+const schemaFileSets = new WeakMap<SchemaModel, Set<string>>();
+
 export function findRelation(
   model: SchemaModel,
   schema: string | null,
