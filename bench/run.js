@@ -11,7 +11,9 @@
  *
  * Every target is a RATIO of interleaved runs (the plugin's run and its baseline alternate, round after round,
  * in one process or one session of child processes), in CPU time and wall time, with the median and the spread
- * over the rounds: on a shared machine absolute times move by tens of percent, ratios much less.
+ * over the rounds: on a shared machine absolute times move by tens of percent, ratios much less. In-process runs
+ * start from a collected heap; the warm and editor targets also run no-op rules, to tell what ESLint charges for
+ * hosting any rules from the plugin's own work.
  * See bench/README.md for what each figure means, the targets and the latest results.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,6 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { generateStatements, generateStructureSql, writeProject, writeRealisticProject } from './corpus.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -91,8 +95,17 @@ function quantile(xs, q) {
   return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
 }
 
+/**
+ * A full garbage collection before each timed run (V8's `gc`, exposed at run time): each run then pays for the
+ * garbage it makes itself, not for what the run before it left (which, with two configurations alternating, lands
+ * on one or the other by chance and was the largest source of spread between rounds).
+ */
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
+
 /** CPU (user + system, every thread of this process, so GC included) and wall time of `fn`, in ms. */
 async function timed(fn) {
+  collectGarbage();
   const c = process.cpuUsage();
   const t = performance.now();
   await fn();
@@ -178,11 +191,22 @@ const tsParser = tsParserModule.default ?? tsParserModule;
 const plugin = pluginModule.default;
 const tseslint = tseslintModule?.default ?? null;
 
-/** The configurations compared: no rules, the plugin, and (when installed) typescript-eslint's recommended. */
+/**
+ * As many rules as the plugin's `recommended` enables, each doing nothing but listen on `Program` (as the plugin's
+ * rules do): what ESLint charges for hosting any rules, whatever they do. (`severity` "off": configured, not run.)
+ */
+function noopRules(n, listeners = () => ({ Program() {} }), severity = 'error') {
+  const rules = Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, { meta: { type: 'problem', schema: [] }, create: () => listeners() }]));
+  const enabled = Object.fromEntries(Object.keys(rules).map((r) => [`noop/${r}`, severity]));
+  return [{ files: ['**/*.ts'], plugins: { noop: { rules } }, rules: enabled }];
+}
+const recommendedCount = () => Object.keys(plugin.configs.recommended.find((c) => c.rules)?.rules ?? {}).length;
+
+/** The configurations compared: no rules, no-op rules, the plugin, and (when installed) typescript-eslint's recommended. */
 function configs(settings) {
   const none = [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }];
   const withSettings = settings ? [{ settings: { 'soft-delete': settings } }] : [];
-  const out = { none, plugin: [...none, ...plugin.configs.recommended, ...withSettings] };
+  const out = { none, noop: [...none, ...noopRules(recommendedCount())], plugin: [...none, ...plugin.configs.recommended, ...withSettings] };
   if (tseslint) {
     out.tseslint = [...tseslint.configs.recommended];
     out['tseslint+plugin'] = [...tseslint.configs.recommended, ...plugin.configs.recommended, ...withSettings];
@@ -248,13 +272,9 @@ if (only.has('cli')) {
  * types each; and as many rules configured but turned off.
  */
 function noopConfigs() {
-  const count = Object.keys(plugin.configs.recommended.find((c) => c.rules)?.rules ?? {}).length;
+  const count = recommendedCount();
   const strict = new Set(plugin.configs.strict.flatMap((c) => Object.keys(c.rules ?? {}))).size;
-  const config = (listeners, n = count, severity = 'error') => {
-    const rules = Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, { meta: { type: 'problem', schema: [] }, create: () => listeners() }]));
-    const enabled = Object.fromEntries(Object.keys(rules).map((r) => [`noop/${r}`, severity]));
-    return [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, { files: ['**/*.ts'], plugins: { noop: { rules } }, rules: enabled }];
-  };
+  const config = (listeners, n = count, severity = 'error') => [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, ...noopRules(n, listeners, severity)];
   // a function per rule instance, as real rules have (ESLint wraps a listener shared by two rules)
   return {
     count,
@@ -292,8 +312,24 @@ if (only.has('warm') || only.has('hosting')) {
     }
     if (!samples.plugin) continue;
     ratioRow('warm lintFiles', corpus.name, `lintFiles again, same instance (${corpus.what}; ${problems} problems): plugin ÷ no rules`, samples.plugin, samples.none, atMost(1.1, '×'));
+    ratioRow('warm lintFiles', corpus.name, `the same: ${recommendedCount()} no-op rules (a Program listener each) ÷ no rules: what ESLint charges for hosting rules at all`, samples.noop, samples.none, null);
+    ratioRow('warm lintFiles', corpus.name, 'the same: plugin ÷ those no-op rules: the plugin\'s own work', samples.plugin, samples.noop, null);
     if (samples.tseslint) {
       ratioRow('warm lintFiles', corpus.name, 'lintFiles again: typescript-eslint recommended + plugin ÷ typescript-eslint recommended', samples['tseslint+plugin'], samples.tseslint, atMost(1.1, '×'));
+    }
+    if (corpus !== CORPORA[0]) continue;
+    // The realistic project's two kinds of files apart: data-access modules, and the ordinary code around them.
+    const subsets = [
+      ['without SQL', 'src/*/{types,utils,routes,services}/*.ts'],
+      ['with SQL', 'src/*/repositories/*.ts'],
+    ];
+    for (const [label, glob] of subsets) {
+      const names = ['none', 'noop', 'plugin'];
+      let count = 0;
+      for (const name of names) count = (await instances[name].lintFiles([glob])).length;
+      const sub = await interleave(names, ROUNDS, (name) => timed(() => instances[name].lintFiles([glob])));
+      ratioRow('warm lintFiles', corpus.name, `only the ${count} files ${label}: no-op rules ÷ no rules`, sub.noop, sub.none, null);
+      ratioRow('warm lintFiles', corpus.name, `only the ${count} files ${label}: plugin ÷ no-op rules`, sub.plugin, sub.noop, null);
     }
   }
 }
@@ -425,14 +461,14 @@ if (only.has('editor')) {
     const typed = 'AND p.created_at > now() AND p.id <> 42 -- what is left '; // no quote: it sits in a '…' literal
     const at = c.text.indexOf('\n\n') + 1;
     const textAt = (i) => `${c.text.slice(0, at)}const NOTE = '${typed.slice(0, (i % typed.length) + 1)}';\n${c.text.slice(at)}`;
-    const instances = { plugin: eslintFor(realistic.dir, variants.plugin), none: eslintFor(realistic.dir, variants.none) };
+    const instances = { plugin: eslintFor(realistic.dir, variants.plugin), none: eslintFor(realistic.dir, variants.none), noop: eslintFor(realistic.dir, variants.noop) };
     let simulated = Date.now() + 4e9;
     setSchemaClock(() => simulated); // a keystroke every 150 ms: the schema's stamps are re-checked every ~7th lint
     let findings = 0;
     for (let i = 0; i < 20; i++) {
       for (const e of Object.values(instances)) await e.lintText(textAt(i), { filePath }); // JIT warm-up
     }
-    const samples = await interleave(['plugin', 'none'], SIZES.keystrokes, async (name, i) => {
+    const samples = await interleave(['plugin', 'none', 'noop'], SIZES.keystrokes, async (name, i) => {
       if (name === 'plugin') simulated += 150;
       let result;
       const t = await timed(async () => {
@@ -443,19 +479,23 @@ if (only.has('editor')) {
       return t;
     });
     setSchemaClock();
-    const share = (kind) => samples.plugin[kind].map((p, i) => (p - samples.none[kind][i]) / p);
-    const cpu = share('cpu');
-    const wall = share('wall');
     const p50 = (kind) => median(samples.plugin[kind]);
-    rows.push({
-      target: 'editor re-lint', corpus: 'realistic',
-      measure: `plugin's share of one re-lint, ${lines}-line file ${c.label} (${findings} findings; ${p50('wall').toFixed(1)} ms p50 with the plugin, ${median(samples.none.wall).toFixed(1)} ms without)`,
-      unit: '%',
-      cpu: { median: median(cpu) * 100, min: quantile(cpu, 0.1) * 100, max: quantile(cpu, 0.9) * 100 },
-      wall: { median: median(wall) * 100, min: quantile(wall, 0.1) * 100, max: quantile(wall, 0.9) * 100 },
-      rounds: cpu.length, goal: `< ${c.goal}%`, ok: median(cpu) * 100 < c.goal, spreadIs: 'p10–p90',
-    });
-    progress(rows[rows.length - 1]);
+    /** The share of `a`'s re-lint that `b`'s does not pay, per keystroke. */
+    const shareRow = (a, b, measure, goal) => {
+      const share = (kind) => samples[a][kind].map((p, i) => (p - samples[b][kind][i]) / p);
+      const cpu = share('cpu');
+      const wall = share('wall');
+      rows.push({
+        target: 'editor re-lint', corpus: 'realistic', measure, unit: '%',
+        cpu: { median: median(cpu) * 100, min: quantile(cpu, 0.1) * 100, max: quantile(cpu, 0.9) * 100 },
+        wall: { median: median(wall) * 100, min: quantile(wall, 0.1) * 100, max: quantile(wall, 0.9) * 100 },
+        rounds: cpu.length, goal: goal === null ? '' : `< ${goal}%`, ok: goal === null ? null : median(cpu) * 100 < goal, spreadIs: 'p10–p90',
+      });
+      progress(rows[rows.length - 1]);
+    };
+    shareRow('plugin', 'none', `plugin's share of one re-lint, ${lines}-line file ${c.label} (${findings} findings; ${p50('wall').toFixed(1)} ms p50 with the plugin, ${median(samples.none.wall).toFixed(1)} ms without)`, c.goal);
+    shareRow('noop', 'none', `the same file: the share of ${recommendedCount()} no-op rules (what ESLint charges for hosting rules at all)`, null);
+    shareRow('plugin', 'noop', `the same file: the plugin's share over those no-op rules (its own work)`, null);
   }
 }
 
