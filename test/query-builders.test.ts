@@ -228,6 +228,21 @@ describe('writes', () => {
   });
 });
 
+describe('a bare table call', () => {
+  it('runs `select * from` the table in knex itself', async () => {
+    const { default: knex } = await import('knex');
+    expect(knex({ client: 'pg' })('users').toQuery()).toBe('select * from "users"');
+  });
+
+  it('is a read when the callee is a knex instance (made in the file or imported), and nothing when it is only a knex-like name', () => {
+    expect(sql("import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport async function all() { return await db('users'); }")).toBe('SELECT * FROM users');
+    expect(sql("import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport async function all() { const rows = await db('users'); return rows; }")).toBe('SELECT * FROM users');
+    expect(fragments("export async function all() { return await db('users'); }")).toEqual([]);
+    // not run here: the builder may be continued by whoever receives it
+    expect(fragments("import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport function base() { return db('users'); }")).toEqual([]);
+  });
+});
+
 describe('skipped shapes', () => {
   it.each([
     ['a builder not awaited', "const q = knex('users').where({ email });"],

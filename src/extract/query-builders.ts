@@ -556,7 +556,7 @@ class Lowerer {
    * The builder a chain starts from: `knex('users')`, `this.knex('users')`, `knex.from(…)`, `knex.select(…)`,
    * `db.selectFrom('users')`. Returns the steps left to apply, or null when the chain is not a builder.
    */
-  root(base: Node, steps: Step[], depth = 0): { flavor: Flavor; select: Select; rest: Step[]; bare: boolean } | null {
+  root(base: Node, steps: Step[], depth = 0): { flavor: Flavor; select: Select; rest: Step[]; bare: boolean; client?: true } | null {
     // a builder returned by a function or method of this file, extended and run here
     const expanded = depth < 3 ? this.returned(base, steps) : null;
     if (expanded) return this.root(expanded.base, expanded.steps, depth + 1);
@@ -568,7 +568,8 @@ class Lowerer {
       select.from = this.table(base.arguments[0], null, base.range[0]);
       select.anchors.push({ range: base.arguments[0]!.range, after: base.range[1], kind: 'from' });
       select.client = callee.name;
-      return { flavor: 'knex', select, rest: steps, bare: true };
+      // a name bound to a knex instance (made here or imported): `await db('users')` alone is `SELECT * FROM users`
+      return { flavor: 'knex', select, rest: steps, bare: true, ...(this.names.isKnex(callee) ? { client: true as const } : {}) };
     }
     const first = steps[0];
     if (!first) return null;
@@ -1985,11 +1986,11 @@ function lowerChainSteps(lowerer: Lowerer, base: Node, steps: Step[], end: Node,
     // knex builders run when awaited (they are thenables); kysely ones only through execute*()
     if (root.flavor === 'kysely' ? !terminated : !terminated && !awaited(end, parents)) return null;
   }
-  // `db('users')` alone could be anything: require a builder method after it
+  // `db('users')` alone could be anything (unless `db` is known to be a knex instance): require a builder method after it
   const known = (name: string): boolean =>
     WHERE_METHOD.test(name) || PROJECTIONS.has(name) || AGGREGATES.has(name) || name in KNEX_JOINS || HARMLESS.has(name) ||
     name === 'joinRaw' || name === 'from' || WRITE_METHODS.has(name);
-  if (root.bare && !rest.some((s) => known(s.name))) return null;
+  if (root.bare && !root.client && !rest.some((s) => known(s.name))) return null;
   let text: Piece;
   try {
     lowerer.apply(root.select, rest, root.flavor);
