@@ -386,7 +386,7 @@ export function writeRealisticProject({ files = 2000, sqlShare = 0.3, tables = 2
       text = repositoryFile(r, schema.tables, i, lines, n);
     } else {
       const kind = r.pick(['types', 'util', 'route', 'service']);
-      sub = `${kind}s`;
+      sub = kind === 'types' ? kind : `${kind}s`;
       base = kind;
       text = ordinaryFile(r, kind, i, lines);
     }
