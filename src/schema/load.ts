@@ -260,18 +260,17 @@ function settingsKey(settings: SoftDeleteSettings): string {
   return key;
 }
 
-/** Schema keys per location and settings object (both kept while they hold: a look-up per linted file). */
-const schemaKeys = new WeakMap<SchemaLocation, WeakMap<SoftDeleteSettings, { key: string; scripts: boolean }>>();
+/** A location as a string, once per location object (locations are kept while they hold: a look-up per linted file). */
+const locationKeys = new WeakMap<SchemaLocation, string>();
 
 /** The cache key of the schema at a location under some settings (in memory and on disk). */
 export function schemaKey(location: SchemaLocation, settings: SoftDeleteSettings): string {
-  let bySettings = schemaKeys.get(location);
-  const hit = bySettings?.get(settings);
-  if (hit && hit.scripts === (scriptSql !== undefined)) return hit.key;
-  const key = JSON.stringify([location.root, location.patterns, location.discovered, location.bases, location.guard, ...settingsKeyParts(settings)]);
-  if (!bySettings) schemaKeys.set(location, (bySettings = new WeakMap()));
-  bySettings.set(settings, { key, scripts: scriptSql !== undefined });
-  return key;
+  let where = locationKeys.get(location);
+  if (where === undefined) {
+    where = JSON.stringify([location.root, location.patterns, location.discovered, location.bases, location.guard]);
+    locationKeys.set(location, where);
+  }
+  return `${where}\0${settingsKey(settings)}`;
 }
 
 /**

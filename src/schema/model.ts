@@ -247,7 +247,6 @@ export function emptySchema(): SchemaModel {
   return { relations: new Map(), files: [], problems: [] };
 }
 
-/** Looks a relation up by (optional) schema and name; an unqualified name searches `public` (the search path). */
 /** Is `file` (absolute) one of the files the model was read from? (A set per model: asked once per linted file.) */
 export function isSchemaFileOf(model: SchemaModel, file: string): boolean {
   let files = schemaFileSets.get(model);
@@ -257,6 +256,7 @@ export function isSchemaFileOf(model: SchemaModel, file: string): boolean {
 
 const schemaFileSets = new WeakMap<SchemaModel, Set<string>>();
 
+/** Looks a relation up by (optional) schema and name; an unqualified name searches `public` (the search path). */
 export function findRelation(
   model: SchemaModel,
   schema: string | null,
