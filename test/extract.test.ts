@@ -1,3 +1,4 @@
+import { decodeJsString } from '../src/extract/js-string.js';
 import { parse } from '@typescript-eslint/typescript-estree';
 import type { TSESTree } from '@typescript-eslint/utils';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
@@ -569,5 +570,15 @@ describe('query objects', () => {
     expect(texts("const Q = { text: 'SELECT id FROM users WHERE email = $1' };\nawait db.query(Q);")).toEqual(['SELECT id FROM users WHERE email = $1']);
     expect(texts("await client.query({ query: 'SELECT id FROM users' });")).toEqual(['SELECT id FROM users']);
     expect(texts("const T = 'SELECT 1 FROM users';\nawait pool.query({ text: T, values: [] });")).toEqual(['SELECT 1 FROM users']);
+  });
+});
+
+describe('decoding JS string bodies', () => {
+  it('maps every cooked character to the body index it came from, with and without escapes', () => {
+    expect(decodeJsString('SELECT 1', false)).toEqual({ text: 'SELECT 1', offsets: [0, 1, 2, 3, 4, 5, 6, 7] });
+    expect(decodeJsString('a\\nb', false)).toEqual({ text: 'a\nb', offsets: [0, 1, 3] });
+    expect(decodeJsString('a\r\nb', true)).toEqual({ text: 'a\nb', offsets: [0, 1, 3] }); // templates normalise CRLF
+    expect(decodeJsString('a\rb', false)?.text).toBe('a\rb'); // a string literal cannot hold a raw CR; kept as is
+    expect(decodeJsString('\\1', false)).toBeNull();
   });
 });

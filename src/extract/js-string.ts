@@ -12,6 +12,12 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '
 
 /** Returns null for escapes it does not understand (legacy octal, malformed `\x`/`\u`). */
 export function decodeJsString(body: string, template: boolean): DecodedString | null {
+  // the common case: nothing to decode (no escape, no CR to normalise), each character its own
+  if (!body.includes('\\') && !(template && body.includes('\r'))) {
+    const offsets = new Array<number>(body.length);
+    for (let k = 0; k < body.length; k++) offsets[k] = k;
+    return { text: body, offsets };
+  }
   let text = '';
   const offsets: number[] = [];
   const emit = (chars: string, at: number): void => {
