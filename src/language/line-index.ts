@@ -1,4 +1,5 @@
 import type { Position, SourceLocation } from '@eslint/core';
+import { lineIndexOf } from '../sql/line-starts.js';
 
 /**
  * Line breaks as PostgreSQL and editors count them. `\u2028`/`\u2029` are not line breaks in SQL (ESLint's JS
@@ -16,15 +17,8 @@ export class LineIndex {
   }
 
   position(index: number): Position {
-    const starts = this.#starts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (starts[mid]! <= index) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: index - starts[low]! };
+    const line = lineIndexOf(this.#starts, index);
+    return { line: line + 1, column: index - this.#starts[line]! };
   }
 
   location(start: number, end: number): SourceLocation {

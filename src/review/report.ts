@@ -2,7 +2,7 @@
  * Findings of a review run and their three renderings (text, JSON, a GitHub pull-request review). Pure.
  */
 import { within, type LineRange } from './diff.js';
-import { lineIndexOf, lineStarts } from '../sql/sqltext.js';
+import { lineIndexOf, lineStarts } from '../sql/line-starts.js';
 
 /** The new text of lines startLine..endLine (1-based, inclusive) of a file once a suggestion is applied. */
 export interface Replacement {

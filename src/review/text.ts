@@ -1,7 +1,7 @@
 /**
  * Line arithmetic on a file's text: offset ↔ 1-based line/column (UTF-16 code units, as ESLint counts).
  */
-import { lineIndexOf, lineStarts } from '../sql/sqltext.js';
+import { lineIndexOf, lineStarts } from '../sql/line-starts.js';
 
 /** A file's text as ESLint sees it (no byte-order mark), with line starts and line/column ↔ offset conversions. */
 export class LinedText {

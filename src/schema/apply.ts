@@ -31,7 +31,8 @@ import {
   type UniqueInfo,
 } from './model.js';
 import { chooseName } from '../sql/naming.js';
-import { blankPsqlMetaCommands, codeTokens, lineColumn, lineIndexOf, lineStarts, mentionsColumn, renameColumnInText } from '../sql/sqltext.js';
+import { blankPsqlMetaCommands, codeTokens, lineColumn, mentionsColumn, renameColumnInText } from '../sql/sqltext.js';
+import { lineIndexOf, lineStarts } from '../sql/line-starts.js';
 import { blankInertStatements } from './inert-statements.js';
 
 export interface ApplyOptions {

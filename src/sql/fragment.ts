@@ -1,3 +1,5 @@
+import { lineIndexOf } from './line-starts.js';
+
 /**
  * A piece of SQL found somewhere (a TS template, a string argument, a `.sql` file, a string literal nested inside
  * other SQL) together with the way back to the file it came from.
@@ -126,14 +128,7 @@ export function fragmentFromSegments(segments: MappedSegment[], origin: Fragment
     text += segment.text;
   }
   const toSource = (index: number): number => {
-    // binary search for the segment holding `index`
-    let lo = 0;
-    let hi = segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= index) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lineIndexOf(starts, index);
     const segment = segments[lo];
     if (!segment) return 0;
     const k = index - starts[lo]!;

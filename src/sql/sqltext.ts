@@ -181,24 +181,6 @@ export function blankDownSections(text: string): string {
   return out;
 }
 
-/** Start offsets of each line of `text` (lines end at `\n`). */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** The 0-based index of the line holding `offset`. */
-export function lineIndexOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** 1-based line and column of a string index. */
 export function lineColumn(text: string, index: number): { line: number; column: number } {
